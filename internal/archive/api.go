@@ -1,0 +1,51 @@
+// Package archive extracts python-build-standalone, PyPy and GraalPy archives
+// safely while they stream in.
+//
+// CONTRACT (skeleton; the implementation may add, but keep these names):
+package archive
+
+import (
+	"context"
+	"io"
+)
+
+// Format is an archive's container and compression.
+type Format int
+
+const (
+	FormatUnknown Format = iota
+	TarGz
+	TarZst
+	Zip
+)
+
+// FormatOf tells the format from a file name or URL (".tar.gz", ".tgz",
+// ".tar.zst", ".zip"; URL-escaped names and query strings allowed).
+func FormatOf(name string) (Format, error) { panic("unimplemented") }
+
+// Limits bound what an archive may write.
+type Limits struct {
+	MaxBytes   int64 // total bytes of regular files; default 4 GiB
+	MaxEntries int   // default 200,000
+}
+
+// Extract reads a .tar.gz or .tar.zst stream and writes the interpreter tree
+// into dest (an existing empty directory), so that dest/bin/python3 (unix) or
+// dest/python.exe (windows) exists: the single top-level folder is stripped
+// ("python/", or "pypy3.11-v7.3.20-linux64/"), and a full archive's
+// "python/install/" becomes the root. Unsafe entries fail with *UnsafeEntryError.
+// Errors from r are returned wrapped (errors.Is still sees them).
+func Extract(ctx context.Context, r io.Reader, f Format, dest string, lim Limits) error {
+	panic("unimplemented")
+}
+
+// ExtractZip is Extract for a .zip file on disk (zip needs random access).
+func ExtractZip(ctx context.Context, path, dest string, lim Limits) error { panic("unimplemented") }
+
+// UnsafeEntryError names an archive entry that was refused.
+type UnsafeEntryError struct {
+	Entry  string
+	Reason string // "absolute path", "escapes the tree", "device file", ...
+}
+
+func (e *UnsafeEntryError) Error() string { return "unsafe archive entry " + e.Entry + ": " + e.Reason }

@@ -1,0 +1,51 @@
+// Package catalog loads the downloads catalog: uv's download-metadata format,
+// one JSON object mapping a key such as "cpython-3.13.3-linux-x86_64-gnu" to an
+// Entry.
+package catalog
+
+import "fmt"
+
+// Arch is an entry's CPU architecture. Variant is "" (plain), "v2", "v3" or "v4"
+// (x86-64 micro-architecture levels).
+type Arch struct {
+	Family  string `json:"family"`
+	Variant string `json:"variant,omitempty"`
+}
+
+// String gives the architecture as it appears in keys: "x86_64", "x86_64_v3".
+func (a Arch) String() string {
+	if a.Variant == "" {
+		return a.Family
+	}
+	return a.Family + "_" + a.Variant
+}
+
+// Entry is one downloadable build. Optional fields of the JSON (null) are "".
+type Entry struct {
+	Key        string `json:"key"`  // the catalog key, e.g. cpython-3.14.6-linux-x86_64-gnu
+	Name       string `json:"name"` // implementation: cpython, pypy or graalpy
+	Arch       Arch   `json:"arch"`
+	OS         string `json:"os"`   // linux, darwin, windows, ...
+	Libc       string `json:"libc"` // gnu, musl, none, gnueabihf, ...
+	Major      int    `json:"major"`
+	Minor      int    `json:"minor"`
+	Patch      int    `json:"patch"`
+	Prerelease string `json:"prerelease"` // "", "a1", "b2", "rc1"
+	URL        string `json:"url"`
+	SHA256     string `json:"sha256"`  // lowercase hex; "" when the catalog has null
+	Variant    string `json:"variant"` // "", debug, freethreaded, freethreaded+debug
+	Build      string `json:"build"`   // release tag, e.g. 20260610
+}
+
+// Version is the Python version as uv prints it: "3.13.0rc1".
+func (e Entry) Version() string {
+	return fmt.Sprintf("%d.%d.%d%s", e.Major, e.Minor, e.Patch, e.Prerelease)
+}
+
+// Freethreaded reports whether the build has no GIL.
+func (e Entry) Freethreaded() bool {
+	return e.Variant == "freethreaded" || e.Variant == "freethreaded+debug"
+}
+
+// Debug reports whether the build is a debug build.
+func (e Entry) Debug() bool { return e.Variant == "debug" || e.Variant == "freethreaded+debug" }

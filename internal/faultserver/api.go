@@ -1,0 +1,85 @@
+// Package faultserver is a test-only loopback HTTP/1.1 and HTTP/2 (TLS) file
+// server that applies a scripted fault to successive requests.
+//
+// CONTRACT (skeleton; the implementation may add, but keep these names):
+package faultserver
+
+import (
+	"crypto/x509"
+	"net/http"
+	"time"
+)
+
+// Kind is a fault.
+type Kind int
+
+const (
+	None          Kind = iota // serve normally (honours Range / If-Range)
+	RefuseStream              // HTTP/2: RST_STREAM REFUSED_STREAM before any header; HTTP/1.1: close before the status line
+	ResetMidBody              // after At body bytes: RST_STREAM (HTTP/2) or TCP RST (HTTP/1.1)
+	GoAwayMidBody             // HTTP/2: GOAWAY after At bytes (HTTP/1.1: like CloseMidBody)
+	CloseMidBody              // after At body bytes: close cleanly, short of Content-Length
+	StallMidBody              // after At body bytes: send nothing for Stall
+	HTMLPage                  // status 200, text/html error page instead of the file
+	Status                    // reply Code (5xx, 429, 408, 404...) with RetryAfter if set
+	IgnoreRange               // serve the whole file with 200 despite Range
+	ChangeETag                // serve normally but with a new ETag from now on (file "changed")
+	FlipByte                  // serve with the byte at offset At inverted
+)
+
+// Fault is one scripted fault, applied to one request.
+type Fault struct {
+	Kind       Kind
+	At         int64         // byte offset into the served body (for *MidBody, FlipByte)
+	Code       int           // for Status
+	RetryAfter string        // for Status: Retry-After header value
+	Stall      time.Duration // for StallMidBody
+}
+
+// Proto selects the protocol.
+type Proto int
+
+const (
+	HTTP1 Proto = iota // plain http://
+	HTTP2              // https:// with h2 (TLS, self-signed CA)
+)
+
+// Logged is one request as the server saw it.
+type Logged struct {
+	Path      string
+	Range     string // Range header asked, "" if none
+	IfRange   string
+	Status    int   // status sent (0 if none was sent)
+	BytesSent int64 // body bytes written
+	Fault     Kind
+}
+
+// Server serves files from memory.
+type Server struct {
+	URL string // base URL, no trailing slash
+}
+
+// New starts a server on 127.0.0.1 serving files (path "/a/b.tar.gz" -> bytes).
+func New(proto Proto, files map[string][]byte) *Server { panic("unimplemented") }
+
+// Script queues faults: the n-th request after this call gets faults[n];
+// requests past the script are served normally (unless Repeat is used).
+func (s *Server) Script(faults ...Fault) { panic("unimplemented") }
+
+// Requests returns the log so far.
+func (s *Server) Requests() []Logged { panic("unimplemented") }
+
+// BodyBytesSent is the sum of body bytes written for all requests.
+func (s *Server) BodyBytesSent() int64 { panic("unimplemented") }
+
+// Client returns an http.Client that trusts the server (HTTP/2 when Proto is HTTP2).
+func (s *Server) Client() *http.Client { panic("unimplemented") }
+
+// CertPool returns the CA pool (nil for HTTP1); CAFile writes it as PEM for SSL_CERT_FILE.
+func (s *Server) CertPool() *x509.CertPool { panic("unimplemented") }
+
+// CAFile writes the CA as PEM into dir and returns its path ("" for HTTP1).
+func (s *Server) CAFile(dir string) (string, error) { panic("unimplemented") }
+
+// Close stops the server.
+func (s *Server) Close() { panic("unimplemented") }

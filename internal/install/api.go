@@ -1,0 +1,93 @@
+// Package install owns the install directory: one folder per build named by
+// its key, a minor-version link, executables in the bin dir, per-build locks,
+// and atomic rename/swap so a final name exists only when its tree is complete.
+//
+// CONTRACT (skeleton; the implementation may add, but keep these names):
+package install
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/pyget/pyget/internal/catalog"
+)
+
+// ErrLockTimeout is returned when another pyget held a build's lock for longer
+// than the allowed wait.
+var ErrLockTimeout = errors.New("timed out waiting for another pyget")
+
+// Layout is where builds and executables live.
+type Layout struct {
+	InstallDir string // PYGET_INSTALL_DIR, else $XDG_DATA_HOME/pyget/python
+	BinDir     string // PYGET_BIN_DIR, else $XDG_BIN_HOME, else ~/.local/bin
+}
+
+// DefaultLayout applies the environment; flags override fields afterwards.
+func DefaultLayout() (Layout, error) { panic("unimplemented") }
+
+// Record is what an install says about itself, written inside the build
+// folder before the folder gets its final name.
+type Record struct {
+	Entry       catalog.Entry `json:"entry"` // key, version, build tag, URL, platform
+	SHA256      string        `json:"sha256"`
+	SourceURL   string        `json:"source_url"` // the URL (or file) the bytes came from
+	InstalledAt time.Time     `json:"installed_at"`
+}
+
+// Installation is a complete install found on disk.
+type Installation struct {
+	Record
+	Dir        string // <InstallDir>/<key>
+	Executable string // absolute path of the main interpreter in Dir
+}
+
+// Installed lists complete installs (incomplete or foreign folders are
+// ignored), in key order.
+func (l Layout) Installed() ([]Installation, error) { panic("unimplemented") }
+
+// Lock takes the per-build lock, waiting at most timeout (0 = forever) and
+// calling onWait once if it has to wait. Stale temp folders of that key are
+// swept while it is held.
+func (l Layout) Lock(ctx context.Context, key string, timeout time.Duration, onWait func()) (release func(), err error) {
+	panic("unimplemented")
+}
+
+// Stage makes a temp folder inside InstallDir for key. Call only under Lock.
+func (l Layout) Stage(key string) (*Staging, error) { panic("unimplemented") }
+
+// Staging is a build being assembled.
+type Staging struct{ Dir string }
+
+// Commit writes rec into the staged tree and moves it to <InstallDir>/<key>,
+// atomically replacing an existing install (renameat2 RENAME_EXCHANGE on
+// Linux) so there is never a moment without a complete tree.
+func (s *Staging) Commit(rec Record) (Installation, error) { panic("unimplemented") }
+
+// Abort removes the staged folder.
+func (s *Staging) Abort() error { panic("unimplemented") }
+
+// LinkOptions controls executables.
+type LinkOptions struct {
+	Default bool // also python3 and python
+	Force   bool // replace executables pyget did not create
+	NoBin   bool // link nothing into BinDir
+}
+
+// LinkReport says what Link did.
+type LinkReport struct {
+	Links   []string // created or updated, absolute paths in BinDir
+	Skipped []string // existing files not made by pyget (without Force)
+	OnPATH  bool     // BinDir is on $PATH
+}
+
+// Link points the minor-version link (cpython-3.14-linux-x86_64-gnu) at the
+// newest patch installed and links the executables (python3.14, python3.14t,
+// pypy3.11, ...) into BinDir through it.
+func (l Layout) Link(inst Installation, opts LinkOptions) (LinkReport, error) {
+	panic("unimplemented")
+}
+
+// Uninstall removes the build, then repairs or removes its minor link and the
+// executables that pointed through it.
+func (l Layout) Uninstall(ctx context.Context, inst Installation) error { panic("unimplemented") }
