@@ -1,38 +1,79 @@
-// Package pyrequest parses version requests ("3.13", ">=3.11,<3.13",
-// "cpython@3.12", "3.13t", "cpython-3.12.4-linux-x86_64-gnu", ...) and
-// matches them against catalog entries and installed builds. A nil
-// *platform.Platform means any platform.
-//
-// CONTRACT (skeleton; the implementation may add, but keep these names):
 package pyrequest
 
 import (
+	"strings"
+
 	"github.com/pyget/pyget/internal/catalog"
 	"github.com/pyget/pyget/internal/platform"
 )
 
-// Request is a parsed version request.
-type Request struct{ raw string }
+// Request is a parsed version request. The zero Request is the default
+// request: any CPython version, default build, on the given platform.
+// Requests are immutable and comparable.
+type Request struct {
+	raw       string
+	isDefault bool
+	impl      string // "" (unnamed: CPython), anyPart, or a catalog name
+	ver       versionReq
+	variant   string // "", freethreaded, debug, freethreaded+debug
+	os, libc  string // "" (from the platform), anyPart, or a catalog name
+	arch      string // "" (from the platform), anyPart, or a family
+	level     string // x86-64 level of a named arch: "", v2, v3, v4
+	key       string // the canonical download key when the request is a full one
+}
 
 // Parse parses a request. Invalid requests fail with *ParseError.
-func Parse(s string) (Request, error) { panic("unimplemented") }
+func Parse(s string) (Request, error) {
+	raw := strings.TrimSpace(s)
+	r, why := parse(strings.ToLower(raw))
+	if why != "" {
+		return Request{}, &ParseError{Request: raw, Reason: why}
+	}
+	r.raw = raw
+	return r, nil
+}
 
-// String returns the request as given.
+// String returns the request as given, with surrounding whitespace trimmed.
 func (r Request) String() string { return r.raw }
 
-// IsDefault reports "default"/"any"-like requests that name nothing specific.
-func (r Request) IsDefault() bool { panic("unimplemented") }
+// IsDefault reports "default"/"any"-like requests that name nothing specific:
+// any, default, cpython, cp (and the zero Request).
+func (r Request) IsDefault() bool { return r.isDefault || r.raw == "" }
+
+// Variant returns the requested build variant: "" (the default GIL build,
+// also for +gil), "freethreaded", "debug" or "freethreaded+debug".
+func (r Request) Variant() string { return r.variant }
+
+// Implementation returns the implementation the request names, in the
+// catalog's spelling ("cpython", "pypy", "graalpy"); "" when it names none
+// or "any" (an unnamed implementation still means CPython when matching).
+func (r Request) Implementation() string {
+	if r.impl == anyPart {
+		return ""
+	}
+	return r.impl
+}
+
+// Key returns the exact download key, canonically spelled (lower case,
+// "+freethreaded" rather than "t"), when the request is a full key: all five
+// parts named, none "any", and an exact major.minor.patch version.
+func (r Request) Key() (string, bool) { return r.key, r.key != "" }
 
 // Matches reports whether e satisfies the request on platform p. Parts the
-// request names (os, arch, libc in a key) override p.
-func (r Request) Matches(e catalog.Entry, p *platform.Platform) bool { panic("unimplemented") }
+// request names (os, arch, libc in a key) override p. It does not apply
+// Select's preference for final releases: 3.15 matches 3.15.0rc1.
+func (r Request) Matches(e catalog.Entry, p *platform.Platform) bool {
+	_, ok := r.match(&e, p)
+	return ok
+}
 
 // Select returns the entries that match, best first: stable before
 // pre-release unless the request names a pre-release or nothing stable
 // matches; then newest version, then newest build tag; on AutoLevel the
-// highest x86-64 level first.
+// highest x86-64 level first. Duplicates (same key and build, or identical
+// entries without a key) appear once. It returns nil when nothing matches.
 func (r Request) Select(entries []catalog.Entry, p *platform.Platform) []catalog.Entry {
-	panic("unimplemented")
+	return r.selectEntries(entries, p)
 }
 
 // ParseError says what was wrong with a request and what is accepted.

@@ -1,0 +1,162 @@
+package pyrequest
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/pyget/pyget/internal/catalog"
+	"github.com/pyget/pyget/internal/platform"
+)
+
+// match reports whether e satisfies r on p and, when it does, the rank of
+// its x86-64 level among the levels p accepts (higher is preferred).
+func (r *Request) match(e *catalog.Entry, p *platform.Platform) (rank int, ok bool) {
+	impl := r.impl
+	if impl == "" {
+		impl = "cpython"
+	}
+	if impl != anyPart && e.Name != impl {
+		return 0, false
+	}
+	if e.Variant != r.variant {
+		return 0, false
+	}
+	if r.ver.kind != verAny && !r.ver.matches(entryVersion(e)) {
+		return 0, false
+	}
+	return r.matchPlatform(e, p)
+}
+
+func (r *Request) matchPlatform(e *catalog.Entry, p *platform.Platform) (rank int, ok bool) {
+	switch r.os {
+	case anyPart:
+	case "":
+		if p != nil && e.OS != p.OS {
+			return 0, false
+		}
+	default:
+		if e.OS != r.os {
+			return 0, false
+		}
+	}
+	switch r.libc {
+	case anyPart:
+	case "":
+		// The host's libc says nothing about another OS's builds.
+		if p != nil && (r.os == "" || r.os == p.OS) && e.Libc != p.Libc {
+			return 0, false
+		}
+	default:
+		if e.Libc != r.libc {
+			return 0, false
+		}
+	}
+	switch r.arch {
+	case anyPart:
+		return 0, true
+	case "":
+		if p == nil {
+			return 0, true
+		}
+		return fitsArch(p, e.Arch.Family, e.Arch.Variant)
+	default:
+		return 0, e.Arch.Family == r.arch && e.Arch.Variant == r.level
+	}
+}
+
+// fitsArch mirrors platform.Platform.FitsArch, kept here so that matching
+// does not depend on that package's implementation being in place.
+func fitsArch(p *platform.Platform, family, variant string) (rank int, ok bool) {
+	if family != p.Arch {
+		return 0, false
+	}
+	if !p.AutoLevel {
+		return levelRank(variant), variant == p.Level
+	}
+	rank = levelRank(variant)
+	if rank == 0 || rank > levelRank(p.Level) {
+		return 0, false
+	}
+	return rank, true
+}
+
+func levelRank(level string) int {
+	switch level {
+	case "":
+		return 1
+	case "v2":
+		return 2
+	case "v3":
+		return 3
+	case "v4":
+		return 4
+	}
+	return 0
+}
+
+type candidate struct {
+	e    *catalog.Entry
+	rank int
+}
+
+type dedupKey struct{ key, build string }
+
+func (r Request) selectEntries(entries []catalog.Entry, p *platform.Platform) []catalog.Entry {
+	var cands []candidate
+	var seenKeys map[dedupKey]bool
+	var seenEntries map[catalog.Entry]bool
+	stable := 0
+	for i := range entries {
+		e := &entries[i]
+		rank, ok := r.match(e, p)
+		if !ok {
+			continue
+		}
+		// Entries without a key (built by hand, e.g. for installed builds)
+		// are only duplicates when identical.
+		if e.Key != "" {
+			k := dedupKey{e.Key, e.Build}
+			if seenKeys[k] {
+				continue
+			}
+			if seenKeys == nil {
+				seenKeys = make(map[dedupKey]bool)
+			}
+			seenKeys[k] = true
+		} else {
+			if seenEntries[*e] {
+				continue
+			}
+			if seenEntries == nil {
+				seenEntries = make(map[catalog.Entry]bool)
+			}
+			seenEntries[*e] = true
+		}
+		if e.Prerelease == "" {
+			stable++
+		}
+		cands = append(cands, candidate{e, rank})
+	}
+	if stable > 0 && stable < len(cands) && !r.ver.namesPrerelease() {
+		cands = slices.DeleteFunc(cands, func(c candidate) bool { return c.e.Prerelease != "" })
+	}
+	slices.SortFunc(cands, func(a, b candidate) int {
+		if c := compareEntries(b.e, a.e); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(b.rank, a.rank); c != 0 {
+			return c
+		}
+		// Entries for different platforms (a key with "any") tie above;
+		// order them by key so that results are reproducible.
+		return cmp.Compare(a.e.Key, b.e.Key)
+	})
+	if len(cands) == 0 {
+		return nil
+	}
+	out := make([]catalog.Entry, len(cands))
+	for i, c := range cands {
+		out[i] = *c.e
+	}
+	return out
+}

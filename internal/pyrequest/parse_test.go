@@ -1,0 +1,246 @@
+package pyrequest
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// allDefault is every default CPython build for hostGnu in the fixture.
+var allDefault = h("3.14.0rc1", "3.14.0b2", "3.14.0a7", "3.13.3", "3.13.2", "3.13.0",
+	"3.13.0rc1", "3.13.0b2", "3.13.0a1", "3.12.4", "3.12.3", "3.12.1", "3.12.0", "3.11.9", "3.10.14")
+
+var (
+	all312 = h("3.12.4", "3.12.3", "3.12.1", "3.12.0")
+	all313 = h("3.13.3", "3.13.2", "3.13.0", "3.13.0rc1", "3.13.0b2", "3.13.0a1")
+	all314 = h("3.14.0rc1", "3.14.0b2", "3.14.0a7")
+	pypys  = []string{"pypy-3.11.11-linux-x86_64-gnu", "pypy-3.10.16-linux-x86_64-gnu", "pypy-3.10.14-linux-x86_64-gnu"}
+)
+
+// TestForms parses every accepted form and checks which fixture entries it
+// matches on a plain linux-x86_64-gnu host.
+func TestForms(t *testing.T) {
+	entries := fixture(t)
+	tests := []struct {
+		reqs []string
+		want []string
+	}{
+		// Versions.
+		{[]string{"3", "  3  "}, allDefault},
+		{[]string{"3.12", "312", " 3.12\n"}, all312},
+		{[]string{"3.12.3"}, h("3.12.3")},
+		{[]string{"3.13.0"}, h("3.13.0")},
+		{[]string{"3.14"}, all314},
+		{[]string{"3.13.0rc1", "3.13rc1", "3.13RC1", "313rc1"}, h("3.13.0rc1")},
+		{[]string{"3.13.0a1"}, h("3.13.0a1")},
+		{[]string{"3.13.0b2"}, h("3.13.0b2")},
+		// Specifier sets.
+		{[]string{">=3.11,<3.13", ">= 3.11 , < 3.13"}, join(all312, h("3.11.9"))},
+		{[]string{"==3.12.*"}, all312},
+		{[]string{"!=3.12.*"}, without(allDefault, all312...)},
+		{[]string{"~=3.12.1"}, h("3.12.4", "3.12.3", "3.12.1")},
+		{[]string{"~=3.12"}, join(all312, all313, all314)},
+		{[]string{"!=3.12.1"}, without(allDefault, h("3.12.1")...)},
+		{[]string{">3.12"}, join(h("3.12.4", "3.12.3", "3.12.1"), all313, all314)},
+		{[]string{"<=3.12"}, h("3.12.0", "3.11.9", "3.10.14")},
+		{[]string{"<3.13"}, join(all312, h("3.11.9", "3.10.14"))},
+		{[]string{"<3.13.0rc1"}, join(h("3.13.0b2", "3.13.0a1"), all312, h("3.11.9", "3.10.14"))},
+		{[]string{"==3.12.4"}, h("3.12.4")},
+		{[]string{"==3.13"}, h("3.13.0")},
+		{[]string{">=3.13.0rc1"}, join(h("3.13.3", "3.13.2", "3.13.0", "3.13.0rc1"), all314)},
+		// Implementations.
+		{[]string{"cpython", "cp", "CPython", "any", "default", "ANY"}, allDefault},
+		{[]string{"pypy", "pp", "PyPy"}, pypys},
+		{[]string{"graalpy", "gp"}, []string{"graalpy-3.11.0-linux-x86_64-gnu", "graalpy-3.10.0-linux-x86_64-gnu"}},
+		{[]string{"cpython@3.12", "cpython3.12", "cp312", "cp3.12", "CPython@3.12", "cpython312"}, all312},
+		{[]string{"cpython@>=3.13.1", "cp>=3.13.1"}, join(h("3.13.3", "3.13.2"), all314)},
+		{[]string{">=3.14"}, nil}, // 3.14.0a7 < 3.14.0: only pre-releases exist
+		{[]string{"pypy@3.10", "pp310", "pypy3.10"}, pypys[1:]},
+		{[]string{"pypy3.11", "pp@3.11"}, pypys[:1]},
+		{[]string{"gp310", "graalpy@3.10"}, []string{"graalpy-3.10.0-linux-x86_64-gnu"}},
+		// Variants.
+		{[]string{"3.13t", "3.13+freethreaded", "313t", "cp313t", "3.13.3t"}, []string{"cpython-3.13.3+freethreaded-linux-x86_64-gnu"}},
+		{[]string{"3.13d", "3.13+debug", "3.13+gil+debug"}, []string{"cpython-3.13.3+debug-linux-x86_64-gnu"}},
+		{[]string{"3.13td", "3.13+freethreaded+debug", "3.13+debug+freethreaded"}, []string{"cpython-3.13.3+freethreaded+debug-linux-x86_64-gnu"}},
+		{[]string{"3.13+gil", "3.13+GIL"}, all313},
+		{[]string{">=3.13t", ">=3.13+freethreaded"}, []string{"cpython-3.14.0rc1+freethreaded-linux-x86_64-gnu", "cpython-3.13.3+freethreaded-linux-x86_64-gnu"}},
+		{[]string{"3.14t"}, []string{"cpython-3.14.0rc1+freethreaded-linux-x86_64-gnu"}},
+		// Download keys, full and partial.
+		{[]string{"cpython-3.12.4-linux-x86_64-gnu", "CPYTHON-3.12.4-LINUX-X86_64-GNU", "cpython-3.12.4-linux-amd64-gnu"}, h("3.12.4")},
+		{[]string{"cpython-3.13.3+freethreaded-linux-x86_64_v3-musl", "cpython-3.13.3t-linux-x86_64_v3-musl"}, []string{"cpython-3.13.3+freethreaded-linux-x86_64_v3-musl"}},
+		{[]string{"cpython-3.13.2"}, h("3.13.2")},
+		{[]string{"pypy-linux"}, pypys},
+		{[]string{"cpython-3.13-linux-aarch64", "3.13-linux-arm64"}, []string{"cpython-3.13.3-linux-aarch64-gnu", "cpython-3.13.2-linux-aarch64-gnu"}},
+		{[]string{"cpython-any-linux-any-gnu"}, join(allDefault, []string{
+			"cpython-3.13.3-linux-x86_64_v2-gnu", "cpython-3.13.3-linux-x86_64_v3-gnu", "cpython-3.13.3-linux-x86_64_v4-gnu",
+			"cpython-3.12.4-linux-x86_64_v3-gnu", "cpython-3.13.3-linux-aarch64-gnu", "cpython-3.13.2-linux-aarch64-gnu"})},
+		{[]string{"3.13-musl", "cpython-3.13-linux-musl"}, []string{"cpython-3.13.3-linux-x86_64-musl", "cpython-3.13.2-linux-x86_64-musl"}},
+		{[]string{"3.11-linux-x86_64-musl"}, []string{"cpython-3.11.9-linux-x86_64-musl"}},
+		{[]string{"cpython-3.13-darwin-aarch64", "cpython-3.13-macos-aarch64"}, []string{"cpython-3.13.3-darwin-aarch64-none"}},
+		{[]string{"cpython-3.12-darwin-any"}, []string{"cpython-3.12.4-darwin-aarch64-none"}},
+		{[]string{"any-3.11"}, []string{"cpython-3.11.9-linux-x86_64-gnu", "pypy-3.11.11-linux-x86_64-gnu", "graalpy-3.11.0-linux-x86_64-gnu"}},
+		{[]string{"cpython-3.13-linux-x86_64_v3"}, []string{"cpython-3.13.3-linux-x86_64_v3-gnu"}},
+		{[]string{"cpython-3.13.3-linux-x86_64"}, h("3.13.3")},
+		{[]string{"cpython-3.13-any-any-any"}, join(all313, []string{
+			"cpython-3.13.3-linux-x86_64_v2-gnu", "cpython-3.13.3-linux-x86_64_v3-gnu", "cpython-3.13.3-linux-x86_64_v4-gnu",
+			"cpython-3.13.3-linux-x86_64-musl", "cpython-3.13.3-linux-x86_64_v3-musl", "cpython-3.13.3-linux-aarch64-gnu",
+			"cpython-3.13.3-linux-armv7-gnueabihf", "cpython-3.13.3-darwin-aarch64-none", "cpython-3.13.3-windows-x86_64-none",
+			"cpython-3.13.2-linux-aarch64-gnu", "cpython-3.13.2-linux-x86_64-musl"})},
+	}
+	for _, tt := range tests {
+		want := slices.Sorted(slices.Values(tt.want))
+		for _, s := range tt.reqs {
+			t.Run(s, func(t *testing.T) {
+				r, err := Parse(s)
+				if err != nil {
+					t.Fatalf("Parse: %v", err)
+				}
+				var got []string
+				for _, e := range entries {
+					if r.Matches(e, hostGnu) {
+						got = append(got, e.Key)
+					}
+				}
+				if !slices.Equal(got, want) {
+					t.Errorf("matches\n got %q\nwant %q", got, want)
+				}
+			})
+		}
+	}
+}
+
+func TestAccessors(t *testing.T) {
+	tests := []struct {
+		req, str, impl, variant, key string
+		isDefault                    bool
+	}{
+		{"any", "any", "", "", "", true},
+		{"default", "default", "", "", "", true},
+		{" cpython ", "cpython", "cpython", "", "", true},
+		{"CP", "CP", "cpython", "", "", true},
+		{"pypy", "pypy", "pypy", "", "", false},
+		{"gp", "gp", "graalpy", "", "", false},
+		{"3.12", "3.12", "", "", "", false},
+		{"cp312", "cp312", "cpython", "", "", false},
+		{"pp310", "pp310", "pypy", "", "", false},
+		{"3.13t", "3.13t", "", "freethreaded", "", false},
+		{"3.13d", "3.13d", "", "debug", "", false},
+		{"3.13td", "3.13td", "", "freethreaded+debug", "", false},
+		{"3.13+gil", "3.13+gil", "", "", "", false},
+		{">=3.13t", ">=3.13t", "", "freethreaded", "", false},
+		{"cpython-3.12.4-linux-x86_64-gnu", "cpython-3.12.4-linux-x86_64-gnu", "cpython", "", "cpython-3.12.4-linux-x86_64-gnu", false},
+		{"CPython-3.13.3T-Linux-X86_64_V3-Musl", "CPython-3.13.3T-Linux-X86_64_V3-Musl", "cpython", "freethreaded", "cpython-3.13.3+freethreaded-linux-x86_64_v3-musl", false},
+		{"cpython-3.13.0rc1+debug-linux-aarch64-gnu", "cpython-3.13.0rc1+debug-linux-aarch64-gnu", "cpython", "debug", "cpython-3.13.0rc1+debug-linux-aarch64-gnu", false},
+		{"cpython-3.13rc1-linux-aarch64-gnu", "cpython-3.13rc1-linux-aarch64-gnu", "cpython", "", "cpython-3.13.0rc1-linux-aarch64-gnu", false},
+		{"cpython-3.13.0a1-linux-x86_64-gnu", "cpython-3.13.0a1-linux-x86_64-gnu", "cpython", "", "cpython-3.13.0a1-linux-x86_64-gnu", false},
+		{"cpython-3.13.0B2-linux-x86_64-gnu", "cpython-3.13.0B2-linux-x86_64-gnu", "cpython", "", "cpython-3.13.0b2-linux-x86_64-gnu", false},
+		{"pypy-3.10.16-darwin-arm64-none", "pypy-3.10.16-darwin-arm64-none", "pypy", "", "pypy-3.10.16-darwin-aarch64-none", false},
+		{"cpython-3.12+gil-linux-x86_64-gnu", "cpython-3.12+gil-linux-x86_64-gnu", "cpython", "", "", false}, // no patch: not exact
+		{"cpython-3.12.4-linux-x86_64", "cpython-3.12.4-linux-x86_64", "cpython", "", "", false},             // no libc
+		{"cpython-3.12.4-linux-any-gnu", "cpython-3.12.4-linux-any-gnu", "cpython", "", "", false},
+		{"any-3.12.4-linux-x86_64-gnu", "any-3.12.4-linux-x86_64-gnu", "", "", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.req, func(t *testing.T) {
+			r, err := Parse(tt.req)
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			if got := r.String(); got != tt.str {
+				t.Errorf("String() = %q, want %q", got, tt.str)
+			}
+			if got := r.Implementation(); got != tt.impl {
+				t.Errorf("Implementation() = %q, want %q", got, tt.impl)
+			}
+			if got := r.Variant(); got != tt.variant {
+				t.Errorf("Variant() = %q, want %q", got, tt.variant)
+			}
+			key, ok := r.Key()
+			if key != tt.key || ok != (tt.key != "") {
+				t.Errorf("Key() = %q, %v, want %q", key, ok, tt.key)
+			}
+			if got := r.IsDefault(); got != tt.isDefault {
+				t.Errorf("IsDefault() = %v, want %v", got, tt.isDefault)
+			}
+		})
+	}
+}
+
+func TestZeroRequestIsDefault(t *testing.T) {
+	var zero Request
+	if !zero.IsDefault() {
+		t.Error("zero Request is not default")
+	}
+	want, _ := Parse("default")
+	for _, e := range fixture(t) {
+		if zero.Matches(e, hostGnu) != want.Matches(e, hostGnu) {
+			t.Errorf("zero Request and %q disagree on %s", want, e.Key)
+		}
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		req  string
+		hint string // part of the reason, saying what is wrong or accepted
+	}{
+		{"", "empty request"},
+		{"   ", "empty request"},
+		{"3.12-dev", `"dev" is not an implementation, version, os, arch or libc`},
+		{"3.13tt", `unknown variant suffix "tt"`},
+		{"3.13dt", `unknown variant suffix "dt"`},
+		{"3.13t+debug", `unknown variant suffix "t+debug"`},
+		{"3.12+local", `unknown variant "+local"`},
+		{"3.13+debug+debug", "given twice"},
+		{"3.13+freethreaded+gil", "contradict"},
+		{"3.13+", `unknown variant "+"`},
+		{"foobar-3.14-windows", `"foobar" is not an implementation`},
+		{"foobar", "unknown implementation or version"},
+		{"cpython-3.12-linux-x86_64-gnu-extra", "too many parts (6)"},
+		{"cpython-linux-gnu-any", `unexpected "any" after the libc part`},
+		{"linux-cpython", `implementation "cpython" is out of order`},
+		{"cpython--linux", "empty part"},
+		{"cpython-3.x-linux", `invalid version "3.x"`},
+		{"cpython-3.12-linux-x86_64_v5", `"x86_64_v5" is not`},
+		{">=", `missing version after ">="`},
+		{">= ,<3", `missing version after ">="`},
+		{"3.x", `invalid version "3.x": expected a number`},
+		{"3.", "expected a number"},
+		{"cpython@", `missing version after "cpython@"`},
+		{"3.12,", "empty specifier"},
+		{",3.12", "empty specifier"},
+		{">=3.11,3.13", `specifier "3.13" has no operator`},
+		{"===3.12", "arbitrary equality"},
+		{"~=3", "needs at least major.minor"},
+		{">=3.12.*", "wildcard is only allowed after == or !="},
+		{"==3.12.*rc1", `unknown variant suffix "rc1"`},
+		{">=3.13t,<3.15", "variant suffix goes at the very end"},
+		{"3.12.3.4", "more than major.minor.patch"},
+		{"3rc1", "at least major.minor"},
+		{"3.13rc", `expected a number after "rc"`},
+		{"3.13b", `expected a number after "b"`},
+		{"99999999999", "number too large"},
+		{"cpythonx", "unknown implementation or version"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.req, func(t *testing.T) {
+			_, err := Parse(tt.req)
+			var pe *ParseError
+			if !errors.As(err, &pe) {
+				t.Fatalf("Parse(%q) error = %v, want *ParseError", tt.req, err)
+			}
+			msg := err.Error()
+			quoted := `invalid python request "` + strings.TrimSpace(tt.req) + `": `
+			if !strings.HasPrefix(msg, quoted) {
+				t.Errorf("error %q does not quote the request as %q", msg, quoted)
+			}
+			if !strings.Contains(pe.Reason, tt.hint) {
+				t.Errorf("reason %q does not contain %q", pe.Reason, tt.hint)
+			}
+			if !strings.Contains(pe.Reason, "accepted") && !strings.Contains(pe.Reason, "a download key is") {
+				t.Errorf("reason %q does not say what is accepted", pe.Reason)
+			}
+		})
+	}
+}
