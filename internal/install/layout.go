@@ -1,0 +1,245 @@
+package install
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+
+	"github.com/pyget/pyget/internal/catalog"
+)
+
+// ErrNotInstalled is returned by Uninstall when the build is not (or no
+// longer) installed, e.g. another pyget removed it first.
+var ErrNotInstalled = errors.New("not installed")
+
+// ErrBadKey is returned for a key that cannot name a folder of its own in
+// InstallDir (empty, hidden, or containing a path separator).
+var ErrBadKey = errors.New("invalid build key")
+
+const (
+	recordName = ".pyget-install.json"
+	locksDir   = ".locks"
+	// linksLockName guards the links shared by several builds; "links" is
+	// therefore refused as a key.
+	linksLockName = "links"
+
+	tmpPrefix  = ".tmp-"  // a tree being staged
+	oldPrefix  = ".old-"  // a replaced or uninstalled tree on its way out
+	prevPrefix = ".prev-" // the previous tree during a non-atomic swap: restorable
+	linkTemp   = ".pyget-link-"
+)
+
+func defaultLayout(getenv func(string) string, home func() (string, error), goos string) (Layout, error) {
+	var l Layout
+	homeDir := func() (string, error) {
+		h, err := home()
+		if err != nil {
+			return "", fmt.Errorf("finding the home directory: %w", err)
+		}
+		return h, nil
+	}
+	switch {
+	case getenv("PYGET_INSTALL_DIR") != "":
+		l.InstallDir = getenv("PYGET_INSTALL_DIR")
+	case filepath.IsAbs(getenv("XDG_DATA_HOME")):
+		// The XDG spec says relative values are invalid and must be ignored.
+		l.InstallDir = filepath.Join(getenv("XDG_DATA_HOME"), "pyget", "python")
+	case goos == "windows" && getenv("LOCALAPPDATA") != "":
+		l.InstallDir = filepath.Join(getenv("LOCALAPPDATA"), "pyget", "python")
+	default:
+		h, err := homeDir()
+		if err != nil {
+			return Layout{}, err
+		}
+		l.InstallDir = filepath.Join(h, ".local", "share", "pyget", "python")
+	}
+	switch {
+	case getenv("PYGET_BIN_DIR") != "":
+		l.BinDir = getenv("PYGET_BIN_DIR")
+	case filepath.IsAbs(getenv("XDG_BIN_HOME")):
+		l.BinDir = getenv("XDG_BIN_HOME")
+	default:
+		h, err := homeDir()
+		if err != nil {
+			return Layout{}, err
+		}
+		l.BinDir = filepath.Join(h, ".local", "bin")
+	}
+	return l.absolute()
+}
+
+// absolute makes both directories absolute and clean: links into InstallDir
+// must not depend on the working directory, and ownership checks compare
+// cleaned paths.
+func (l Layout) absolute() (Layout, error) {
+	if l.InstallDir == "" {
+		return Layout{}, errors.New("install dir is not set")
+	}
+	d, err := filepath.Abs(l.InstallDir)
+	if err != nil {
+		return Layout{}, fmt.Errorf("install dir %s: %w", l.InstallDir, err)
+	}
+	l.InstallDir = d
+	if l.BinDir != "" {
+		b, err := filepath.Abs(l.BinDir)
+		if err != nil {
+			return Layout{}, fmt.Errorf("bin dir %s: %w", l.BinDir, err)
+		}
+		l.BinDir = b
+	}
+	return l, nil
+}
+
+func checkKey(key string) error {
+	if key == "" || key == "." || key == ".." || strings.HasPrefix(key, ".") ||
+		strings.ContainsAny(key, `/\:`+"\x00") || key == linksLockName {
+		return fmt.Errorf("%w: %q", ErrBadKey, key)
+	}
+	return nil
+}
+
+// Path is where the build named key lives (or would live).
+func (l Layout) Path(key string) string { return filepath.Join(l.InstallDir, key) }
+
+// MinorLinkName names the link that follows the newest patch of e's
+// implementation, minor version, variant and platform:
+// cpython-3.14-linux-x86_64-gnu, cpython-3.14+freethreaded-linux-x86_64-gnu.
+func (l Layout) MinorLinkName(e catalog.Entry) string { return MinorLinkName(e) }
+
+// MinorLinkName is Layout.MinorLinkName; the name does not depend on the
+// layout.
+func MinorLinkName(e catalog.Entry) string {
+	minor := fmt.Sprintf("%s-%d.%d", e.Name, e.Major, e.Minor)
+	// Reuse the key's own platform suffix when the key has the usual shape,
+	// so the link is named exactly like its builds.
+	prefix := e.Name + "-" + e.Version()
+	if rest, ok := strings.CutPrefix(e.Key, prefix); ok && (strings.HasPrefix(rest, "-") || strings.HasPrefix(rest, "+")) {
+		return minor + rest
+	}
+	if e.Variant != "" {
+		minor += "+" + e.Variant
+	}
+	for _, part := range []string{e.OS, e.Arch.String(), e.Libc} {
+		if part != "" {
+			minor += "-" + part
+		}
+	}
+	return minor
+}
+
+// Newer reports whether a is a newer patch than b of the same minor version:
+// by patch, then pre-releases (a < b < rc) before the final release.
+func Newer(a, b catalog.Entry) bool {
+	if a.Major != b.Major {
+		return a.Major > b.Major
+	}
+	if a.Minor != b.Minor {
+		return a.Minor > b.Minor
+	}
+	if a.Patch != b.Patch {
+		return a.Patch > b.Patch
+	}
+	ra, na := preRank(a.Prerelease)
+	rb, nb := preRank(b.Prerelease)
+	if ra != rb {
+		return ra > rb
+	}
+	if na != nb {
+		return na > nb
+	}
+	if a.Build != b.Build {
+		return a.Build > b.Build
+	}
+	return a.Key > b.Key
+}
+
+// preRank orders pre-release kinds; the final release ranks highest.
+func preRank(pre string) (rank, num int) {
+	if pre == "" {
+		return 4, 0
+	}
+	i := strings.IndexFunc(pre, func(r rune) bool { return r >= '0' && r <= '9' })
+	kind, digits := pre, ""
+	if i >= 0 {
+		kind, digits = pre[:i], pre[i:]
+	}
+	num, _ = strconv.Atoi(digits)
+	switch strings.ToLower(kind) {
+	case "a", "alpha":
+		return 1, num
+	case "b", "beta":
+		return 2, num
+	case "rc", "c":
+		return 3, num
+	}
+	return 0, num
+}
+
+// OnPATH reports whether BinDir is one of the directories in $PATH.
+func (l Layout) OnPATH() bool { return onPath(l.BinDir, os.Getenv("PATH")) }
+
+func onPath(dir, pathEnv string) bool {
+	if dir == "" {
+		return false
+	}
+	want, err := filepath.Abs(dir)
+	if err != nil {
+		return false
+	}
+	for _, p := range filepath.SplitList(pathEnv) {
+		if p == "" {
+			continue
+		}
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			continue
+		}
+		if samePath(abs, want) {
+			return true
+		}
+	}
+	return false
+}
+
+func samePath(a, b string) bool {
+	a, b = filepath.Clean(a), filepath.Clean(b)
+	if foldCase() {
+		// Both usually sit on case-insensitive filesystems.
+		return strings.EqualFold(a, b)
+	}
+	return a == b
+}
+
+func foldCase() bool { return runtime.GOOS == "windows" || runtime.GOOS == "darwin" }
+
+// under returns the part of path below dir, or "" when path is not strictly
+// inside dir. Both must be absolute.
+func under(path, dir string) string {
+	path, dir = filepath.Clean(path), filepath.Clean(dir)
+	prefix := dir
+	if !strings.HasSuffix(prefix, string(filepath.Separator)) {
+		prefix += string(filepath.Separator)
+	}
+	if len(path) <= len(prefix) {
+		return ""
+	}
+	head := path[:len(prefix)]
+	if head == prefix || (foldCase() && strings.EqualFold(head, prefix)) {
+		return path[len(prefix):]
+	}
+	return ""
+}
+
+// firstComponent is the name of the entry of dir that path goes through, or
+// "" when path is not inside dir.
+func firstComponent(path, dir string) string {
+	rest := under(path, dir)
+	if i := strings.IndexRune(rest, filepath.Separator); i >= 0 {
+		return rest[:i]
+	}
+	return rest
+}

@@ -1,0 +1,17 @@
+package install
+
+import (
+	"errors"
+
+	"golang.org/x/sys/unix"
+)
+
+// exchange swaps the two paths in one step, so the final name never goes
+// missing. Filesystems without RENAME_EXCHANGE (and old kernels) refuse it.
+func exchange(a, b string) error {
+	err := unix.Renameat2(unix.AT_FDCWD, a, unix.AT_FDCWD, b, unix.RENAME_EXCHANGE)
+	if errors.Is(err, unix.EINVAL) || errors.Is(err, unix.ENOSYS) || errors.Is(err, unix.EOPNOTSUPP) {
+		return errExchangeUnsupported
+	}
+	return err
+}

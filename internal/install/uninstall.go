@@ -1,0 +1,66 @@
+package install
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+func (l Layout) uninstall(ctx context.Context, inst Installation) error {
+	key := inst.Entry.Key
+	if err := checkKey(key); err != nil {
+		return err
+	}
+	l, err := l.absolute()
+	if err != nil {
+		return err
+	}
+	release, err := l.lock(ctx, key, 0, nil)
+	if err != nil {
+		return err
+	}
+	defer release()
+
+	final := l.Path(key)
+	fi, err := os.Lstat(final)
+	if errors.Is(err, fs.ErrNotExist) || (err == nil && !fi.IsDir()) {
+		return fmt.Errorf("uninstalling %s: %w", key, ErrNotInstalled)
+	}
+	if err != nil {
+		return fmt.Errorf("uninstalling %s: %w", key, err)
+	}
+	// Renaming first makes the build vanish from listings at once; the
+	// slow removal then only deletes a hidden folder.
+	old := filepath.Join(l.InstallDir, oldPrefix+key+"-"+randomSuffix())
+	if err := os.Rename(final, old); err != nil {
+		return fmt.Errorf("uninstalling %s: %w", key, err)
+	}
+	syncDir(l.InstallDir)
+
+	var errs []error
+	if err := os.RemoveAll(old); err != nil {
+		// Already out of sight; the next Lock of this key sweeps the rest.
+		errs = append(errs, fmt.Errorf("uninstalled %s but could not delete all of %s: %w", key, old, err))
+	}
+	if err := l.repairLinks(ctx, inst); err != nil {
+		errs = append(errs, fmt.Errorf("uninstalled %s but could not update its links: %w", key, err))
+	}
+	return errors.Join(errs...)
+}
+
+// repairLinks re-points the minor link of a removed build at the next newest
+// patch (or removes it) and removes the commands left leading nowhere.
+func (l Layout) repairLinks(ctx context.Context, removed Installation) error {
+	release, err := l.lockLinks(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
+	if _, _, err := l.updateMinorLink(removed.Entry, nil); err != nil {
+		return err
+	}
+	return l.removeDangling(MinorLinkName(removed.Entry), removed.Entry.Key)
+}
