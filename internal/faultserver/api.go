@@ -31,9 +31,9 @@ const (
 type Fault struct {
 	Kind       Kind
 	At         int64         // byte offset into the served body (for *MidBody, FlipByte)
-	Code       int           // for Status
+	Code       int           // for Status (0 means 503)
 	RetryAfter string        // for Status: Retry-After header value
-	Stall      time.Duration // for StallMidBody
+	Stall      time.Duration // for StallMidBody: 0 stalls until the client or Close gives up; then HTTP/1.1 closes, HTTP/2 sends RST_STREAM CANCEL
 }
 
 // Proto selects the protocol.
@@ -52,34 +52,48 @@ type Logged struct {
 	Status    int   // status sent (0 if none was sent)
 	BytesSent int64 // body bytes written
 	Fault     Kind
+
+	// Added beyond the skeleton.
+	Method string // GET, HEAD...
+	Detail Fault  // the whole fault applied (Fault is its Kind)
 }
 
-// Server serves files from memory.
+// Server serves files from memory. Its state lives in server.go.
 type Server struct {
 	URL string // base URL, no trailing slash
+
+	state
 }
 
 // New starts a server on 127.0.0.1 serving files (path "/a/b.tar.gz" -> bytes).
-func New(proto Proto, files map[string][]byte) *Server { panic("unimplemented") }
+// It panics if it cannot listen, as it is meant for tests; use NewOn for a
+// fixed address and an error instead.
+func New(proto Proto, files map[string][]byte) *Server {
+	s, err := NewOn(proto, "127.0.0.1:0", files)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
 
 // Script queues faults: the n-th request after this call gets faults[n];
 // requests past the script are served normally (unless Repeat is used).
-func (s *Server) Script(faults ...Fault) { panic("unimplemented") }
+func (s *Server) Script(faults ...Fault) { s.script(faults) }
 
 // Requests returns the log so far.
-func (s *Server) Requests() []Logged { panic("unimplemented") }
+func (s *Server) Requests() []Logged { return s.requests() }
 
 // BodyBytesSent is the sum of body bytes written for all requests.
-func (s *Server) BodyBytesSent() int64 { panic("unimplemented") }
+func (s *Server) BodyBytesSent() int64 { return s.totalSent.Load() }
 
 // Client returns an http.Client that trusts the server (HTTP/2 when Proto is HTTP2).
-func (s *Server) Client() *http.Client { panic("unimplemented") }
+func (s *Server) Client() *http.Client { return s.client }
 
 // CertPool returns the CA pool (nil for HTTP1); CAFile writes it as PEM for SSL_CERT_FILE.
-func (s *Server) CertPool() *x509.CertPool { panic("unimplemented") }
+func (s *Server) CertPool() *x509.CertPool { return s.pool }
 
 // CAFile writes the CA as PEM into dir and returns its path ("" for HTTP1).
-func (s *Server) CAFile(dir string) (string, error) { panic("unimplemented") }
+func (s *Server) CAFile(dir string) (string, error) { return s.caFile(dir) }
 
 // Close stops the server.
-func (s *Server) Close() { panic("unimplemented") }
+func (s *Server) Close() { s.close() }

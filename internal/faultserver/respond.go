@@ -1,0 +1,238 @@
+package faultserver
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// request is what the server needs from either protocol's request.
+type request struct {
+	method, path                   string
+	rangeHdr, ifRange, ifNoneMatch string
+}
+
+type header struct{ name, value string }
+
+type response struct {
+	status int
+	header []header
+	body   []byte
+}
+
+// htmlBody mimics the captive-portal or proxy error page a downloader must
+// refuse to save as an archive.
+const htmlBody = "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\n" +
+	"<body><h1>Bad Gateway</h1><p>An error occurred while fetching the file.</p></body></html>\n"
+
+// wire is one protocol's way of putting a response, or a fault, on the
+// connection. Every method applies to the current request only.
+type wire interface {
+	header(status int, h []header, end bool) error
+	// body writes p; sent is called with the byte count just before each
+	// piece goes out (and with a negative correction if it did not).
+	body(p []byte, end bool, sent func(int)) error
+	refuse()
+	reset()
+	goAway()
+	closeConn()
+	stall(d time.Duration)
+}
+
+func midBody(k Kind) bool {
+	switch k {
+	case ResetMidBody, GoAwayMidBody, CloseMidBody, StallMidBody:
+		return true
+	}
+	return false
+}
+
+// serve answers one request through w; it reports whether the connection
+// may carry another request.
+func (s *state) serve(w wire, r *request) bool {
+	f, l := s.begin(r)
+	defer s.finish(l)
+	if f.Kind == RefuseStream {
+		w.refuse()
+		return false
+	}
+	resp := s.plan(r, f)
+	body := resp.body
+	if r.method == http.MethodHead {
+		body = nil
+	}
+	mid := midBody(f.Kind)
+	cut := len(body)
+	if mid && f.At < int64(cut) {
+		cut = int(max(f.At, 0))
+	}
+	s.setStatus(l, resp.status)
+	if err := w.header(resp.status, resp.header, len(body) == 0 && !mid); err != nil {
+		return false
+	}
+	sent := func(n int) { s.addSent(l, int64(n)) }
+	for off := 0; off < cut; {
+		n := min(chunkSize, cut-off)
+		last := !mid && off+n == len(body)
+		if err := w.body(body[off:off+n], last, sent); err != nil {
+			return false
+		}
+		off += n
+	}
+	switch f.Kind {
+	case ResetMidBody:
+		w.reset()
+	case GoAwayMidBody:
+		w.goAway()
+	case CloseMidBody:
+		w.closeConn()
+	case StallMidBody:
+		w.stall(f.Stall)
+	default:
+		return true
+	}
+	return false
+}
+
+// plan builds the response for r under fault f (mid-body faults are applied
+// by serve, RefuseStream never gets here).
+func (s *state) plan(r *request, f Fault) response {
+	switch f.Kind {
+	case HTMLPage:
+		return response{status: http.StatusOK, body: []byte(htmlBody), header: []header{
+			{"Content-Type", "text/html; charset=utf-8"},
+			{"Content-Length", strconv.Itoa(len(htmlBody))},
+		}}
+	case Status:
+		code := f.Code
+		if code == 0 {
+			code = http.StatusServiceUnavailable
+		}
+		body := fmt.Sprintf("faultserver: %d %s\n", code, http.StatusText(code))
+		h := []header{
+			{"Content-Type", "text/plain; charset=utf-8"},
+			{"Content-Length", strconv.Itoa(len(body))},
+		}
+		if f.RetryAfter != "" {
+			h = append(h, header{"Retry-After", f.RetryAfter})
+		}
+		return response{status: code, header: h, body: []byte(body)}
+	}
+
+	s.mu.Lock()
+	fl := s.files[r.path]
+	var data []byte
+	var etag, lastMod string
+	if fl != nil {
+		if f.Kind == ChangeETag {
+			fl.gen++
+		}
+		data, etag, lastMod = fl.data, fl.etag(), fl.lastModified()
+	}
+	s.mu.Unlock()
+
+	if fl == nil {
+		const nf = "faultserver: not found\n"
+		return response{status: http.StatusNotFound, body: []byte(nf), header: []header{
+			{"Content-Type", "text/plain; charset=utf-8"},
+			{"Content-Length", strconv.Itoa(len(nf))},
+		}}
+	}
+	if r.method != http.MethodGet && r.method != http.MethodHead {
+		return response{status: http.StatusMethodNotAllowed, header: []header{
+			{"Allow", "GET, HEAD"}, {"Content-Length", "0"},
+		}}
+	}
+	validators := []header{{"ETag", etag}, {"Last-Modified", lastMod}, {"Accept-Ranges", "bytes"}}
+	if r.ifNoneMatch != "" && etagListMatches(r.ifNoneMatch, etag) {
+		return response{status: http.StatusNotModified, header: validators}
+	}
+
+	size := int64(len(data))
+	start, end := int64(0), size
+	status := http.StatusOK
+	var contentRange string
+	rangeApplies := r.rangeHdr != "" && f.Kind != IgnoreRange &&
+		(r.ifRange == "" || r.ifRange == etag || r.ifRange == lastMod)
+	if rangeApplies {
+		a, b, ok, unsat := parseRange(r.rangeHdr, size)
+		switch {
+		case unsat:
+			h := append([]header{
+				{"Content-Range", fmt.Sprintf("bytes */%d", size)},
+				{"Content-Length", "0"},
+			}, validators...)
+			return response{status: http.StatusRequestedRangeNotSatisfiable, header: h}
+		case ok:
+			start, end, status = a, b, http.StatusPartialContent
+			contentRange = fmt.Sprintf("bytes %d-%d/%d", a, b-1, size)
+		}
+	}
+	body := data[start:end]
+	if f.Kind == FlipByte && f.At >= start && f.At < end {
+		body = append([]byte(nil), body...)
+		body[f.At-start] ^= 0xff
+	}
+	h := []header{
+		{"Content-Type", "application/octet-stream"},
+		{"Content-Length", strconv.FormatInt(end-start, 10)},
+	}
+	if contentRange != "" {
+		h = append(h, header{"Content-Range", contentRange})
+	}
+	h = append(h, validators...)
+	return response{status: status, header: h, body: body}
+}
+
+// parseRange parses a single byte range into [start, end). ok is false when
+// the header should be ignored (malformed or several ranges, which RFC 9110
+// lets a server answer with the whole file); unsat when no byte is in range.
+func parseRange(v string, size int64) (start, end int64, ok, unsat bool) {
+	unit, spec, found := strings.Cut(v, "=")
+	if !found || !strings.EqualFold(strings.TrimSpace(unit), "bytes") || strings.Contains(spec, ",") {
+		return 0, 0, false, false
+	}
+	first, last, found := strings.Cut(strings.TrimSpace(spec), "-")
+	if !found {
+		return 0, 0, false, false
+	}
+	if first == "" { // suffix: the last N bytes
+		n, err := strconv.ParseInt(last, 10, 64)
+		if err != nil || n < 0 {
+			return 0, 0, false, false
+		}
+		if n == 0 || size == 0 {
+			return 0, 0, false, true
+		}
+		return max(size-n, 0), size, true, false
+	}
+	a, err := strconv.ParseInt(first, 10, 64)
+	if err != nil || a < 0 {
+		return 0, 0, false, false
+	}
+	b := size - 1
+	if last != "" {
+		b, err = strconv.ParseInt(last, 10, 64)
+		if err != nil || b < a {
+			return 0, 0, false, false
+		}
+		b = min(b, size-1)
+	}
+	if a >= size {
+		return 0, 0, false, true
+	}
+	return a, b + 1, true, false
+}
+
+// etagListMatches is If-None-Match's weak comparison against a list.
+func etagListMatches(list, etag string) bool {
+	for _, t := range strings.Split(list, ",") {
+		t = strings.TrimSpace(t)
+		if t == "*" || strings.TrimPrefix(t, "W/") == etag {
+			return true
+		}
+	}
+	return false
+}
