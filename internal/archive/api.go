@@ -21,7 +21,7 @@ const (
 
 // FormatOf tells the format from a file name or URL (".tar.gz", ".tgz",
 // ".tar.zst", ".zip"; URL-escaped names and query strings allowed).
-func FormatOf(name string) (Format, error) { panic("unimplemented") }
+func FormatOf(name string) (Format, error) { return formatOf(name) }
 
 // Limits bound what an archive may write.
 type Limits struct {
@@ -36,11 +36,13 @@ type Limits struct {
 // "python/install/" becomes the root. Unsafe entries fail with *UnsafeEntryError.
 // Errors from r are returned wrapped (errors.Is still sees them).
 func Extract(ctx context.Context, r io.Reader, f Format, dest string, lim Limits) error {
-	panic("unimplemented")
+	return extract(ctx, r, f, dest, lim)
 }
 
 // ExtractZip is Extract for a .zip file on disk (zip needs random access).
-func ExtractZip(ctx context.Context, path, dest string, lim Limits) error { panic("unimplemented") }
+func ExtractZip(ctx context.Context, path, dest string, lim Limits) error {
+	return extractZip(ctx, path, dest, lim)
+}
 
 // UnsafeEntryError names an archive entry that was refused.
 type UnsafeEntryError struct {
