@@ -19,8 +19,10 @@ type Catalog struct {
 // Parse decodes a catalog in uv's format. source names it in errors
 // ("catalog FILE: entry cpython-…: sha256: want a string"). Entries that
 // cannot be used are skipped and described in warnings.
+// A document that is not a JSON object, or has no usable entry, fails with
+// *FormatError.
 func Parse(source string, data []byte) (c *Catalog, warnings []string, err error) {
-	panic("unimplemented")
+	return parse(source, data)
 }
 
 // Getter fetches a small resource with retries; fetch.Fetcher.Get fits.
@@ -34,15 +36,17 @@ type Loader struct {
 	Source   string
 	CacheDir string
 	Offline  bool          // cached copy only; a clear error when there is none
-	MaxAge   time.Duration // default 24h
+	MaxAge   time.Duration // default 24h; negative: revalidate every time
 	Get      Getter
 	Warn     func(string) // skipped entries etc.; may be nil
 	Now      func() time.Time
 }
 
 // Load returns the catalog, from the cache when fresh.
-func (l *Loader) Load(ctx context.Context) (*Catalog, error) { panic("unimplemented") }
+// Offline without a cached copy fails with ErrNoCache; a failed refresh
+// with a cached copy falls back to it with a warning.
+func (l *Loader) Load(ctx context.Context) (*Catalog, error) { return l.load(ctx, false) }
 
 // Refresh revalidates a remote catalog now (used when a request matches
 // nothing in the cached copy). Local sources are just reloaded.
-func (l *Loader) Refresh(ctx context.Context) (*Catalog, error) { panic("unimplemented") }
+func (l *Loader) Refresh(ctx context.Context) (*Catalog, error) { return l.load(ctx, true) }
