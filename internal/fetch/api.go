@@ -1,15 +1,7 @@
-// Package fetch is pyget's resilient transfer layer. The whole transfer
-// (request, headers, body) sits inside one retry loop; a broken stream is
-// resumed with HTTP Range underneath the consumer, which reads the archive
-// while it arrives and never sees a transient error.
-//
-// CONTRACT (skeleton; the implementation may add, but keep these names):
 package fetch
 
 import (
-	"context"
 	"errors"
-	"io"
 	"net/http"
 	"time"
 )
@@ -41,6 +33,7 @@ type Config struct {
 	Deadline    time.Duration // overall last resort per transfer; default 1h
 	Client      *http.Client  // nil = NewHTTPClient(IdleTimeout)
 	OnEvent     func(Event)   // progress and recovered faults; may be nil; called from any goroutine
+	Header      http.Header   // extra request headers (e.g. Authorization for a private mirror); never sent to another host after a redirect
 }
 
 // EventKind says what an Event reports.
@@ -84,39 +77,9 @@ type Result struct {
 	WireBytes int64 // body bytes received over the network in this run
 }
 
-// Fetcher runs transfers.
-type Fetcher struct{ cfg Config }
-
-// New returns a Fetcher.
-func New(cfg Config) (*Fetcher, error) { panic("unimplemented") }
-
-// Start begins (or resumes from the partial file) the transfer in the
-// background and returns at once. It takes a file lock per digest so that
-// two processes never write the same partial; a finished archive in the cache
-// means no network at all.
-func (f *Fetcher) Start(ctx context.Context, t Target) (*Stream, error) { panic("unimplemented") }
-
-// Stream is a transfer in progress.
-type Stream struct{}
-
-// NewReader returns a reader from byte zero that waits for bytes as they
-// arrive, returns io.EOF only when the whole body is on disk, a permanent
-// error when the transfer failed for good, and ErrRestarted as documented.
-func (s *Stream) NewReader() io.Reader { panic("unimplemented") }
-
-// Wait waits for the transfer and verification to finish.
-func (s *Stream) Wait() (Result, error) { panic("unimplemented") }
-
-// Close stops the transfer if it still runs, keeping the resumable partial.
-func (s *Stream) Close() error { panic("unimplemented") }
-
-// Get fetches a small resource (the catalog) with the same retry rules and no
-// mirrors. etag, when set, is sent as If-None-Match; notModified reports a 304.
-// file:// URLs and plain paths are read from disk.
-func (f *Fetcher) Get(ctx context.Context, url, etag string) (body []byte, newETag string, notModified bool, err error) {
-	panic("unimplemented")
+// Fetcher runs transfers. It is safe for concurrent use.
+type Fetcher struct {
+	cfg    Config
+	client *http.Client
+	hooks  fetcherHooks
 }
-
-// ConfigFromEnv fills Retries and IdleTimeout from PYGET_HTTP_RETRIES and
-// PYGET_HTTP_TIMEOUT, and Mirrors from PYGET_MIRROR (space-separated).
-func ConfigFromEnv(cfg Config) (Config, error) { panic("unimplemented") }

@@ -1,0 +1,383 @@
+package fetch
+
+import (
+	"runtime"
+
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"github.com/pyget/pyget/internal/faultserver"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func TestIsPermanent(t *testing.T) {
+	// Real errors from the network stack, not just hand-built ones.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	_, refused := http.Get("http://" + addr + "/")
+
+	tlsSrv := httptest.NewTLSServer(http.NotFoundHandler())
+	defer tlsSrv.Close()
+	_, certErr := (&http.Client{Transport: &http.Transport{}}).Get(tlsSrv.URL)
+
+	wrap := func(e error) error { return fmt.Errorf("download x: %w", &SourceError{URL: "u", Err: e}) }
+	cases := []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"nil", nil, false},
+		{"connection refused (real)", refused, false},
+		{"certificate error (real)", certErr, true},
+		{"ECONNRESET", &net.OpError{Op: "read", Err: &os.SyscallError{Syscall: "read", Err: syscall.ECONNRESET}}, false},
+		{"ECONNABORTED", wrap(syscall.ECONNABORTED), false},
+		{"EPIPE", wrap(syscall.EPIPE), false},
+		{"dial timeout", &net.OpError{Op: "dial", Err: os.ErrDeadlineExceeded}, false},
+		{"dns temporary", &net.DNSError{Err: "server misbehaving", IsTemporary: true}, false},
+		{"tls handshake timeout", &url.Error{Op: "Get", URL: "u", Err: errors.New("net/http: TLS handshake timeout")}, false},
+		{"unexpected EOF", wrap(io.ErrUnexpectedEOF), false},
+		{"short body", &shortBodyError{URL: "u", Got: 1, Want: 2}, false},
+		{"h2 stream error", wrap(errors.New("stream error: stream ID 3; REFUSED_STREAM; received from peer")), false},
+		{"h2 goaway", wrap(errors.New("http2: server sent GOAWAY and closed the connection")), false},
+		{"idle", wrap(&idleError{time.Second}), false},
+		{"html page", wrap(&NotArchiveError{URL: "u", Reason: "text/html page"}), false},
+		{"range", wrap(&rangeError{URL: "u", Detail: "416"}), false},
+		{"first digest mismatch", &mismatchRetry{&DigestError{}}, false},
+		{"unknown error", errors.New("something odd"), false},
+		{"408", wrap(&HTTPStatusError{Code: 408}), false},
+		{"429", wrap(&HTTPStatusError{Code: 429}), false},
+		{"500", wrap(&HTTPStatusError{Code: 500}), false},
+		{"503", &HTTPStatusError{Code: 503}, false},
+		{"404", wrap(&HTTPStatusError{Code: 404}), true},
+		{"410", &HTTPStatusError{Code: 410}, true},
+		{"403", &HTTPStatusError{Code: 403}, true},
+		{"digest", wrap(&DigestError{Want: "a", Got: "b"}), true},
+		{"unknown authority", wrap(x509.UnknownAuthorityError{}), true},
+		{"hostname", &tls.CertificateVerificationError{Err: x509.HostnameError{}}, true},
+		{"ENOSPC", &fs.PathError{Op: "write", Path: "p", Err: syscall.ENOSPC}, true},
+		{"EACCES", wrap(&fs.PathError{Op: "open", Path: "p", Err: syscall.EACCES}), true},
+		{"EPERM", wrap(syscall.EPERM), true},
+		{"fs.ErrPermission", fs.ErrPermission, true},
+		{"not exist", &fs.PathError{Op: "open", Path: "p", Err: fs.ErrNotExist}, true},
+		{"canceled", wrap(context.Canceled), true},
+		{"deadline", fmt.Errorf("x: %w", context.DeadlineExceeded), true},
+		{"insecure redirect", &url.Error{Op: "Get", URL: "u", Err: ErrInsecureRedirect}, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := IsPermanent(tc.err); got != tc.want {
+				t.Fatalf("IsPermanent(%v) = %v, want %v", tc.err, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestParseContentRange(t *testing.T) {
+	cases := []struct {
+		in                string
+		first, last, size int64
+		ok                bool
+	}{
+		{"bytes 0-99/100", 0, 99, 100, true},
+		{"bytes 10-99/*", 10, 99, -1, true},
+		{"bytes */100", -1, -1, 100, true},
+		{"bytes 10-100/100", 0, 0, 0, false},
+		{"bytes 10-5/100", 0, 0, 0, false},
+		{"items 0-1/2", 0, 0, 0, false},
+		{"bytes 0-1", 0, 0, 0, false},
+		{"bytes a-1/2", 0, 0, 0, false},
+		{"", 0, 0, 0, false},
+	}
+	for _, tc := range cases {
+		f, l, s, err := parseContentRange(tc.in)
+		if (err == nil) != tc.ok || (tc.ok && (f != tc.first || l != tc.last || s != tc.size)) {
+			t.Errorf("parseContentRange(%q) = %d %d %d %v", tc.in, f, l, s, err)
+		}
+	}
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	cases := []struct {
+		in   string
+		want time.Duration
+	}{
+		{"", 0},
+		{"5", 5 * time.Second},
+		{"0", 0},
+		{"-3", 0},
+		{"120", 60 * time.Second},
+		{now.Add(20 * time.Second).Format(http.TimeFormat), 20 * time.Second},
+		{now.Add(-20 * time.Second).Format(http.TimeFormat), 0},
+		{now.Add(time.Hour).Format(http.TimeFormat), 60 * time.Second},
+		{"soon", 0},
+	}
+	for _, tc := range cases {
+		if got := parseRetryAfter(tc.in, now); got != tc.want {
+			t.Errorf("parseRetryAfter(%q) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestHelpers(t *testing.T) {
+	for in, want := range map[int64]string{0: "0 B", 1023: "1023 B", 1536: "1.5 KiB", 13002342: "12.4 MiB"} {
+		if got := humanBytes(in); got != want {
+			t.Errorf("humanBytes(%d) = %q, want %q", in, got, want)
+		}
+	}
+	for in, want := range map[string]bool{
+		"\x1f\x8b\x08\x00": true, "\x28\xb5\x2f\xfd": true, "PK\x03\x04": true, "<htm": false, "PK\x05\x06": false, "": false,
+	} {
+		if got := hasArchiveMagic([]byte(in)); got != want {
+			t.Errorf("hasArchiveMagic(%q) = %v", in, got)
+		}
+	}
+	for in, want := range map[string]bool{
+		"https://x/a.tar.gz": true, "https://x/a.tar.zst?x=1": true, "https://x/a.zip": true, "https://x/catalog.json": false, "https://x/dir/": false,
+	} {
+		if got := hasArchiveExt(in); got != want {
+			t.Errorf("hasArchiveExt(%q) = %v", in, got)
+		}
+	}
+}
+
+func TestConfigFromEnv(t *testing.T) {
+	cases := []struct {
+		name    string
+		env     map[string]string
+		want    Config
+		wantErr string
+	}{
+		{"empty", map[string]string{}, Config{}, ""},
+		{"retries", map[string]string{"PYGET_HTTP_RETRIES": "9"}, Config{Retries: 9}, ""},
+		{"zero retries", map[string]string{"PYGET_HTTP_RETRIES": "0"}, Config{Retries: -1}, ""},
+		{"fractional timeout", map[string]string{"PYGET_HTTP_TIMEOUT": "0.5"}, Config{IdleTimeout: 500 * time.Millisecond}, ""},
+		{"mirrors", map[string]string{"PYGET_MIRROR": " https://a/x  file:///m "}, Config{Mirrors: []string{"https://a/x", "file:///m"}}, ""},
+		{"bad retries", map[string]string{"PYGET_HTTP_RETRIES": "many"}, Config{}, "PYGET_HTTP_RETRIES"},
+		{"negative retries", map[string]string{"PYGET_HTTP_RETRIES": "-1"}, Config{}, "PYGET_HTTP_RETRIES"},
+		{"bad timeout", map[string]string{"PYGET_HTTP_TIMEOUT": "10s"}, Config{}, "PYGET_HTTP_TIMEOUT"},
+		{"zero timeout", map[string]string{"PYGET_HTTP_TIMEOUT": "0"}, Config{}, "PYGET_HTTP_TIMEOUT"},
+		{"bad mirror", map[string]string{"PYGET_MIRROR": "ftp://x"}, Config{}, "PYGET_MIRROR"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, k := range []string{"PYGET_HTTP_RETRIES", "PYGET_HTTP_TIMEOUT", "PYGET_MIRROR"} {
+				t.Setenv(k, tc.env[k])
+			}
+			got, err := ConfigFromEnv(Config{})
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("err = %v, want mention of %s", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", tc.want) {
+				t.Fatalf("got %+v, want %+v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestRedirectPolicy(t *testing.T) {
+	data := archiveData(50_000, 20)
+	plain := newTestServer(t, data, nil)
+	t.Run("https to http refused", func(t *testing.T) {
+		tlsSrv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, plain.url(), http.StatusFound)
+		}))
+		defer tlsSrv.Close()
+		client, err := NewHTTPClient(time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pool := x509.NewCertPool()
+		pool.AddCert(tlsSrv.Certificate())
+		client.Transport.(*http.Transport).TLSClientConfig.RootCAs = pool
+		f, _, _ := newTestFetcher(t, Config{Client: client})
+		_, _, err = fetchRead(context.Background(), f, Target{URL: tlsSrv.URL + "/a.tar.gz"})
+		if !errors.Is(err, ErrInsecureRedirect) || !IsPermanent(err) {
+			t.Fatalf("err = %v", err)
+		}
+		if len(plain.requests()) != 0 {
+			t.Fatal("the http server was contacted")
+		}
+	})
+	t.Run("credentials stay on their host", func(t *testing.T) {
+		other := newTestServer(t, data, nil)
+		var self *testServer
+		self = newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool {
+			switch r.URL.Path {
+			case "/same":
+				http.Redirect(w, r, self.url(), http.StatusFound)
+			case "/other":
+				http.Redirect(w, r, other.url(), http.StatusFound)
+			default:
+				return false
+			}
+			return true
+		})
+		f, _, _ := newTestFetcher(t, Config{Header: http.Header{"Authorization": {"Bearer secret"}}})
+		for _, p := range []string{"/same", "/other"} {
+			if _, _, _, err := f.Get(context.Background(), self.URL+p, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if r := self.requests(); len(r) != 3 || r[0].Auth != "Bearer secret" || r[1].Auth != "Bearer secret" || r[2].Auth != "Bearer secret" {
+			t.Fatalf("same host: %+v", r)
+		}
+		if r := other.requests(); len(r) != 1 || r[0].Auth != "" {
+			t.Fatalf("other host got %+v", r)
+		}
+	})
+}
+
+func TestGet(t *testing.T) {
+	body := []byte(`{"cpython": 1}`)
+	ts := newTestServer(t, body, func(n int, w http.ResponseWriter, r *http.Request) bool {
+		switch {
+		case r.URL.Path == "/missing":
+			http.NotFound(w, r)
+		case n == 0:
+			w.Header().Set("Retry-After", "2")
+			w.WriteHeader(503)
+		case n == 1:
+			cutAt(w, r, body, 3)
+		case r.Header.Get("If-None-Match") == `"e1"`:
+			w.Header().Set("ETag", `"e1"`)
+			w.WriteHeader(http.StatusNotModified)
+		default:
+			w.Header().Set("ETag", `"e1"`)
+			w.Write(body)
+		}
+		return true
+	})
+	f, sl, ev := newTestFetcher(t, Config{})
+	got, tag, nm, err := f.Get(context.Background(), ts.URL+"/catalog.json", "")
+	if err != nil || string(got) != string(body) || tag != `"e1"` || nm {
+		t.Fatalf("Get = %q %q %v %v", got, tag, nm, err)
+	}
+	if d := sl.get(); len(d) != 2 || d[0] != 2*time.Second || len(ev.kinds(EventFault)) != 2 {
+		t.Fatalf("sleeps %v, faults %d", d, len(ev.kinds(EventFault)))
+	}
+	got, tag, nm, err = f.Get(context.Background(), ts.URL+"/catalog.json", `"e1"`)
+	if err != nil || got != nil || tag != `"e1"` || !nm {
+		t.Fatalf("revalidate = %q %q %v %v", got, tag, nm, err)
+	}
+	n := len(ts.requests())
+	_, _, _, err = f.Get(context.Background(), ts.URL+"/missing", "")
+	var se *HTTPStatusError
+	if !errors.As(err, &se) || se.Code != 404 || len(ts.requests()) != n+1 {
+		t.Fatalf("404: %v after %d requests", err, len(ts.requests())-n)
+	}
+
+	p := filepath.Join(t.TempDir(), "c.json")
+	os.WriteFile(p, body, 0o644)
+	for _, src := range []string{p, "file://" + filepath.ToSlash(p)} {
+		got, _, _, err := f.Get(context.Background(), src, "")
+		if err != nil || string(got) != string(body) {
+			t.Fatalf("Get(%s) = %q %v", src, got, err)
+		}
+	}
+	if _, _, _, err := f.Get(context.Background(), p+".missing", ""); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("missing file: %v", err)
+	}
+}
+
+func TestProxyFromEnvironment(t *testing.T) {
+	// http.ProxyFromEnvironment reads the environment once per process, so
+	// the check runs in a child process.
+	if os.Getenv("PYGET_TEST_PROXY_CHILD") == "1" {
+		f, _, _ := newTestFetcher(t, Config{})
+		got, _, _, err := f.Get(context.Background(), "http://pyget.invalid/catalog.json", "")
+		if err != nil || string(got) != "via proxy http://pyget.invalid/catalog.json" {
+			t.Fatalf("Get through proxy = %q %v", got, err)
+		}
+		return
+	}
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "via proxy "+r.URL.String())
+	}))
+	defer proxy.Close()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := execCommand(exe, "-test.run=^TestProxyFromEnvironment$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "PYGET_TEST_PROXY_CHILD=1", "HTTP_PROXY="+proxy.URL, "http_proxy="+proxy.URL, "NO_PROXY=", "no_proxy=")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+}
+
+func TestSSLCertFile(t *testing.T) {
+	if os.Getenv("PYGET_TEST_SSL_CHILD") != "" {
+		// The default client trusts the fault server's CA only through
+		// SSL_CERT_FILE.
+		f, _, _ := newTestFetcher(t, Config{})
+		got, _, _, err := f.Get(context.Background(), os.Getenv("PYGET_TEST_SSL_CHILD"), "")
+		if err != nil || len(got) != 4096 {
+			t.Fatalf("Get over TLS with SSL_CERT_FILE: %d bytes, %v", len(got), err)
+		}
+		return
+	}
+	if runtime.GOOS != "linux" {
+		t.Skip("SSL_CERT_FILE is honoured by Go's system roots on Linux")
+	}
+	srv := faultserver.New(faultserver.HTTP2, map[string][]byte{"/c.json": make([]byte, 4096)})
+	defer srv.Close()
+	ca, err := srv.CAFile(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(env ...string) error {
+		cmd := execCommand(exe, "-test.run=^TestSSLCertFile$", "-test.count=1")
+		cmd.Env = append(os.Environ(), append([]string{"PYGET_TEST_SSL_CHILD=" + srv.URL + "/c.json"}, env...)...)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("%v\n%s", err, out)
+		}
+		return nil
+	}
+	if err := run("SSL_CERT_FILE=" + ca); err != nil {
+		t.Fatalf("with SSL_CERT_FILE: %v", err)
+	}
+	// Without it the certificate is unknown: a permanent error.
+	if err := run("SSL_CERT_FILE="+filepath.Join(t.TempDir(), "none.pem"), "SSL_CERT_DIR="+t.TempDir()); err == nil || !strings.Contains(err.Error(), "certificate") {
+		t.Fatalf("without the CA: %v", err)
+	}
+}
+
+func TestDeadline(t *testing.T) {
+	ts := newTestServer(t, nil, func(n int, w http.ResponseWriter, r *http.Request) bool { w.WriteHeader(503); return true })
+	f, _, _ := newTestFetcher(t, Config{Deadline: 300 * time.Millisecond, Retries: 1000})
+	f.hooks.sleep = sleepCtx
+	start := time.Now()
+	_, _, err := fetchRead(context.Background(), f, Target{URL: ts.url()})
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "deadline") || time.Since(start) > 5*time.Second {
+		t.Fatalf("err = %v after %v", err, time.Since(start))
+	}
+}

@@ -1,0 +1,297 @@
+package fetch
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// HTTPStatusError is a response whose status is not a success. 408, 429 and
+// 5xx are transient; every other code is permanent.
+type HTTPStatusError struct {
+	URL        string
+	Code       int
+	RetryAfter time.Duration // the server's Retry-After, capped at 60 s; 0 if none
+}
+
+func (e *HTTPStatusError) Error() string {
+	return fmt.Sprintf("GET %s: HTTP %d %s", e.URL, e.Code, http.StatusText(e.Code))
+}
+
+// Temporary reports whether the status is worth retrying.
+func (e *HTTPStatusError) Temporary() bool {
+	return e.Code == http.StatusRequestTimeout || e.Code == http.StatusTooManyRequests || e.Code >= 500
+}
+
+// DigestError is a complete body whose sha256 is not the expected one.
+type DigestError struct {
+	Name string
+	Want string
+	Got  string
+}
+
+func (e *DigestError) Error() string {
+	return fmt.Sprintf("%s: sha256 mismatch: want %s, got %s", e.Name, e.Want, e.Got)
+}
+
+// SourceError is the failure of one URL (one mirror) of a transfer.
+type SourceError struct {
+	URL string
+	Err error
+}
+
+func (e *SourceError) Error() string { return e.URL + ": " + e.Err.Error() }
+func (e *SourceError) Unwrap() error { return e.Err }
+
+// TransferError is a transfer that failed on every source; it lists each
+// source's failure. errors.As finds the *HTTPStatusError or *DigestError
+// inside.
+type TransferError struct {
+	Name    string
+	Sources []*SourceError
+}
+
+func (e *TransferError) Error() string {
+	if len(e.Sources) == 1 {
+		return fmt.Sprintf("download %s: %v", e.Name, e.Sources[0])
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "download %s: all %d sources failed:", e.Name, len(e.Sources))
+	for _, s := range e.Sources {
+		b.WriteString("\n  ")
+		b.WriteString(s.Error())
+	}
+	return b.String()
+}
+
+func (e *TransferError) Unwrap() []error {
+	errs := make([]error, len(e.Sources))
+	for i, s := range e.Sources {
+		errs[i] = s
+	}
+	return errs
+}
+
+// ErrInsecureRedirect is a redirect from https to http, which is refused.
+var ErrInsecureRedirect = errors.New("refusing redirect from https to http")
+
+// errTooManyRedirects is a redirect loop: a server misconfiguration that
+// retrying does not fix.
+var errTooManyRedirects = errors.New("stopped after 10 redirects")
+
+// errClosed is what readers of a closed Stream get.
+var errClosed = errors.New("read from a closed download stream")
+
+// NotArchiveError is a 200/206 response whose body is not the archive, such
+// as an HTML error page from a proxy or a CDN. It is transient.
+type NotArchiveError struct {
+	URL    string
+	Reason string
+}
+
+func (e *NotArchiveError) Error() string {
+	return fmt.Sprintf("GET %s: response is not the archive: %s", e.URL, e.Reason)
+}
+
+// idleError is an attempt that received no byte for the idle timeout.
+type idleError struct{ d time.Duration }
+
+func (e *idleError) Error() string   { return fmt.Sprintf("no data received for %v", e.d) }
+func (e *idleError) Timeout() bool   { return true }
+func (e *idleError) Temporary() bool { return true }
+
+// rangeError is a resumed request answered with a range that does not
+// continue the partial file (416, a wrong Content-Range); the partial was
+// discarded and the next attempt starts from zero.
+type rangeError struct {
+	URL    string
+	Detail string
+}
+
+func (e *rangeError) Error() string {
+	return fmt.Sprintf("GET %s: cannot resume: %s; restarting from zero", e.URL, e.Detail)
+}
+
+// shortBodyError is a body that ended before its announced length.
+type shortBodyError struct {
+	URL       string
+	Got, Want int64
+}
+
+func (e *shortBodyError) Error() string {
+	return fmt.Sprintf("GET %s: body ended at byte %d of %d", e.URL, e.Got, e.Want)
+}
+func (e *shortBodyError) Unwrap() error { return io.ErrUnexpectedEOF }
+
+// localError marks a failure of the local disk (cache directory): it is
+// permanent and no mirror can fix it.
+type localError struct{ err error }
+
+func (e *localError) Error() string { return e.err.Error() }
+func (e *localError) Unwrap() error { return e.err }
+
+func local(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &localError{err}
+}
+
+// IsPermanent reports whether err must not be retried. It walks the whole
+// chain (errors.Is/As) and lists the permanent conditions explicitly: every
+// error it does not recognise is transient.
+func IsPermanent(err error) bool {
+	if err == nil {
+		return false
+	}
+	var se *HTTPStatusError
+	if errors.As(err, &se) {
+		return !se.Temporary()
+	}
+	var de *DigestError
+	if errors.As(err, &de) {
+		return true
+	}
+	if errors.Is(err, context.Canceled) {
+		return true
+	}
+	// net's timeouts also claim to be context.DeadlineExceeded; only the
+	// context's own deadline is permanent.
+	if errors.Is(err, context.DeadlineExceeded) && !isNetTimeout(err) {
+		return true
+	}
+	if isCertError(err) {
+		return true
+	}
+	if errors.Is(err, ErrInsecureRedirect) || errors.Is(err, errTooManyRedirects) {
+		return true
+	}
+	if isDiskFull(err) || errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS) {
+		return true
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return true
+	}
+	return false
+}
+
+func isNetTimeout(err error) bool {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Timeout() {
+		return true
+	}
+	var ie *idleError
+	return errors.Is(err, os.ErrDeadlineExceeded) || errors.As(err, &ie)
+}
+
+func isCertError(err error) bool {
+	var (
+		cve  *tls.CertificateVerificationError
+		ua   x509.UnknownAuthorityError
+		he   x509.HostnameError
+		ci   x509.CertificateInvalidError
+		sr   x509.SystemRootsError
+		cv   x509.ConstraintViolationError
+		uce  x509.UnhandledCriticalExtension
+		inse x509.InsecureAlgorithmError
+	)
+	return errors.As(err, &cve) || errors.As(err, &ua) || errors.As(err, &he) ||
+		errors.As(err, &ci) || errors.As(err, &sr) || errors.As(err, &cv) ||
+		errors.As(err, &uce) || errors.As(err, &inse)
+}
+
+// parseRetryAfter reads a Retry-After value (delay-seconds or HTTP-date),
+// capped at 60 s so one header cannot park an install for hours.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	const maxRetryAfter = 60 * time.Second
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	var d time.Duration
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if n <= 0 {
+			return 0
+		}
+		if n > int64(maxRetryAfter/time.Second) {
+			return maxRetryAfter
+		}
+		d = time.Duration(n) * time.Second
+	} else if t, err := http.ParseTime(v); err == nil {
+		d = t.Sub(now)
+	} else {
+		return 0
+	}
+	return max(0, min(d, maxRetryAfter))
+}
+
+// describe names a recovered fault for a human: "stream reset",
+// "connection reset", "HTTP 503".
+func describe(err error) string {
+	var (
+		se *HTTPStatusError
+		ie *idleError
+		na *NotArchiveError
+		re *rangeError
+		sb *shortBodyError
+		de *DigestError
+	)
+	switch {
+	case errors.As(err, &se):
+		return fmt.Sprintf("HTTP %d", se.Code)
+	case errors.As(err, &ie):
+		return fmt.Sprintf("stalled (no data for %v)", ie.d)
+	case errors.As(err, &na):
+		return "not the archive (" + na.Reason + ")"
+	case errors.As(err, &re):
+		return "cannot resume (" + re.Detail + ")"
+	case errors.As(err, &de):
+		return "sha256 mismatch"
+	case errors.Is(err, syscall.ECONNRESET):
+		return "connection reset"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused"
+	case errors.Is(err, syscall.EPIPE):
+		return "broken pipe"
+	case errors.As(err, &sb), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return "connection closed early"
+	case isNetTimeout(err):
+		return "timeout"
+	}
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "stream error"):
+		return "stream reset"
+	case strings.Contains(msg, "GOAWAY"):
+		return "connection closed by server (GOAWAY)"
+	}
+	if len(msg) > 120 {
+		msg = msg[:117] + "..."
+	}
+	return msg
+}
+
+// humanBytes formats n as "12.4 MiB".
+func humanBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit && exp < 4; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTP"[exp])
+}

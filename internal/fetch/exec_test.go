@@ -1,0 +1,5 @@
+package fetch
+
+import "os/exec"
+
+var execCommand = exec.Command

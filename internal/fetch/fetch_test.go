@@ -1,0 +1,723 @@
+package fetch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func TestCleanTransferAndCache(t *testing.T) {
+	data := archiveData(3<<20+123, 1)
+	ts := newTestServer(t, data, nil)
+	f, _, ev := newTestFetcher(t, Config{})
+	tg := Target{Name: "py", URL: ts.url(), SHA256: sha(data), Size: int64(len(data))}
+	res := fetchAll(t, f, tg, data)
+	if res.FromCache || res.Faults != 0 || res.WireBytes != int64(len(data)) {
+		t.Fatalf("result %+v", res)
+	}
+	if len(ev.kinds(EventStart)) != 1 || len(ev.kinds(EventDone)) != 1 || len(ev.kinds(EventProgress)) == 0 {
+		t.Fatalf("events: start %d done %d progress %d", len(ev.kinds(EventStart)), len(ev.kinds(EventDone)), len(ev.kinds(EventProgress)))
+	}
+	if last := ev.kinds(EventProgress); last[len(last)-1].Done != int64(len(data)) {
+		t.Fatalf("last progress %+v", last[len(last)-1])
+	}
+	// No partial or sidecar remains.
+	left, _ := filepath.Glob(filepath.Join(f.cfg.CacheDir, "downloads", "*.part"))
+	side, _ := filepath.Glob(filepath.Join(f.cfg.CacheDir, "downloads", "*.json"))
+	if len(left)+len(side) != 0 {
+		t.Fatalf("left behind: %v %v", left, side)
+	}
+	// A reinstall needs no network.
+	n := len(ts.requests())
+	res2 := fetchAll(t, f, tg, data)
+	if !res2.FromCache || len(ts.requests()) != n {
+		t.Fatalf("second fetch: %+v, requests %d -> %d", res2, n, len(ts.requests()))
+	}
+}
+
+func TestUnknownDigest(t *testing.T) {
+	data := archiveData(100_000, 2)
+	ts := newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool {
+		if n == 0 {
+			cutAt(w, r, data, 40_000)
+			return true
+		}
+		return false
+	})
+	f, _, _ := newTestFetcher(t, Config{})
+	res := fetchAll(t, f, Target{URL: ts.url()}, data)
+	reqs := ts.requests()
+	if len(reqs) != 2 || reqs[1].Range != "bytes=40000-" {
+		t.Fatalf("requests %+v", reqs)
+	}
+	if res.Faults != 1 {
+		t.Fatalf("faults %d", res.Faults)
+	}
+}
+
+func TestResumeHeaders(t *testing.T) {
+	data := archiveData(500_000, 3)
+	for _, tc := range []struct {
+		name, etag, wantIfRange string
+	}{
+		{"strong etag", `"abc"`, `"abc"`},
+		{"weak etag falls back to last-modified", `W/"abc"`, "Thu, 02 Jan 2025 03:04:05 GMT"},
+		{"no etag", "", "Thu, 02 Jan 2025 03:04:05 GMT"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ts := newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool {
+				if n < 2 {
+					w.Header().Set("ETag", tc.etag)
+					w.Header().Set("Last-Modified", "Thu, 02 Jan 2025 03:04:05 GMT")
+					cutAt(w, r, data, 100_000)
+					return true
+				}
+				return false
+			})
+			ts.etag = tc.etag
+			f, _, _ := newTestFetcher(t, Config{})
+			fetchAll(t, f, Target{URL: ts.url(), SHA256: sha(data)}, data)
+			reqs := ts.requests()
+			want := []logged{{}, {Range: "bytes=100000-", IfRange: tc.wantIfRange}, {Range: "bytes=200000-", IfRange: tc.wantIfRange}}
+			if len(reqs) != len(want) {
+				t.Fatalf("requests %+v", reqs)
+			}
+			for i := range want {
+				if reqs[i].Range != want[i].Range || reqs[i].IfRange != want[i].IfRange {
+					t.Errorf("request %d: Range %q If-Range %q, want %q %q", i, reqs[i].Range, reqs[i].IfRange, want[i].Range, want[i].IfRange)
+				}
+			}
+		})
+	}
+}
+
+// gate lets the first response hang after some bytes until a reader has
+// consumed them, so a restart is guaranteed to hit a reader mid-way.
+func TestRestartSemantics(t *testing.T) {
+	data := archiveData(600_000, 4)
+	other := archiveData(600_000, 5) // the "changed" file
+	cases := []struct {
+		name   string
+		second func(w http.ResponseWriter, r *http.Request)
+		final  []byte
+	}{
+		{"200 on resume (range ignored)", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Length", fmt.Sprint(len(data)))
+			w.WriteHeader(200)
+			w.Write(data)
+		}, data},
+		{"416", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Range", fmt.Sprintf("bytes */%d", len(data)))
+			w.WriteHeader(http.StatusRequestedRangeNotSatisfiable)
+		}, data},
+		{"wrong content-range", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Range", fmt.Sprintf("bytes 0-%d/%d", len(data)-1, len(data)))
+			w.Header().Set("Content-Length", fmt.Sprint(len(data)))
+			w.WriteHeader(http.StatusPartialContent)
+			w.Write(data)
+		}, data},
+		{"changed etag", nil, other},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			readerAhead := make(chan struct{})
+			var ts *testServer
+			ts = newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool {
+				switch n {
+				case 0:
+					w.Header().Set("Content-Length", fmt.Sprint(len(data)))
+					w.Header().Set("ETag", ts.etag)
+					w.WriteHeader(200)
+					w.Write(data[:200_000])
+					w.(http.Flusher).Flush()
+					<-readerAhead
+					panic(http.ErrAbortHandler)
+				case 1:
+					if tc.second == nil { // the file changed on the server
+						ts.mu.Lock()
+						ts.data, ts.etag = other, `"v2"`
+						ts.mu.Unlock()
+						return false
+					}
+					tc.second(w, r)
+					return true
+				}
+				return false
+			})
+			f, _, _ := newTestFetcher(t, Config{})
+			s, err := f.Start(context.Background(), Target{URL: ts.url(), SHA256: sha(tc.final)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			r := s.NewReader()
+			buf := make([]byte, 100_000)
+			if _, err := io.ReadFull(r, buf); err != nil {
+				t.Fatal(err)
+			}
+			close(readerAhead)
+			_, err = io.ReadAll(r)
+			if !errors.Is(err, ErrRestarted) {
+				t.Fatalf("reader that read past the restart: %v, want ErrRestarted", err)
+			}
+			got, err := io.ReadAll(s.NewReader())
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := s.Wait()
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkResult(t, res, got, tc.final)
+			reqs := ts.requests()
+			if len(reqs) < 2 || reqs[1].Range != "bytes=200000-" || reqs[1].IfRange != `"v1-`+sha(data)[:8]+`"` {
+				t.Fatalf("requests %+v", reqs)
+			}
+			// 416 and a wrong Content-Range cost one more request, from zero;
+			// a 200 is itself the restart.
+			wantReqs := 2
+			if tc.name == "416" || tc.name == "wrong content-range" {
+				wantReqs = 3
+			}
+			if len(reqs) != wantReqs || (wantReqs == 3 && reqs[2].Range != "") {
+				t.Fatalf("requests %+v", reqs)
+			}
+		})
+	}
+}
+
+func TestPermanentErrors(t *testing.T) {
+	data := archiveData(300_000, 6)
+	t.Run("404", func(t *testing.T) {
+		ts := newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool {
+			if n == 0 {
+				cutAt(w, r, data, 100_000)
+				return true
+			}
+			http.NotFound(w, r)
+			return true
+		})
+		f, sl, _ := newTestFetcher(t, Config{})
+		start := time.Now()
+		_, _, err := fetchRead(context.Background(), f, Target{URL: ts.url(), SHA256: sha(data)})
+		var se *HTTPStatusError
+		if !errors.As(err, &se) || se.Code != 404 || !strings.Contains(err.Error(), "404") || !IsPermanent(err) {
+			t.Fatalf("err = %v", err)
+		}
+		if time.Since(start) > 5*time.Second || len(ts.requests()) != 2 || len(sl.get()) != 1 {
+			t.Fatalf("took %v, %d requests, sleeps %v", time.Since(start), len(ts.requests()), sl.get())
+		}
+		if fi, err := os.Stat(filepath.Join(f.cfg.CacheDir, "downloads", sha(data)+".part")); err != nil || fi.Size() != 100_000 {
+			t.Fatalf("partial: %v %v", fi, err)
+		}
+		if _, err := os.Stat(filepath.Join(f.cfg.CacheDir, "downloads", sha(data)+".json")); err != nil {
+			t.Fatalf("sidecar: %v", err)
+		}
+		if _, err := os.Stat(f.ArchivePath(sha(data))); !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("archive exists: %v", err)
+		}
+	})
+	t.Run("digest mismatch after one fresh download", func(t *testing.T) {
+		bad := archiveData(300_000, 7)
+		ts := newTestServer(t, bad, func(n int, w http.ResponseWriter, r *http.Request) bool {
+			if n == 0 {
+				cutAt(w, r, bad, 100_000)
+				return true
+			}
+			return false
+		})
+		f, _, _ := newTestFetcher(t, Config{})
+		_, _, err := fetchRead(context.Background(), f, Target{URL: ts.url(), SHA256: sha(data)})
+		var de *DigestError
+		if !errors.As(err, &de) || de.Want != sha(data) || de.Got != sha(bad) || !strings.Contains(err.Error(), sha(bad)) {
+			t.Fatalf("err = %v", err)
+		}
+		reqs := ts.requests()
+		// cut, resume (mismatch), fresh full download (mismatch): 3 requests, the last from zero.
+		if len(reqs) != 3 || reqs[1].Range == "" || reqs[2].Range != "" {
+			t.Fatalf("requests %+v", reqs)
+		}
+		if _, err := os.Stat(f.ArchivePath(sha(data))); !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("archive exists: %v", err)
+		}
+		if _, err := os.Stat(f.ArchivePath(sha(bad))); !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("bad archive exists: %v", err)
+		}
+	})
+	t.Run("html page is transient", func(t *testing.T) {
+		ts := newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool {
+			if n < 2 {
+				w.Header().Set("Content-Type", "text/html")
+				io.WriteString(w, "<html>rate limited</html>")
+				return true
+			}
+			if n == 2 {
+				w.Header().Set("Content-Type", "application/octet-stream")
+				io.WriteString(w, "<html>not gzip</html>")
+				return true
+			}
+			return false
+		})
+		f, _, ev := newTestFetcher(t, Config{})
+		res := fetchAll(t, f, Target{URL: ts.url(), SHA256: sha(data)}, data)
+		if res.Faults != 3 || len(ev.kinds(EventFault)) != 3 {
+			t.Fatalf("faults %d events %d", res.Faults, len(ev.kinds(EventFault)))
+		}
+	})
+}
+
+func TestRetryBudget(t *testing.T) {
+	data := archiveData(400_000, 8)
+	t.Run("consecutive no-progress attempts", func(t *testing.T) {
+		for _, retries := range []int{1, 3} {
+			ts := newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool {
+				w.WriteHeader(503)
+				return true
+			})
+			f, sl, _ := newTestFetcher(t, Config{Retries: retries})
+			_, _, err := fetchRead(context.Background(), f, Target{URL: ts.url(), SHA256: sha(data)})
+			var se *HTTPStatusError
+			if !errors.As(err, &se) || se.Code != 503 {
+				t.Fatalf("err = %v", err)
+			}
+			if got := len(ts.requests()); got != retries+1 || len(sl.get()) != retries {
+				t.Fatalf("retries=%d: %d requests, %d sleeps", retries, got, len(sl.get()))
+			}
+		}
+	})
+	t.Run("progress resets the count", func(t *testing.T) {
+		// 8 faults with Retries=2: each cut brings bytes, each 503 none;
+		// never more than 2 no-progress attempts in a row.
+		ts := newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool {
+			if n >= 12 {
+				return false
+			}
+			if n%3 == 2 {
+				cutAt(w, r, data, 30_000)
+			} else {
+				w.WriteHeader(502)
+			}
+			return true
+		})
+		f, _, _ := newTestFetcher(t, Config{Retries: 2})
+		res := fetchAll(t, f, Target{URL: ts.url(), SHA256: sha(data)}, data)
+		if res.Faults != 12 {
+			t.Fatalf("faults %d", res.Faults)
+		}
+	})
+	t.Run("retry-after", func(t *testing.T) {
+		date := time.Now().Add(30 * time.Second).UTC().Format(http.TimeFormat)
+		ts := newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool {
+			switch n {
+			case 0:
+				w.Header().Set("Retry-After", "7")
+				w.WriteHeader(429)
+			case 1:
+				w.Header().Set("Retry-After", "3600")
+				w.WriteHeader(503)
+			case 2:
+				w.Header().Set("Retry-After", date)
+				w.WriteHeader(503)
+			default:
+				return false
+			}
+			return true
+		})
+		f, sl, _ := newTestFetcher(t, Config{})
+		fetchAll(t, f, Target{URL: ts.url(), SHA256: sha(data)}, data)
+		d := sl.get()
+		if len(d) != 3 || d[0] != 7*time.Second || d[1] != 60*time.Second || d[2] < 25*time.Second || d[2] > 31*time.Second {
+			t.Fatalf("sleeps %v", d)
+		}
+	})
+	t.Run("backoff grows and is capped", func(t *testing.T) {
+		f, _, _ := newTestFetcher(t, Config{BaseDelay: 100 * time.Millisecond, MaxDelay: time.Second})
+		f.hooks.rand = func(n int64) int64 { return n - 1 } // top of the jitter range
+		want := []time.Duration{100, 200, 400, 800, 1000, 1000}
+		for i, w := range want {
+			if got := f.backoff(i + 1); got != w*time.Millisecond {
+				t.Errorf("backoff(%d) = %v, want %v", i+1, got, w*time.Millisecond)
+			}
+		}
+		f.hooks.rand = func(n int64) int64 { return 0 }
+		if got := f.backoff(3); got != 0 {
+			t.Errorf("jitter floor: %v", got)
+		}
+	})
+}
+
+func TestResumeAcrossProcesses(t *testing.T) {
+	data := archiveData(2<<20, 9)
+	var stalled atomic.Bool
+	release := make(chan struct{})
+	ts := newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool {
+		if n == 0 {
+			w.Header().Set("Content-Length", fmt.Sprint(len(data)))
+			w.Header().Set("ETag", `"v1-`+sha(data)[:8]+`"`)
+			w.WriteHeader(200)
+			w.Write(data[:700_000])
+			w.(http.Flusher).Flush()
+			stalled.Store(true)
+			select {
+			case <-r.Context().Done():
+			case <-release:
+			}
+			return true
+		}
+		return false
+	})
+	defer close(release)
+	dir := t.TempDir()
+	tg := Target{URL: ts.url(), SHA256: sha(data)}
+
+	f1, _, _ := newTestFetcher(t, Config{CacheDir: dir})
+	ctx, cancel := context.WithCancel(context.Background())
+	s, err := f1.Start(ctx, tg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := s.NewReader()
+	if _, err := io.ReadFull(r, make([]byte, 700_000)); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	start := time.Now()
+	_, err = s.Wait()
+	if !errors.Is(err, context.Canceled) || time.Since(start) > time.Second {
+		t.Fatalf("after cancel: %v in %v", err, time.Since(start))
+	}
+	if _, err := r.Read(make([]byte, 10)); !errors.Is(err, context.Canceled) {
+		t.Fatalf("reader after cancel: %v", err)
+	}
+	s.Close()
+	part := filepath.Join(dir, "downloads", sha(data)+".part")
+	if fi, err := os.Stat(part); err != nil || fi.Size() != 700_000 {
+		t.Fatalf("partial %v %v", fi, err)
+	}
+
+	f2, _, _ := newTestFetcher(t, Config{CacheDir: dir})
+	res := fetchAll(t, f2, tg, data)
+	reqs := ts.requests()
+	if len(reqs) != 2 || reqs[1].Range != "bytes=700000-" || reqs[1].IfRange == "" {
+		t.Fatalf("requests %+v", reqs)
+	}
+	if res.WireBytes != int64(len(data)-700_000) {
+		t.Fatalf("wire bytes %d", res.WireBytes)
+	}
+}
+
+func TestResumeFromDamagedState(t *testing.T) {
+	data := archiveData(1<<20, 10)
+	cases := []struct {
+		name      string
+		damage    func(part, side string)
+		wantRange string
+	}{
+		{"sidecar behind file (crash before save)", func(part, side string) {
+			// The process wrote 300 000 more bytes than the sidecar records.
+			f, _ := os.OpenFile(part, os.O_WRONLY|os.O_APPEND, 0)
+			f.Write(data[400_000:700_000])
+			f.Close()
+		}, "bytes=700000-"},
+		{"file shorter than sidecar (lost writes)", func(part, side string) {
+			os.Truncate(part, 250_000)
+		}, "bytes=250000-"},
+		{"no sidecar", func(part, side string) { os.Remove(side) }, "bytes=400000-"},
+		{"corrupt sidecar", func(part, side string) { os.WriteFile(side, []byte("{"), 0o644) }, "bytes=400000-"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ts := newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool {
+				if n == 0 {
+					cutAt(w, r, data, 400_000)
+					return true
+				}
+				if n == 1 {
+					w.WriteHeader(404) // stop the first "process" with a partial
+					return true
+				}
+				return false
+			})
+			dir := t.TempDir()
+			tg := Target{URL: ts.url(), SHA256: sha(data)}
+			f1, _, _ := newTestFetcher(t, Config{CacheDir: dir})
+			if _, _, err := fetchRead(context.Background(), f1, tg); err == nil {
+				t.Fatal("first run succeeded")
+			}
+			tc.damage(filepath.Join(dir, "downloads", sha(data)+".part"), filepath.Join(dir, "downloads", sha(data)+".json"))
+			f2, _, _ := newTestFetcher(t, Config{CacheDir: dir})
+			fetchAll(t, f2, tg, data)
+			reqs := ts.requests()
+			if len(reqs) != 3 || reqs[2].Range != tc.wantRange {
+				t.Fatalf("requests %+v", reqs)
+			}
+		})
+	}
+}
+
+func TestMirrors(t *testing.T) {
+	data := archiveData(900_000, 11)
+	rest := "/20250101/cpython-3.13.1.tar.gz"
+	tg := Target{Name: "cpython", URL: UpstreamPrefix + rest, SHA256: sha(data), Size: int64(len(data))}
+
+	t.Run("404 then next mirror continues from disk", func(t *testing.T) {
+		a := newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool {
+			if n == 0 {
+				cutAt(w, r, data, 300_000)
+			} else {
+				http.NotFound(w, r)
+			}
+			return true
+		})
+		b := newTestServer(t, data, nil)
+		f, _, ev := newTestFetcher(t, Config{Mirrors: []string{a.URL + "/base/", b.URL + "/other"}})
+		fetchAll(t, f, tg, data)
+		ra, rb := a.requests(), b.requests()
+		if ra[0].Path != "/base"+rest || len(rb) != 1 || rb[0].Path != "/other"+rest || rb[0].Range != "bytes=300000-" || rb[0].IfRange != "" {
+			t.Fatalf("mirror a %+v, b %+v", ra, rb)
+		}
+		if m := ev.kinds(EventMirror); len(m) != 1 || !strings.HasPrefix(m[0].URL, b.URL) {
+			t.Fatalf("mirror events %+v", m)
+		}
+	})
+	t.Run("exhausted mirror", func(t *testing.T) {
+		a := newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool {
+			if n == 0 {
+				cutAt(w, r, data, 200_000)
+			} else {
+				w.WriteHeader(500)
+			}
+			return true
+		})
+		b := newTestServer(t, data, nil)
+		f, _, _ := newTestFetcher(t, Config{Retries: 2, Mirrors: []string{a.URL, b.URL}})
+		fetchAll(t, f, tg, data)
+		if len(a.requests()) != 4 || b.requests()[0].Range != "bytes=200000-" {
+			t.Fatalf("mirror a %+v, b %+v", a.requests(), b.requests())
+		}
+	})
+	t.Run("file mirror", func(t *testing.T) {
+		root := t.TempDir()
+		p := filepath.Join(root, filepath.FromSlash(rest))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, data, 0o644)
+		a := newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool {
+			if n == 0 {
+				cutAt(w, r, data, 500_000)
+			} else {
+				w.WriteHeader(403)
+			}
+			return true
+		})
+		f, _, _ := newTestFetcher(t, Config{Mirrors: []string{a.URL, "file://" + filepath.ToSlash(root)}})
+		res := fetchAll(t, f, tg, data)
+		if res.WireBytes != 500_000 {
+			t.Fatalf("wire bytes %d", res.WireBytes)
+		}
+	})
+	t.Run("all fail", func(t *testing.T) {
+		a := newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool { w.WriteHeader(404); return true })
+		b := newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool { w.WriteHeader(410); return true })
+		f, _, _ := newTestFetcher(t, Config{Mirrors: []string{a.URL, b.URL}})
+		_, _, err := fetchRead(context.Background(), f, tg)
+		var te *TransferError
+		if !errors.As(err, &te) || len(te.Sources) != 2 || !strings.Contains(err.Error(), "404") || !strings.Contains(err.Error(), "410") {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("file URL", func(t *testing.T) {
+		p := filepath.Join(t.TempDir(), "x.tar.gz")
+		os.WriteFile(p, data, 0o644)
+		f, _, _ := newTestFetcher(t, Config{})
+		res := fetchAll(t, f, Target{URL: "file://" + filepath.ToSlash(p), SHA256: sha(data)}, data)
+		if res.WireBytes != 0 {
+			t.Fatalf("wire %d", res.WireBytes)
+		}
+		_, _, err := fetchRead(context.Background(), f, Target{URL: "file://" + filepath.ToSlash(p) + ".missing"})
+		if !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("missing file: %v", err)
+		}
+	})
+}
+
+func TestSources(t *testing.T) {
+	f, _, _ := newTestFetcher(t, Config{Mirrors: []string{"https://a.example/x/", "https://a.example/x", "file:///m"}})
+	got := f.sources(UpstreamPrefix + "/1/p.tar.gz")
+	want := []string{"https://a.example/x/1/p.tar.gz", "file:///m/1/p.tar.gz"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("sources %v", got)
+	}
+	if got := f.sources("https://elsewhere/p.tar.gz"); len(got) != 1 || got[0] != "https://elsewhere/p.tar.gz" {
+		t.Fatalf("other URL %v", got)
+	}
+}
+
+func TestStallAndCancel(t *testing.T) {
+	data := archiveData(1<<20, 12)
+	t.Run("idle timeout resumes", func(t *testing.T) {
+		ts := newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool {
+			if n == 0 {
+				w.Header().Set("Content-Length", fmt.Sprint(len(data)))
+				w.WriteHeader(200)
+				w.Write(data[:300_000])
+				w.(http.Flusher).Flush()
+				select {
+				case <-r.Context().Done():
+				case <-time.After(10 * time.Second):
+				}
+				return true
+			}
+			return false
+		})
+		f, _, ev := newTestFetcher(t, Config{IdleTimeout: 200 * time.Millisecond})
+		start := time.Now()
+		res := fetchAll(t, f, Target{URL: ts.url(), SHA256: sha(data)}, data)
+		if time.Since(start) > 5*time.Second || res.Faults != 1 {
+			t.Fatalf("took %v, faults %d", time.Since(start), res.Faults)
+		}
+		if fe := ev.kinds(EventFault); len(fe) != 1 || !strings.Contains(fe[0].Message, "stalled") || !strings.Contains(fe[0].Message, "resuming (attempt 2)") {
+			t.Fatalf("fault events %+v", fe)
+		}
+		if reqs := ts.requests(); reqs[1].Range != "bytes=300000-" {
+			t.Fatalf("requests %+v", reqs)
+		}
+	})
+	t.Run("close stops promptly and keeps the partial", func(t *testing.T) {
+		ts := newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool {
+			w.Header().Set("Content-Length", fmt.Sprint(len(data)))
+			w.WriteHeader(200)
+			w.Write(data[:200_000])
+			w.(http.Flusher).Flush()
+			<-r.Context().Done()
+			return true
+		})
+		f, _, _ := newTestFetcher(t, Config{IdleTimeout: time.Minute})
+		s, err := f.Start(context.Background(), Target{URL: ts.url(), SHA256: sha(data)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.ReadFull(s.NewReader(), make([]byte, 200_000)); err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		s.Close()
+		if time.Since(start) > time.Second {
+			t.Fatalf("close took %v", time.Since(start))
+		}
+		if _, err := s.Wait(); !errors.Is(err, context.Canceled) {
+			t.Fatalf("wait: %v", err)
+		}
+		if fi, err := os.Stat(filepath.Join(f.cfg.CacheDir, "downloads", sha(data)+".part")); err != nil || fi.Size() != 200_000 {
+			t.Fatalf("partial %v %v", fi, err)
+		}
+	})
+	t.Run("cancel during backoff", func(t *testing.T) {
+		ts := newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool { w.WriteHeader(503); return true })
+		f, _, _ := newTestFetcher(t, Config{})
+		f.hooks.sleep = sleepCtx
+		f.cfg.BaseDelay, f.cfg.MaxDelay = time.Hour, time.Hour
+		f.hooks.rand = func(n int64) int64 { return n - 1 }
+		ctx, cancel := context.WithCancel(context.Background())
+		s, err := f.Start(ctx, Target{URL: ts.url()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		for len(ts.requests()) == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		time.Sleep(20 * time.Millisecond)
+		cancel()
+		start := time.Now()
+		if _, err := s.Wait(); !errors.Is(err, context.Canceled) || time.Since(start) > time.Second {
+			t.Fatalf("wait: %v after %v", err, time.Since(start))
+		}
+	})
+}
+
+func TestConcurrentFetchersShareOneDownload(t *testing.T) {
+	data := archiveData(2<<20, 13)
+	ts := newTestServer(t, data, nil)
+	dir := t.TempDir()
+	tg := Target{URL: ts.url(), SHA256: sha(data)}
+	var wg sync.WaitGroup
+	results := make([]Result, 3)
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f, _, _ := newTestFetcher(t, Config{CacheDir: dir})
+			results[i] = fetchAll(t, f, tg, data)
+		}()
+	}
+	wg.Wait()
+	if n := len(ts.requests()); n != 1 {
+		t.Fatalf("%d requests, want 1", n)
+	}
+	cached := 0
+	for _, r := range results {
+		if r.FromCache {
+			cached++
+		}
+	}
+	if cached != 2 {
+		t.Fatalf("results %+v", results)
+	}
+}
+
+func TestSweepOldPartials(t *testing.T) {
+	data := archiveData(10_000, 14)
+	ts := newTestServer(t, data, nil)
+	f, _, _ := newTestFetcher(t, Config{})
+	dl := filepath.Join(f.cfg.CacheDir, "downloads")
+	os.MkdirAll(dl, 0o755)
+	old := time.Now().Add(-8 * 24 * time.Hour)
+	for _, n := range []string{"old.part", "old.json", "new.part"} {
+		p := filepath.Join(dl, n)
+		os.WriteFile(p, []byte("x"), 0o644)
+		if strings.HasPrefix(n, "old") {
+			os.Chtimes(p, old, old)
+		}
+	}
+	fetchAll(t, f, Target{URL: ts.url(), SHA256: sha(data)}, data)
+	for n, want := range map[string]bool{"old.part": false, "old.json": false, "new.part": true} {
+		_, err := os.Stat(filepath.Join(dl, n))
+		if (err == nil) != want {
+			t.Errorf("%s exists=%v, want %v", n, err == nil, want)
+		}
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	f, _, _ := newTestFetcher(t, Config{})
+	for _, tg := range []Target{
+		{URL: ""},
+		{URL: "/no/scheme"},
+		{URL: "ftp://x/y"},
+		{URL: "http://x/y", SHA256: "abc"},
+		{URL: "http://x/y", SHA256: strings.Repeat("g", 64)},
+		{URL: "http://x/y", Size: -1},
+	} {
+		if s, err := f.Start(context.Background(), tg); err == nil {
+			s.Close()
+			t.Errorf("Start(%+v) succeeded", tg)
+		}
+	}
+	if entries, _ := os.ReadDir(f.cfg.CacheDir); len(entries) != 0 {
+		t.Fatalf("bad input left state: %v", entries)
+	}
+	for _, cfg := range []Config{{}, {CacheDir: "x", Mirrors: []string{"gopher://m"}}} {
+		if _, err := New(cfg); err == nil {
+			t.Errorf("New(%+v) succeeded", cfg)
+		}
+	}
+}

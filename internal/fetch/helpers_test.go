@@ -1,0 +1,244 @@
+package fetch
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+)
+
+// archiveData returns size pseudo-random bytes that start like a gzip file.
+func archiveData(size int, seed uint64) []byte {
+	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	b := make([]byte, size)
+	for i := 0; i+8 <= len(b); i += 8 {
+		v := r.Uint64()
+		for j := 0; j < 8; j++ {
+			b[i+j] = byte(v >> (8 * j))
+		}
+	}
+	if size >= 2 {
+		b[0], b[1] = 0x1f, 0x8b
+	}
+	return b
+}
+
+func sha(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+// sleepLog records backoff sleeps instead of sleeping (or sleeps a little
+// so that the transfer goroutine yields).
+type sleepLog struct {
+	mu     sync.Mutex
+	delays []time.Duration
+}
+
+func (l *sleepLog) sleep(ctx context.Context, d time.Duration) error {
+	l.mu.Lock()
+	l.delays = append(l.delays, d)
+	l.mu.Unlock()
+	return sleepCtx(ctx, min(d, 5*time.Millisecond))
+}
+
+func (l *sleepLog) get() []time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]time.Duration(nil), l.delays...)
+}
+
+type eventLog struct {
+	mu     sync.Mutex
+	events []Event
+}
+
+func (l *eventLog) add(e Event) {
+	l.mu.Lock()
+	l.events = append(l.events, e)
+	l.mu.Unlock()
+}
+
+func (l *eventLog) kinds(k EventKind) []Event {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []Event
+	for _, e := range l.events {
+		if e.Kind == k {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// newTestFetcher builds a Fetcher with short delays and recorded sleeps.
+func newTestFetcher(t testing.TB, cfg Config) (*Fetcher, *sleepLog, *eventLog) {
+	t.Helper()
+	if cfg.CacheDir == "" {
+		cfg.CacheDir = t.TempDir()
+	}
+	if cfg.BaseDelay == 0 {
+		cfg.BaseDelay = time.Millisecond
+	}
+	if cfg.MaxDelay == 0 {
+		cfg.MaxDelay = 5 * time.Millisecond
+	}
+	if cfg.IdleTimeout == 0 {
+		cfg.IdleTimeout = 5 * time.Second
+	}
+	if cfg.Mirrors == nil {
+		cfg.Mirrors = []string{"http://mirror.invalid"}
+	}
+	ev := &eventLog{}
+	if cfg.OnEvent == nil {
+		cfg.OnEvent = ev.add
+	}
+	f, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sl := &sleepLog{}
+	f.hooks.sleep = sl.sleep
+	return f, sl, ev
+}
+
+// fetchAll starts the transfer, reads it through a concurrent reader and
+// checks the bytes and the result against want.
+func fetchAll(t testing.TB, f *Fetcher, tg Target, want []byte) Result {
+	t.Helper()
+	res, got, err := fetchRead(context.Background(), f, tg)
+	if err != nil {
+		t.Fatalf("fetch %s: %v", tg.URL, err)
+	}
+	checkResult(t, res, got, want)
+	return res
+}
+
+func checkResult(t testing.TB, res Result, got, want []byte) {
+	t.Helper()
+	if !bytes.Equal(got, want) {
+		t.Fatalf("reader got %d bytes (sha %s), want %d bytes (sha %s)", len(got), sha(got), len(want), sha(want))
+	}
+	disk, err := os.ReadFile(res.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(disk, want) {
+		t.Fatalf("archive on disk differs: %d bytes, want %d", len(disk), len(want))
+	}
+	if res.SHA256 != sha(want) || filepath.Base(res.Path) != sha(want) || res.Size != int64(len(want)) {
+		t.Fatalf("result %+v, want sha %s size %d", res, sha(want), len(want))
+	}
+}
+
+// fetchRead starts tg and reads it concurrently through NewReader; a reader
+// that gets ErrRestarted starts again with a new reader.
+func fetchRead(ctx context.Context, f *Fetcher, tg Target) (Result, []byte, error) {
+	s, err := f.Start(ctx, tg)
+	if err != nil {
+		return Result{}, nil, err
+	}
+	defer s.Close()
+	var got []byte
+	var rerr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			got, rerr = io.ReadAll(s.NewReader())
+			if !errors.Is(rerr, ErrRestarted) {
+				return
+			}
+		}
+	}()
+	res, werr := s.Wait()
+	<-done
+	if werr != nil {
+		return res, got, werr
+	}
+	return res, got, rerr
+}
+
+// logged is one request seen by a testServer.
+type logged struct {
+	Range, IfRange, Auth string
+	Path                 string
+}
+
+// testServer serves data at any path with ETag, Last-Modified and Range
+// support; fault, when set, may take over request n (0-based).
+type testServer struct {
+	*httptest.Server
+	data    []byte
+	etag    string
+	lastMod time.Time
+
+	mu    sync.Mutex
+	reqs  []logged
+	fault func(n int, w http.ResponseWriter, r *http.Request) bool
+}
+
+func newTestServer(t testing.TB, data []byte, fault func(n int, w http.ResponseWriter, r *http.Request) bool) *testServer {
+	ts := &testServer{data: data, etag: `"v1-` + sha(data)[:8] + `"`, lastMod: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC), fault: fault}
+	ts.Server = httptest.NewServer(http.HandlerFunc(ts.serve))
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+func (ts *testServer) serve(w http.ResponseWriter, r *http.Request) {
+	ts.mu.Lock()
+	n := len(ts.reqs)
+	ts.reqs = append(ts.reqs, logged{Range: r.Header.Get("Range"), IfRange: r.Header.Get("If-Range"), Auth: r.Header.Get("Authorization"), Path: r.URL.Path})
+	fault := ts.fault
+	ts.mu.Unlock()
+	if fault != nil && fault(n, w, r) {
+		return
+	}
+	ts.serveFile(w, r)
+}
+
+func (ts *testServer) serveFile(w http.ResponseWriter, r *http.Request) {
+	if ts.etag != "" {
+		w.Header().Set("ETag", ts.etag)
+	}
+	http.ServeContent(w, r, "a.tar.gz", ts.lastMod, bytes.NewReader(ts.data))
+}
+
+func (ts *testServer) requests() []logged {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	return append([]logged(nil), ts.reqs...)
+}
+
+func (ts *testServer) url() string { return ts.URL + "/dl/a.tar.gz" }
+
+// cutAt answers r (honouring its Range) but drops the connection after n
+// body bytes, short of the announced Content-Length.
+func cutAt(w http.ResponseWriter, r *http.Request, data []byte, n int) {
+	from := 0
+	if rg := r.Header.Get("Range"); rg != "" {
+		v, _, _ := bytes.Cut([]byte(rg[len("bytes="):]), []byte("-"))
+		from, _ = strconv.Atoi(string(v))
+		w.Header().Set("Content-Range", "bytes "+strconv.Itoa(from)+"-"+strconv.Itoa(len(data)-1)+"/"+strconv.Itoa(len(data)))
+		w.Header().Set("Content-Length", strconv.Itoa(len(data)-from))
+		w.WriteHeader(http.StatusPartialContent)
+	} else {
+		w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+		w.WriteHeader(http.StatusOK)
+	}
+	end := min(from+n, len(data))
+	w.Write(data[from:end])
+	w.(http.Flusher).Flush()
+	panic(http.ErrAbortHandler)
+}

@@ -1,0 +1,258 @@
+package fetch
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pyget/pyget/internal/faultserver"
+)
+
+const matrixPath = "/dl/cpython-3.13.1-x86_64-unknown-linux-gnu-install_only.tar.gz"
+
+// faultClient is pyget's own client, trusting the fault server's CA.
+func faultClient(t testing.TB, srv *faultserver.Server, idle time.Duration) *http.Client {
+	t.Helper()
+	c, err := NewHTTPClient(idle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pool := srv.CertPool(); pool != nil {
+		c.Transport.(*http.Transport).TLSClientConfig.RootCAs = pool
+	}
+	return c
+}
+
+func protoName(p faultserver.Proto) string {
+	if p == faultserver.HTTP2 {
+		return "h2"
+	}
+	return "h1"
+}
+
+func TestFaultMatrix(t *testing.T) {
+	const size = 8 << 20
+	data := archiveData(size, 30)
+	const q = size / 4
+	type tc struct {
+		name    string
+		faults  []faultserver.Fault
+		restart bool // the fault forces bytes to be sent again from zero
+	}
+	cases := []tc{
+		{"none", nil, false},
+		{"refuse stream", []faultserver.Fault{{Kind: faultserver.RefuseStream}}, false},
+		{"reset mid body", []faultserver.Fault{{Kind: faultserver.ResetMidBody, At: q}}, false},
+		{"goaway mid body", []faultserver.Fault{{Kind: faultserver.GoAwayMidBody, At: q}}, false},
+		{"close mid body", []faultserver.Fault{{Kind: faultserver.CloseMidBody, At: q}}, false},
+		{"stall mid body", []faultserver.Fault{{Kind: faultserver.StallMidBody, At: q, Stall: 5 * time.Second}}, false},
+		{"html page", []faultserver.Fault{{Kind: faultserver.HTMLPage}}, false},
+		{"503", []faultserver.Fault{{Kind: faultserver.Status, Code: 503}}, false},
+		{"429 retry-after", []faultserver.Fault{{Kind: faultserver.Status, Code: 429, RetryAfter: "1"}}, false},
+		{"408", []faultserver.Fault{{Kind: faultserver.Status, Code: 408}}, false},
+		{"ignore range", []faultserver.Fault{{Kind: faultserver.CloseMidBody, At: q}, {Kind: faultserver.IgnoreRange}}, true},
+		{"change etag", []faultserver.Fault{{Kind: faultserver.ResetMidBody, At: q}, {Kind: faultserver.ChangeETag}}, true},
+		{"flip byte", []faultserver.Fault{{Kind: faultserver.FlipByte, At: 3 * q}}, true},
+		{"html page on resume", []faultserver.Fault{{Kind: faultserver.CloseMidBody, At: q}, {Kind: faultserver.HTMLPage}}, false},
+		{"sequence", []faultserver.Fault{
+			{Kind: faultserver.RefuseStream},
+			{Kind: faultserver.ResetMidBody, At: q / 2},
+			{Kind: faultserver.Status, Code: 502},
+			{Kind: faultserver.GoAwayMidBody, At: q},
+			{Kind: faultserver.HTMLPage},
+			{Kind: faultserver.CloseMidBody, At: q},
+			{Kind: faultserver.StallMidBody, At: q / 3, Stall: 5 * time.Second},
+			{Kind: faultserver.Status, Code: 500},
+		}, false},
+		{"sequence with restart", []faultserver.Fault{
+			{Kind: faultserver.ResetMidBody, At: q},
+			{Kind: faultserver.Status, Code: 503, RetryAfter: "2"},
+			{Kind: faultserver.StallMidBody, At: q, Stall: 5 * time.Second},
+			{Kind: faultserver.CloseMidBody, At: q},
+			{Kind: faultserver.ChangeETag},
+		}, true},
+	}
+	for _, proto := range []faultserver.Proto{faultserver.HTTP1, faultserver.HTTP2} {
+		srv := faultserver.New(proto, map[string][]byte{matrixPath: data})
+		t.Cleanup(srv.Close)
+		for _, c := range cases {
+			t.Run(protoName(proto)+"/"+c.name, func(t *testing.T) {
+				idle := 300 * time.Millisecond
+				f, _, _ := newTestFetcher(t, Config{IdleTimeout: idle, Client: faultClient(t, srv, idle)})
+				before := srv.BodyBytesSent()
+				nreq := len(srv.Requests())
+				srv.Script(c.faults...)
+				res := fetchAll(t, f, Target{Name: c.name, URL: srv.URL + matrixPath, SHA256: sha(data), Size: size}, data)
+				// Resume efficiency: the body bytes the client received.
+				limit := int64(size * 11 / 10)
+				if c.restart {
+					limit = int64(size * 21 / 10)
+				}
+				if res.WireBytes > limit {
+					t.Errorf("received %d body bytes for a %d-byte file (limit %d)", res.WireBytes, size, limit)
+				}
+				// The server counts bytes its kernel accepted; an aborted
+				// connection discards what was still buffered (up to a
+				// few MiB on loopback), so only faulted responses may
+				// account for bytes sent but never received.
+				sent := srv.BodyBytesSent() - before
+				var lost int64
+				for _, fl := range c.faults {
+					switch fl.Kind {
+					case faultserver.ResetMidBody, faultserver.GoAwayMidBody, faultserver.CloseMidBody, faultserver.StallMidBody:
+						lost += fl.At
+					case faultserver.HTMLPage, faultserver.Status:
+						lost += 4 << 10
+					}
+				}
+				if sent > res.WireBytes+lost {
+					t.Errorf("server sent %d body bytes, client received %d; at most %d may be lost to the faults", sent, res.WireBytes, lost)
+				}
+				if got := len(srv.Requests()) - nreq; got < len(c.faults) {
+					t.Errorf("%d requests for %d scripted faults", got, len(c.faults))
+				}
+				// net/http itself retries a refused HTTP/2 stream.
+				if len(c.faults) > 0 && res.Faults == 0 && c.faults[0].Kind != faultserver.RefuseStream {
+					t.Errorf("no fault recorded: %+v", res)
+				}
+			})
+		}
+	}
+}
+
+// TestSoak runs many transfers, each with a random fault at a random offset.
+func TestSoak(t *testing.T) {
+	n, size := 200, 8<<20
+	if testing.Short() {
+		n = 30
+	}
+	data := archiveData(size, 31)
+	kinds := []faultserver.Kind{
+		faultserver.None, faultserver.RefuseStream, faultserver.ResetMidBody, faultserver.GoAwayMidBody,
+		faultserver.CloseMidBody, faultserver.StallMidBody, faultserver.HTMLPage, faultserver.Status,
+	}
+	servers := []*faultserver.Server{
+		faultserver.New(faultserver.HTTP1, map[string][]byte{matrixPath: data}),
+		faultserver.New(faultserver.HTTP2, map[string][]byte{matrixPath: data}),
+	}
+	for _, s := range servers {
+		t.Cleanup(s.Close)
+	}
+	idle := 200 * time.Millisecond
+	clients := []*http.Client{faultClient(t, servers[0], idle), faultClient(t, servers[1], idle)}
+	want := sha(data)
+	start := time.Now()
+	// Two workers, each with its own server pair so scripts do not mix.
+	type job struct {
+		i     int
+		fault faultserver.Fault
+	}
+	r := rand.New(rand.NewPCG(42, 43))
+	jobs := make([]job, n)
+	for i := range jobs {
+		k := kinds[r.IntN(len(kinds))]
+		jobs[i] = job{i, faultserver.Fault{Kind: k, At: r.Int64N(int64(size)), Stall: 5 * time.Second}}
+		if k == faultserver.Status {
+			jobs[i].fault.Code = []int{408, 429, 500, 502, 503, 504}[r.IntN(6)]
+		}
+	}
+	servers2 := []*faultserver.Server{
+		faultserver.New(faultserver.HTTP1, map[string][]byte{matrixPath: data}),
+		faultserver.New(faultserver.HTTP2, map[string][]byte{matrixPath: data}),
+	}
+	for _, s := range servers2 {
+		t.Cleanup(s.Close)
+	}
+	clients2 := []*http.Client{faultClient(t, servers2[0], idle), faultClient(t, servers2[1], idle)}
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for w := range 2 {
+		srvs, cls := servers, clients
+		if w == 1 {
+			srvs, cls = servers2, clients2
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, j := range jobs[w*n/2 : (w+1)*n/2] {
+				// Mostly HTTP/1.1: the TLS path costs more under -race.
+				si := 0
+				if j.i%5 == 0 {
+					si = 1
+				}
+				srv := srvs[si]
+				f, _, _ := newTestFetcher(t, Config{IdleTimeout: idle, Client: cls[si]})
+				srv.Script(j.fault)
+				res, err := fetchCompare(f, Target{Name: fmt.Sprint(j.i), URL: srv.URL + matrixPath, SHA256: want, Size: int64(size)}, data)
+				if err == nil && (res.SHA256 != want || res.Size != int64(size)) {
+					err = fmt.Errorf("result %+v", res)
+				}
+				if err != nil {
+					errs <- fmt.Errorf("transfer %d (%s, fault %+v): %w", j.i, protoName(srv.Proto()), j.fault, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	t.Logf("%d transfers of %d MiB in %v", n, size>>20, time.Since(start))
+}
+
+// fetchCompare streams the transfer through a reader like a real consumer,
+// comparing each block with want instead of keeping a copy.
+func fetchCompare(f *Fetcher, tg Target, want []byte) (Result, error) {
+	s, err := f.Start(context.Background(), tg)
+	if err != nil {
+		return Result{}, err
+	}
+	defer s.Close()
+	rerr := make(chan error, 1)
+	go func() {
+		buf := make([]byte, 256<<10)
+	again:
+		r := s.NewReader()
+		var off int
+		for {
+			n, err := r.Read(buf)
+			if n > 0 {
+				if off+n > len(want) || !bytes.Equal(buf[:n], want[off:off+n]) {
+					rerr <- fmt.Errorf("reader: bytes %d-%d differ", off, off+n)
+					return
+				}
+				off += n
+			}
+			if errors.Is(err, ErrRestarted) {
+				goto again
+			}
+			if err == io.EOF {
+				if off != len(want) {
+					err = fmt.Errorf("reader: EOF at %d of %d", off, len(want))
+				} else {
+					err = nil
+				}
+				rerr <- err
+				return
+			}
+			if err != nil {
+				rerr <- err
+				return
+			}
+		}
+	}()
+	res, err := s.Wait()
+	if e := <-rerr; err == nil {
+		err = e
+	}
+	return res, err
+}

@@ -1,0 +1,268 @@
+package fetch
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"sync"
+)
+
+// Stream is a transfer in progress.
+type Stream struct {
+	name   string
+	cancel context.CancelFunc
+	done   chan struct{} // closed when the transfer goroutine has ended
+
+	mu       sync.Mutex
+	cond     *sync.Cond
+	gen      int   // incremented each time the partial restarts from zero
+	written  int64 // bytes of generation gen that are on disk
+	finished bool
+	closed   bool
+	err      error
+	res      Result
+
+	// fileMu guards the handle itself (swapped when the verified partial
+	// is renamed into the archive cache, closed by Close); readers hold it
+	// shared around ReadAt.
+	fileMu sync.RWMutex
+	file   *os.File
+}
+
+func newStream(name string, cancel context.CancelFunc) *Stream {
+	s := &Stream{name: name, cancel: cancel, done: make(chan struct{})}
+	s.cond = sync.NewCond(&s.mu)
+	return s
+}
+
+// publish makes bytes up to n of the current generation visible to readers.
+func (s *Stream) publish(n int64) {
+	s.mu.Lock()
+	s.written = n
+	s.mu.Unlock()
+	s.cond.Broadcast()
+}
+
+// restart invalidates everything readers have seen; called before the
+// partial file is truncated so no reader trusts bytes read across it.
+func (s *Stream) restart() {
+	s.mu.Lock()
+	s.gen++
+	s.written = 0
+	s.mu.Unlock()
+	s.cond.Broadcast()
+}
+
+func (s *Stream) setFile(f *os.File) {
+	s.fileMu.Lock()
+	s.file = f
+	s.fileMu.Unlock()
+}
+
+// swapFile replaces the handle readers use, closing the old one.
+func (s *Stream) swapFile(fn func(old *os.File) (*os.File, error)) error {
+	s.fileMu.Lock()
+	defer s.fileMu.Unlock()
+	nf, err := fn(s.file)
+	s.file = nf
+	return err
+}
+
+func (s *Stream) finish(res Result, err error) {
+	s.mu.Lock()
+	s.finished = true
+	s.res, s.err = res, err
+	if err == nil {
+		s.written = res.Size
+	}
+	s.mu.Unlock()
+	s.cond.Broadcast()
+	if err != nil {
+		// Nothing more can be read; let the partial's handle go now.
+		s.swapFile(func(old *os.File) (*os.File, error) {
+			if old != nil {
+				old.Close()
+			}
+			return nil, nil
+		})
+	}
+}
+
+// NewReader returns a reader from byte zero that waits for bytes as they
+// arrive, returns io.EOF only when the whole body is on disk and verified,
+// the transfer's error when it failed for good, and ErrRestarted when the
+// partial restarted from zero after this reader returned bytes.
+func (s *Stream) NewReader() io.Reader {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return &reader{s: s, gen: s.gen}
+}
+
+// Wait waits for the transfer and verification to finish.
+func (s *Stream) Wait() (Result, error) {
+	<-s.done
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.res, s.err
+}
+
+// Close stops the transfer if it still runs, keeping the resumable partial,
+// and releases the file. Readers then fail.
+func (s *Stream) Close() error {
+	s.cancel()
+	<-s.done
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
+	s.cond.Broadcast()
+	var err error
+	s.swapFile(func(old *os.File) (*os.File, error) {
+		if old != nil {
+			err = old.Close()
+		}
+		return nil, nil
+	})
+	return err
+}
+
+const readerBufSize = 256 << 10
+
+type reader struct {
+	s   *Stream
+	gen int
+	off int64 // next byte to return
+	err error // sticky
+
+	// buf holds bytes [bufOff, bufOff+len(buf)) for callers that read in
+	// small pieces, so each pread moves a large block.
+	buf    []byte
+	bufOff int64
+	bufLen int
+}
+
+func (r *reader) Read(p []byte) (int, error) {
+	for {
+		n, err := r.readOnce(p)
+		if n > 0 || err != nil || len(p) == 0 {
+			return n, err
+		}
+		// A restart raced with a read before any byte was returned: the
+		// reader moved to the new generation; read again.
+	}
+}
+
+func (r *reader) readOnce(p []byte) (int, error) {
+	if r.err != nil {
+		return 0, r.err
+	}
+	if len(p) == 0 {
+		return 0, nil
+	}
+	s := r.s
+	s.mu.Lock()
+	for {
+		if s.closed {
+			s.mu.Unlock()
+			r.err = errClosed
+			return 0, r.err
+		}
+		if s.gen != r.gen {
+			if r.off > 0 {
+				s.mu.Unlock()
+				r.err = ErrRestarted
+				return 0, r.err
+			}
+			r.gen = s.gen
+			r.bufLen = 0
+		}
+		if s.finished && s.err != nil {
+			err := s.err
+			s.mu.Unlock()
+			r.err = err
+			return 0, err
+		}
+		if r.off < s.written {
+			break
+		}
+		if s.finished {
+			s.mu.Unlock()
+			r.err = io.EOF
+			return 0, io.EOF
+		}
+		s.cond.Wait()
+	}
+	avail := s.written
+	s.mu.Unlock()
+
+	if r.bufLen > 0 && r.off >= r.bufOff && r.off < r.bufOff+int64(r.bufLen) {
+		n := copy(p, r.buf[r.off-r.bufOff:r.bufLen])
+		r.off += int64(n)
+		return n, nil
+	}
+	if len(p) >= readerBufSize/4 {
+		n, err := r.readAt(p[:min(int64(len(p)), avail-r.off)])
+		if err != nil {
+			return 0, err
+		}
+		r.off += int64(n)
+		return n, nil
+	}
+	if r.buf == nil {
+		r.buf = make([]byte, readerBufSize)
+	}
+	n, err := r.readAt(r.buf[:min(int64(len(r.buf)), avail-r.off)])
+	if err != nil {
+		return 0, err
+	}
+	r.bufOff, r.bufLen = r.off, n
+	c := copy(p, r.buf[:n])
+	r.off += int64(c)
+	return c, nil
+}
+
+// readAt fills b from the file at r.off; b lies within published bytes. A
+// restart racing with the read makes the bytes worthless, so the generation
+// is checked again afterwards.
+func (r *reader) readAt(b []byte) (int, error) {
+	s := r.s
+	s.fileMu.RLock()
+	f := s.file
+	var n int
+	var err error
+	if f == nil {
+		err = errClosed
+	} else {
+		n, err = f.ReadAt(b, r.off)
+	}
+	s.fileMu.RUnlock()
+	s.mu.Lock()
+	gen, closed, failed := s.gen, s.closed, s.finished && s.err != nil
+	ferr := s.err
+	s.mu.Unlock()
+	switch {
+	case closed:
+		r.err = errClosed
+		return 0, r.err
+	case failed:
+		r.err = ferr
+		return 0, r.err
+	case gen != r.gen:
+		if r.off > 0 {
+			r.err = ErrRestarted
+			return 0, r.err
+		}
+		// Nothing returned yet: start over in the new generation.
+		r.gen = gen
+		r.bufLen = 0
+		return 0, nil
+	}
+	if n < len(b) {
+		if err == nil || errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+		r.err = err
+		return 0, err
+	}
+	return n, nil
+}
