@@ -1,24 +1,44 @@
 # The README's commands. `make test` is what CI runs.
 GO ?= go
+GOFMT_DIRS = cmd internal e2e tools bench
 
 .PHONY: build test unit e2e vet cross demo bench fixture
 
 build:
 	$(GO) build -o bin/pyget ./cmd/pyget
 
-# Every test: vet, the unit suites (race detector on), the cross-compile
-# check, and the end-to-end suite against a real CPython build.
-test: vet cross unit
+# Every test: vet and gofmt, the unit suites (race detector on), the
+# cross-compile check, and the end-to-end suite against a real CPython build
+# served by nginx and by the fault server.
+test: vet cross unit e2e
 
 vet:
 	$(GO) vet ./...
-	@test -z "$$(gofmt -l cmd internal)" || { gofmt -l cmd internal; echo "gofmt needed"; exit 1; }
+	cd tools/fixture && $(GO) vet ./...
+	@out="$$(gofmt -l $(GOFMT_DIRS))"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 unit:
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v /e2e)
+	cd tools/fixture && $(GO) test -count=1 ./...
+
+e2e:
+	$(GO) test -count=1 -timeout 20m ./e2e/
 
 cross:
 	GOOS=linux   GOARCH=amd64 $(GO) build -o /dev/null ./cmd/pyget
 	GOOS=linux   GOARCH=arm64 $(GO) build -o /dev/null ./cmd/pyget
 	GOOS=darwin  GOARCH=arm64 $(GO) build -o /dev/null ./cmd/pyget
+	GOOS=darwin  GOARCH=amd64 $(GO) build -o /dev/null ./cmd/pyget
 	GOOS=windows GOARCH=amd64 $(GO) build -o /dev/null ./cmd/pyget
+
+# The real CPython 3.14.6 fixture (python-build-standalone layout), cached.
+fixture:
+	cd tools/fixture && $(GO) run .
+
+# Watch an install recover from a scripted sequence of faults, offline.
+demo:
+	./scripts/demo.sh
+
+# pyget against curl | tar and friends; the figures go into BENCHMARKS.md.
+bench:
+	./bench/bench.sh

@@ -34,6 +34,11 @@ func TestStageCommit(t *testing.T) {
 	if err != nil || !strings.Contains(string(out), "fake") {
 		t.Errorf("running %s: %q, %v", inst.Executable, out, err)
 	}
+	// The build's root must be usable by other users, not private like a
+	// temp dir.
+	if fi, err := os.Stat(inst.Dir); err != nil || fi.Mode().Perm() != 0o755 {
+		t.Errorf("build dir mode = %v, %v; want 0755", fi.Mode().Perm(), err)
+	}
 	if got := keys(t, l); !slices.Equal(got, []string{e.Key}) {
 		t.Errorf("Installed = %v", got)
 	}

@@ -27,6 +27,12 @@ func (l Layout) stage(key string) (*Staging, error) {
 	if err != nil {
 		return nil, fmt.Errorf("staging %s: %w", key, err)
 	}
+	// MkdirTemp makes the folder private (0700), but the folder becomes the
+	// build's root: other users of a shared install dir must run it.
+	if err := os.Chmod(dir, 0o755); err != nil {
+		os.Remove(dir)
+		return nil, fmt.Errorf("staging %s: %w", key, err)
+	}
 	return &Staging{Dir: dir, layout: l, key: key}, nil
 }
 

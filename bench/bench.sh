@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# Benchmarks for pyget against the shell pipeline that is the practical limit
+# on one machine (`curl | tar`), on the real CPython 3.14.6 archive served from
+# loopback by nginx. Prints a Markdown report (the source of BENCHMARKS.md).
+#
+#   bench/bench.sh [PAIRS]     # PAIRS alternated clean-install pairs (default 7)
+#
+# Needs: go, curl, tar, nginx, /usr/bin/time. Everything runs on 127.0.0.1 in
+# a temp dir that is removed at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PAIRS=${1:-7}
+ROOT=$(pwd)
+W=$(mktemp -d /tmp/pyget-bench.XXXXXX)
+NGINX_PID=""; FAULT_PID=""
+cleanup() {
+  [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null || true
+  [ -n "$FAULT_PID" ] && kill "$FAULT_PID" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$W"
+}
+trap cleanup EXIT
+
+log() { echo "bench: $*" >&2; }
+
+# --- build -----------------------------------------------------------------
+log "building pyget, the fault server and the fixture"
+go build -o "$W/pyget" ./cmd/pyget
+go build -o "$W/faultserver" ./internal/faultserver/cmd/pyget-faultserver
+FIX=${PYGET_FIXTURE_DIR:-$HOME/.cache/pyget-fixture/3.14.6-20260610}
+(cd tools/fixture && go run . -out "$FIX") >&2
+ASSET=$(cd "$FIX/20260610" && ls *install_only_stripped.tar.gz)
+SIZE=$(stat -c %s "$FIX/20260610/$ASSET")
+
+# --- nginx on a free loopback port -------------------------------------------
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+mkdir -p "$W/nginx/logs" "$W/nginx/tmp"
+cat > "$W/nginx/nginx.conf" <<CONF
+$( [ "$(id -u)" = 0 ] && echo "user root;" )
+worker_processes 1;
+daemon off;
+pid $W/nginx/nginx.pid;
+error_log $W/nginx/logs/error.log;
+events { worker_connections 256; }
+http {
+  access_log $W/nginx/logs/access.log;
+  client_body_temp_path $W/nginx/tmp; proxy_temp_path $W/nginx/tmp;
+  fastcgi_temp_path $W/nginx/tmp; uwsgi_temp_path $W/nginx/tmp; scgi_temp_path $W/nginx/tmp;
+  sendfile on;
+  types { application/gzip gz; application/zstd zst; }
+  server { listen 127.0.0.1:$PORT; root $FIX; }
+}
+CONF
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+"$NGINX" -p "$W/nginx" -c "$W/nginx/nginx.conf" &
+NGINX_PID=$!
+for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/20260610/" && break; curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.1; done
+MIRROR="http://127.0.0.1:$PORT"
+URL="$MIRROR/20260610/${ASSET//+/%2B}"
+
+# --- helpers -------------------------------------------------------------------
+# timed CMD...: runs CMD under /usr/bin/time; sets T (seconds) and RSS (KiB).
+timed() {
+  /usr/bin/time -f '%e %M' -o "$W/time.out" "$@" >/dev/null 2>"$W/cmd.err" || { cat "$W/cmd.err" >&2; return 1; }
+  read -r T RSS < "$W/time.out"
+}
+fresh() { rm -rf "$W/run"; mkdir -p "$W/run/install" "$W/run/bin" "$W/run/cache" "$W/run/tar"; }
+# The environment of every pyget run: a private install, bin and cache dir.
+PENV=(env PYGET_INSTALL_DIR="$W/run/install" PYGET_BIN_DIR="$W/run/bin" PYGET_CACHE_DIR="$W/run/cache" PYGET_NO_PROGRESS=1)
+median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
+spread() { sort -g | awk 'NR==1{min=$1} {max=$1} END {printf "%s–%s", min, max}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
+
+# --- 1 + 2: clean install vs curl | tar, peak memory -------------------------------
+log "1. clean install vs curl | tar ($PAIRS alternated pairs)"
+: > "$W/pyget.t"; : > "$W/curl.t"; : > "$W/pyget.rss"; : > "$W/ratio.t"
+for i in $(seq "$PAIRS"); do
+  fresh
+  timed sh -c "curl -s '$URL' | tar -xz -C '$W/run/tar'"; CT=$T
+  fresh
+  timed "${PENV[@]}" "$W/pyget" install 3.14 --mirror "$MIRROR" --downloads-json "$FIX/catalog.json"; PT=$T
+  echo "$CT" >> "$W/curl.t"; echo "$PT" >> "$W/pyget.t"; echo "$RSS" >> "$W/pyget.rss"
+  ratio "$PT" "$CT" >> "$W/ratio.t"; echo >> "$W/ratio.t"
+  log "  pair $i: curl|tar ${CT}s, pyget ${PT}s (${RSS} KiB peak)"
+done
+P_MED=$(median < "$W/pyget.t"); C_MED=$(median < "$W/curl.t")
+R_MED=$(grep . "$W/ratio.t" | median)
+RSS_MAX=$(sort -g "$W/pyget.rss" | tail -1)
+
+# --- 3: resets every 8 MiB ------------------------------------------------------------
+log "3. a mid-body reset every 8 MiB"
+FAULTS=$(for _ in $(seq $(( SIZE / 8388608 + 1 ))); do printf 'reset@8MiB,'; done)
+start_faults() {
+  "$W/faultserver" -root "$FIX" -proto h1 -addr 127.0.0.1:0 -faults "${FAULTS%,}" > "$W/fault.out" 2> "$W/fault.log" &
+  FAULT_PID=$!
+  for _ in $(seq 100); do grep -q 'listening on' "$W/fault.out" 2>/dev/null && break; sleep 0.05; done
+  FURL=$(sed -n 's/^listening on //p' "$W/fault.out" | head -1)
+}
+stop_faults() { kill "$FAULT_PID" 2>/dev/null || true; wait "$FAULT_PID" 2>/dev/null || true; FAULT_PID=""; }
+sent_bytes() { awk '{for (i=1;i<=NF;i++) if ($i=="sent") s+=$(i+1)} END {print s+0}' "$W/fault.log"; }
+fresh; start_faults
+timed "${PENV[@]}" "$W/pyget" install 3.14 -v --mirror "$FURL" --downloads-json "$FIX/catalog.json"; FT=$T
+FAULTS_SEEN=$(grep -c 'resuming\|retrying' "$W/cmd.err" || true)
+PYGET_WIRE=$(grep -o 'sent [0-9]*' "$W/fault.log" | awk '{s+=$2} END {print s}')
+stop_faults
+fresh; start_faults
+CURL_OK=yes
+timed sh -c "curl -s --retry 10 --retry-all-errors --retry-delay 0 '$FURL/20260610/${ASSET//+/%2B}' | tar -xz -C '$W/run/tar'" || CURL_OK=no
+CURL_FT=$T
+CURL_WIRE=$(grep -o 'sent [0-9]*' "$W/fault.log" | awk '{s+=$2} END {print s}')
+stop_faults
+
+# --- 4: three builds at once vs one after another --------------------------------------
+log "4. pyget install 3.12 3.13 3.14 vs three in a row"
+: > "$W/par.t"; : > "$W/seq.t"
+for i in 1 2 3; do
+  fresh
+  timed "${PENV[@]}" "$W/pyget" install 3.12 3.13 3.14 --mirror "$MIRROR" --downloads-json "$FIX/catalog-multi.json"; echo "$T" >> "$W/par.t"
+  fresh
+  S=0
+  for v in 3.12 3.13 3.14; do
+    # A separate cache per build, as three different archives would have.
+    timed "${PENV[@]}" PYGET_CACHE_DIR="$W/run/cache-$v" "$W/pyget" install "$v" --mirror "$MIRROR" --downloads-json "$FIX/catalog-multi.json"
+    S=$(awk -v a="$S" -v b="$T" 'BEGIN {print a+b}')
+  done
+  echo "$S" >> "$W/seq.t"
+done
+PAR_MED=$(median < "$W/par.t"); SEQ_MED=$(median < "$W/seq.t")
+
+# --- 5: find with ten builds, list on the real catalog ------------------------------------
+log "5. find with ten builds installed; list --only-downloads on the full catalog"
+fresh
+python3 - "$FIX/catalog.json" "$W/catalog-ten.json" <<'PY'
+import json, sys
+src = json.load(open(sys.argv[1]))
+(key, e), = [(k, v) for k, v in src.items()]
+out = {}
+for minor in range(5, 15):
+    d = dict(e, minor=minor, patch=99 if minor != 14 else e["patch"])
+    out[key.replace("3.14.6", "3.%d.%d" % (minor, d["patch"]))] = d
+json.dump(out, open(sys.argv[2], "w"))
+PY
+"${PENV[@]}" "$W/pyget" install 3.5 3.6 3.7 3.8 3.9 3.10 3.11 3.12 3.13 3.14 --mirror "$MIRROR" --downloads-json "$W/catalog-ten.json" >/dev/null 2>&1
+: > "$W/find.t"
+for _ in $(seq 20); do timed "${PENV[@]}" "$W/pyget" find 3.14; echo "$T" >> "$W/find.t"; done
+FIND_MED=$(median < "$W/find.t")
+SHARED="$ROOT/../shared/data/uv-download-metadata.json"
+LIST_MED="n/a (no ../shared catalog)"
+if [ -f "$SHARED" ]; then
+  "${PENV[@]}" "$W/pyget" list --only-downloads --downloads-json "$SHARED" >/dev/null
+  : > "$W/list.t"
+  for _ in $(seq 20); do timed "${PENV[@]}" "$W/pyget" list --only-downloads --downloads-json "$SHARED"; echo "$T" >> "$W/list.t"; done
+  LIST_MED=$(median < "$W/list.t")
+fi
+
+# --- 6: reinstall from the archive cache ---------------------------------------------------
+log "6. reinstall from the verified archive cache"
+: > "$W/net.t"; : > "$W/cache.t"
+for i in 1 2 3 4 5; do
+  fresh
+  timed "${PENV[@]}" "$W/pyget" install 3.14 --mirror "$MIRROR" --downloads-json "$FIX/catalog.json"; echo "$T" >> "$W/net.t"
+  timed "${PENV[@]}" "$W/pyget" install --reinstall 3.14 --mirror http://127.0.0.1:1 --downloads-json "$FIX/catalog.json"; echo "$T" >> "$W/cache.t"
+done
+NET_MED=$(median < "$W/net.t"); CACHE_MED=$(median < "$W/cache.t")
+
+# --- report ----------------------------------------------------------------------------------
+MIB=$(awk -v s="$SIZE" 'BEGIN {printf "%.1f", s/1048576}')
+cat <<REPORT
+## Run of $(date -u +%Y-%m-%d) on $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)
+
+Archive: \`$ASSET\` ($MIB MiB), served by nginx $("$NGINX" -v 2>&1 | sed 's/.*\///') on 127.0.0.1 (HTTP/1.1).
+Times are wall-clock seconds from \`/usr/bin/time\`; medians with the range.
+
+| # | measure | pyget | baseline | ratio | goal |
+|---|---|---|---|---|---|
+| 1 | clean install vs \`curl -s URL \| tar -xz\` ($PAIRS alternated pairs) | $P_MED s ($(spread < "$W/pyget.t")) | $C_MED s ($(spread < "$W/curl.t")) | median of pair ratios $R_MED | ≤ 1.0 |
+| 2 | peak RSS of the install (max of $PAIRS) | $((RSS_MAX / 1024)) MiB | | | ≤ 64 MiB |
+| 3 | reset every 8 MiB: bytes on the wire | $PYGET_WIRE B ($(ratio "$PYGET_WIRE" "$SIZE")x), ${FT} s, $FAULTS_SEEN faults recovered | curl --retry 10 --retry-all-errors: $CURL_WIRE B ($(ratio "$CURL_WIRE" "$SIZE")x), ${CURL_FT} s, finished: $CURL_OK | | ≤ 1.05x; time ≤ 1.3x clean + backoff |
+| 4 | \`install 3.12 3.13 3.14\` vs three in a row (3 runs) | $PAR_MED s ($(spread < "$W/par.t")) | $SEQ_MED s ($(spread < "$W/seq.t")) | $(ratio "$PAR_MED" "$SEQ_MED") | ≤ 0.7 |
+| 5a | \`pyget find 3.14\` with ten builds installed (20 runs) | $FIND_MED s ($(spread < "$W/find.t")) | | | ≤ 10 ms |
+| 5b | \`pyget list --only-downloads\`, 5,530-entry catalog, cached (20 runs) | $LIST_MED s | | | ≤ 50 ms |
+| 6 | reinstall from the archive cache vs network install (5 runs) | $CACHE_MED s ($(spread < "$W/cache.t")) | $NET_MED s ($(spread < "$W/net.t")) | $(ratio "$CACHE_MED" "$NET_MED") | ≤ 0.5 |
+REPORT

@@ -1,0 +1,207 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pyget/pyget/internal/install"
+	"github.com/pyget/pyget/internal/pyrequest"
+)
+
+func (a *app) findCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "find [REQUEST]",
+		Short: "Print the path of the best installed interpreter",
+		Long: `Print the absolute path of the best installed interpreter matching REQUEST.
+Without a request: the .python-version of this folder or a parent, else the
+newest installed. Exits 1 when nothing installed matches.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.runFind(cmd.Context(), args)
+		},
+	}
+}
+
+func (a *app) runFind(_ context.Context, args []string) error {
+	reqs, from, err := requestsOrPin(args, "default")
+	if err != nil {
+		return err
+	}
+	plat, err := a.target()
+	if err != nil {
+		return err
+	}
+	layout, err := a.layout()
+	if err != nil {
+		return err
+	}
+	all, err := layout.Installed()
+	if err != nil {
+		return err
+	}
+	// A .python-version may list several versions: the first installed wins.
+	for _, s := range reqs {
+		r, err := parseRequest(s, from)
+		if err != nil {
+			return err
+		}
+		if best := bestInstalled(all, r, &plat); len(best) > 0 {
+			fmt.Fprintln(a.stdout, best[0].Executable)
+			return nil
+		}
+	}
+	what := strings.Join(reqs, ", ")
+	if from != "" {
+		what += " (from " + from + ")"
+	}
+	return withHint(fmt.Errorf("%w %s", errNoMatch, what),
+		fmt.Sprintf("install it with `pyget install %s`", quoteArg(reqs[0])))
+}
+
+func (a *app) uninstallCommand() *cobra.Command {
+	var all bool
+	cmd := &cobra.Command{
+		Use:   "uninstall REQUEST... | --all",
+		Short: "Remove installed builds, their links and executables",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if all == (len(args) > 0) {
+				return usagef("give requests or --all, not both or neither")
+			}
+			return a.runUninstall(cmd.Context(), args, all)
+		},
+	}
+	cmd.Flags().BoolVar(&all, "all", false, "remove every installed build")
+	return cmd
+}
+
+func (a *app) runUninstall(ctx context.Context, args []string, all bool) error {
+	layout, err := a.layout()
+	if err != nil {
+		return err
+	}
+	installed, err := layout.Installed()
+	if err != nil {
+		return err
+	}
+	var targets []install.Installation
+	if all {
+		targets = installed
+	} else {
+		seen := map[string]bool{}
+		for _, s := range args {
+			r, err := parseRequest(s, "")
+			if err != nil {
+				return err
+			}
+			// Uninstall looks at every platform's builds unless the request
+			// names one: a user removing 3.13 means all of them.
+			matches := bestInstalled(installed, r, nil)
+			if len(matches) == 0 {
+				return withHint(fmt.Errorf("%w %s", errNoMatch, s), "`pyget list --only-installed` shows what is installed")
+			}
+			for _, m := range matches {
+				if !seen[m.Entry.Key] {
+					seen[m.Entry.Key] = true
+					targets = append(targets, m)
+				}
+			}
+		}
+	}
+	if len(targets) == 0 {
+		a.info("nothing is installed")
+		return nil
+	}
+	for _, t := range targets {
+		if err := layout.Uninstall(ctx, t); err != nil {
+			return failed("Failed to uninstall "+t.Entry.Key, err)
+		}
+		a.info(" - %s", t.Entry.Key)
+	}
+	a.info("Uninstalled %d %s", len(targets), plural(len(targets), "build", "builds"))
+	return nil
+}
+
+func (a *app) dirCommand() *cobra.Command {
+	var bin bool
+	cmd := &cobra.Command{
+		Use:   "dir [--bin]",
+		Short: "Print the install directory (or the bin dir)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			l, err := a.layout()
+			if err != nil {
+				return err
+			}
+			if bin {
+				fmt.Fprintln(a.stdout, l.BinDir)
+			} else {
+				fmt.Fprintln(a.stdout, l.InstallDir)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&bin, "bin", false, "print the directory executables are linked into")
+	return cmd
+}
+
+func (a *app) pinCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "pin [REQUEST]",
+		Short: "Write .python-version in this folder (without a request: show the pin)",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			wd, err := os.Getwd()
+			if err != nil {
+				return err
+			}
+			if len(args) == 0 {
+				reqs, path, err := findPin(wd)
+				if err != nil {
+					return err
+				}
+				if path == "" || len(reqs) == 0 {
+					return withHint(errors.New("no .python-version in this folder or its parents"), "pin one with `pyget pin 3.13`")
+				}
+				fmt.Fprintln(a.stdout, strings.Join(reqs, "\n"))
+				return nil
+			}
+			r, err := pyrequest.Parse(args[0])
+			if err != nil {
+				return usageError{err}
+			}
+			path := filepath.Join(wd, pinFile)
+			if err := writeFileAtomic(path, []byte(strings.TrimSpace(r.String())+"\n")); err != nil {
+				return failed("Failed to pin "+args[0], err)
+			}
+			a.info("Pinned %s to %s", path, strings.TrimSpace(r.String()))
+			return nil
+		},
+	}
+}
+
+// writeFileAtomic replaces path only once the new content is complete.
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".python-version-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil && !errors.Is(err, fs.ErrPermission) {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

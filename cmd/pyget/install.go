@@ -1,0 +1,279 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pyget/pyget/internal/catalog"
+	"github.com/pyget/pyget/internal/install"
+	"github.com/pyget/pyget/internal/installer"
+	"github.com/pyget/pyget/internal/platform"
+	"github.com/pyget/pyget/internal/pyrequest"
+)
+
+type installFlags struct {
+	reinstall bool
+	force     bool
+	isDefault bool
+	noBin     bool
+}
+
+func (a *app) installCommand() *cobra.Command {
+	var f installFlags
+	cmd := &cobra.Command{
+		Use:   "install [REQUEST|ARCHIVE...]",
+		Short: "Install Python builds",
+		Long: `Install the builds matching each request, in parallel. Without a request:
+the .python-version of this folder or a parent, else the newest stable CPython.
+A path to a local .tar.gz/.tar.zst installs that archive (verified when the
+catalog lists its digest). Already installed: says so, no network.`,
+		Example: `  pyget install 3.13
+  pyget install 3.12 3.13 3.14t pypy@3.11
+  pyget install '>=3.11,<3.13' --default
+  pyget install ./cpython-3.14.6+20260610-x86_64-unknown-linux-gnu-install_only.tar.gz`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.runInstall(cmd.Context(), args, f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&f.reinstall, "reinstall", false, "install again even if installed (atomic swap)")
+	fl.BoolVar(&f.force, "force", false, "replace executables in the bin dir that pyget did not create")
+	fl.BoolVar(&f.isDefault, "default", false, "also link python3 and python")
+	fl.BoolVar(&f.noBin, "no-bin", false, "link no executables into the bin dir")
+	return cmd
+}
+
+// job is one thing to install: a request, or a local archive.
+type job struct {
+	arg     string
+	request pyrequest.Request
+	archive string
+	from    string // .python-version path, when the request came from it
+	newest  bool   // no request and no pin: the newest stable, even if an older one is installed
+}
+
+func (a *app) runInstall(ctx context.Context, args []string, f installFlags) error {
+	reqs, from, err := requestsOrPin(args, "default")
+	if err != nil {
+		return err
+	}
+	newest := len(args) == 0 && from == ""
+	var jobs []job
+	for _, arg := range reqs {
+		if looksLikeArchive(arg) {
+			if _, err := os.Stat(arg); err == nil {
+				abs, err := filepath.Abs(arg)
+				if err != nil {
+					return err
+				}
+				jobs = append(jobs, job{arg: arg, archive: abs})
+				continue
+			} else if len(args) > 0 && !strings.ContainsAny(arg, "<>=!~,@") {
+				return usagef("%s: no such archive", arg)
+			}
+		}
+		r, err := parseRequest(arg, from)
+		if err != nil {
+			return err
+		}
+		jobs = append(jobs, job{arg: arg, request: r, from: from, newest: newest})
+	}
+	plat, err := a.target()
+	if err != nil {
+		return err
+	}
+	layout, err := a.layout()
+	if err != nil {
+		return err
+	}
+	timeout, err := a.lockTimeout()
+	if err != nil {
+		return err
+	}
+	fetcher, err := a.getFetcher()
+	if err != nil {
+		return err
+	}
+	ui := newProgressUI(a)
+	defer ui.stop()
+	a.setEventHandler(ui.event)
+
+	in := &installer.Installer{
+		Layout:      layout,
+		Fetcher:     fetcher,
+		LockTimeout: timeout,
+		Links:       install.LinkOptions{Default: f.isDefault, Force: f.force, NoBin: f.noBin},
+		Reinstall:   f.reinstall,
+		OnWait: func(key string) {
+			ui.println(fmt.Sprintf("waiting for another pyget to finish %s…", key))
+		},
+	}
+
+	installed, err := layout.Installed()
+	if err != nil {
+		return err
+	}
+	outcomes := make([]installer.Outcome, len(jobs))
+	errs := make([]error, len(jobs))
+	seen := map[string]int{} // key -> job index, so one key installs once
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for i, j := range jobs {
+		wg.Go(func() {
+			outcomes[i], errs[i] = a.installJob(ctx, in, j, plat, installed, f, func(key string) bool {
+				mu.Lock()
+				defer mu.Unlock()
+				if _, dup := seen[key]; dup {
+					return false
+				}
+				seen[key] = i
+				return true
+			})
+		})
+	}
+	wg.Wait()
+	ui.stop()
+
+	var failures []error
+	for i, o := range outcomes {
+		if errs[i] != nil {
+			failures = append(failures, errs[i])
+			continue
+		}
+		a.report(o, f)
+	}
+	switch len(failures) {
+	case 0:
+		return nil
+	case 1:
+		return failures[0]
+	}
+	for _, e := range failures[:len(failures)-1] {
+		printError(a.stderr, e, a.color())
+	}
+	return failures[len(failures)-1]
+}
+
+func (a *app) installJob(ctx context.Context, in *installer.Installer, j job, plat platform.Platform, installed []install.Installation, f installFlags, claim func(string) bool) (installer.Outcome, error) {
+	if j.archive != "" {
+		e, want, err := a.archiveEntry(ctx, j.archive)
+		if err != nil {
+			return installer.Outcome{}, failed("Failed to install "+j.archive, err)
+		}
+		if !claim(e.Key) {
+			return installer.Outcome{}, nil
+		}
+		o, err := in.InstallArchive(ctx, j.archive, e, want)
+		if err != nil {
+			return o, failed("Failed to install "+e.Key, err)
+		}
+		return o, nil
+	}
+	// Satisfied by what is installed: no catalog, no network.
+	if !f.reinstall && !j.newest {
+		if best := bestInstalled(installed, j.request, &plat); len(best) > 0 {
+			if !claim(best[0].Entry.Key) {
+				return installer.Outcome{}, nil
+			}
+			links, err := in.Layout.Link(best[0], in.Links)
+			if err != nil {
+				return installer.Outcome{}, failed("Failed to link "+best[0].Entry.Key, err)
+			}
+			return installer.Outcome{Installation: best[0], Already: true, Links: links}, nil
+		}
+	}
+	e, err := a.resolveDownload(ctx, j.request, plat)
+	if err != nil {
+		return installer.Outcome{}, failed(fmt.Sprintf("Failed to install %q", j.arg), err)
+	}
+	if !claim(e.Key) {
+		return installer.Outcome{}, nil
+	}
+	if e.SHA256 == "" {
+		a.warn("the catalog has no sha256 for %s: it will not be verified", e.Key)
+	}
+	o, err := in.InstallEntry(ctx, e)
+	if err != nil {
+		return o, failed("Failed to install "+e.Key, err)
+	}
+	return o, nil
+}
+
+// archiveEntry names a local archive: the catalog entry whose URL ends in the
+// same file name (then its digest is checked), else one derived from the
+// python-build-standalone file name (unverified).
+func (a *app) archiveEntry(ctx context.Context, path string) (catalog.Entry, string, error) {
+	base := archiveBase(path)
+	c, err := a.catalog(ctx)
+	if err == nil {
+		for _, e := range c.Entries {
+			if archiveBase(e.URL) == base {
+				return e, e.SHA256, nil
+			}
+		}
+	} else {
+		a.debug("warning: %v", err)
+	}
+	e, perr := entryFromArchiveName(base)
+	if perr != nil {
+		return e, "", perr
+	}
+	a.warn("%s is not in the catalog: installing it as %s without verifying its sha256", base, e.Key)
+	return e, "", nil
+}
+
+func (a *app) report(o installer.Outcome, f installFlags) {
+	if o.Installation.Dir == "" { // a duplicate of another job
+		return
+	}
+	e := o.Installation.Entry
+	name := implName(e.Name)
+	if o.Already {
+		a.info("%s %s is already installed (%s)", name, e.Version(), e.Key)
+	} else {
+		line := fmt.Sprintf("Installed %s %s in %s", name, e.Version(), roundDuration(o.Elapsed))
+		if n := o.Transfer.Faults; n > 0 {
+			line += fmt.Sprintf(" (recovered from %d network %s)", n, plural(n, "fault", "faults"))
+		} else if o.Transfer.FromCache {
+			line += " (from the download cache)"
+		}
+		a.info("%s", line)
+	}
+	a.info(" + %s", o.Installation.Executable)
+	for _, l := range o.Links.Links {
+		a.info(" + %s", l)
+	}
+	for _, s := range o.Links.Skipped {
+		a.warn("not replacing %s: pyget did not create it (use --force)", s)
+	}
+	if len(o.Links.Links) > 0 && !o.Links.OnPATH {
+		dir := filepath.Dir(o.Links.Links[0])
+		a.warn("%s is not on your PATH; add it with:\n  export PATH=\"%s:$PATH\"", dir, dir)
+	}
+}
+
+func implName(n string) string {
+	switch n {
+	case "pypy":
+		return "PyPy"
+	case "graalpy":
+		return "GraalPy"
+	}
+	return "Python"
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+var errNoMatch = errors.New("no installed python matches")

@@ -1,0 +1,263 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pyget/pyget/internal/catalog"
+	"github.com/pyget/pyget/internal/install"
+	"github.com/pyget/pyget/internal/platform"
+	"github.com/pyget/pyget/internal/pyrequest"
+)
+
+type listFlags struct {
+	allVersions   bool
+	allPlatforms  bool
+	allArches     bool
+	onlyInstalled bool
+	onlyDownloads bool
+	showURLs      bool
+	format        string
+}
+
+func (a *app) listCommand() *cobra.Command {
+	var f listFlags
+	cmd := &cobra.Command{
+		Use:   "list [REQUEST]",
+		Short: "List installed builds and available downloads",
+		Long: `List installed builds and the downloads available for this platform, newest
+first: by default the newest patch of each minor version.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if f.onlyInstalled && f.onlyDownloads {
+				return usagef("--only-installed and --only-downloads exclude each other")
+			}
+			if f.format != "text" && f.format != "json" {
+				return usagef("--output-format %q: want text or json", f.format)
+			}
+			return a.runList(cmd.Context(), args, f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&f.allVersions, "all-versions", false, "every patch version, not only the newest of each minor")
+	fl.BoolVar(&f.allPlatforms, "all-platforms", false, "builds for every platform")
+	fl.BoolVar(&f.allArches, "all-arches", false, "builds for every architecture of this OS")
+	fl.BoolVar(&f.onlyInstalled, "only-installed", false, "installed builds only (no catalog needed)")
+	fl.BoolVar(&f.onlyDownloads, "only-downloads", false, "available downloads only")
+	fl.BoolVar(&f.showURLs, "show-urls", false, "show download URLs")
+	fl.StringVar(&f.format, "output-format", "text", "text or json")
+	return cmd
+}
+
+// listRow is one line of `pyget list`, with uv's JSON field names.
+type listRow struct {
+	Key            string       `json:"key"`
+	Version        string       `json:"version"`
+	VersionParts   versionParts `json:"version_parts"`
+	Implementation string       `json:"implementation"`
+	OS             string       `json:"os"`
+	Arch           string       `json:"arch"`
+	Libc           string       `json:"libc"`
+	Variant        string       `json:"variant"`
+	Path           *string      `json:"path"`
+	Symlink        *string      `json:"symlink"`
+	URL            *string      `json:"url"`
+
+	entry catalog.Entry
+}
+
+type versionParts struct {
+	Major int `json:"major"`
+	Minor int `json:"minor"`
+	Patch int `json:"patch"`
+}
+
+func newRow(e catalog.Entry) listRow {
+	variant := e.Variant
+	if variant == "" {
+		variant = "default"
+	}
+	return listRow{
+		Key: e.Key, Version: e.Version(),
+		VersionParts:   versionParts{e.Major, e.Minor, e.Patch},
+		Implementation: e.Name, OS: e.OS, Arch: e.Arch.String(), Libc: e.Libc,
+		Variant: variant, entry: e,
+	}
+}
+
+func (a *app) runList(ctx context.Context, args []string, f listFlags) error {
+	var req *pyrequest.Request
+	if len(args) == 1 {
+		r, err := parseRequest(args[0], "")
+		if err != nil {
+			return err
+		}
+		req = &r
+	}
+	plat, err := a.target()
+	if err != nil {
+		return err
+	}
+	keep := listFilter(req, plat, f)
+
+	var rows []listRow
+	installedKeys := map[string]bool{}
+	if !f.onlyDownloads {
+		layout, err := a.layout()
+		if err != nil {
+			return err
+		}
+		all, err := layout.Installed()
+		if err != nil {
+			return err
+		}
+		links := binLinks(layout)
+		for _, inst := range all {
+			if !keep(inst.Entry) {
+				continue
+			}
+			row := newRow(inst.Entry)
+			p := inst.Executable
+			row.Path = &p
+			if l, ok := links[inst.Entry.Key]; ok {
+				row.Symlink = &l
+			}
+			installedKeys[inst.Entry.Key] = true
+			rows = append(rows, row)
+		}
+	}
+	if !f.onlyInstalled {
+		c, err := a.catalog(ctx)
+		if err != nil {
+			return err
+		}
+		var downloads []catalog.Entry
+		for _, e := range c.Entries {
+			if keep(e) {
+				downloads = append(downloads, e)
+			}
+		}
+		if !f.allVersions {
+			// An installed build of the newest patch stands for its minor
+			// version, so the choice is made before installed keys drop out.
+			downloads = newestPerMinor(downloads)
+		}
+		for _, e := range downloads {
+			if installedKeys[e.Key] {
+				continue
+			}
+			row := newRow(e)
+			u := e.URL
+			row.URL = &u
+			rows = append(rows, row)
+		}
+	}
+	slices.SortStableFunc(rows, func(x, y listRow) int {
+		if c := pyrequest.Compare(y.entry, x.entry); c != 0 {
+			return c
+		}
+		return strings.Compare(x.Key, y.Key)
+	})
+	if f.format == "json" {
+		if rows == nil {
+			rows = []listRow{}
+		}
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rows)
+	}
+	tw := tabwriter.NewWriter(a.stdout, 0, 0, 4, ' ', 0)
+	for _, r := range rows {
+		switch {
+		case r.Path != nil && r.Symlink != nil:
+			fmt.Fprintf(tw, "%s\t%s -> %s\n", r.Key, *r.Symlink, *r.Path)
+		case r.Path != nil:
+			fmt.Fprintf(tw, "%s\t%s\n", r.Key, *r.Path)
+		case f.showURLs:
+			fmt.Fprintf(tw, "%s\t%s\n", r.Key, *r.URL)
+		default:
+			fmt.Fprintf(tw, "%s\t<download available>\n", r.Key)
+		}
+	}
+	return tw.Flush()
+}
+
+// listFilter decides which builds `list` shows.
+func listFilter(req *pyrequest.Request, plat platform.Platform, f listFlags) func(catalog.Entry) bool {
+	fits := func(e catalog.Entry) bool {
+		switch {
+		case f.allPlatforms:
+			return true
+		case f.allArches:
+			return e.OS == plat.OS && e.Libc == plat.Libc
+		}
+		_, ok := plat.FitsArch(e.Arch.Family, e.Arch.Variant)
+		return ok && e.OS == plat.OS && e.Libc == plat.Libc
+	}
+	if req == nil {
+		// Without a request: every implementation, but not debug builds,
+		// which few want and which would double the list.
+		return func(e catalog.Entry) bool { return !e.Debug() && fits(e) }
+	}
+	var p *platform.Platform
+	if !f.allPlatforms && !f.allArches {
+		p = &plat
+	}
+	return func(e catalog.Entry) bool { return req.Matches(e, p) && fits(e) }
+}
+
+// newestPerMinor keeps the newest patch (then build) of each
+// implementation, minor version, variant and platform.
+func newestPerMinor(entries []catalog.Entry) []catalog.Entry {
+	best := map[string]catalog.Entry{}
+	var order []string
+	for _, e := range entries {
+		k := fmt.Sprintf("%s|%d.%d|%s|%s|%s|%s", e.Name, e.Major, e.Minor, e.Variant, e.OS, e.Arch.String(), e.Libc)
+		cur, ok := best[k]
+		if !ok {
+			order = append(order, k)
+		}
+		if !ok || pyrequest.Compare(e, cur) > 0 {
+			best[k] = e
+		}
+	}
+	out := make([]catalog.Entry, 0, len(order))
+	for _, k := range order {
+		out = append(out, best[k])
+	}
+	return out
+}
+
+// binLinks maps build keys to the executable pyget linked for them in the
+// bin dir, following each link through the minor-version link.
+func binLinks(l install.Layout) map[string]string {
+	out := map[string]string{}
+	des, err := os.ReadDir(l.BinDir)
+	if err != nil {
+		return out
+	}
+	for _, de := range des {
+		p := filepath.Join(l.BinDir, de.Name())
+		target, err := filepath.EvalSymlinks(p)
+		if err != nil {
+			continue
+		}
+		rel, err := filepath.Rel(l.InstallDir, target)
+		if err != nil || strings.HasPrefix(rel, "..") {
+			continue
+		}
+		key := strings.Split(filepath.ToSlash(rel), "/")[0]
+		if cur, ok := out[key]; !ok || len(p) < len(cur) {
+			out[key] = p
+		}
+	}
+	return out
+}

@@ -1,0 +1,182 @@
+package main
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/klauspost/compress/gzip"
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/pyget/pyget/internal/fetch"
+	"github.com/pyget/pyget/internal/platform"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"pyget": func() { os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr)) },
+	})
+}
+
+// TestScripts runs the CLI scripts in testdata/script against a loopback
+// mirror of synthetic builds whose "python" is a shell script that prints
+// its version, so the scripts can check that what was linked runs.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:   "testdata/script",
+		Setup: setupScriptEnv,
+	})
+}
+
+// fakeBuild describes one synthetic build served by the test mirror.
+type fakeBuild struct {
+	major, minor, patch int
+	pre, variant, build string
+	hostile             bool // archive with an entry escaping the tree
+	badSHA              bool // catalog digest that does not match
+	missing             bool // listed but not served (404)
+}
+
+var fakeBuilds = []fakeBuild{
+	{major: 3, minor: 13, patch: 4, build: "20250612"},
+	{major: 3, minor: 13, patch: 5, build: "20260610"},
+	{major: 3, minor: 14, patch: 5, build: "20260510"},
+	{major: 3, minor: 14, patch: 6, build: "20260610"},
+	{major: 3, minor: 14, patch: 6, build: "20260610", variant: "freethreaded"},
+	{major: 3, minor: 15, patch: 0, pre: "rc1", build: "20260814"},
+	{major: 3, minor: 11, patch: 9, build: "20240814", hostile: true},
+	{major: 3, minor: 10, patch: 14, build: "20240814", badSHA: true},
+	{major: 3, minor: 9, patch: 19, build: "20240814", missing: true},
+}
+
+func setupScriptEnv(env *testscript.Env) error {
+	work := env.WorkDir
+	root := filepath.Join(work, ".mirror")
+	p := platform.Detect()
+	cat := map[string]any{}
+	for _, b := range fakeBuilds {
+		name, key, data, err := fakeArchive(b, p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(data)
+		digest := hex.EncodeToString(sum[:])
+		if b.badSHA {
+			digest = strings.Repeat("ab", 32)
+		}
+		if !b.missing {
+			dir := filepath.Join(root, b.build)
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return err
+			}
+			if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+				return err
+			}
+		}
+		var variant any
+		if b.variant != "" {
+			variant = b.variant
+		}
+		var archVariant any
+		cat[key] = map[string]any{
+			"name": "cpython", "arch": map[string]any{"family": p.Arch, "variant": archVariant},
+			"os": p.OS, "libc": p.Libc, "major": b.major, "minor": b.minor, "patch": b.patch,
+			"prerelease": b.pre, "url": fetch.UpstreamPrefix + "/" + b.build + "/" + strings.ReplaceAll(name, "+", "%2B"),
+			"sha256": digest, "variant": variant, "build": b.build,
+		}
+		if b.major == 3 && b.minor == 14 && b.patch == 6 && b.variant == "" {
+			// A copy for the local-archive scripts.
+			if err := os.WriteFile(filepath.Join(work, name), data, 0o644); err != nil {
+				return err
+			}
+			env.Setenv("LOCALARCHIVE", filepath.Join(work, name))
+		}
+	}
+	catJSON, err := json.MarshalIndent(cat, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(work, "catalog.json"), catJSON, 0o644); err != nil {
+		return err
+	}
+	srv := httptest.NewServer(http.FileServer(http.Dir(root)))
+	env.Defer(srv.Close)
+
+	home := filepath.Join(work, ".home")
+	env.Setenv("HOME", home)
+	env.Setenv("XDG_DATA_HOME", filepath.Join(home, ".local", "share"))
+	env.Setenv("XDG_CACHE_HOME", filepath.Join(home, ".cache"))
+	env.Setenv("XDG_BIN_HOME", "")
+	env.Setenv("PYGET_INSTALL_DIR", filepath.Join(work, "pythons"))
+	env.Setenv("PYGET_BIN_DIR", filepath.Join(work, "bin"))
+	env.Setenv("PYGET_CACHE_DIR", filepath.Join(work, "cache"))
+	env.Setenv("PYGET_DOWNLOADS_JSON", filepath.Join(work, "catalog.json"))
+	env.Setenv("PYGET_MIRROR", srv.URL)
+	env.Setenv("PYGET_HTTP_RETRIES", "1")
+	env.Setenv("PYGET_NO_PROGRESS", "1")
+	env.Setenv("PLATFORM", p.String())
+	env.Setenv("ARCH", p.Arch)
+	env.Setenv("OSLIBC", p.OS+"-"+p.Arch+"-"+p.Libc)
+	env.Setenv("MIRROR", srv.URL)
+	return nil
+}
+
+// fakeArchive builds an install_only-style .tar.gz whose bin/python3.X is a
+// shell script printing "Python X.Y.Z".
+func fakeArchive(b fakeBuild, p platform.Platform) (name, key string, data []byte, err error) {
+	version := fmt.Sprintf("%d.%d.%d%s", b.major, b.minor, b.patch, b.pre)
+	exe := fmt.Sprintf("python%d.%d", b.major, b.minor)
+	keyVersion := version
+	flavor := "install_only_stripped"
+	if b.variant == "freethreaded" {
+		exe += "t"
+		keyVersion += "+freethreaded"
+		flavor = "freethreaded-install_only_stripped"
+	}
+	triple := map[string]string{"linux": "unknown-linux-" + p.Libc, "darwin": "apple-darwin", "windows": "pc-windows-msvc"}[p.OS]
+	name = fmt.Sprintf("cpython-%s+%s-%s-%s-%s.tar.gz", version, b.build, p.Arch, triple, flavor)
+	key = fmt.Sprintf("cpython-%s-%s-%s-%s", keyVersion, p.OS, p.Arch, p.Libc)
+
+	var buf bytes.Buffer
+	gz := gzip.NewWriter(&buf)
+	tw := tar.NewWriter(gz)
+	mtime := time.Date(2026, 6, 10, 0, 0, 0, 0, time.UTC)
+	add := func(h *tar.Header, body string) {
+		h.ModTime = mtime
+		h.Size = int64(len(body))
+		if err == nil {
+			err = tw.WriteHeader(h)
+		}
+		if err == nil && body != "" {
+			_, err = tw.Write([]byte(body))
+		}
+	}
+	add(&tar.Header{Name: "python/", Typeflag: tar.TypeDir, Mode: 0o755}, "")
+	add(&tar.Header{Name: "python/bin/", Typeflag: tar.TypeDir, Mode: 0o755}, "")
+	add(&tar.Header{Name: "python/bin/" + exe, Typeflag: tar.TypeReg, Mode: 0o755},
+		fmt.Sprintf("#!/bin/sh\necho \"Python %s\"\n", version))
+	add(&tar.Header{Name: "python/bin/python3", Typeflag: tar.TypeSymlink, Linkname: exe, Mode: 0o777}, "")
+	add(&tar.Header{Name: "python/lib/", Typeflag: tar.TypeDir, Mode: 0o755}, "")
+	add(&tar.Header{Name: "python/lib/os.py", Typeflag: tar.TypeReg, Mode: 0o644}, strings.Repeat("# padding\n", 2000))
+	if b.hostile {
+		add(&tar.Header{Name: "python/../../escaped.txt", Typeflag: tar.TypeReg, Mode: 0o644}, "gotcha\n")
+	}
+	if err == nil {
+		err = tw.Close()
+	}
+	if err == nil {
+		err = gz.Close()
+	}
+	return name, key, buf.Bytes(), err
+}

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/pyget/pyget/internal/catalog"
+	"github.com/pyget/pyget/internal/install"
+	"github.com/pyget/pyget/internal/platform"
+	"github.com/pyget/pyget/internal/pyrequest"
+)
+
+const pinFile = ".python-version"
+
+// findPin looks for .python-version in dir and its parents. It returns the
+// requests it holds (one per non-comment line) and its path; none found is
+// not an error.
+func findPin(dir string) (reqs []string, path string, err error) {
+	for {
+		p := filepath.Join(dir, pinFile)
+		data, err := os.ReadFile(p)
+		if err == nil {
+			return parsePin(string(data)), p, nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return nil, p, fmt.Errorf("reading %s: %w", p, err)
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return nil, "", nil
+		}
+		dir = parent
+	}
+}
+
+func parsePin(text string) []string {
+	var out []string
+	sc := bufio.NewScanner(strings.NewReader(text))
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+// requestsOrPin returns the requests given, else those of .python-version,
+// else fallback (nil when there is none).
+func requestsOrPin(args []string, fallback string) ([]string, string, error) {
+	if len(args) > 0 {
+		return args, "", nil
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return nil, "", err
+	}
+	reqs, path, err := findPin(wd)
+	if err != nil {
+		return nil, "", err
+	}
+	if len(reqs) > 0 {
+		return reqs, path, nil
+	}
+	if path != "" {
+		return nil, "", fmt.Errorf("%s names no python version", path)
+	}
+	if fallback == "" {
+		return nil, "", nil
+	}
+	return []string{fallback}, "", nil
+}
+
+func parseRequest(s, from string) (pyrequest.Request, error) {
+	r, err := pyrequest.Parse(s)
+	if err != nil {
+		if from != "" {
+			return r, usageError{fmt.Errorf("%s: %w", from, err)}
+		}
+		return r, usageError{err}
+	}
+	return r, nil
+}
+
+// bestInstalled returns the installed builds matching r on p, best first.
+func bestInstalled(all []install.Installation, r pyrequest.Request, p *platform.Platform) []install.Installation {
+	entries := make([]catalog.Entry, len(all))
+	byKey := make(map[string]install.Installation, len(all))
+	for i, inst := range all {
+		entries[i] = inst.Entry
+		byKey[inst.Entry.Key] = inst
+	}
+	var out []install.Installation
+	for _, e := range r.Select(entries, p) {
+		out = append(out, byKey[e.Key])
+	}
+	return out
+}
+
+// resolveDownload picks the catalog entry for r on p, revalidating a cached
+// remote catalog once when nothing matches.
+func (a *app) resolveDownload(ctx context.Context, r pyrequest.Request, p platform.Platform) (catalog.Entry, error) {
+	c, err := a.catalog(ctx)
+	if err != nil {
+		return catalog.Entry{}, err
+	}
+	matches := r.Select(c.Entries, &p)
+	if len(matches) == 0 {
+		if fresh, err := a.refreshCatalog(ctx); err == nil {
+			matches = r.Select(fresh.Entries, &p)
+		}
+	}
+	if len(matches) == 0 {
+		return catalog.Entry{}, withHint(
+			fmt.Errorf("no download for %q on %s in the catalog", r.String(), p.String()),
+			fmt.Sprintf("`pyget list %s --all-platforms` shows the builds the catalog has", quoteArg(r.String())))
+	}
+	return matches[0], nil
+}
+
+func quoteArg(s string) string {
+	if strings.ContainsAny(s, " <>=!~*,|&;") {
+		return "'" + s + "'"
+	}
+	return s
+}

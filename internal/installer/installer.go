@@ -1,0 +1,285 @@
+// Package installer composes the pipeline: a catalog entry goes to the
+// transfer layer, whose stream feeds the extractor while it arrives, and the
+// verified tree is committed into the install directory under the build's
+// lock. The CLI calls it; nothing here prints.
+package installer
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"os"
+	"time"
+
+	"github.com/pyget/pyget/internal/archive"
+	"github.com/pyget/pyget/internal/catalog"
+	"github.com/pyget/pyget/internal/fetch"
+	"github.com/pyget/pyget/internal/install"
+)
+
+// ErrDigestMismatch reports a local archive whose bytes differ from the
+// catalog's digest.
+var ErrDigestMismatch = errors.New("sha256 mismatch")
+
+// Installer installs catalog entries and local archives.
+type Installer struct {
+	Layout      install.Layout
+	Fetcher     *fetch.Fetcher
+	LockTimeout time.Duration // 0 = wait forever
+	Links       install.LinkOptions
+	Reinstall   bool
+	Limits      archive.Limits
+	// OnWait is called when another process holds the build's lock.
+	OnWait func(key string)
+}
+
+// Outcome describes one finished install.
+type Outcome struct {
+	Installation install.Installation
+	Already      bool // it was installed before; nothing was downloaded
+	Transfer     fetch.Result
+	Links        install.LinkReport
+	Elapsed      time.Duration
+}
+
+// maxRestarts bounds how often extraction starts over because the transfer
+// restarted from byte zero underneath it; each restart is a fresh download,
+// so this is generous.
+const maxRestarts = 5
+
+// InstallEntry installs e unless it is installed already (or Reinstall).
+func (in *Installer) InstallEntry(ctx context.Context, e catalog.Entry) (Outcome, error) {
+	start := time.Now()
+	if !in.Reinstall {
+		if inst, ok, err := findInstalled(in.Layout, e.Key); err != nil {
+			return Outcome{}, err
+		} else if ok {
+			return in.already(inst, start)
+		}
+	}
+	release, err := in.Layout.Lock(ctx, e.Key, in.LockTimeout, in.onWait(e.Key))
+	if err != nil {
+		return Outcome{}, err
+	}
+	defer release()
+
+	// Double check under the lock: another process may have installed it
+	// while we waited, and then there is nothing to download.
+	if inst, ok, err := findInstalled(in.Layout, e.Key); err != nil {
+		return Outcome{}, err
+	} else if ok && (!in.Reinstall || waitedFor(inst, start)) {
+		return in.already(inst, start)
+	}
+
+	format, err := archive.FormatOf(e.URL)
+	if err != nil {
+		return Outcome{}, err
+	}
+	stream, err := in.Fetcher.Start(ctx, fetch.Target{Name: e.Key, URL: e.URL, SHA256: e.SHA256})
+	if err != nil {
+		return Outcome{}, err
+	}
+	defer stream.Close()
+
+	stage, err := in.Layout.Stage(e.Key)
+	if err != nil {
+		return Outcome{}, err
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			stage.Abort()
+		}
+	}()
+
+	result, err := in.extractStream(ctx, stream, format, stage)
+	if err != nil {
+		return Outcome{}, err
+	}
+	rec := install.Record{Entry: e, SHA256: result.SHA256, SourceURL: e.URL, InstalledAt: time.Now().UTC()}
+	inst, err := stage.Commit(rec)
+	if err != nil {
+		return Outcome{}, err
+	}
+	committed = true
+	links, err := in.Layout.Link(inst, in.Links)
+	if err != nil {
+		return Outcome{}, fmt.Errorf("installed %s but could not link it: %w", e.Key, err)
+	}
+	return Outcome{Installation: inst, Transfer: result, Links: links, Elapsed: time.Since(start)}, nil
+}
+
+// extractStream feeds the transfer to the extractor while it arrives. When
+// the transfer restarts from zero, the half-extracted tree may hold wrong
+// bytes, so the stage is emptied and extraction starts over.
+func (in *Installer) extractStream(ctx context.Context, stream *fetch.Stream, format archive.Format, stage *install.Staging) (fetch.Result, error) {
+	if format == archive.Zip {
+		// Zip needs random access: wait for the verified file.
+		result, err := stream.Wait()
+		if err != nil {
+			return fetch.Result{}, err
+		}
+		return result, archive.ExtractZip(ctx, result.Path, stage.Dir, in.Limits)
+	}
+	for restarts := 0; ; restarts++ {
+		err := archive.Extract(ctx, stream.NewReader(), format, stage.Dir, in.Limits)
+		if errors.Is(err, fetch.ErrRestarted) && restarts < maxRestarts {
+			if err := emptyDir(stage.Dir); err != nil {
+				return fetch.Result{}, err
+			}
+			continue
+		}
+		// The transfer's verdict comes first: an extraction error caused by a
+		// transfer that failed for good is reported as that failure.
+		result, werr := stream.Wait()
+		if werr != nil {
+			return fetch.Result{}, werr
+		}
+		if err != nil {
+			return fetch.Result{}, fmt.Errorf("extracting %s: %w", result.Path, err)
+		}
+		return result, nil
+	}
+}
+
+// InstallArchive installs a local archive as entry e. The digest is checked
+// when wantSHA256 is known; the bytes are hashed while they are extracted.
+func (in *Installer) InstallArchive(ctx context.Context, path string, e catalog.Entry, wantSHA256 string) (Outcome, error) {
+	start := time.Now()
+	format, err := archive.FormatOf(path)
+	if err != nil {
+		return Outcome{}, err
+	}
+	if !in.Reinstall {
+		if inst, ok, err := findInstalled(in.Layout, e.Key); err != nil {
+			return Outcome{}, err
+		} else if ok {
+			return in.already(inst, start)
+		}
+	}
+	release, err := in.Layout.Lock(ctx, e.Key, in.LockTimeout, in.onWait(e.Key))
+	if err != nil {
+		return Outcome{}, err
+	}
+	defer release()
+
+	stage, err := in.Layout.Stage(e.Key)
+	if err != nil {
+		return Outcome{}, err
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			stage.Abort()
+		}
+	}()
+
+	sum, size, err := extractLocal(ctx, path, format, stage.Dir, in.Limits)
+	if err != nil {
+		return Outcome{}, err
+	}
+	if wantSHA256 != "" && sum != wantSHA256 {
+		return Outcome{}, fmt.Errorf("%s: %w: want %s, got %s", path, ErrDigestMismatch, wantSHA256, sum)
+	}
+	rec := install.Record{Entry: e, SHA256: sum, SourceURL: path, InstalledAt: time.Now().UTC()}
+	inst, err := stage.Commit(rec)
+	if err != nil {
+		return Outcome{}, err
+	}
+	committed = true
+	links, err := in.Layout.Link(inst, in.Links)
+	if err != nil {
+		return Outcome{}, fmt.Errorf("installed %s but could not link it: %w", e.Key, err)
+	}
+	return Outcome{Installation: inst, Transfer: fetch.Result{Path: path, SHA256: sum, Size: size, FromCache: true}, Links: links, Elapsed: time.Since(start)}, nil
+}
+
+func extractLocal(ctx context.Context, path string, format archive.Format, dest string, lim archive.Limits) (sum string, size int64, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if format == archive.Zip {
+		if size, err = io.Copy(h, f); err != nil {
+			return "", 0, fmt.Errorf("reading %s: %w", path, err)
+		}
+		return hex.EncodeToString(h.Sum(nil)), size, archive.ExtractZip(ctx, path, dest, lim)
+	}
+	counted := &hashingReader{r: f, h: h}
+	if err := archive.Extract(ctx, counted, format, dest, lim); err != nil {
+		return "", 0, fmt.Errorf("extracting %s: %w", path, err)
+	}
+	// The extractor may stop before trailing padding: hash the rest too so
+	// the digest covers the whole file.
+	if _, err := io.Copy(io.Discard, counted); err != nil {
+		return "", 0, fmt.Errorf("reading %s: %w", path, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), counted.n, nil
+}
+
+type hashingReader struct {
+	r io.Reader
+	h hash.Hash
+	n int64
+}
+
+func (r *hashingReader) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	r.h.Write(p[:n])
+	r.n += int64(n)
+	return n, err
+}
+
+func (in *Installer) already(inst install.Installation, start time.Time) (Outcome, error) {
+	links, err := in.Layout.Link(inst, in.Links)
+	if err != nil {
+		return Outcome{}, fmt.Errorf("linking %s: %w", inst.Entry.Key, err)
+	}
+	return Outcome{Installation: inst, Already: true, Links: links, Elapsed: time.Since(start)}, nil
+}
+
+func (in *Installer) onWait(key string) func() {
+	if in.OnWait == nil {
+		return nil
+	}
+	return func() { in.OnWait(key) }
+}
+
+// waitedFor reports whether inst was installed by another process after we
+// started: a --reinstall that waited for a concurrent install of the same
+// build is satisfied by it.
+func waitedFor(inst install.Installation, start time.Time) bool {
+	return inst.InstalledAt.After(start)
+}
+
+func emptyDir(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, de := range entries {
+		if err := os.RemoveAll(dir + string(os.PathSeparator) + de.Name()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func findInstalled(l install.Layout, key string) (install.Installation, bool, error) {
+	all, err := l.Installed()
+	if err != nil {
+		return install.Installation{}, false, err
+	}
+	for _, inst := range all {
+		if inst.Entry.Key == key {
+			return inst, true, nil
+		}
+	}
+	return install.Installation{}, false, nil
+}

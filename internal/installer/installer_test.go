@@ -1,0 +1,163 @@
+package installer
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/klauspost/compress/gzip"
+
+	"github.com/pyget/pyget/internal/catalog"
+	"github.com/pyget/pyget/internal/faultserver"
+	"github.com/pyget/pyget/internal/fetch"
+	"github.com/pyget/pyget/internal/install"
+)
+
+// fakeArchive is an install_only tree with a runnable bin/python3.14 and a
+// large incompressible file, so faults can land in the middle of the body.
+func fakeArchive(t *testing.T) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	gz := gzip.NewWriter(&buf)
+	tw := tar.NewWriter(gz)
+	add := func(name string, mode int64, body []byte) {
+		if err := tw.WriteHeader(&tar.Header{Name: name, Mode: mode, Size: int64(len(body)), Typeflag: tar.TypeReg, ModTime: time.Unix(1e9, 0)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tw.Write(body); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add("python/bin/python3.14", 0o755, []byte("#!/bin/sh\necho fake 3.14.6\n"))
+	noise := make([]byte, 4<<20)
+	rand.Read(noise)
+	add("python/lib/blob.bin", 0o644, noise)
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := gz.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func newInstaller(t *testing.T, srv *faultserver.Server) (*Installer, catalog.Entry, []byte) {
+	t.Helper()
+	data := fakeArchive(t)
+	sum := sha256.Sum256(data)
+	srv.SetFile("/20260610/cpython-3.14.6.tar.gz", data)
+	dir := t.TempDir()
+	f, err := fetch.New(fetch.Config{
+		CacheDir:  filepath.Join(dir, "cache"),
+		Mirrors:   []string{srv.URL},
+		BaseDelay: time.Millisecond,
+		MaxDelay:  5 * time.Millisecond,
+		Client:    srv.Client(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := catalog.Entry{
+		Key: "cpython-3.14.6-linux-x86_64-gnu", Name: "cpython", OS: "linux", Libc: "gnu",
+		Arch: catalog.Arch{Family: "x86_64"}, Major: 3, Minor: 14, Patch: 6, Build: "20260610",
+		URL:    fetch.UpstreamPrefix + "/20260610/cpython-3.14.6.tar.gz",
+		SHA256: hex.EncodeToString(sum[:]),
+	}
+	in := &Installer{
+		Layout:  install.Layout{InstallDir: filepath.Join(dir, "pythons"), BinDir: filepath.Join(dir, "bin")},
+		Fetcher: f,
+	}
+	return in, e, data
+}
+
+func runPython(t *testing.T, inst install.Installation) {
+	t.Helper()
+	out, err := exec.Command(inst.Executable).CombinedOutput()
+	if err != nil || strings.TrimSpace(string(out)) != "fake 3.14.6" {
+		t.Fatalf("installed interpreter: %q, %v", out, err)
+	}
+}
+
+// A transfer that restarts from byte zero underneath the extractor (the
+// server ignored Range after a reset) must not leave a tree mixing two
+// downloads: extraction starts over and the result is verified.
+func TestInstallSurvivesRestartUnderExtractor(t *testing.T) {
+	for _, proto := range []faultserver.Proto{faultserver.HTTP1, faultserver.HTTP2} {
+		t.Run(proto.String(), func(t *testing.T) {
+			srv := faultserver.New(proto, map[string][]byte{})
+			defer srv.Close()
+			in, e, data := newInstaller(t, srv)
+			srv.Script(
+				faultserver.Fault{Kind: faultserver.ResetMidBody, At: 3 << 20},
+				faultserver.Fault{Kind: faultserver.IgnoreRange},
+				faultserver.Fault{Kind: faultserver.CloseMidBody, At: 1 << 20},
+			)
+			o, err := in.InstallEntry(context.Background(), e)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if o.Transfer.Faults < 2 {
+				t.Errorf("faults = %d, want at least 2", o.Transfer.Faults)
+			}
+			runPython(t, o.Installation)
+			got, err := os.ReadFile(filepath.Join(o.Installation.Dir, "lib", "blob.bin"))
+			if err != nil || len(got) != 4<<20 {
+				t.Fatalf("blob: %d bytes, %v", len(got), err)
+			}
+			if o.Transfer.SHA256 != e.SHA256 || o.Transfer.Size != int64(len(data)) {
+				t.Errorf("transfer result %+v", o.Transfer)
+			}
+			leftovers, _ := filepath.Glob(filepath.Join(in.Layout.InstallDir, ".tmp-*"))
+			if len(leftovers) != 0 {
+				t.Errorf("temp dirs left: %v", leftovers)
+			}
+		})
+	}
+}
+
+// A permanent failure leaves no install and no temp dir, and keeps an
+// existing install of the same build working.
+func TestFailedReinstallKeepsPrevious(t *testing.T) {
+	srv := faultserver.New(faultserver.HTTP1, map[string][]byte{})
+	defer srv.Close()
+	in, e, _ := newInstaller(t, srv)
+	first, err := in.InstallEntry(context.Background(), e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Drop the cached archive so the reinstall must download, then break it.
+	os.RemoveAll(filepath.Join(filepath.Dir(first.Transfer.Path)))
+	in.Reinstall = true
+	srv.Script(faultserver.Fault{Kind: faultserver.Status, Code: 404})
+	if _, err := in.InstallEntry(context.Background(), e); err == nil {
+		t.Fatal("reinstall against a 404 succeeded")
+	}
+	runPython(t, first.Installation)
+	leftovers, _ := filepath.Glob(filepath.Join(in.Layout.InstallDir, ".tmp-*"))
+	if len(leftovers) != 0 {
+		t.Errorf("temp dirs left: %v", leftovers)
+	}
+}
+
+// Installed already: nothing is fetched.
+func TestAlreadyInstalledNeedsNoNetwork(t *testing.T) {
+	srv := faultserver.New(faultserver.HTTP1, map[string][]byte{})
+	in, e, _ := newInstaller(t, srv)
+	if _, err := in.InstallEntry(context.Background(), e); err != nil {
+		t.Fatal(err)
+	}
+	srv.Close()
+	o, err := in.InstallEntry(context.Background(), e)
+	if err != nil || !o.Already {
+		t.Fatalf("second install: already=%v err=%v", o.Already, err)
+	}
+}
