@@ -59,10 +59,16 @@ MIRROR="http://127.0.0.1:$PORT"
 URL="$MIRROR/20260610/${ASSET//+/%2B}"
 
 # --- helpers -------------------------------------------------------------------
-# timed CMD...: runs CMD under /usr/bin/time; sets T (seconds) and RSS (KiB).
+# timed CMD...: runs CMD; sets T (wall seconds, from the nanosecond clock:
+# /usr/bin/time's 10 ms steps are too coarse for loopback transfers) and
+# RSS (peak KiB, from /usr/bin/time).
 timed() {
-  /usr/bin/time -f '%e %M' -o "$W/time.out" "$@" >/dev/null 2>"$W/cmd.err" || { cat "$W/cmd.err" >&2; return 1; }
-  read -r T RSS < "$W/time.out"
+  local s e
+  s=$(date +%s%N)
+  /usr/bin/time -f '%M' -o "$W/time.out" "$@" >/dev/null 2>"$W/cmd.err" || { cat "$W/cmd.err" >&2; return 1; }
+  e=$(date +%s%N)
+  T=$(awk -v a="$s" -v b="$e" 'BEGIN {printf "%.3f", (b-a)/1e9}')
+  read -r RSS < "$W/time.out"
 }
 fresh() { rm -rf "$W/run"; mkdir -p "$W/run/install" "$W/run/bin" "$W/run/cache" "$W/run/tar"; }
 # The environment of every pyget run: a private install, bin and cache dir.
@@ -70,6 +76,19 @@ PENV=(env PYGET_INSTALL_DIR="$W/run/install" PYGET_BIN_DIR="$W/run/bin" PYGET_CA
 median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 spread() { sort -g | awk 'NR==1{min=$1} {max=$1} END {printf "%s–%s", min, max}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
+
+# --- 0: the transfer alone vs curl -o ------------------------------------------------
+log "0. transfer alone vs curl -o ($PAIRS alternated pairs), and resets every 4 MiB"
+go build -o "$W/transfer" ./bench/transfer
+SHA=$(python3 -c 'import json,sys; print(next(iter(json.load(open(sys.argv[1])).values()))["sha256"])' "$FIX/catalog.json")
+: > "$W/tr.t"; : > "$W/co.t"; : > "$W/trratio.t"
+for i in $(seq "$PAIRS"); do
+  rm -rf "$W/tcache" "$W/curl.o"
+  timed curl -s -o "$W/curl.o" "$URL"; CO=$T
+  timed "$W/transfer" -url "$URL" -sha256 "$SHA" -cache "$W/tcache"; TR=$T
+  echo "$CO" >> "$W/co.t"; echo "$TR" >> "$W/tr.t"; ratio "$TR" "$CO" >> "$W/trratio.t"; echo >> "$W/trratio.t"
+done
+TR_MED=$(median < "$W/tr.t"); CO_MED=$(median < "$W/co.t"); TRR_MED=$(grep . "$W/trratio.t" | median)
 
 # --- 1 + 2: clean install vs curl | tar, peak memory -------------------------------
 log "1. clean install vs curl | tar ($PAIRS alternated pairs)"
@@ -97,17 +116,27 @@ start_faults() {
   FURL=$(sed -n 's/^listening on //p' "$W/fault.out" | head -1)
 }
 stop_faults() { kill "$FAULT_PID" 2>/dev/null || true; wait "$FAULT_PID" 2>/dev/null || true; FAULT_PID=""; }
-sent_bytes() { awk '{for (i=1;i<=NF;i++) if ($i=="sent") s+=$(i+1)} END {print s+0}' "$W/fault.log"; }
+sent_bytes() { sed -n 's/.*\[\([0-9]*\) bytes\]$/\1/p' "$W/fault.log" | awk '{s+=$1} END {print s+0}'; }
 fresh; start_faults
 timed "${PENV[@]}" "$W/pyget" install 3.14 -v --mirror "$FURL" --downloads-json "$FIX/catalog.json"; FT=$T
 FAULTS_SEEN=$(grep -c 'resuming\|retrying' "$W/cmd.err" || true)
-PYGET_WIRE=$(grep -o 'sent [0-9]*' "$W/fault.log" | awk '{s+=$2} END {print s}')
+PYGET_WIRE=$(sent_bytes)
 stop_faults
 fresh; start_faults
 CURL_OK=yes
-timed sh -c "curl -s --retry 10 --retry-all-errors --retry-delay 0 '$FURL/20260610/${ASSET//+/%2B}' | tar -xz -C '$W/run/tar'" || CURL_OK=no
+# curl cannot take back what it already piped into tar, so it writes a file;
+# each retry starts again from byte zero.
+timed curl -s -o "$W/run/curl.out" --retry 10 --retry-all-errors --retry-delay 1 "$FURL/20260610/${ASSET//+/%2B}" || CURL_OK=no
 CURL_FT=$T
-CURL_WIRE=$(grep -o 'sent [0-9]*' "$W/fault.log" | awk '{s+=$2} END {print s}')
+CURL_WIRE=$(sent_bytes)
+stop_faults
+
+# The transfer alone under a reset every 4 MiB.
+FAULTS=$(for _ in $(seq $(( SIZE / 4194304 + 1 ))); do printf 'reset@4MiB,'; done)
+start_faults
+rm -rf "$W/tcache"
+"$W/transfer" -url "$FURL/20260610/${ASSET//+/%2B}" -sha256 "$SHA" -cache "$W/tcache" > "$W/tr4.out"
+TR4_WIRE=$(sent_bytes); TR4_FAULTS=$(sed 's/.*, \([0-9]*\) faults/\1/' "$W/tr4.out")
 stop_faults
 
 # --- 4: three builds at once vs one after another --------------------------------------
@@ -173,6 +202,8 @@ Times are wall-clock seconds from \`/usr/bin/time\`; medians with the range.
 
 | # | measure | pyget | baseline | ratio | goal |
 |---|---|---|---|---|---|
+| 0a | transfer alone (fetch + verify + a reader) vs \`curl -s -o\` ($PAIRS alternated pairs) | $TR_MED s ($(spread < "$W/tr.t")) | $CO_MED s ($(spread < "$W/co.t")) | median of pair ratios $TRR_MED (throughput $(awk -v r="$TRR_MED" 'BEGIN {printf "%.2f", 1/r}')x curl's) | throughput ≥ 0.9x |
+| 0b | transfer alone, a reset every 4 MiB: bytes on the wire | $TR4_WIRE B ($(ratio "$TR4_WIRE" "$SIZE")x), $TR4_FAULTS faults recovered | | | ≤ 1.05x |
 | 1 | clean install vs \`curl -s URL \| tar -xz\` ($PAIRS alternated pairs) | $P_MED s ($(spread < "$W/pyget.t")) | $C_MED s ($(spread < "$W/curl.t")) | median of pair ratios $R_MED | ≤ 1.0 |
 | 2 | peak RSS of the install (max of $PAIRS) | $((RSS_MAX / 1024)) MiB | | | ≤ 64 MiB |
 | 3 | reset every 8 MiB: bytes on the wire | $PYGET_WIRE B ($(ratio "$PYGET_WIRE" "$SIZE")x), ${FT} s, $FAULTS_SEEN faults recovered | curl --retry 10 --retry-all-errors: $CURL_WIRE B ($(ratio "$CURL_WIRE" "$SIZE")x), ${CURL_FT} s, finished: $CURL_OK | | ≤ 1.05x; time ≤ 1.3x clean + backoff |

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pyget/pyget/internal/fetch"
 	"github.com/pyget/pyget/internal/install"
+	"github.com/pyget/pyget/internal/installer"
 	"github.com/pyget/pyget/internal/pyrequest"
 )
 
@@ -117,7 +118,13 @@ func chain(err error) []string {
 		next := errors.Unwrap(err)
 		if next == nil {
 			if joined, ok := err.(interface{ Unwrap() []error }); ok {
-				for _, e := range joined.Unwrap() {
+				// A list error ("all 2 sources failed:\n  a\n  b") keeps its
+				// heading, then each part on a line of its own.
+				parts := joined.Unwrap()
+				if head, _, multi := strings.Cut(msg, "\n"); multi && len(parts) > 0 && head != parts[0].Error() {
+					out = append(out, strings.TrimSuffix(head, ":"))
+				}
+				for _, e := range parts {
 					out = append(out, strings.Join(chain(e), ": "))
 				}
 				break
@@ -155,6 +162,9 @@ func hintFor(err error) string {
 	var de *fetch.DigestError
 	if errors.As(err, &de) {
 		return "the download does not match the catalog's sha256; the mirror may serve a different file"
+	}
+	if errors.Is(err, installer.ErrOffline) {
+		return "run without --offline (and PYGET_OFFLINE) once to download it"
 	}
 	if errors.Is(err, install.ErrLockTimeout) {
 		return "another pyget is still installing this build; raise PYGET_LOCK_TIMEOUT to wait longer"

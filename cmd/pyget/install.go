@@ -111,6 +111,7 @@ func (a *app) runInstall(ctx context.Context, args []string, f installFlags) err
 		LockTimeout: timeout,
 		Links:       install.LinkOptions{Default: f.isDefault, Force: f.force, NoBin: f.noBin},
 		Reinstall:   f.reinstall,
+		Offline:     a.isOffline(),
 		OnWait: func(key string) {
 			ui.println(fmt.Sprintf("waiting for another pyget to finish %s…", key))
 		},

@@ -8,8 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
+	mrand "math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,6 +18,7 @@ import (
 	"github.com/klauspost/compress/gzip"
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/pyget/pyget/internal/faultserver"
 	"github.com/pyget/pyget/internal/fetch"
 	"github.com/pyget/pyget/internal/platform"
 )
@@ -36,7 +36,35 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:   "testdata/script",
 		Setup: setupScriptEnv,
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"faults":   cmdFaults,
+			"requests": cmdRequests,
+		},
 	})
+}
+
+type mirrorKey struct{}
+
+// faults SCRIPT: the next requests to the mirror get these faults, in the
+// fault server's script syntax (e.g. reset@64KiB,html,status503:retry=1).
+func cmdFaults(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: faults SCRIPT")
+	}
+	faults, err := faultserver.ParseScript(args[0])
+	ts.Check(err)
+	ts.Value(mirrorKey{}).(*faultserver.Server).Script(faults...)
+}
+
+// requests N: the mirror has served exactly N requests so far.
+func cmdRequests(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: requests N")
+	}
+	got := fmt.Sprint(len(ts.Value(mirrorKey{}).(*faultserver.Server).Requests()))
+	if (got == args[0]) == neg {
+		ts.Fatalf("mirror served %s requests (want %s, negated: %v)", got, args[0], neg)
+	}
 }
 
 // fakeBuild describes one synthetic build served by the test mirror.
@@ -110,8 +138,24 @@ func setupScriptEnv(env *testscript.Env) error {
 	if err := os.WriteFile(filepath.Join(work, "catalog.json"), catJSON, 0o644); err != nil {
 		return err
 	}
-	srv := httptest.NewServer(http.FileServer(http.Dir(root)))
+	// The mirror is the fault server, so scripts can inject faults with the
+	// `faults` command.
+	files := map[string][]byte{}
+	err = filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(root, p)
+		files["/"+filepath.ToSlash(rel)] = data
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	srv := faultserver.New(faultserver.HTTP1, files)
 	env.Defer(srv.Close)
+	env.Values[mirrorKey{}] = srv
 
 	home := filepath.Join(work, ".home")
 	env.Setenv("HOME", home)
@@ -169,6 +213,12 @@ func fakeArchive(b fakeBuild, p platform.Platform) (name, key string, data []byt
 	add(&tar.Header{Name: "python/bin/python3", Typeflag: tar.TypeSymlink, Linkname: exe, Mode: 0o777}, "")
 	add(&tar.Header{Name: "python/lib/", Typeflag: tar.TypeDir, Mode: 0o755}, "")
 	add(&tar.Header{Name: "python/lib/os.py", Typeflag: tar.TypeReg, Mode: 0o644}, strings.Repeat("# padding\n", 2000))
+	// Incompressible bytes, so the archive is large enough for faults to
+	// land in the middle of its body.
+	noise := make([]byte, 192<<10)
+	rng := mrand.NewChaCha8([32]byte{byte(b.minor), byte(b.patch)})
+	rng.Read(noise)
+	add(&tar.Header{Name: "python/lib/blob.bin", Typeflag: tar.TypeReg, Mode: 0o644}, string(noise))
 	if b.hostile {
 		add(&tar.Header{Name: "python/../../escaped.txt", Typeflag: tar.TypeReg, Mode: 0o644}, "gotcha\n")
 	}

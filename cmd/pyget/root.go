@@ -145,6 +145,9 @@ func (a *app) debug(format string, args ...any) {
 }
 
 func (a *app) warn(format string, args ...any) {
+	if a.quiet {
+		return
+	}
 	fmt.Fprintf(a.stderr, label("warning", false)+": "+format+"\n", args...)
 }
 

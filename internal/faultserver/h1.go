@@ -81,6 +81,7 @@ func (w *h1wire) refuse() {}
 
 // reset makes the kernel send a TCP RST instead of a FIN.
 func (w *h1wire) reset() {
+	drainSent(w.raw, 2*time.Second)
 	if tc, ok := w.raw.(*net.TCPConn); ok {
 		tc.SetLinger(0)
 	}

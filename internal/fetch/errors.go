@@ -51,7 +51,15 @@ type SourceError struct {
 	Err error
 }
 
-func (e *SourceError) Error() string { return e.URL + ": " + e.Err.Error() }
+func (e *SourceError) Error() string {
+	// An HTTP status error already names the URL; saying it twice only
+	// makes the line harder to read.
+	var he *HTTPStatusError
+	if errors.As(e.Err, &he) && he.URL == e.URL {
+		return e.Err.Error()
+	}
+	return e.URL + ": " + e.Err.Error()
+}
 func (e *SourceError) Unwrap() error { return e.Err }
 
 // TransferError is a transfer that failed on every source; it lists each

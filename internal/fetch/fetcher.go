@@ -247,6 +247,7 @@ func (f *Fetcher) cachedStream(t Target) (*Stream, bool) {
 	s := newStream(t.Name, func() {})
 	s.file = file
 	s.written = size
+	s.cached = &cachedArchive{path: file.Name(), sha256: t.SHA256}
 	s.finish(Result{Path: file.Name(), SHA256: t.SHA256, Size: size, FromCache: true}, nil)
 	close(s.done)
 	f.emit(Event{Kind: EventDone, Name: t.Name, URL: t.URL, Done: size, Total: size})

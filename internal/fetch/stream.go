@@ -2,7 +2,11 @@ package fetch
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"fmt"
+	"hash"
 	"io"
 	"os"
 	"sync"
@@ -28,6 +32,16 @@ type Stream struct {
 	// shared around ReadAt.
 	fileMu sync.RWMutex
 	file   *os.File
+
+	// cached is set on a Stream over an archive already in the cache: its
+	// readers check the digest as they go, because a cached file was
+	// verified when it was written but nothing since vouches for it (a
+	// power cut after the rename, a disk error).
+	cached *cachedArchive
+}
+
+type cachedArchive struct {
+	path, sha256 string
 }
 
 func newStream(name string, cancel context.CancelFunc) *Stream {
@@ -96,7 +110,36 @@ func (s *Stream) finish(res Result, err error) {
 func (s *Stream) NewReader() io.Reader {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return &reader{s: s, gen: s.gen}
+	r := &reader{s: s, gen: s.gen}
+	if s.cached != nil {
+		return &verifyingReader{r: r, name: s.name, c: s.cached, h: sha256.New()}
+	}
+	return r
+}
+
+// ErrCorruptCache marks a cached archive whose bytes no longer match its
+// digest. The file is removed, so the next Start downloads it again.
+var ErrCorruptCache = errors.New("cached archive is corrupt")
+
+// verifyingReader hashes a cached archive as the consumer reads it, so the
+// check costs no second pass; at the end a mismatch replaces io.EOF.
+type verifyingReader struct {
+	r    *reader
+	name string
+	c    *cachedArchive
+	h    hash.Hash
+}
+
+func (v *verifyingReader) Read(p []byte) (int, error) {
+	n, err := v.r.Read(p)
+	v.h.Write(p[:n])
+	if err == io.EOF {
+		if got := hex.EncodeToString(v.h.Sum(nil)); got != v.c.sha256 {
+			os.Remove(v.c.path)
+			return n, fmt.Errorf("%s: %w: %w", v.c.path, ErrCorruptCache, &DigestError{Name: v.name, Want: v.c.sha256, Got: got})
+		}
+	}
+	return n, err
 }
 
 // Wait waits for the transfer and verification to finish.

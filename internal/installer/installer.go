@@ -33,9 +33,14 @@ type Installer struct {
 	Links       install.LinkOptions
 	Reinstall   bool
 	Limits      archive.Limits
+	// Offline allows no download: only archives already in the cache.
+	Offline bool
 	// OnWait is called when another process holds the build's lock.
 	OnWait func(key string)
 }
+
+// ErrOffline reports a build that needs a download while offline.
+var ErrOffline = errors.New("not in the download cache, and offline")
 
 // Outcome describes one finished install.
 type Outcome struct {
@@ -79,12 +84,9 @@ func (in *Installer) InstallEntry(ctx context.Context, e catalog.Entry) (Outcome
 	if err != nil {
 		return Outcome{}, err
 	}
-	stream, err := in.Fetcher.Start(ctx, fetch.Target{Name: e.Key, URL: e.URL, SHA256: e.SHA256})
-	if err != nil {
-		return Outcome{}, err
+	if in.Offline && !in.cached(e) {
+		return Outcome{}, ErrOffline
 	}
-	defer stream.Close()
-
 	stage, err := in.Layout.Stage(e.Key)
 	if err != nil {
 		return Outcome{}, err
@@ -96,7 +98,13 @@ func (in *Installer) InstallEntry(ctx context.Context, e catalog.Entry) (Outcome
 		}
 	}()
 
-	result, err := in.extractStream(ctx, stream, format, stage)
+	result, err := in.fetchAndExtract(ctx, e, format, stage)
+	if errors.Is(err, fetch.ErrCorruptCache) {
+		// The cached archive went bad on disk and is gone now: download it.
+		if err = emptyDir(stage.Dir); err == nil {
+			result, err = in.fetchAndExtract(ctx, e, format, stage)
+		}
+	}
 	if err != nil {
 		return Outcome{}, err
 	}
@@ -113,6 +121,15 @@ func (in *Installer) InstallEntry(ctx context.Context, e catalog.Entry) (Outcome
 	return Outcome{Installation: inst, Transfer: result, Links: links, Elapsed: time.Since(start)}, nil
 }
 
+func (in *Installer) fetchAndExtract(ctx context.Context, e catalog.Entry, format archive.Format, stage *install.Staging) (fetch.Result, error) {
+	stream, err := in.Fetcher.Start(ctx, fetch.Target{Name: e.Key, URL: e.URL, SHA256: e.SHA256})
+	if err != nil {
+		return fetch.Result{}, err
+	}
+	defer stream.Close()
+	return in.extractStream(ctx, stream, format, stage)
+}
+
 // extractStream feeds the transfer to the extractor while it arrives. When
 // the transfer restarts from zero, the half-extracted tree may hold wrong
 // bytes, so the stage is emptied and extraction starts over.
@@ -126,7 +143,14 @@ func (in *Installer) extractStream(ctx context.Context, stream *fetch.Stream, fo
 		return result, archive.ExtractZip(ctx, result.Path, stage.Dir, in.Limits)
 	}
 	for restarts := 0; ; restarts++ {
-		err := archive.Extract(ctx, stream.NewReader(), format, stage.Dir, in.Limits)
+		r := stream.NewReader()
+		err := archive.Extract(ctx, r, format, stage.Dir, in.Limits)
+		if err == nil {
+			// Read to the end: only there does the reader vouch for the
+			// digest (of a cached archive, or of trailing bytes the
+			// extractor had no use for).
+			_, err = io.Copy(io.Discard, r)
+		}
 		if errors.Is(err, fetch.ErrRestarted) && restarts < maxRestarts {
 			if err := emptyDir(stage.Dir); err != nil {
 				return fetch.Result{}, err
@@ -138,6 +162,13 @@ func (in *Installer) extractStream(ctx context.Context, stream *fetch.Stream, fo
 		result, werr := stream.Wait()
 		if werr != nil {
 			return fetch.Result{}, werr
+		}
+		if err != nil && result.FromCache {
+			// A cached archive the extractor calls corrupt may have been
+			// damaged on disk: finish hashing it, which removes it if so.
+			if _, derr := io.Copy(io.Discard, r); errors.Is(derr, fetch.ErrCorruptCache) {
+				return fetch.Result{}, derr
+			}
 		}
 		if err != nil {
 			return fetch.Result{}, fmt.Errorf("extracting %s: %w", result.Path, err)
@@ -282,4 +313,13 @@ func findInstalled(l install.Layout, key string) (install.Installation, bool, er
 		}
 	}
 	return install.Installation{}, false, nil
+}
+
+// cached reports whether e's verified archive is in the cache.
+func (in *Installer) cached(e catalog.Entry) bool {
+	if e.SHA256 == "" {
+		return false
+	}
+	_, err := os.Stat(in.Fetcher.ArchivePath(e.SHA256))
+	return err == nil
 }

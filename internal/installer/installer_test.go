@@ -161,3 +161,35 @@ func TestAlreadyInstalledNeedsNoNetwork(t *testing.T) {
 		t.Fatalf("second install: already=%v err=%v", o.Already, err)
 	}
 }
+
+// A cached archive damaged on disk (say by a power cut after it was
+// renamed into the cache) is caught while it is extracted, removed, and
+// downloaded again.
+func TestCorruptCachedArchiveIsDownloadedAgain(t *testing.T) {
+	srv := faultserver.New(faultserver.HTTP1, map[string][]byte{})
+	defer srv.Close()
+	in, e, data := newInstaller(t, srv)
+	first, err := in.InstallEntry(context.Background(), e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cached := first.Transfer.Path
+	damaged := append([]byte(nil), data...)
+	damaged[len(damaged)/2] ^= 0xff
+	if err := os.WriteFile(cached, damaged, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := len(srv.Requests())
+	in.Reinstall = true
+	o, err := in.InstallEntry(context.Background(), e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Transfer.FromCache || len(srv.Requests()) == before {
+		t.Fatalf("the damaged cache was used: %+v", o.Transfer)
+	}
+	runPython(t, o.Installation)
+	if got, err := os.ReadFile(cached); err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("cache not repaired: %v", err)
+	}
+}

@@ -65,7 +65,8 @@ func run() error {
 			return fmt.Errorf("write ca: %w", err)
 		}
 	}
-	s.OnRequest(func(l faultserver.Logged) { fmt.Fprintln(os.Stderr, l) })
+	// The exact count in brackets is for scripts that add up the bytes sent.
+	s.OnRequest(func(l faultserver.Logged) { fmt.Fprintf(os.Stderr, "%s [%d bytes]\n", l, l.BytesSent) })
 	s.Script(script...)
 	fmt.Printf("listening on %s\n", s.URL)
 

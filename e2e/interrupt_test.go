@@ -1,0 +1,76 @@
+package e2e
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestInterruptKeepsPartial presses Ctrl-C (SIGINT) in the middle of a
+// download: pyget stops within a second, exits 130, installs nothing, keeps
+// the partial download, and the next run resumes it with Range.
+func TestInterruptKeepsPartial(t *testing.T) {
+	a := loadAsset(t, "catalog.json")
+	m := newSlowMirror(t, a, 8<<20)
+	e := newEnv(t, "catalog.json")
+
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd, stdout, stderr := e.command(ctx, e.installArgs(m.URL, "3.14")...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	for m.reached.Load() < a.Size/3 {
+		select {
+		case err := <-done:
+			t.Fatalf("pyget ended before the interrupt: %v\n%s%s", err, stdout, stderr)
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	sent := time.Now()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("pyget still running 5 s after SIGINT")
+	}
+	// Not a speed goal: the promise is "within a second"; allow scheduling slack.
+	if took := time.Since(sent); took > 2*time.Second {
+		t.Errorf("pyget took %v to stop after SIGINT", took)
+	}
+	if code := cmd.ProcessState.ExitCode(); code != 130 {
+		t.Errorf("exit code %d after SIGINT, want 130\n%s", code, stderr)
+	}
+	if !strings.Contains(stderr.String(), "interrupted") {
+		t.Errorf("stderr does not say it was interrupted:\n%s", stderr)
+	}
+	if p := e.find(); p != "" {
+		t.Fatalf("an interrupted install is reported by find: %s", p)
+	}
+	parts, _ := filepath.Glob(filepath.Join(e.cacheDir, "downloads", "*.part"))
+	if len(parts) != 1 {
+		t.Fatalf("partial downloads after SIGINT: %v, want one", parts)
+	}
+	if fi, err := os.Stat(parts[0]); err != nil || fi.Size() == 0 {
+		t.Fatalf("partial download is empty or gone: %v", err)
+	}
+
+	before := len(m.requestRanges())
+	r := e.mustPyget(e.installArgs(m.URL, "3.14")...)
+	if !strings.Contains(r.stderr, "Installed Python "+pyVersion) {
+		t.Fatalf("install after the interrupt:\n%s", r)
+	}
+	ranges := m.requestRanges()[before:]
+	if len(ranges) == 0 || !strings.HasPrefix(ranges[0], "bytes=") || strings.HasPrefix(ranges[0], "bytes=0-") {
+		t.Fatalf("the install after SIGINT did not resume: ranges %q", ranges)
+	}
+	e.mustRun(e.find())
+}
