@@ -30,9 +30,13 @@ type download struct {
 func newProgressUI(a *app) *progressUI {
 	ui := &progressUI{a: a, bars: map[string]*download{}}
 	if a.progressEnabled() {
-		ui.p = mpb.New(mpb.WithOutput(a.stderr), mpb.WithWidth(32), mpb.WithRefreshRate(120*time.Millisecond), mpb.WithAutoRefresh())
+		ui.p = newBars(a)
 	}
 	return ui
+}
+
+func newBars(a *app) *mpb.Progress {
+	return mpb.New(mpb.WithOutput(a.stderr), mpb.WithWidth(32), mpb.WithRefreshRate(120*time.Millisecond), mpb.WithAutoRefresh())
 }
 
 // println prints a line above the bars (or plainly without them).

@@ -27,6 +27,7 @@ const (
 	copyBufSize       = 256 << 10
 	sidecarEvery      = 64 << 20 // bytes between sidecar saves while streaming
 	progressEvery     = 100 * time.Millisecond
+	progressBytes     = 1 << 20
 	lockRetryInterval = 50 * time.Millisecond
 )
 
@@ -433,7 +434,9 @@ func (x *transfer) write(p []byte) error {
 		x.wire += n
 	}
 	x.s.publish(x.off)
-	if now := time.Now(); now.Sub(x.lastEvTime) >= progressEvery {
+	// By time, and by bytes too: on a fast link a whole archive can arrive
+	// between two ticks, and a stall right after would freeze a stale count.
+	if now := time.Now(); now.Sub(x.lastEvTime) >= progressEvery || x.off-x.lastEvOff >= progressBytes {
 		x.lastEvTime, x.lastEvOff = now, x.off
 		x.f.emit(x.event(EventProgress, ""))
 	}
