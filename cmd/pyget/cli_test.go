@@ -71,6 +71,11 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"find", "3.13"}, exitFailure},
 		{[]string{"uninstall"}, exitUsage},
 		{[]string{"list", "--output-format", "xml"}, exitUsage},
+		{[]string{"frobnicate"}, exitUsage},
+		{[]string{"find", "3.13", "3.14"}, exitUsage},
+		{[]string{"dir", "extra"}, exitUsage},
+		{[]string{"install", "3.13", "--mirror", "ftp://example.org/x"}, exitUsage},
+		{[]string{"list", "--arch", "sparc64"}, exitUsage},
 	}
 	for _, c := range cases {
 		var out, errb bytes.Buffer

@@ -22,7 +22,7 @@ func (a *app) findCommand() *cobra.Command {
 		Long: `Print the absolute path of the best installed interpreter matching REQUEST.
 Without a request: the .python-version of this folder or a parent, else the
 newest installed. Exits 1 when nothing installed matches.`,
-		Args: cobra.MaximumNArgs(1),
+		Args: usageArgs(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.runFind(cmd.Context(), args)
 		},
@@ -52,7 +52,8 @@ func (a *app) runFind(_ context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		if best := bestInstalled(all, r, &plat); len(best) > 0 {
+		wide := installedTarget(plat)
+		if best := bestInstalled(all, r, &wide); len(best) > 0 {
 			fmt.Fprintln(a.stdout, best[0].Executable)
 			return nil
 		}
@@ -100,9 +101,14 @@ func (a *app) runUninstall(ctx context.Context, args []string, all bool) error {
 			if err != nil {
 				return err
 			}
-			// Uninstall looks at every platform's builds unless the request
-			// names one: a user removing 3.13 means all of them.
-			matches := bestInstalled(installed, r, nil)
+			// Every match goes, of every platform unless the request names
+			// one, pre-releases too: a user removing 3.13 means all of them.
+			var matches []install.Installation
+			for _, inst := range installed {
+				if r.Matches(inst.Entry, nil) {
+					matches = append(matches, inst)
+				}
+			}
 			if len(matches) == 0 {
 				return withHint(fmt.Errorf("%w %s", errNoMatch, s), "`pyget list --only-installed` shows what is installed")
 			}
@@ -133,7 +139,7 @@ func (a *app) dirCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "dir [--bin]",
 		Short: "Print the install directory (or the bin dir)",
-		Args:  cobra.NoArgs,
+		Args:  usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			l, err := a.layout()
 			if err != nil {
@@ -155,7 +161,7 @@ func (a *app) pinCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "pin [REQUEST]",
 		Short: "Write .python-version in this folder (without a request: show the pin)",
-		Args:  cobra.MaximumNArgs(1),
+		Args:  usageArgs(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			wd, err := os.Getwd()
 			if err != nil {

@@ -179,17 +179,26 @@ func (a *app) installJob(ctx context.Context, in *installer.Installer, j job, pl
 	}
 	// Satisfied by what is installed: no catalog, no network.
 	if !f.reinstall && !j.newest {
-		if best := bestInstalled(installed, j.request, &plat); len(best) > 0 {
+		wide := installedTarget(plat)
+		if best := bestInstalled(installed, j.request, &wide); len(best) > 0 {
 			if !claim(best[0].Entry.Key) {
 				return installer.Outcome{}, nil
 			}
-			links, err := in.Layout.Link(best[0], in.Links)
-			if err != nil {
-				return installer.Outcome{}, failed("Failed to link "+best[0].Entry.Key, err)
+			o, err := in.Relink(ctx, best[0].Entry.Key)
+			if errors.Is(err, install.ErrNotInstalled) {
+				// Uninstalled meanwhile by another pyget: install it afresh.
+				return a.installFresh(ctx, in, j, plat, claim)
 			}
-			return installer.Outcome{Installation: best[0], Already: true, Links: links}, nil
+			if err != nil {
+				return o, failed("Failed to link "+best[0].Entry.Key, err)
+			}
+			return o, nil
 		}
 	}
+	return a.installFresh(ctx, in, j, plat, claim)
+}
+
+func (a *app) installFresh(ctx context.Context, in *installer.Installer, j job, plat platform.Platform, claim func(string) bool) (installer.Outcome, error) {
 	e, err := a.resolveDownload(ctx, j.request, plat)
 	if err != nil {
 		return installer.Outcome{}, failed(fmt.Sprintf("Failed to install %q", j.arg), err)

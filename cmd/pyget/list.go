@@ -35,7 +35,7 @@ func (a *app) listCommand() *cobra.Command {
 		Short: "List installed builds and available downloads",
 		Long: `List installed builds and the downloads available for this platform, newest
 first: by default the newest patch of each minor version.`,
-		Args: cobra.MaximumNArgs(1),
+		Args: usageArgs(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if f.onlyInstalled && f.onlyDownloads {
 				return usagef("--only-installed and --only-downloads exclude each other")
@@ -107,6 +107,7 @@ func (a *app) runList(ctx context.Context, args []string, f listFlags) error {
 		return err
 	}
 	keep := listFilter(req, plat, f)
+	keepInstalled := listFilter(req, installedTarget(plat), f)
 
 	var rows []listRow
 	installedKeys := map[string]bool{}
@@ -121,7 +122,7 @@ func (a *app) runList(ctx context.Context, args []string, f listFlags) error {
 		}
 		links := binLinks(layout)
 		for _, inst := range all {
-			if !keep(inst.Entry) {
+			if !keepInstalled(inst.Entry) {
 				continue
 			}
 			row := newRow(inst.Entry)
@@ -139,10 +140,11 @@ func (a *app) runList(ctx context.Context, args []string, f listFlags) error {
 		if err != nil {
 			return err
 		}
-		var downloads []catalog.Entry
-		for _, e := range c.Entries {
-			if keep(e) {
-				downloads = append(downloads, e)
+		downloads := filterEntries(c.Entries, keep)
+		if len(downloads) == 0 && req != nil {
+			// Perhaps the cached catalog predates the build: look again.
+			if fresh, err := a.refreshCatalog(ctx); err == nil {
+				downloads = filterEntries(fresh.Entries, keep)
 			}
 		}
 		if !f.allVersions {
@@ -257,6 +259,16 @@ func binLinks(l install.Layout) map[string]string {
 		key := strings.Split(filepath.ToSlash(rel), "/")[0]
 		if cur, ok := out[key]; !ok || len(p) < len(cur) {
 			out[key] = p
+		}
+	}
+	return out
+}
+
+func filterEntries(entries []catalog.Entry, keep func(catalog.Entry) bool) []catalog.Entry {
+	var out []catalog.Entry
+	for _, e := range entries {
+		if keep(e) {
+			out = append(out, e)
 		}
 	}
 	return out

@@ -20,6 +20,7 @@ import (
 
 	"github.com/pyget/pyget/internal/faultserver"
 	"github.com/pyget/pyget/internal/fetch"
+	"github.com/pyget/pyget/internal/install"
 	"github.com/pyget/pyget/internal/platform"
 )
 
@@ -39,6 +40,7 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"faults":   cmdFaults,
 			"requests": cmdRequests,
+			"holdlock": cmdHoldLock,
 		},
 	})
 }
@@ -54,6 +56,18 @@ func cmdFaults(ts *testscript.TestScript, neg bool, args []string) {
 	faults, err := faultserver.ParseScript(args[0])
 	ts.Check(err)
 	ts.Value(mirrorKey{}).(*faultserver.Server).Script(faults...)
+}
+
+// holdlock KEY: this test process takes the build's lock, as another pyget
+// installing it would, until the script ends.
+func cmdHoldLock(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: holdlock KEY")
+	}
+	l := install.Layout{InstallDir: ts.Getenv("PYGET_INSTALL_DIR"), BinDir: ts.Getenv("PYGET_BIN_DIR")}
+	release, err := l.Lock(context.Background(), args[0], time.Second, nil)
+	ts.Check(err)
+	ts.Defer(release)
 }
 
 // requests N: the mirror has served exactly N requests so far.

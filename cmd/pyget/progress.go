@@ -58,7 +58,7 @@ func (ui *progressUI) event(e fetch.Event) {
 		if msg == "" && e.Err != nil {
 			msg = e.Err.Error()
 		}
-		if d := ui.get(e); d != nil && e.Kind == fetch.EventFault {
+		if d := ui.existing(e.Name); d != nil && e.Kind == fetch.EventFault {
 			d.faults.Add(1)
 		}
 		if ui.a.verbose {
@@ -76,6 +76,14 @@ func (ui *progressUI) event(e fetch.Event) {
 			d.bar.SetTotal(e.Done, true)
 		}
 	}
+}
+
+// existing returns the bar of a download that has started, if any; faults
+// of other transfers (the catalog's) get no bar of their own.
+func (ui *progressUI) existing(name string) *download {
+	ui.mu.Lock()
+	defer ui.mu.Unlock()
+	return ui.bars[name]
 }
 
 func (ui *progressUI) get(e fetch.Event) *download {

@@ -71,6 +71,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	err := root.ExecuteContext(ctx)
+	if err != nil && strings.HasPrefix(err.Error(), "unknown command") {
+		err = usageError{err}
+	}
 	if err != nil && ctx.Err() != nil && !errors.Is(err, context.Canceled) {
 		err = fmt.Errorf("%w: %w", context.Canceled, err)
 	}
@@ -209,17 +212,39 @@ func (a *app) target() (platform.Platform, error) {
 			return p, usageError{fmt.Errorf("--platform: %w", err)}
 		}
 	}
-	arch := a.archFlag
+	arch, from := a.archFlag, "--arch"
 	if arch == "" {
-		arch = os.Getenv("PYGET_ARCH")
+		arch, from = os.Getenv("PYGET_ARCH"), "PYGET_ARCH"
 	}
 	if arch != "" {
 		var err error
 		if p, err = p.WithArch(arch); err != nil {
-			return p, usageError{fmt.Errorf("--arch: %w", err)}
+			return p, usageError{fmt.Errorf("%s: %w", from, err)}
 		}
 	}
 	return p, nil
+}
+
+// installedTarget widens p for matching installed builds: a build of any
+// x86-64 level this CPU runs counts (one installed with --arch auto must not
+// vanish from find and list run without it), unless a level was pinned.
+func installedTarget(p platform.Platform) platform.Platform {
+	if p.Arch == "x86_64" && p.Level == "" && !p.AutoLevel {
+		if auto, err := p.WithArch("auto"); err == nil {
+			return auto
+		}
+	}
+	return p
+}
+
+// usageArgs marks cobra's argument-count errors as usage errors (exit 2).
+func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := check(cmd, args); err != nil {
+			return usageError{err}
+		}
+		return nil
+	}
 }
 
 // getFetcher builds the transfer layer once, from the environment and flags.
@@ -241,7 +266,8 @@ func (a *app) getFetcher() (*fetch.Fetcher, error) {
 	cfg.OnEvent = a.dispatch
 	f, err := fetch.New(cfg)
 	if err != nil {
-		return nil, err
+		// Only the configuration (mirrors, limits) can make New fail.
+		return nil, usageError{err}
 	}
 	a.fetcher = f
 	return f, nil

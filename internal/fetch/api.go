@@ -42,7 +42,7 @@ type EventKind int
 const (
 	EventStart    EventKind = iota // transfer starting; Total known if > 0
 	EventProgress                  // Done/Total bytes
-	EventFault                     // a recovered fault: Err, Message ("stream reset at 12.4 MiB; resuming (attempt 2)")
+	EventFault                     // a recovered fault: Err, Message ("stream reset at 12.4 MiB; resuming in 412ms (attempt 2)")
 	EventMirror                    // switching to the next mirror: URL
 	EventDone                      // verified
 )

@@ -314,6 +314,24 @@ func TestRetryBudget(t *testing.T) {
 			t.Fatalf("faults %d", res.Faults)
 		}
 	})
+	t.Run("bytes fetched again after a restart are not progress", func(t *testing.T) {
+		// A server that ignores Range and always cuts at the same byte: each
+		// attempt restarts from zero and gets no further than the last.
+		ts := newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool {
+			r.Header.Del("Range")
+			cutAt(w, r, data, 100_000)
+			return true
+		})
+		f, _, _ := newTestFetcher(t, Config{Retries: 2, Deadline: time.Minute})
+		_, _, err := fetchRead(context.Background(), f, Target{URL: ts.url(), SHA256: sha(data)})
+		if err == nil || !strings.Contains(err.Error(), "without progress") {
+			t.Fatalf("err = %v", err)
+		}
+		// The first attempt makes progress; then Retries+1 attempts without.
+		if got := len(ts.requests()); got != 4 {
+			t.Fatalf("%d requests, want 4", got)
+		}
+	})
 	t.Run("retry-after", func(t *testing.T) {
 		date := time.Now().Add(30 * time.Second).UTC().Format(http.TimeFormat)
 		ts := newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool {
@@ -584,7 +602,7 @@ func TestStallAndCancel(t *testing.T) {
 		if time.Since(start) > 5*time.Second || res.Faults != 1 {
 			t.Fatalf("took %v, faults %d", time.Since(start), res.Faults)
 		}
-		if fe := ev.kinds(EventFault); len(fe) != 1 || !strings.Contains(fe[0].Message, "stalled") || !strings.Contains(fe[0].Message, "resuming (attempt 2)") {
+		if fe := ev.kinds(EventFault); len(fe) != 1 || !strings.Contains(fe[0].Message, "stalled") || !strings.Contains(fe[0].Message, "resuming in ") || !strings.Contains(fe[0].Message, "(attempt 2)") {
 			t.Fatalf("fault events %+v", fe)
 		}
 		if reqs := ts.requests(); reqs[1].Range != "bytes=300000-" {

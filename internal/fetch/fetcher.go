@@ -21,7 +21,7 @@ const (
 	defaultIdleTimeout = 30 * time.Second
 	defaultBaseDelay   = 500 * time.Millisecond
 	defaultMaxDelay    = 10 * time.Second
-	defaultDeadline    = time.Hour
+	defaultDeadline    = 12 * time.Hour // a last resort: slow links must finish
 	partialMaxAge      = 7 * 24 * time.Hour
 )
 

@@ -24,8 +24,11 @@ import (
 )
 
 const (
-	copyBufSize       = 256 << 10
-	sidecarEvery      = 64 << 20 // bytes between sidecar saves while streaming
+	copyBufSize = 256 << 10
+	// Bytes between sidecar saves while streaming. Archives are 25-60 MB,
+	// so a kill -9 must find a sidecar (with the validator for If-Range)
+	// early; a save is one small file and a rename.
+	sidecarEvery      = 4 << 20
 	progressEvery     = 100 * time.Millisecond
 	progressBytes     = 1 << 20
 	lockRetryInterval = 50 * time.Millisecond
@@ -54,7 +57,8 @@ type transfer struct {
 	attempts   int
 	faults     int
 	mismatches int
-	moved      int64 // bytes written in this run (progress detection)
+	moved      int64 // new bytes written in this run (progress detection)
+	high       int64 // the highest offset this transfer has written
 	wire       int64 // bytes received over the network in this run
 	network    bool  // the current attempt reads from the network
 	sideAt     int64 // off when the sidecar was last saved
@@ -210,7 +214,7 @@ func (x *transfer) fromSource(ctx context.Context, u string) error {
 		ev.Err = err
 		ev.Attempt = x.attempts + 1
 		if x.off > 0 {
-			ev.Message = fmt.Sprintf("%s at %s; resuming (attempt %d)", describe(err), humanBytes(x.off), x.attempts+1)
+			ev.Message = fmt.Sprintf("%s at %s; resuming in %v (attempt %d)", describe(err), humanBytes(x.off), delay.Round(time.Millisecond), x.attempts+1)
 		} else {
 			ev.Message = fmt.Sprintf("%s; retrying in %v (attempt %d)", describe(err), delay.Round(time.Millisecond), x.attempts+1)
 		}
@@ -429,7 +433,14 @@ func (x *transfer) write(p []byte) error {
 	x.hash.Write(p)
 	n := int64(len(p))
 	x.off += n
-	x.moved += n
+	// Progress is a byte never held before in this transfer: bytes fetched
+	// again after a restart from zero do not reset the retry budget, or a
+	// server that ignores Range and always cuts at the same place would be
+	// retried until the deadline.
+	if x.off > x.high {
+		x.moved += x.off - x.high
+		x.high = x.off
+	}
 	if x.network {
 		x.wire += n
 	}

@@ -52,20 +52,13 @@ type Outcome struct {
 }
 
 // maxRestarts bounds how often extraction starts over because the transfer
-// restarted from byte zero underneath it; each restart is a fresh download,
-// so this is generous.
-const maxRestarts = 5
+// restarted from byte zero underneath it. The transfer's own retry budget
+// already bounds restarts; this is only a backstop against a loop.
+const maxRestarts = 100
 
 // InstallEntry installs e unless it is installed already (or Reinstall).
 func (in *Installer) InstallEntry(ctx context.Context, e catalog.Entry) (Outcome, error) {
 	start := time.Now()
-	if !in.Reinstall {
-		if inst, ok, err := findInstalled(in.Layout, e.Key); err != nil {
-			return Outcome{}, err
-		} else if ok {
-			return in.already(inst, start)
-		}
-	}
 	release, err := in.Layout.Lock(ctx, e.Key, in.LockTimeout, in.onWait(e.Key))
 	if err != nil {
 		return Outcome{}, err
@@ -99,7 +92,7 @@ func (in *Installer) InstallEntry(ctx context.Context, e catalog.Entry) (Outcome
 	}()
 
 	result, err := in.fetchAndExtract(ctx, e, format, stage)
-	if errors.Is(err, fetch.ErrCorruptCache) {
+	if errors.Is(err, fetch.ErrCorruptCache) && !in.Offline {
 		// The cached archive went bad on disk and is gone now: download it.
 		if err = emptyDir(stage.Dir); err == nil {
 			result, err = in.fetchAndExtract(ctx, e, format, stage)
@@ -142,6 +135,7 @@ func (in *Installer) extractStream(ctx context.Context, stream *fetch.Stream, fo
 		}
 		return result, archive.ExtractZip(ctx, result.Path, stage.Dir, in.Limits)
 	}
+	reread := false
 	for restarts := 0; ; restarts++ {
 		r := stream.NewReader()
 		err := archive.Extract(ctx, r, format, stage.Dir, in.Limits)
@@ -170,6 +164,17 @@ func (in *Installer) extractStream(ctx context.Context, stream *fetch.Stream, fo
 				return fetch.Result{}, derr
 			}
 		}
+		if err != nil && !result.FromCache && !reread {
+			// The extractor may have choked on bytes that were wrong in
+			// transit (a flipped byte early in the body) before the transfer
+			// noticed the digest and fetched them again: the archive is
+			// verified now, so give it one clean read before blaming it.
+			reread = true
+			if err := emptyDir(stage.Dir); err != nil {
+				return fetch.Result{}, err
+			}
+			continue
+		}
 		if err != nil {
 			return fetch.Result{}, fmt.Errorf("extracting %s: %w", result.Path, err)
 		}
@@ -185,18 +190,16 @@ func (in *Installer) InstallArchive(ctx context.Context, path string, e catalog.
 	if err != nil {
 		return Outcome{}, err
 	}
-	if !in.Reinstall {
-		if inst, ok, err := findInstalled(in.Layout, e.Key); err != nil {
-			return Outcome{}, err
-		} else if ok {
-			return in.already(inst, start)
-		}
-	}
 	release, err := in.Layout.Lock(ctx, e.Key, in.LockTimeout, in.onWait(e.Key))
 	if err != nil {
 		return Outcome{}, err
 	}
 	defer release()
+	if inst, ok, err := findInstalled(in.Layout, e.Key); err != nil {
+		return Outcome{}, err
+	} else if ok && !in.Reinstall {
+		return in.already(inst, start)
+	}
 
 	stage, err := in.Layout.Stage(e.Key)
 	if err != nil {
@@ -267,6 +270,26 @@ func (r *hashingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// Relink repairs the links of an installed build, under its lock so that
+// a concurrent uninstall cannot leave a link to a removed tree.
+func (in *Installer) Relink(ctx context.Context, key string) (Outcome, error) {
+	start := time.Now()
+	release, err := in.Layout.Lock(ctx, key, in.LockTimeout, in.onWait(key))
+	if err != nil {
+		return Outcome{}, err
+	}
+	defer release()
+	inst, ok, err := findInstalled(in.Layout, key)
+	if err != nil {
+		return Outcome{}, err
+	}
+	if !ok {
+		return Outcome{}, fmt.Errorf("%s: %w", key, install.ErrNotInstalled)
+	}
+	return in.already(inst, start)
+}
+
+// already reports an install that was there before; call under its lock.
 func (in *Installer) already(inst install.Installation, start time.Time) (Outcome, error) {
 	links, err := in.Layout.Link(inst, in.Links)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -191,5 +192,24 @@ func TestCorruptCachedArchiveIsDownloadedAgain(t *testing.T) {
 	runPython(t, o.Installation)
 	if got, err := os.ReadFile(cached); err != nil || !bytes.Equal(got, data) {
 		t.Fatalf("cache not repaired: %v", err)
+	}
+}
+
+// A byte flipped in transit early in the body makes the extractor fail
+// before the transfer notices the digest and downloads again; the install
+// must still succeed from the verified archive.
+func TestFlippedByteEarlyInTheBody(t *testing.T) {
+	for _, at := range []int64{12, 100, 400, 64 << 10, 2 << 20} {
+		t.Run(fmt.Sprint(at), func(t *testing.T) {
+			srv := faultserver.New(faultserver.HTTP1, map[string][]byte{})
+			defer srv.Close()
+			in, e, _ := newInstaller(t, srv)
+			srv.Script(faultserver.Fault{Kind: faultserver.FlipByte, At: at})
+			o, err := in.InstallEntry(context.Background(), e)
+			if err != nil {
+				t.Fatal(err)
+			}
+			runPython(t, o.Installation)
+		})
 	}
 }
