@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	mrand "math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -229,4 +230,51 @@ func (e *env) checkNoDebris(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestKillAtRandomMoments kills pyget with SIGKILL at random moments of a
+// reinstall (extracting, swapping, removing the old tree), an install from
+// the archive cache and an uninstall. After every kill, find and list report
+// only interpreters that run; a final install leaves no debris.
+func TestKillAtRandomMoments(t *testing.T) {
+	a := loadAsset(t, "catalog.json")
+	m := newSlowMirror(t, a, 1<<30)
+	e := newEnv(t, "catalog.json")
+	e.mustPyget(e.installArgs(m.URL, "3.14")...)
+
+	seed := time.Now().UnixNano()
+	rng := mrand.New(mrand.NewPCG(uint64(seed), 7))
+	t.Logf("seed %d", seed)
+	ops := [][]string{
+		e.installArgs(m.URL, "--reinstall", "3.14"),
+		e.installArgs(m.URL, "3.14"),
+		{"uninstall", "3.14"},
+	}
+	for i := range 12 {
+		args := ops[rng.IntN(len(ops))]
+		delay := time.Duration(rng.Int64N(int64(700 * time.Millisecond)))
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		cmd, _, _ := e.command(ctx, args...)
+		if err := cmd.Start(); err != nil {
+			cancel()
+			t.Fatal(err)
+		}
+		time.Sleep(delay)
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		cancel()
+		e.checkNothingBroken(t, fmt.Sprintf("kill %d: %v after %v", i, args, delay))
+	}
+
+	e.mustPyget(e.installArgs(m.URL, "3.14")...)
+	exe := e.find()
+	if exe == "" {
+		t.Fatal("find 3.14 exits 1 after the final install")
+	}
+	e.mustRun(exe)
+	e.mustRun(filepath.Join(e.binDir, "python3.14"))
+	e.checkList(t)
+	// A reinstall sweeps what the kills left, under the build's lock.
+	e.mustPyget(e.installArgs(m.URL, "--reinstall", "3.14")...)
+	e.checkNoDebris(t)
 }
