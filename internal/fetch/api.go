@@ -70,6 +70,7 @@ type Target struct {
 // Result describes a finished, verified transfer.
 type Result struct {
 	Path      string // <cache>/archives/<sha256>: complete and verified
+	URL       string // the source (mirror URL) that completed it; "" from the cache
 	SHA256    string
 	Size      int64
 	FromCache bool  // no network was used

@@ -57,11 +57,12 @@ type transfer struct {
 	attempts   int
 	faults     int
 	mismatches int
-	moved      int64 // new bytes written in this run (progress detection)
-	high       int64 // the highest offset this transfer has written
-	wire       int64 // bytes received over the network in this run
-	network    bool  // the current attempt reads from the network
-	sideAt     int64 // off when the sidecar was last saved
+	moved      int64  // new bytes written in this run (progress detection)
+	high       int64  // the highest offset this transfer has written
+	lastURL    string // the source of the latest attempt
+	wire       int64  // bytes received over the network in this run
+	network    bool   // the current attempt reads from the network
+	sideAt     int64  // off when the sidecar was last saved
 	lastEvOff  int64
 	lastEvTime time.Time
 	buf        []byte
@@ -181,6 +182,7 @@ func (x *transfer) fromSource(ctx context.Context, u string) error {
 	for {
 		before := x.moved
 		x.attempts++
+		x.lastURL = u
 		err := x.attempt(ctx, u)
 		if err == nil {
 			err = x.verify()
@@ -508,7 +510,7 @@ func (x *transfer) complete() (Result, error) {
 	os.Remove(x.sidePath)
 	x.f.emit(x.event(EventProgress, ""))
 	x.f.emit(x.event(EventDone, x.t.URL))
-	return Result{Path: final, SHA256: x.got, Size: x.off, Faults: x.faults, WireBytes: x.wire}, nil
+	return Result{Path: final, URL: x.lastURL, SHA256: x.got, Size: x.off, Faults: x.faults, WireBytes: x.wire}, nil
 }
 
 func (x *transfer) validator() string {

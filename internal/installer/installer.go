@@ -101,7 +101,11 @@ func (in *Installer) InstallEntry(ctx context.Context, e catalog.Entry) (Outcome
 	if err != nil {
 		return Outcome{}, err
 	}
-	rec := install.Record{Entry: e, SHA256: result.SHA256, SourceURL: e.URL, InstalledAt: time.Now().UTC()}
+	source := result.URL
+	if source == "" {
+		source = e.URL // from the archive cache: the catalog's URL
+	}
+	rec := install.Record{Entry: e, SHA256: result.SHA256, SourceURL: source, InstalledAt: time.Now().UTC()}
 	inst, err := stage.Commit(rec)
 	if err != nil {
 		return Outcome{}, err

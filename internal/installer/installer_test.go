@@ -114,6 +114,9 @@ func TestInstallSurvivesRestartUnderExtractor(t *testing.T) {
 			if err != nil || len(got) != 4<<20 {
 				t.Fatalf("blob: %d bytes, %v", len(got), err)
 			}
+			if want := srv.URL + "/20260610/cpython-3.14.6.tar.gz"; o.Installation.SourceURL != want {
+				t.Errorf("recorded source %q, want the mirror's URL %q", o.Installation.SourceURL, want)
+			}
 			if o.Transfer.SHA256 != e.SHA256 || o.Transfer.Size != int64(len(data)) {
 				t.Errorf("transfer result %+v", o.Transfer)
 			}
