@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"net/http"
 	"net/url"
@@ -46,10 +45,10 @@ type transfer struct {
 	partPath, sidePath, lockPath string
 	file                         *os.File
 
-	off     int64     // valid bytes in the partial
-	total   int64     // full size, -1 when unknown
-	hash    hash.Hash // sha256 of [0, off)
-	valURL  string    // the URL the validator below came from
+	off     int64        // valid bytes in the partial
+	total   int64        // full size, -1 when unknown
+	hash    *asyncHasher // sha256 of [0, off)
+	valURL  string       // the URL the validator below came from
 	etag    string
 	lastMod string
 	got     string // verified digest
@@ -77,7 +76,7 @@ func newTransfer(f *Fetcher, s *Stream, t Target) *transfer {
 		sidePath: filepath.Join(dir, key+".json"),
 		lockPath: filepath.Join(dir, key+".lock"),
 		total:    sizeOrUnknown(t.Size),
-		hash:     sha256.New(),
+		hash:     newAsyncHasher(sha256.New()),
 		buf:      make([]byte, copyBufSize),
 	}
 }
@@ -96,6 +95,7 @@ func (x *transfer) event(kind EventKind, u string) Event {
 func (x *transfer) run(ctx context.Context) (Result, error) {
 	ctx, cancel := context.WithTimeout(ctx, x.f.cfg.Deadline)
 	defer cancel()
+	defer x.hash.close()
 
 	lock := flock.New(x.lockPath)
 	ok, err := lock.TryLockContext(ctx, lockRetryInterval)
@@ -546,7 +546,7 @@ func (x *transfer) saveSidecar() {
 		os.Remove(x.sidePath)
 		return
 	}
-	state, err := x.hash.(encoding.BinaryMarshaler).MarshalBinary()
+	state, err := x.hash.state()
 	if err != nil {
 		return
 	}
@@ -584,7 +584,8 @@ func (x *transfer) loadPartial() error {
 	if sc, ok := x.readSidecar(); ok && sc.Offset <= size {
 		h := sha256.New()
 		if err := h.(encoding.BinaryUnmarshaler).UnmarshalBinary(sc.HashState); err == nil {
-			x.hash, x.off = h, sc.Offset
+			x.hash.set(h)
+			x.off = sc.Offset
 			x.valURL, x.etag, x.lastMod = sc.URL, sc.ETag, sc.LastModified
 			if sc.Total > 0 && (x.t.Size <= 0 || sc.Total == x.t.Size) {
 				x.total = sc.Total
