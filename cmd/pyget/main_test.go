@@ -88,6 +88,7 @@ type fakeBuild struct {
 	hostile             bool // archive with an entry escaping the tree
 	badSHA              bool // catalog digest that does not match
 	missing             bool // listed but not served (404)
+	noSHA               bool // the catalog has a null sha256
 }
 
 var fakeBuilds = []fakeBuild{
@@ -100,6 +101,7 @@ var fakeBuilds = []fakeBuild{
 	{major: 3, minor: 11, patch: 9, build: "20240814", hostile: true},
 	{major: 3, minor: 10, patch: 14, build: "20240814", badSHA: true},
 	{major: 3, minor: 9, patch: 19, build: "20240814", missing: true},
+	{major: 3, minor: 8, patch: 20, build: "20241002", noSHA: true},
 }
 
 func setupScriptEnv(env *testscript.Env) error {
@@ -130,12 +132,16 @@ func setupScriptEnv(env *testscript.Env) error {
 		if b.variant != "" {
 			variant = b.variant
 		}
+		var digestJSON any = digest
+		if b.noSHA {
+			digestJSON = nil
+		}
 		var archVariant any
 		cat[key] = map[string]any{
 			"name": "cpython", "arch": map[string]any{"family": p.Arch, "variant": archVariant},
 			"os": p.OS, "libc": p.Libc, "major": b.major, "minor": b.minor, "patch": b.patch,
 			"prerelease": b.pre, "url": fetch.UpstreamPrefix + "/" + b.build + "/" + strings.ReplaceAll(name, "+", "%2B"),
-			"sha256": digest, "variant": variant, "build": b.build,
+			"sha256": digestJSON, "variant": variant, "build": b.build,
 		}
 		if b.major == 3 && b.minor == 14 && b.patch == 6 && b.variant == "" {
 			// A copy for the local-archive scripts.
@@ -145,6 +151,8 @@ func setupScriptEnv(env *testscript.Env) error {
 			env.Setenv("LOCALARCHIVE", filepath.Join(work, name))
 		}
 	}
+	// An entry the catalog parser must skip (with a warning under -v).
+	cat["cpython-3.7.17-"+p.OS+"-"+p.Arch+"-"+p.Libc] = map[string]any{"name": "cpython", "sha256": 42}
 	catJSON, err := json.MarshalIndent(cat, "", "  ")
 	if err != nil {
 		return err
