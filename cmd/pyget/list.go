@@ -209,11 +209,12 @@ func listFilter(req *pyrequest.Request, plat platform.Platform, f listFlags) fun
 		// which few want and which would double the list.
 		return func(e catalog.Entry) bool { return !e.Debug() && fits(e) }
 	}
-	var p *platform.Platform
 	if !f.allPlatforms && !f.allArches {
-		p = &plat
+		// The request applies the platform itself, and a key's own os,
+		// arch or libc override it (`list cpython-3.14-linux-aarch64`).
+		return func(e catalog.Entry) bool { return req.Matches(e, &plat) }
 	}
-	return func(e catalog.Entry) bool { return req.Matches(e, p) && fits(e) }
+	return func(e catalog.Entry) bool { return req.Matches(e, nil) && fits(e) }
 }
 
 // newestPerMinor keeps the newest patch (then build) of each

@@ -151,6 +151,13 @@ func setupScriptEnv(env *testscript.Env) error {
 			env.Setenv("LOCALARCHIVE", filepath.Join(work, name))
 		}
 	}
+	// A build for another platform, listed but never served.
+	cat["cpython-3.14.6-linux-riscv64-gnu"] = map[string]any{
+		"name": "cpython", "arch": map[string]any{"family": "riscv64", "variant": nil},
+		"os": "linux", "libc": "gnu", "major": 3, "minor": 14, "patch": 6, "prerelease": "",
+		"url":    fetch.UpstreamPrefix + "/20260610/cpython-3.14.6%2B20260610-riscv64-unknown-linux-gnu-install_only_stripped.tar.gz",
+		"sha256": strings.Repeat("cd", 32), "variant": nil, "build": "20260610",
+	}
 	// An entry the catalog parser must skip (with a warning under -v).
 	cat["cpython-3.7.17-"+p.OS+"-"+p.Arch+"-"+p.Libc] = map[string]any{"name": "cpython", "sha256": 42}
 	catJSON, err := json.MarshalIndent(cat, "", "  ")
