@@ -64,34 +64,10 @@ func (r *Request) matchPlatform(e *catalog.Entry, p *platform.Platform) (rank in
 	}
 }
 
-// fitsArch mirrors platform.Platform.FitsArch, kept here so that matching
-// does not depend on that package's implementation being in place.
+// fitsArch is the platform's rule: the same family, and the level pinned
+// or, with AutoLevel, any level up to the CPU's (higher ranks first).
 func fitsArch(p *platform.Platform, family, variant string) (rank int, ok bool) {
-	if family != p.Arch {
-		return 0, false
-	}
-	if !p.AutoLevel {
-		return levelRank(variant), variant == p.Level
-	}
-	rank = levelRank(variant)
-	if rank == 0 || rank > levelRank(p.Level) {
-		return 0, false
-	}
-	return rank, true
-}
-
-func levelRank(level string) int {
-	switch level {
-	case "":
-		return 1
-	case "v2":
-		return 2
-	case "v3":
-		return 3
-	case "v4":
-		return 4
-	}
-	return 0
+	return p.FitsArch(family, variant)
 }
 
 type candidate struct {

@@ -157,7 +157,7 @@ func TestFitsArch(t *testing.T) {
 		{hostGnu, "x86_64", "", 1, true},
 		{hostGnu, "x86_64", "v2", 0, false},
 		{hostGnu, "aarch64", "", 0, false},
-		{hostGnuV3, "x86_64", "v3", 3, true},
+		{hostGnuV3, "x86_64", "v3", 1, true}, // pinned: the only fit, rank 1
 		{hostGnuV3, "x86_64", "", 0, false},
 		{hostGnuV3, "x86_64", "v2", 0, false},
 		{hostGnuAuto, "x86_64", "", 1, true},
