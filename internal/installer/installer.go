@@ -58,28 +58,46 @@ const maxRestarts = 100
 
 // InstallEntry installs e unless it is installed already (or Reinstall).
 func (in *Installer) InstallEntry(ctx context.Context, e catalog.Entry) (Outcome, error) {
+	format, err := archive.FormatOf(e.URL)
+	if err != nil {
+		return Outcome{}, err
+	}
+	return in.install(ctx, e, func(stage *install.Staging) (fetch.Result, string, error) {
+		if in.Offline && !in.cached(e) {
+			return fetch.Result{}, "", ErrOffline
+		}
+		result, err := in.fetchAndExtract(ctx, e, format, stage)
+		if errors.Is(err, fetch.ErrCorruptCache) && !in.Offline {
+			// The cached archive went bad on disk and is gone now: download it.
+			if err = emptyDir(stage.Dir); err == nil {
+				result, err = in.fetchAndExtract(ctx, e, format, stage)
+			}
+		}
+		source := result.URL
+		if source == "" {
+			source = e.URL // from the archive cache: the catalog's URL
+		}
+		return result, source, err
+	})
+}
+
+// install runs what every install shares: the build's lock, a second look
+// under it (another process may have installed the build meanwhile), a
+// staged tree that fill populates and verifies, the commit and the links.
+// Whatever fails, the staged tree goes and a previous install stays.
+func (in *Installer) install(ctx context.Context, e catalog.Entry, fill func(*install.Staging) (fetch.Result, string, error)) (Outcome, error) {
 	start := time.Now()
 	release, err := in.Layout.Lock(ctx, e.Key, in.LockTimeout, in.onWait(e.Key))
 	if err != nil {
 		return Outcome{}, err
 	}
 	defer release()
-
-	// Double check under the lock: another process may have installed it
-	// while we waited, and then there is nothing to download.
 	if inst, ok, err := findInstalled(in.Layout, e.Key); err != nil {
 		return Outcome{}, err
 	} else if ok && (!in.Reinstall || waitedFor(inst, start)) {
 		return in.already(inst, start)
 	}
 
-	format, err := archive.FormatOf(e.URL)
-	if err != nil {
-		return Outcome{}, err
-	}
-	if in.Offline && !in.cached(e) {
-		return Outcome{}, ErrOffline
-	}
 	stage, err := in.Layout.Stage(e.Key)
 	if err != nil {
 		return Outcome{}, err
@@ -90,20 +108,9 @@ func (in *Installer) InstallEntry(ctx context.Context, e catalog.Entry) (Outcome
 			stage.Abort()
 		}
 	}()
-
-	result, err := in.fetchAndExtract(ctx, e, format, stage)
-	if errors.Is(err, fetch.ErrCorruptCache) && !in.Offline {
-		// The cached archive went bad on disk and is gone now: download it.
-		if err = emptyDir(stage.Dir); err == nil {
-			result, err = in.fetchAndExtract(ctx, e, format, stage)
-		}
-	}
+	result, source, err := fill(stage)
 	if err != nil {
 		return Outcome{}, err
-	}
-	source := result.URL
-	if source == "" {
-		source = e.URL // from the archive cache: the catalog's URL
 	}
 	rec := install.Record{Entry: e, SHA256: result.SHA256, SourceURL: source, InstalledAt: time.Now().UTC()}
 	inst, err := stage.Commit(rec)
@@ -189,51 +196,20 @@ func (in *Installer) extractStream(ctx context.Context, stream *fetch.Stream, fo
 // InstallArchive installs a local archive as entry e. The digest is checked
 // when wantSHA256 is known; the bytes are hashed while they are extracted.
 func (in *Installer) InstallArchive(ctx context.Context, path string, e catalog.Entry, wantSHA256 string) (Outcome, error) {
-	start := time.Now()
 	format, err := archive.FormatOf(path)
 	if err != nil {
 		return Outcome{}, err
 	}
-	release, err := in.Layout.Lock(ctx, e.Key, in.LockTimeout, in.onWait(e.Key))
-	if err != nil {
-		return Outcome{}, err
-	}
-	defer release()
-	if inst, ok, err := findInstalled(in.Layout, e.Key); err != nil {
-		return Outcome{}, err
-	} else if ok && !in.Reinstall {
-		return in.already(inst, start)
-	}
-
-	stage, err := in.Layout.Stage(e.Key)
-	if err != nil {
-		return Outcome{}, err
-	}
-	committed := false
-	defer func() {
-		if !committed {
-			stage.Abort()
+	return in.install(ctx, e, func(stage *install.Staging) (fetch.Result, string, error) {
+		sum, size, err := extractLocal(ctx, path, format, stage.Dir, in.Limits)
+		if err != nil {
+			return fetch.Result{}, "", err
 		}
-	}()
-
-	sum, size, err := extractLocal(ctx, path, format, stage.Dir, in.Limits)
-	if err != nil {
-		return Outcome{}, err
-	}
-	if wantSHA256 != "" && sum != wantSHA256 {
-		return Outcome{}, fmt.Errorf("%s: %w: want %s, got %s", path, ErrDigestMismatch, wantSHA256, sum)
-	}
-	rec := install.Record{Entry: e, SHA256: sum, SourceURL: path, InstalledAt: time.Now().UTC()}
-	inst, err := stage.Commit(rec)
-	if err != nil {
-		return Outcome{}, err
-	}
-	committed = true
-	links, err := in.Layout.Link(inst, in.Links)
-	if err != nil {
-		return Outcome{}, fmt.Errorf("installed %s but could not link it: %w", e.Key, err)
-	}
-	return Outcome{Installation: inst, Transfer: fetch.Result{Path: path, SHA256: sum, Size: size, FromCache: true}, Links: links, Elapsed: time.Since(start)}, nil
+		if wantSHA256 != "" && sum != wantSHA256 {
+			return fetch.Result{}, "", fmt.Errorf("%s: %w: want %s, got %s", path, ErrDigestMismatch, wantSHA256, sum)
+		}
+		return fetch.Result{Path: path, SHA256: sum, Size: size}, path, nil
+	})
 }
 
 func extractLocal(ctx context.Context, path string, format archive.Format, dest string, lim archive.Limits) (sum string, size int64, err error) {
