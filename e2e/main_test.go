@@ -5,7 +5,7 @@
 //	go test -count=1 ./e2e/
 //
 // nginx is needed for some tests (apt-get install nginx-light); without it
-// they skip, unless CI is set, where they fail.
+// they fail with that hint.
 package e2e
 
 import (
