@@ -2,7 +2,7 @@
 GO ?= go
 GOFMT_DIRS = cmd internal e2e tools bench
 
-.PHONY: build test unit e2e vet cross demo bench fixture
+.PHONY: build test deps unit e2e vet cross demo bench fixture
 
 build:
 	$(GO) build -o bin/pyget ./cmd/pyget
@@ -10,7 +10,11 @@ build:
 # Every test: vet and gofmt, the unit suites (race detector on), the
 # cross-compile check, and the end-to-end suite against a real CPython build
 # served by nginx and by the fault server.
-test: vet cross unit e2e
+test: deps vet cross unit e2e
+
+# nginx for the end-to-end suite (apt-get, only when missing).
+deps:
+	./scripts/deps.sh
 
 vet:
 	$(GO) vet ./...
