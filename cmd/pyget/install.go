@@ -150,6 +150,7 @@ func (a *app) runInstall(ctx context.Context, args []string, f installFlags) err
 		}
 		a.report(o, f)
 	}
+	a.warnPATH(outcomes)
 	switch len(failures) {
 	case 0:
 		return nil
@@ -263,9 +264,17 @@ func (a *app) report(o installer.Outcome, f installFlags) {
 	for _, s := range o.Links.Skipped {
 		a.warn("not replacing %s: pyget did not create it (use --force)", s)
 	}
-	if len(o.Links.Links) > 0 && !o.Links.OnPATH {
-		dir := filepath.Dir(o.Links.Links[0])
-		a.warn("%s is not on your PATH; add it with:\n  export PATH=\"%s:$PATH\"", dir, dir)
+}
+
+// warnPATH says once, for all the builds of one run, that the bin dir is not
+// on PATH, with the line to add.
+func (a *app) warnPATH(outcomes []installer.Outcome) {
+	for _, o := range outcomes {
+		if len(o.Links.Links) > 0 && !o.Links.OnPATH {
+			dir := filepath.Dir(o.Links.Links[0])
+			a.warn("%s is not on your PATH; add it with:\n  export PATH=\"%s:$PATH\"", dir, dir)
+			return
+		}
 	}
 }
 
