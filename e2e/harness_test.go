@@ -53,7 +53,7 @@ func TestNginxHarness(t *testing.T) {
 	}
 	s.client.CloseIdleConnections()
 
-	got := assetRequests(s.requests(t), a.Name)
+	got := s.assetLog(t, a.Name, func(es []accessEntry) bool { return len(es) >= 3 })
 	if len(got) != 3 {
 		t.Fatalf("access log has %d requests for the asset, want 3: %+v", len(got), got)
 	}

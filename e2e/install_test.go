@@ -48,7 +48,7 @@ func TestInstallFromNginx(t *testing.T) {
 	}
 
 	// The mirror really carried it, over HTTP/2.
-	got := assetRequests(s.requests(t), a.Name)
+	got := s.assetLog(t, a.Name, bytesAtLeast(a.Size))
 	var bytes int64
 	for _, g := range got {
 		bytes += g.Bytes
@@ -162,7 +162,7 @@ func TestFullLayout(t *testing.T) {
 	e.mustRun(exe)
 	e.mustRun(filepath.Join(e.binDir, "python3.14"))
 	e.checkList(t)
-	if got := assetRequests(s.requests(t), a.Name); len(got) == 0 {
+	if got := s.assetLog(t, a.Name, func(es []accessEntry) bool { return len(es) > 0 }); len(got) == 0 {
 		t.Fatalf("the .tar.zst was never requested from nginx")
 	}
 }
@@ -209,7 +209,7 @@ func TestConcurrentInstalls(t *testing.T) {
 
 	var total int64
 	var gets int
-	for _, g := range assetRequests(s.requests(t), a.Name) {
+	for _, g := range s.assetLog(t, a.Name, bytesAtLeast(a.Size)) {
 		total += g.Bytes
 		if g.Bytes > 0 {
 			gets++

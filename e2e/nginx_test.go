@@ -255,6 +255,33 @@ func (s *nginxServer) requests(t *testing.T) []accessEntry {
 	return out
 }
 
+// assetLog returns the access-log entries for one asset once settled says
+// they are complete, or what is there after a few seconds. nginx writes a
+// request's line after the response has gone out, so a client that has
+// read every byte can look before the line is written.
+func (s *nginxServer) assetLog(t *testing.T, name string, settled func([]accessEntry) bool) []accessEntry {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		got := assetRequests(s.requests(t), name)
+		if settled(got) || time.Now().After(deadline) {
+			return got
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// bytesAtLeast settles once the entries add up to n body bytes.
+func bytesAtLeast(n int64) func([]accessEntry) bool {
+	return func(es []accessEntry) bool {
+		var total int64
+		for _, e := range es {
+			total += e.Bytes
+		}
+		return total >= n
+	}
+}
+
 // assetRequests keeps the log entries for one release asset, whichever way
 // its '+' was spelled.
 func assetRequests(entries []accessEntry, name string) []accessEntry {
