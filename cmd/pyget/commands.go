@@ -15,6 +15,9 @@ import (
 	"github.com/pyget/pyget/internal/pyrequest"
 )
 
+// errNoMatch: find or uninstall found no installed build for the request.
+var errNoMatch = errors.New("no installed python matches")
+
 func (a *app) findCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "find [REQUEST]",

@@ -148,7 +148,7 @@ func (a *app) runInstall(ctx context.Context, args []string, f installFlags) err
 			failures = append(failures, errs[i])
 			continue
 		}
-		a.report(o, f)
+		a.report(o)
 	}
 	a.warnPATH(outcomes)
 	switch len(failures) {
@@ -240,7 +240,7 @@ func (a *app) archiveEntry(ctx context.Context, path string) (catalog.Entry, str
 	return e, "", nil
 }
 
-func (a *app) report(o installer.Outcome, f installFlags) {
+func (a *app) report(o installer.Outcome) {
 	if o.Installation.Dir == "" { // a duplicate of another job
 		return
 	}
@@ -295,4 +295,3 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-var errNoMatch = errors.New("no installed python matches")
