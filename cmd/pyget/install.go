@@ -294,4 +294,3 @@ func plural(n int, one, many string) string {
 	}
 	return many
 }
-
