@@ -144,6 +144,13 @@ func (in *Installer) extractStream(ctx context.Context, stream *fetch.Stream, fo
 		if err != nil {
 			return fetch.Result{}, err
 		}
+		if result.FromCache {
+			// Reading a cached archive through the stream checks its digest
+			// (removing it if damaged); zip cannot be extracted from a stream.
+			if _, err := io.Copy(io.Discard, stream.NewReader()); err != nil {
+				return fetch.Result{}, err
+			}
+		}
 		return result, archive.ExtractZip(ctx, result.Path, stage.Dir, in.Limits)
 	}
 	reread := false
