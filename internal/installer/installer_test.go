@@ -2,6 +2,7 @@ package installer
 
 import (
 	"archive/tar"
+	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/rand"
@@ -214,5 +215,51 @@ func TestFlippedByteEarlyInTheBody(t *testing.T) {
 			}
 			runPython(t, o.Installation)
 		})
+	}
+}
+
+// Zip archives (the catalog's Windows PyPy and GraalPy builds) wait for the
+// verified file; a damaged cached zip is caught and downloaded again too.
+func TestZipArchiveAndItsCache(t *testing.T) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, err := zw.CreateHeader(&zip.FileHeader{Name: "python/bin/python3.14", Method: zip.Deflate, Modified: time.Unix(1e9, 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte("#!/bin/sh\necho fake 3.14.6\n"))
+	zw.Close()
+	data := buf.Bytes()
+	sum := sha256.Sum256(data)
+
+	srv := faultserver.New(faultserver.HTTP1, map[string][]byte{})
+	defer srv.Close()
+	in, e, _ := newInstaller(t, srv)
+	srv.SetFile("/20260610/cpython-3.14.6.zip", data)
+	e.URL = fetch.UpstreamPrefix + "/20260610/cpython-3.14.6.zip"
+	e.SHA256 = hex.EncodeToString(sum[:])
+	first, err := in.InstallEntry(context.Background(), e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// zip keeps no exec bits here; the test runs the script through sh.
+	if out, err := exec.Command("sh", first.Installation.Executable).Output(); err != nil || strings.TrimSpace(string(out)) != "fake 3.14.6" {
+		t.Fatalf("installed from zip: %q, %v", out, err)
+	}
+	damaged := append([]byte(nil), data...)
+	damaged[len(damaged)/3] ^= 0xff
+	if err := os.WriteFile(first.Transfer.Path, damaged, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	in.Reinstall = true
+	before := len(srv.Requests())
+	if _, err := in.InstallEntry(context.Background(), e); err != nil {
+		t.Fatal(err)
+	}
+	if len(srv.Requests()) == before {
+		t.Fatal("the damaged cached zip was used")
+	}
+	if got, _ := os.ReadFile(first.Transfer.Path); !bytes.Equal(got, data) {
+		t.Fatal("cache not repaired")
 	}
 }
