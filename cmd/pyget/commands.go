@@ -41,11 +41,7 @@ func (a *app) runFind(_ context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	layout, err := a.layout()
-	if err != nil {
-		return err
-	}
-	all, err := layout.Installed()
+	_, all, err := a.installed()
 	if err != nil {
 		return err
 	}
@@ -86,11 +82,7 @@ func (a *app) uninstallCommand() *cobra.Command {
 }
 
 func (a *app) runUninstall(ctx context.Context, args []string, all bool) error {
-	layout, err := a.layout()
-	if err != nil {
-		return err
-	}
-	installed, err := layout.Installed()
+	layout, installed, err := a.installed()
 	if err != nil {
 		return err
 	}

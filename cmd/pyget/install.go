@@ -89,7 +89,7 @@ func (a *app) runInstall(ctx context.Context, args []string, f installFlags) err
 	if err != nil {
 		return err
 	}
-	layout, err := a.layout()
+	layout, installed, err := a.installed()
 	if err != nil {
 		return err
 	}
@@ -117,10 +117,6 @@ func (a *app) runInstall(ctx context.Context, args []string, f installFlags) err
 		},
 	}
 
-	installed, err := layout.Installed()
-	if err != nil {
-		return err
-	}
 	outcomes := make([]installer.Outcome, len(jobs))
 	errs := make([]error, len(jobs))
 	seen := map[string]int{} // key -> job index, so one key installs once

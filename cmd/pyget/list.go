@@ -112,11 +112,7 @@ func (a *app) runList(ctx context.Context, args []string, f listFlags) error {
 	var rows []listRow
 	installedKeys := map[string]bool{}
 	if !f.onlyDownloads {
-		layout, err := a.layout()
-		if err != nil {
-			return err
-		}
-		all, err := layout.Installed()
+		layout, all, err := a.installed()
 		if err != nil {
 			return err
 		}

@@ -174,6 +174,16 @@ func (a *app) layout() (install.Layout, error) {
 	return l, nil
 }
 
+// installed returns the layout and the complete installs in it.
+func (a *app) installed() (install.Layout, []install.Installation, error) {
+	l, err := a.layout()
+	if err != nil {
+		return l, nil, err
+	}
+	all, err := l.Installed()
+	return l, all, err
+}
+
 func (a *app) cacheRoot() (string, error) {
 	if a.cacheDir != "" {
 		return filepath.Abs(a.cacheDir)
