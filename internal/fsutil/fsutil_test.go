@@ -1,0 +1,104 @@
+package fsutil
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestWriteFileReplacesWhole(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "state.json")
+	if err := WriteFile(p, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(p, []byte("new content"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(p)
+	if err != nil || string(got) != "new content" {
+		t.Fatalf("content %q, %v", got, err)
+	}
+	fi, _ := os.Stat(p)
+	if fi.Mode().Perm() != 0o644 {
+		t.Errorf("mode %v, want 0644", fi.Mode().Perm())
+	}
+	assertOnly(t, dir, "state.json")
+}
+
+// A failed write leaves the old content and no temp file behind.
+func TestWriteFileFailureKeepsOld(t *testing.T) {
+	dir := t.TempDir()
+	// The final name is a non-empty directory: the rename must fail.
+	p := filepath.Join(dir, "target")
+	if err := os.MkdirAll(filepath.Join(p, "x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	err := WriteFile(p, []byte("data"), 0o644)
+	if err == nil || !strings.Contains(err.Error(), p) {
+		t.Fatalf("want an error naming %s, got %v", p, err)
+	}
+	assertOnly(t, dir, "target")
+
+	missing := filepath.Join(dir, "no", "such", "dir", "f")
+	if err := WriteFile(missing, []byte("x"), 0o644); err == nil || !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("want ErrNotExist, got %v", err)
+	}
+}
+
+func assertOnly(t *testing.T, dir string, names ...string) {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range entries {
+		got = append(got, e.Name())
+	}
+	if strings.Join(got, ",") != strings.Join(names, ",") {
+		t.Fatalf("dir holds %v, want %v", got, names)
+	}
+}
+
+func TestLockWaitsAndTimesOut(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "locks", "a.lock")
+	release, err := Lock(context.Background(), p, "build a", 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := TryLock(p); ok {
+		t.Fatal("TryLock took a held lock")
+	}
+	waited := 0
+	_, err = Lock(context.Background(), p, "build a", 150*time.Millisecond, func() { waited++ })
+	if !errors.Is(err, ErrLockTimeout) || !strings.Contains(err.Error(), "build a") {
+		t.Fatalf("want ErrLockTimeout naming the build, got %v", err)
+	}
+	if waited != 1 {
+		t.Errorf("onWait called %d times, want 1", waited)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { time.Sleep(50 * time.Millisecond); cancel() }()
+	if _, err := Lock(ctx, p, "build a", 0, nil); !errors.Is(err, context.Canceled) {
+		t.Fatalf("want context.Canceled, got %v", err)
+	}
+
+	// Released while another waits: the waiter gets it.
+	go func() { time.Sleep(100 * time.Millisecond); release() }()
+	r2, err := Lock(context.Background(), p, "build a", 5*time.Second, nil)
+	if err != nil {
+		t.Fatalf("waiter did not get the released lock: %v", err)
+	}
+	r2()
+	r3, ok := TryLock(p)
+	if !ok {
+		t.Fatal("TryLock failed on a free lock")
+	}
+	r3()
+}
