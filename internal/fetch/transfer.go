@@ -559,6 +559,7 @@ func (x *transfer) saveSidecar() {
 	}
 	tmp := x.sidePath + ".tmp"
 	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		os.Remove(tmp) // half-written on a full disk
 		return
 	}
 	if err := os.Rename(tmp, x.sidePath); err != nil {

@@ -1,0 +1,259 @@
+package installer
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/klauspost/compress/gzip"
+
+	"github.com/pyget/pyget/internal/catalog"
+	"github.com/pyget/pyget/internal/faultserver"
+	"github.com/pyget/pyget/internal/fetch"
+	"github.com/pyget/pyget/internal/install"
+	"github.com/pyget/pyget/internal/testutil"
+)
+
+// diskFullBlob is the size of the incompressible file in the test archive:
+// the tree takes a little more than this on disk.
+const diskFullBlob = 4 << 20
+
+// diskFullSetup serves an install_only archive (a runnable bin/python3.14
+// and a diskFullBlob file) and returns an installer whose install dir is
+// installDir; the cache and the bin dir are on the ordinary disk.
+func diskFullSetup(t *testing.T, installDir string) (*Installer, catalog.Entry, *faultserver.Server) {
+	t.Helper()
+	var buf bytes.Buffer
+	gz := gzip.NewWriter(&buf)
+	tw := tar.NewWriter(gz)
+	add := func(name string, mode int64, body []byte) {
+		if err := tw.WriteHeader(&tar.Header{Name: name, Mode: mode, Size: int64(len(body)), Typeflag: tar.TypeReg, ModTime: time.Unix(1e9, 0)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tw.Write(body); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add("python/bin/python3.14", 0o755, []byte("#!/bin/sh\necho fake 3.14.6\n"))
+	blob := make([]byte, diskFullBlob)
+	rand.Read(blob)
+	add("python/lib/blob.bin", 0o644, blob)
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := gz.Close(); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	sum := sha256.Sum256(data)
+
+	srv := faultserver.New(faultserver.HTTP1, map[string][]byte{})
+	t.Cleanup(srv.Close)
+	srv.SetFile("/20260610/cpython-3.14.6.tar.gz", data)
+	dir := t.TempDir()
+	f, err := fetch.New(fetch.Config{
+		CacheDir:  filepath.Join(dir, "cache"),
+		Mirrors:   []string{srv.URL},
+		BaseDelay: time.Millisecond,
+		MaxDelay:  5 * time.Millisecond,
+		Client:    srv.Client(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := catalog.Entry{
+		Key: "cpython-3.14.6-linux-x86_64-gnu", Name: "cpython", OS: "linux", Libc: "gnu",
+		Arch: catalog.Arch{Family: "x86_64"}, Major: 3, Minor: 14, Patch: 6, Build: "20260610",
+		URL:    fetch.UpstreamPrefix + "/20260610/cpython-3.14.6.tar.gz",
+		SHA256: hex.EncodeToString(sum[:]),
+	}
+	in := &Installer{
+		Layout:  install.Layout{InstallDir: installDir, BinDir: filepath.Join(dir, "bin")},
+		Fetcher: f,
+	}
+	return in, e, srv
+}
+
+// snapshot describes every entry under dir except the lock files: kind,
+// mode, link target and content digest, so any change to a tree shows.
+func snapshot(t *testing.T, dir string) []string {
+	t.Helper()
+	var out []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == dir && errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		if rel == "." {
+			return nil
+		}
+		if d.IsDir() && d.Name() == ".locks" {
+			return filepath.SkipDir
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		line := fmt.Sprintf("%s %v", rel, fi.Mode())
+		switch {
+		case fi.Mode()&fs.ModeSymlink != 0:
+			target, err := os.Readlink(p)
+			if err != nil {
+				return err
+			}
+			line += " -> " + target
+		case fi.Mode().IsRegular():
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			h := sha256.Sum256(b)
+			line += fmt.Sprintf(" %d %x", len(b), h[:8])
+		}
+		out = append(out, line)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// checkDiskFullError wants the error to carry ENOSPC and to name a path in
+// the install dir, which is where the space ran out.
+func checkDiskFullError(t *testing.T, err error, installDir string) {
+	t.Helper()
+	if err == nil {
+		t.Fatal("an install larger than the install dir's filesystem succeeded")
+	}
+	t.Logf("error: %v", err)
+	if !errors.Is(err, syscall.ENOSPC) {
+		t.Errorf("error does not wrap ENOSPC: %v", err)
+	}
+	if msg := err.Error(); !strings.Contains(msg, "no space left on device") || !strings.Contains(msg, installDir+string(filepath.Separator)) {
+		t.Errorf("error %q does not say 'no space left on device' and a path in %s", msg, installDir)
+	}
+}
+
+// noLeftovers wants no hidden staging, swap or link temp entries in the
+// install dir.
+func noLeftovers(t *testing.T, installDir string) {
+	t.Helper()
+	entries, err := os.ReadDir(installDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, de := range entries {
+		if name := de.Name(); strings.HasPrefix(name, ".") && name != ".locks" {
+			t.Errorf("install dir holds %s after the failed install", name)
+		}
+	}
+}
+
+func runFake(t *testing.T, exe string) {
+	t.Helper()
+	out, err := exec.Command(exe).CombinedOutput()
+	if err != nil || strings.TrimSpace(string(out)) != "fake 3.14.6" {
+		t.Errorf("interpreter %s: %q, %v", exe, out, err)
+	}
+}
+
+// An install dir that fills up during extraction: the install fails with
+// ENOSPC naming the path, and leaves nothing behind — no staging tree, no
+// half install under the key, no minor link, no commands in the bin dir.
+func TestDiskFullDuringExtractionLeavesNothing(t *testing.T) {
+	testutil.Tmpfs(t, "1m", func(installDir string) {
+		in, e, _ := diskFullSetup(t, installDir)
+		_, err := in.InstallEntry(context.Background(), e)
+		checkDiskFullError(t, err, installDir)
+		noLeftovers(t, installDir)
+		if got := snapshot(t, installDir); len(got) != 0 {
+			t.Errorf("install dir after the failed install holds:\n%s", strings.Join(got, "\n"))
+		}
+		if got := snapshot(t, in.Layout.BinDir); len(got) != 0 {
+			t.Errorf("bin dir after the failed install holds:\n%s", strings.Join(got, "\n"))
+		}
+		if all, err := in.Layout.Installed(); err != nil || len(all) != 0 {
+			t.Errorf("installed after the failed install: %+v, %v", all, err)
+		}
+	})
+}
+
+// A reinstall whose extraction fills the install dir leaves the previous
+// install of the build exactly as it was: its files, their content, its
+// record, its minor link and its commands, still found and still running.
+// Both from the download cache and from a fresh download.
+func TestDiskFullReinstallKeepsPrevious(t *testing.T) {
+	for _, fromCache := range []bool{false, true} {
+		name := "download"
+		if fromCache {
+			name = "cached"
+		}
+		t.Run(name, func(t *testing.T) {
+			// Room for one tree (a little over 4 MiB), not for two.
+			testutil.Tmpfs(t, "6m", func(installDir string) {
+				in, e, srv := diskFullSetup(t, installDir)
+				first, err := in.InstallEntry(context.Background(), e)
+				if err != nil {
+					t.Fatalf("first install: %v", err)
+				}
+				if len(first.Links.Links) == 0 {
+					t.Fatalf("first install linked nothing: %+v", first.Links)
+				}
+				treeBefore := snapshot(t, installDir)
+				binBefore := snapshot(t, in.Layout.BinDir)
+				if !fromCache {
+					if err := os.Remove(first.Transfer.Path); err != nil {
+						t.Fatal(err)
+					}
+				}
+				requests := len(srv.Requests())
+
+				in.Reinstall = true
+				_, err = in.InstallEntry(context.Background(), e)
+				checkDiskFullError(t, err, installDir)
+				if fromCache && len(srv.Requests()) != requests {
+					t.Errorf("the reinstall from the cache made %d requests", len(srv.Requests())-requests)
+				}
+
+				noLeftovers(t, installDir)
+				if got := snapshot(t, installDir); !slices.Equal(got, treeBefore) {
+					t.Errorf("install dir changed by the failed reinstall:\nbefore:\n%s\nafter:\n%s",
+						strings.Join(treeBefore, "\n"), strings.Join(got, "\n"))
+				}
+				if got := snapshot(t, in.Layout.BinDir); !slices.Equal(got, binBefore) {
+					t.Errorf("bin dir changed by the failed reinstall:\nbefore:\n%s\nafter:\n%s",
+						strings.Join(binBefore, "\n"), strings.Join(got, "\n"))
+				}
+				all, err := in.Layout.Installed()
+				if err != nil || len(all) != 1 || all[0].Dir != first.Installation.Dir ||
+					!all[0].InstalledAt.Equal(first.Installation.InstalledAt) || all[0].SHA256 != e.SHA256 {
+					t.Fatalf("installed after the failed reinstall: %+v, %v; want the first install %+v", all, err, first.Installation)
+				}
+				runFake(t, all[0].Executable)
+				for _, l := range first.Links.Links {
+					runFake(t, l)
+				}
+			})
+		})
+	}
+}

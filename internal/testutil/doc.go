@@ -1,0 +1,3 @@
+// Package testutil holds helpers shared by the tests of several packages.
+// Nothing outside _test.go files may import it.
+package testutil
