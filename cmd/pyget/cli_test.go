@@ -6,12 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/pyget/pyget/internal/catalog"
 )
 
 func TestChainSplitsLayers(t *testing.T) {
@@ -87,67 +84,5 @@ func TestExitCodes(t *testing.T) {
 	cancel()
 	if got := exitCode(fmt.Errorf("x: %w", ctx.Err())); got != exitInterrupted {
 		t.Errorf("cancelled: exit %d, want %d", got, exitInterrupted)
-	}
-}
-
-func TestEntryFromArchiveName(t *testing.T) {
-	cases := []struct {
-		name string
-		key  string
-		err  bool
-	}{
-		{"cpython-3.14.6+20260610-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz", "cpython-3.14.6-linux-x86_64-gnu", false},
-		{"cpython-3.14.6%2B20260610-x86_64-unknown-linux-gnu-install_only.tar.gz", "cpython-3.14.6-linux-x86_64-gnu", false},
-		{"cpython-3.13.0rc1+20240909-aarch64-apple-darwin-install_only.tar.gz", "cpython-3.13.0rc1-darwin-aarch64-none", false},
-		{"cpython-3.13.3+20250409-x86_64_v3-unknown-linux-musl-freethreaded+pgo+lto-full.tar.zst", "cpython-3.13.3+freethreaded-linux-x86_64_v3-musl", false},
-		{"cpython-3.12.4+20240713-x86_64-pc-windows-msvc-debug-full.tar.zst", "cpython-3.12.4+debug-windows-x86_64-none", false},
-		{"cpython-3.12.4+20240713-armv7-unknown-linux-gnueabihf-install_only.tar.gz", "cpython-3.12.4-linux-armv7-gnueabihf", false},
-		{"python-3.12.tar.gz", "", true},
-		{"cpython-3.12.4+20240713-sparc-sun-solaris-install_only.tar.gz", "", true},
-	}
-	for _, c := range cases {
-		e, err := entryFromArchiveName(c.name)
-		if (err != nil) != c.err {
-			t.Errorf("%s: err = %v", c.name, err)
-			continue
-		}
-		if !c.err && e.Key != c.key {
-			t.Errorf("%s: key %q, want %q", c.name, e.Key, c.key)
-		}
-	}
-}
-
-func TestNewestPerMinor(t *testing.T) {
-	mk := func(minor, patch int, pre, build string) catalog.Entry {
-		e := catalog.Entry{Name: "cpython", Major: 3, Minor: minor, Patch: patch, Prerelease: pre, Build: build, OS: "linux", Libc: "gnu", Arch: catalog.Arch{Family: "x86_64"}}
-		e.Key = entryKey(e)
-		return e
-	}
-	got := newestPerMinor([]catalog.Entry{
-		mk(13, 1, "", "1"), mk(13, 3, "", "1"), mk(13, 2, "", "9"),
-		mk(14, 0, "rc1", "1"), mk(14, 0, "", "1"), mk(14, 0, "b2", "1"),
-	})
-	var keys []string
-	for _, e := range got {
-		keys = append(keys, e.Key)
-	}
-	want := "cpython-3.13.3-linux-x86_64-gnu cpython-3.14.0-linux-x86_64-gnu"
-	if strings.Join(keys, " ") != want {
-		t.Fatalf("newestPerMinor = %v, want %s", keys, want)
-	}
-}
-
-func TestFindPinWalksUp(t *testing.T) {
-	root := t.TempDir()
-	deep := filepath.Join(root, "a", "b")
-	if err := os.MkdirAll(deep, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(root, ".python-version"), []byte("# comment\n3.13\n\npypy@3.10\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	reqs, path, err := findPin(deep)
-	if err != nil || path != filepath.Join(root, ".python-version") || strings.Join(reqs, ",") != "3.13,pypy@3.10" {
-		t.Fatalf("findPin = %q, %q, %v", reqs, path, err)
 	}
 }

@@ -163,7 +163,7 @@ func (a *app) pinCommand() *cobra.Command {
 				return err
 			}
 			if len(args) == 0 {
-				reqs, path, err := findPin(wd)
+				reqs, path, err := pyrequest.FindPin(wd)
 				if err != nil {
 					return err
 				}
@@ -177,7 +177,7 @@ func (a *app) pinCommand() *cobra.Command {
 			if err != nil {
 				return usageError{err}
 			}
-			path := filepath.Join(wd, pinFile)
+			path := filepath.Join(wd, pyrequest.PinFile)
 			if err := writeFileAtomic(path, []byte(strings.TrimSpace(r.String())+"\n")); err != nil {
 				return failed("Failed to pin "+args[0], err)
 			}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pyget/pyget/internal/archive"
 	"github.com/pyget/pyget/internal/catalog"
 	"github.com/pyget/pyget/internal/install"
 	"github.com/pyget/pyget/internal/installer"
@@ -32,8 +33,9 @@ func (a *app) installCommand() *cobra.Command {
 		Short: "Install Python builds",
 		Long: `Install the builds matching each request, in parallel. Without a request:
 the .python-version of this folder or a parent, else the newest stable CPython.
-A path to a local .tar.gz/.tar.zst installs that archive (verified when the
-catalog lists its digest). Already installed: says so, no network.`,
+A path to a local archive (.tar.gz, .tgz, .tar.zst, .tzst, .zip) installs it
+(verified when the catalog lists its digest). Already installed: says so, no
+network.`,
 		Example: `  pyget install 3.13
   pyget install 3.12 3.13 3.14t pypy@3.11
   pyget install '>=3.11,<3.13' --default
@@ -67,7 +69,9 @@ func (a *app) runInstall(ctx context.Context, args []string, f installFlags) err
 	newest := len(args) == 0 && from == ""
 	var jobs []job
 	for _, arg := range reqs {
-		if looksLikeArchive(arg) {
+		// An archive suffix (archive.FormatOf's, the extractor's own list)
+		// never ends a version request.
+		if _, err := archive.FormatOf(arg); err == nil {
 			if _, err := os.Stat(arg); err == nil {
 				abs, err := filepath.Abs(arg)
 				if err != nil {
@@ -217,18 +221,16 @@ func (a *app) installFresh(ctx context.Context, in *installer.Installer, j job, 
 // same file name (then its digest is checked), else one derived from the
 // python-build-standalone file name (unverified).
 func (a *app) archiveEntry(ctx context.Context, path string) (catalog.Entry, string, error) {
-	base := archiveBase(path)
+	base := catalog.AssetName(path)
 	c, err := a.catalog(ctx)
 	if err == nil {
-		for _, e := range c.Entries {
-			if archiveBase(e.URL) == base {
-				return e, e.SHA256, nil
-			}
+		if e, ok := c.EntryForAsset(base); ok {
+			return e, e.SHA256, nil
 		}
 	} else {
 		a.debug("warning: %v", err)
 	}
-	e, perr := entryFromArchiveName(base)
+	e, perr := catalog.EntryFromAssetName(base)
 	if perr != nil {
 		return e, "", perr
 	}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -13,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pyget/pyget/internal/catalog"
-	"github.com/pyget/pyget/internal/install"
 	"github.com/pyget/pyget/internal/platform"
 	"github.com/pyget/pyget/internal/pyrequest"
 )
@@ -116,7 +113,7 @@ func (a *app) runList(ctx context.Context, args []string, f listFlags) error {
 		if err != nil {
 			return err
 		}
-		links := binLinks(layout)
+		links := layout.BinLinks()
 		for _, inst := range all {
 			if !keepInstalled(inst.Entry) {
 				continue
@@ -146,7 +143,7 @@ func (a *app) runList(ctx context.Context, args []string, f listFlags) error {
 		if !f.allVersions {
 			// An installed build of the newest patch stands for its minor
 			// version, so the choice is made before installed keys drop out.
-			downloads = newestPerMinor(downloads)
+			downloads = pyrequest.NewestPerMinor(downloads)
 		}
 		for _, e := range downloads {
 			if installedKeys[e.Key] {
@@ -159,7 +156,7 @@ func (a *app) runList(ctx context.Context, args []string, f listFlags) error {
 		}
 	}
 	slices.SortStableFunc(rows, func(x, y listRow) int {
-		if c := pyrequest.Compare(y.entry, x.entry); c != 0 {
+		if c := catalog.Compare(y.entry, x.entry); c != 0 {
 			return c
 		}
 		return strings.Compare(x.Key, y.Key)
@@ -211,54 +208,6 @@ func listFilter(req *pyrequest.Request, plat platform.Platform, f listFlags) fun
 		return func(e catalog.Entry) bool { return req.Matches(e, &plat) }
 	}
 	return func(e catalog.Entry) bool { return req.Matches(e, nil) && fits(e) }
-}
-
-// newestPerMinor keeps the newest patch (then build) of each
-// implementation, minor version, variant and platform.
-func newestPerMinor(entries []catalog.Entry) []catalog.Entry {
-	best := map[string]catalog.Entry{}
-	var order []string
-	for _, e := range entries {
-		k := fmt.Sprintf("%s|%d.%d|%s|%s|%s|%s", e.Name, e.Major, e.Minor, e.Variant, e.OS, e.Arch.String(), e.Libc)
-		cur, ok := best[k]
-		if !ok {
-			order = append(order, k)
-		}
-		if !ok || pyrequest.Compare(e, cur) > 0 {
-			best[k] = e
-		}
-	}
-	out := make([]catalog.Entry, 0, len(order))
-	for _, k := range order {
-		out = append(out, best[k])
-	}
-	return out
-}
-
-// binLinks maps build keys to the executable pyget linked for them in the
-// bin dir, following each link through the minor-version link.
-func binLinks(l install.Layout) map[string]string {
-	out := map[string]string{}
-	des, err := os.ReadDir(l.BinDir)
-	if err != nil {
-		return out
-	}
-	for _, de := range des {
-		p := filepath.Join(l.BinDir, de.Name())
-		target, err := filepath.EvalSymlinks(p)
-		if err != nil {
-			continue
-		}
-		rel, err := filepath.Rel(l.InstallDir, target)
-		if err != nil || strings.HasPrefix(rel, "..") {
-			continue
-		}
-		key := strings.Split(filepath.ToSlash(rel), "/")[0]
-		if cur, ok := out[key]; !ok || len(p) < len(cur) {
-			out[key] = p
-		}
-	}
-	return out
 }
 
 func filterEntries(entries []catalog.Entry, keep func(catalog.Entry) bool) []catalog.Entry {

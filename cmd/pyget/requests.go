@@ -1,13 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/pyget/pyget/internal/catalog"
@@ -15,42 +11,6 @@ import (
 	"github.com/pyget/pyget/internal/platform"
 	"github.com/pyget/pyget/internal/pyrequest"
 )
-
-const pinFile = ".python-version"
-
-// findPin looks for .python-version in dir and its parents. It returns the
-// requests it holds (one per non-comment line) and its path; none found is
-// not an error.
-func findPin(dir string) (reqs []string, path string, err error) {
-	for {
-		p := filepath.Join(dir, pinFile)
-		data, err := os.ReadFile(p)
-		if err == nil {
-			return parsePin(string(data)), p, nil
-		}
-		if !errors.Is(err, fs.ErrNotExist) {
-			return nil, p, fmt.Errorf("reading %s: %w", p, err)
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return nil, "", nil
-		}
-		dir = parent
-	}
-}
-
-func parsePin(text string) []string {
-	var out []string
-	sc := bufio.NewScanner(strings.NewReader(text))
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		out = append(out, line)
-	}
-	return out
-}
 
 // requestsOrPin returns the requests given, else those of .python-version,
 // else fallback (nil when there is none).
@@ -62,7 +22,7 @@ func requestsOrPin(args []string, fallback string) ([]string, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	reqs, path, err := findPin(wd)
+	reqs, path, err := pyrequest.FindPin(wd)
 	if err != nil {
 		return nil, "", err
 	}

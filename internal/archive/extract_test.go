@@ -381,34 +381,5 @@ func TestUnsupportedStreamFormat(t *testing.T) {
 	}
 }
 
-func TestFormatOf(t *testing.T) {
-	tests := []struct {
-		name string
-		want Format
-	}{
-		{"cpython-3.13.3%2B20250409-x86_64-unknown-linux-gnu-install_only.tar.gz", TarGz},
-		{"https://github.com/astral-sh/python-build-standalone/releases/download/20250409/cpython-3.13.3%2B20250409-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz", TarGz},
-		{"cpython-3.13.3+20250409-aarch64-apple-darwin-pgo+lto-full.tar.zst", TarZst},
-		{"https://example.com/x.tar.zst?raw=1&x=.zip", TarZst},
-		{"x.TGZ", TarGz},
-		{"pypy3.11-v7.3.20-win64.zip#frag", Zip},
-		{"/tmp/graalpy-25.0.1-linux-amd64.tar.gz", TarGz},
-		{"x%2Etar%2Egz", TarGz},
-		{"python.tar", FormatUnknown},
-		{"python.tar.xz", FormatUnknown},
-		{"https://example.com/download?file=x.tar.gz", FormatUnknown},
-		{"", FormatUnknown},
-	}
-	for _, tt := range tests {
-		got, err := FormatOf(tt.name)
-		if got != tt.want || (err != nil) != (tt.want == FormatUnknown) {
-			t.Errorf("FormatOf(%q) = %v, %v; want %v", tt.name, got, err, tt.want)
-		}
-		if err != nil && !errors.Is(err, ErrUnknownFormat) {
-			t.Errorf("FormatOf(%q) error %v does not match ErrUnknownFormat", tt.name, err)
-		}
-	}
-}
-
 // io.Reader check for the reader wrappers used above.
 var _ io.Reader = (*failingReader)(nil)

@@ -23,6 +23,9 @@ func (f Format) String() string {
 	return "unknown"
 }
 
+// formatOf holds the one list of archive suffixes: the installer picks an
+// extractor by it, and `pyget install` tells an archive argument from a
+// version request by it.
 func formatOf(name string) (Format, error) {
 	s := name
 	// The query and fragment go first: an escaped "?" inside the file name is

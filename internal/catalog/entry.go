@@ -1,6 +1,8 @@
 // Package catalog loads the downloads catalog: uv's download-metadata format,
 // one JSON object mapping a key such as "cpython-3.13.3-linux-x86_64-gnu" to an
-// Entry.
+// Entry. It owns what an Entry is: its key (CanonicalKey), its ordering
+// (Compare) and how a python-build-standalone asset name maps to one
+// (EntryFromAssetName).
 package catalog
 
 import "fmt"
@@ -49,3 +51,15 @@ func (e Entry) Freethreaded() bool {
 
 // Debug reports whether the build is a debug build.
 func (e Entry) Debug() bool { return e.Variant == "debug" || e.Variant == "freethreaded+debug" }
+
+// CanonicalKey is the key uv's catalog gives a build like e:
+// <name>-<version>[+<variant>]-<os>-<arch>-<libc>, e.g.
+// cpython-3.14.6+freethreaded-linux-x86_64_v3-gnu. It is how pyget names a
+// build the catalog does not list, and the one place that spells keys.
+func (e Entry) CanonicalKey() string {
+	v := e.Version()
+	if e.Variant != "" {
+		v += "+" + e.Variant
+	}
+	return e.Name + "-" + v + "-" + e.OS + "-" + e.Arch.String() + "-" + e.Libc
+}

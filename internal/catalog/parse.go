@@ -294,25 +294,6 @@ func isSHA256(s string) bool {
 // validPrerelease accepts PEP 440's short pre-release forms, the only ones
 // python-build-standalone publishes; version ordering relies on them.
 func validPrerelease(s string) bool {
-	if s == "" {
-		return true
-	}
-	var digits string
-	switch {
-	case strings.HasPrefix(s, "rc"):
-		digits = s[2:]
-	case s[0] == 'a' || s[0] == 'b':
-		digits = s[1:]
-	default:
-		return false
-	}
-	if digits == "" {
-		return false
-	}
-	for i := 0; i < len(digits); i++ {
-		if digits[i] < '0' || digits[i] > '9' {
-			return false
-		}
-	}
-	return true
+	kind, _ := ParsePrerelease(s)
+	return kind != PreUnknown
 }

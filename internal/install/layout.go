@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 
 	"github.com/pyget/pyget/internal/catalog"
@@ -131,52 +130,13 @@ func MinorLinkName(e catalog.Entry) string {
 	return minor
 }
 
-// Newer reports whether a is a newer patch than b of the same minor version:
-// by patch, then pre-releases (a < b < rc) before the final release.
+// Newer reports whether a is a newer build than b (catalog.Compare), the
+// key breaking ties so the choice does not depend on listing order.
 func Newer(a, b catalog.Entry) bool {
-	if a.Major != b.Major {
-		return a.Major > b.Major
-	}
-	if a.Minor != b.Minor {
-		return a.Minor > b.Minor
-	}
-	if a.Patch != b.Patch {
-		return a.Patch > b.Patch
-	}
-	ra, na := preRank(a.Prerelease)
-	rb, nb := preRank(b.Prerelease)
-	if ra != rb {
-		return ra > rb
-	}
-	if na != nb {
-		return na > nb
-	}
-	if a.Build != b.Build {
-		return a.Build > b.Build
+	if c := catalog.Compare(a, b); c != 0 {
+		return c > 0
 	}
 	return a.Key > b.Key
-}
-
-// preRank orders pre-release kinds; the final release ranks highest.
-func preRank(pre string) (rank, num int) {
-	if pre == "" {
-		return 4, 0
-	}
-	i := strings.IndexFunc(pre, func(r rune) bool { return r >= '0' && r <= '9' })
-	kind, digits := pre, ""
-	if i >= 0 {
-		kind, digits = pre[:i], pre[i:]
-	}
-	num, _ = strconv.Atoi(digits)
-	switch strings.ToLower(kind) {
-	case "a", "alpha":
-		return 1, num
-	case "b", "beta":
-		return 2, num
-	case "rc", "c":
-		return 3, num
-	}
-	return 0, num
 }
 
 // OnPATH reports whether BinDir is one of the directories in $PATH.

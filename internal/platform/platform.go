@@ -1,5 +1,7 @@
 // Package platform says which builds fit this machine: OS, architecture
-// (with x86-64 micro-architecture levels) and libc.
+// (with x86-64 micro-architecture levels) and libc. It owns the names of
+// those (names.go): every alias pyget accepts for an OS, architecture or
+// libc, wherever it is written, is read through its tables.
 package platform
 
 import (
@@ -21,37 +23,6 @@ type Platform struct {
 	// any level up to Level fit, the highest preferred. Without it only Level fits.
 	AutoLevel bool
 }
-
-// Accepted spellings. The catalog's names come first; Go's names are aliases
-// so that users can paste `go env GOARCH` output.
-var (
-	osNames = map[string]string{
-		"linux":   "linux",
-		"darwin":  "darwin",
-		"macos":   "darwin",
-		"windows": "windows",
-	}
-	archNames = map[string]string{
-		"x86_64":      "x86_64",
-		"amd64":       "x86_64",
-		"aarch64":     "aarch64",
-		"arm64":       "aarch64",
-		"i686":        "i686",
-		"386":         "i686",
-		"armv7":       "armv7",
-		"arm":         "armv7",
-		"powerpc64le": "powerpc64le",
-		"ppc64le":     "powerpc64le",
-		"s390x":       "s390x",
-		"riscv64":     "riscv64",
-	}
-	libcNames = []string{"gnu", "musl", "gnueabihf", "gnueabi", "none"}
-	levels    = []string{"v2", "v3", "v4"}
-
-	acceptedOS   = "linux, darwin, windows"
-	acceptedArch = "x86_64, x86_64_v2, x86_64_v3, x86_64_v4, aarch64, i686, armv7, powerpc64le, s390x, riscv64 (or Go's amd64, arm64, 386, arm, ppc64le)"
-	acceptedLibc = "gnu, musl, gnueabihf, gnueabi, none"
-)
 
 // Detect returns this machine's platform: runtime OS/arch mapped to the
 // catalog's names, libc detected from the dynamic loader (musl vs glibc),
@@ -84,12 +55,12 @@ func Parse(s string) (Platform, error) {
 		return Platform{}, fmt.Errorf("invalid platform %q: want OS-ARCH[-LIBC], e.g. linux-x86_64-gnu", s)
 	}
 	var p Platform
-	os, ok := osNames[parts[0]]
-	if !ok {
+	os, ok := OSName(parts[0])
+	if !ok || !contains(nativeOS, os) {
 		return Platform{}, fmt.Errorf("invalid platform %q: unknown OS %q (accepted: %s)", s, parts[0], acceptedOS)
 	}
 	p.OS = os
-	arch, level, err := parseArch(parts[1])
+	arch, level, err := ParseArch(parts[1])
 	if err != nil {
 		return Platform{}, fmt.Errorf("invalid platform %q: %w", s, err)
 	}
@@ -97,7 +68,7 @@ func Parse(s string) (Platform, error) {
 	switch {
 	case len(parts) == 3:
 		libc := parts[2]
-		if !contains(libcNames, libc) {
+		if !IsLibc(libc) {
 			return Platform{}, fmt.Errorf("invalid platform %q: unknown libc %q (accepted: %s)", s, libc, acceptedLibc)
 		}
 		if (os == "linux") != (libc != "none") {
@@ -114,25 +85,6 @@ func Parse(s string) (Platform, error) {
 		p.Libc = "none"
 	}
 	return p, nil
-}
-
-// parseArch splits "x86_64_v3" into family and level.
-func parseArch(s string) (family, level string, err error) {
-	name := s
-	for _, l := range levels {
-		if base, ok := strings.CutSuffix(s, "_"+l); ok {
-			name, level = base, l
-			break
-		}
-	}
-	family, ok := archNames[name]
-	if !ok {
-		return "", "", fmt.Errorf("unknown architecture %q (accepted: %s)", s, acceptedArch)
-	}
-	if level != "" && family != "x86_64" {
-		return "", "", fmt.Errorf("architecture %q: micro-architecture levels exist only for x86_64", s)
-	}
-	return family, level, nil
 }
 
 func defaultLinuxLibc(arch string) string {
@@ -164,7 +116,7 @@ func (p Platform) WithArchFeatures(arch string, cpu CPUFeatures) (Platform, erro
 		p.Level, p.AutoLevel = cpu.Level(), true
 		return p, nil
 	}
-	family, level, err := parseArch(arch)
+	family, level, err := ParseArch(arch)
 	if err != nil {
 		return p, fmt.Errorf("invalid --arch: %w", err)
 	}

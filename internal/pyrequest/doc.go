@@ -1,5 +1,6 @@
-// Package pyrequest parses Python version requests and matches them against
-// catalog entries and installed builds. The grammar follows uv's
+// Package pyrequest parses Python version requests, reads them from
+// .python-version files (FindPin), and matches them against catalog entries
+// and installed builds (Select, NewestPerMinor). The grammar follows uv's
 // PythonRequest so that requests written for uv (on the command line or in
 // .python-version files) mean the same thing here.
 //
@@ -43,8 +44,9 @@
 //   - Specifier sets follow PEP 440, including the rule that <3.13 excludes
 //     3.13's own pre-releases and that a < b < rc < final; so >=3.15 does not
 //     match 3.15.0rc1 (3.15.0rc1 < 3.15.0), while >=3.15.0rc1 and 3.15 do.
-//   - Key parts also accept macos (darwin), amd64 (x86_64) and arm64
-//     (aarch64).
+//   - Key parts accept every alias package platform knows, e.g. macos
+//     (darwin), amd64 (x86_64), arm64 (aarch64), ppc64le (powerpc64le),
+//     386 (i686).
 //   - The parts of a key that are named (os, arch, libc) override the
 //     platform given to Matches/Select; parts left out come from it. A named
 //     arch is exact (x86_64 is the plain build, x86_64_v3 the v3 build); a

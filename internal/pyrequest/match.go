@@ -117,7 +117,7 @@ func (r Request) selectEntries(entries []catalog.Entry, p *platform.Platform) []
 		cands = slices.DeleteFunc(cands, func(c candidate) bool { return c.e.Prerelease != "" })
 	}
 	slices.SortFunc(cands, func(a, b candidate) int {
-		if c := compareEntries(b.e, a.e); c != 0 {
+		if c := catalog.Compare(*b.e, *a.e); c != 0 {
 			return c
 		}
 		if c := cmp.Compare(b.rank, a.rank); c != 0 {

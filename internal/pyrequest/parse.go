@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/pyget/pyget/internal/catalog"
+	"github.com/pyget/pyget/internal/platform"
 )
 
 // anyPart marks a key part written as "any".
@@ -32,21 +35,6 @@ var implementations = map[string]string{
 }
 
 var implPrefixes = []string{"cpython", "graalpy", "pypy", "cp", "gp", "pp"}
-
-var osNames = map[string]string{
-	"linux": "linux", "darwin": "darwin", "macos": "darwin", "windows": "windows",
-	"emscripten": "emscripten",
-}
-
-var archFamilies = map[string]string{
-	"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "aarch64", "arm64": "aarch64",
-	"i686": "i686", "armv7": "armv7", "powerpc64le": "powerpc64le", "s390x": "s390x",
-	"riscv64": "riscv64", "wasm32": "wasm32",
-}
-
-var libcNames = map[string]bool{
-	"gnu": true, "musl": true, "none": true, "gnueabi": true, "gnueabihf": true,
-}
 
 // parse does the work of Parse on the trimmed, lower-cased request.
 func parse(l string) (Request, string) {
@@ -127,19 +115,19 @@ func parseKey(l string) (Request, string) {
 			r.ver, r.variant, why = parseVersionReq(part)
 			return why == "", why
 		case slotOS:
-			name, ok := osNames[part]
+			name, ok := platform.OSName(part)
 			if ok {
 				r.os = name
 			}
 			return ok, ""
 		case slotArch:
-			family, level, ok := parseArch(part)
-			if ok {
+			family, level, err := platform.ParseArch(part)
+			if err == nil {
 				r.arch, r.level = family, level
 			}
-			return ok, ""
+			return err == nil, ""
 		default:
-			ok := libcNames[part]
+			ok := platform.IsLibc(part)
 			if ok {
 				r.libc = part
 			}
@@ -199,34 +187,19 @@ func parseKey(l string) (Request, string) {
 		full = full && n
 	}
 	if full {
-		arch := r.arch
-		if r.level != "" {
-			arch += "_" + r.level
-		}
-		ver := r.ver.v.String()
-		if r.variant != "" {
-			ver += "+" + r.variant
-		}
-		r.key = strings.Join([]string{r.impl, ver, r.os, arch, r.libc}, "-")
+		r.key = r.entryNamed().CanonicalKey()
 	}
 	return r, ""
 }
 
-// parseArch accepts a family ("x86_64", "aarch64") or an x86-64 level
-// ("x86_64_v3").
-func parseArch(s string) (family, level string, ok bool) {
-	if family, ok := archFamilies[s]; ok {
-		return family, "", true
+// entryNamed is the build a full key names, less what a key does not say
+// (URL, digest, build tag).
+func (r *Request) entryNamed() catalog.Entry {
+	v := r.ver.v
+	return catalog.Entry{
+		Name: r.impl, Major: v.Major, Minor: v.Minor, Patch: v.Patch, Prerelease: v.prerelease(),
+		Variant: r.variant, OS: r.os, Arch: catalog.Arch{Family: r.arch, Variant: r.level}, Libc: r.libc,
 	}
-	base, level, found := strings.Cut(s, "_v")
-	if !found || archFamilies[base] != "x86_64" {
-		return "", "", false
-	}
-	switch level {
-	case "2", "3", "4":
-		return "x86_64", "v" + level, true
-	}
-	return "", "", false
 }
 
 // parseVersionReq parses a version request with an optional variant
@@ -344,19 +317,19 @@ func scanVersion(s string, allowWildcard, compact bool) (v version, n int, wildc
 			break
 		}
 	}
-	v = version{major: comps[0], minor: comps[1], patch: comps[2], pre: preFinal}
+	v = version{Major: comps[0], Minor: comps[1], Patch: comps[2], Pre: catalog.PreFinal}
 	if !wildcard {
-		var kind int
+		var kind catalog.PreKind
 		var tag string
 		switch {
 		case strings.HasPrefix(s[i:], "rc"):
-			kind, tag = preRC, "rc"
+			kind, tag = catalog.PreRC, "rc"
 		case strings.HasPrefix(s[i:], "a"):
-			kind, tag = preAlpha, "a"
+			kind, tag = catalog.PreAlpha, "a"
 		case strings.HasPrefix(s[i:], "b"):
-			kind, tag = preBeta, "b"
+			kind, tag = catalog.PreBeta, "b"
 		}
-		if kind != 0 {
+		if kind != catalog.PreUnknown {
 			i += len(tag)
 			start := i
 			for i < len(s) && s[i] >= '0' && s[i] <= '9' {
@@ -368,8 +341,8 @@ func scanVersion(s string, allowWildcard, compact bool) (v version, n int, wildc
 			if n < 2 {
 				return bad("a pre-release needs at least major.minor")
 			}
-			v.pre = kind
-			v.preN, _ = strconv.Atoi(s[start:i])
+			v.Pre = kind
+			v.PreN, _ = strconv.Atoi(s[start:i])
 		}
 	}
 	return v, n, wildcard, s[i:], ""

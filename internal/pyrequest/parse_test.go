@@ -136,6 +136,11 @@ func TestAccessors(t *testing.T) {
 		{"cpython-3.13.0a1-linux-x86_64-gnu", "cpython-3.13.0a1-linux-x86_64-gnu", "cpython", "", "cpython-3.13.0a1-linux-x86_64-gnu", false},
 		{"cpython-3.13.0B2-linux-x86_64-gnu", "cpython-3.13.0B2-linux-x86_64-gnu", "cpython", "", "cpython-3.13.0b2-linux-x86_64-gnu", false},
 		{"pypy-3.10.16-darwin-arm64-none", "pypy-3.10.16-darwin-arm64-none", "pypy", "", "pypy-3.10.16-darwin-aarch64-none", false},
+		// Every alias of package platform, as --platform accepts them.
+		{"cpython-3.13.3-linux-ppc64le-gnu", "cpython-3.13.3-linux-ppc64le-gnu", "cpython", "", "cpython-3.13.3-linux-powerpc64le-gnu", false},
+		{"cpython-3.13.3-windows-386-none", "cpython-3.13.3-windows-386-none", "cpython", "", "cpython-3.13.3-windows-i686-none", false},
+		{"cpython-3.13.3-linux-arm-gnueabihf", "cpython-3.13.3-linux-arm-gnueabihf", "cpython", "", "cpython-3.13.3-linux-armv7-gnueabihf", false},
+		{"cpython-3.12.1-emscripten-wasm32-musl", "cpython-3.12.1-emscripten-wasm32-musl", "cpython", "", "cpython-3.12.1-emscripten-wasm32-musl", false},
 		{"cpython-3.12+gil-linux-x86_64-gnu", "cpython-3.12+gil-linux-x86_64-gnu", "cpython", "", "", false}, // no patch: not exact
 		{"cpython-3.12.4-linux-x86_64", "cpython-3.12.4-linux-x86_64", "cpython", "", "", false},             // no libc
 		{"cpython-3.12.4-linux-any-gnu", "cpython-3.12.4-linux-any-gnu", "cpython", "", "", false},

@@ -3,6 +3,8 @@ package pyrequest
 import (
 	"strings"
 	"testing"
+
+	"github.com/pyget/pyget/internal/catalog"
 )
 
 // TestRealCatalog checks resolution against uv's real catalog when the
@@ -21,7 +23,7 @@ func TestRealCatalog(t *testing.T) {
 				(e.Prerelease != "") != pre {
 				continue
 			}
-			if bestEntry < 0 || Compare(e, entries[bestEntry]) > 0 {
+			if bestEntry < 0 || catalog.Compare(e, entries[bestEntry]) > 0 {
 				bestEntry = i
 			}
 		}
@@ -61,7 +63,7 @@ func TestRealCatalog(t *testing.T) {
 				tt.check(t, got[0].Key)
 			}
 			for i := 1; i < len(got); i++ {
-				if Compare(got[i-1], got[i]) < 0 {
+				if catalog.Compare(got[i-1], got[i]) < 0 {
 					t.Errorf("Select(%q) out of order at %d: %s before %s", tt.req, i, got[i-1].Key, got[i].Key)
 				}
 			}

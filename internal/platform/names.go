@@ -1,0 +1,122 @@
+package platform
+
+import (
+	"fmt"
+	"strings"
+)
+
+// The one vocabulary of target names. Every way a name reaches pyget
+// (--platform, --arch, the os/arch/libc parts of a request, the target
+// triple of a python-build-standalone asset name, runtime.GOARCH) goes
+// through these tables, so an alias accepted in one place is accepted in
+// all. Keys are the accepted spellings, values the catalog's names.
+var (
+	osNames = map[string]string{
+		"linux":   "linux",
+		"darwin":  "darwin",
+		"macos":   "darwin",
+		"windows": "windows",
+		// Pyodide builds: the catalog lists them, but no machine runs them
+		// natively, so Parse refuses them as a target.
+		"emscripten": "emscripten",
+	}
+	// archNames: the catalog's names, then Go's (so users can paste `go env
+	// GOARCH`), python-build-standalone's triple names (ppc64le) and the
+	// usual names of 32-bit x86.
+	archNames = map[string]string{
+		"x86_64":      "x86_64",
+		"amd64":       "x86_64",
+		"aarch64":     "aarch64",
+		"arm64":       "aarch64",
+		"i686":        "i686",
+		"386":         "i686",
+		"i386":        "i686",
+		"x86":         "i686",
+		"armv7":       "armv7",
+		"arm":         "armv7",
+		"powerpc64le": "powerpc64le",
+		"ppc64le":     "powerpc64le",
+		"s390x":       "s390x",
+		"riscv64":     "riscv64",
+		"wasm32":      "wasm32",
+	}
+	libcNames = []string{"gnu", "musl", "gnueabihf", "gnueabi", "none"}
+	levels    = []string{"v2", "v3", "v4"}
+
+	// nativeOS are the OSes a Platform can name: those pyget installs for.
+	nativeOS = []string{"linux", "darwin", "windows"}
+
+	acceptedOS   = "linux, darwin, windows"
+	acceptedArch = "x86_64, x86_64_v2, x86_64_v3, x86_64_v4, aarch64, i686, armv7, powerpc64le, s390x, riscv64, wasm32 (or Go's amd64, arm64, 386, arm, ppc64le)"
+	acceptedLibc = "gnu, musl, gnueabihf, gnueabi, none"
+)
+
+// OSName returns the catalog's name for an OS spelling ("macos" is
+// "darwin"), including OSes no Platform can name (emscripten).
+func OSName(s string) (name string, ok bool) {
+	name, ok = osNames[strings.ToLower(s)]
+	return name, ok
+}
+
+// IsLibc reports whether s is a libc name of the catalog.
+func IsLibc(s string) bool { return contains(libcNames, s) }
+
+// ParseArch reads an architecture in any accepted spelling and splits an
+// x86-64 level off it: "x86_64_v3" and "amd64_v3" are x86_64 at level v3,
+// "ppc64le" is powerpc64le.
+func ParseArch(s string) (family, level string, err error) {
+	lower := strings.ToLower(s)
+	name := lower
+	for _, l := range levels {
+		if base, ok := strings.CutSuffix(lower, "_"+l); ok {
+			name, level = base, l
+			break
+		}
+	}
+	family, ok := archNames[name]
+	if !ok {
+		return "", "", fmt.Errorf("unknown architecture %q (accepted: %s)", s, acceptedArch)
+	}
+	if level != "" && family != "x86_64" {
+		return "", "", fmt.Errorf("architecture %q: micro-architecture levels exist only for x86_64", s)
+	}
+	return family, level, nil
+}
+
+// FromTriple reads the target triple that starts s, spelled as
+// python-build-standalone spells it ("x86_64_v3-unknown-linux-musl",
+// "aarch64-apple-darwin", "i686-pc-windows-msvc"), and returns the platform
+// it names and what follows it ("" or the text after the next "-").
+func FromTriple(s string) (p Platform, rest string, err error) {
+	parts := strings.SplitN(s, "-", 5)
+	bad := func() (Platform, string, error) {
+		return Platform{}, "", fmt.Errorf("unknown target %q", s)
+	}
+	if len(parts) < 3 {
+		return bad()
+	}
+	family, level, err := ParseArch(parts[0])
+	if err != nil {
+		return bad()
+	}
+	p = Platform{Arch: family, Level: level, Libc: "none"}
+	// tail is what follows the triple's n parts.
+	tail := func(n int) string {
+		if len(parts) <= n {
+			return ""
+		}
+		return strings.Join(parts[n:], "-")
+	}
+	switch {
+	case len(parts) >= 4 && parts[1] == "unknown" && parts[2] == "linux" && IsLibc(parts[3]) && parts[3] != "none":
+		p.OS, p.Libc = "linux", parts[3]
+		return p, tail(4), nil
+	case parts[1] == "apple" && parts[2] == "darwin":
+		p.OS = "darwin"
+		return p, tail(3), nil
+	case len(parts) >= 4 && parts[1] == "pc" && parts[2] == "windows":
+		p.OS = "windows"
+		return p, tail(4), nil
+	}
+	return bad()
+}
