@@ -10,9 +10,11 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -153,7 +155,13 @@ func TestKillDuringInstall(t *testing.T) {
 				time.Sleep(mo.settle)
 				_ = cmd.Process.Kill()
 				<-done
-				killed = true
+				// Only a running pyget ends with SIGKILL as its status.
+				ws, _ := cmd.ProcessState.Sys().(syscall.WaitStatus)
+				killed = ws.Signaled() && ws.Signal() == syscall.SIGKILL
+				if !killed && !mo.mayWin {
+					cancel()
+					t.Fatalf("%s: pyget ended by itself (%v) just before the kill, with the server at byte %d of %d", mo.name, cmd.ProcessState, m.reached.Load(), a.Size)
+				}
 				break
 			}
 		}
@@ -232,41 +240,141 @@ func (e *env) checkNoDebris(t *testing.T) {
 	}
 }
 
+// killSeedDefault makes TestKillAtRandomMoments choose the same operations
+// and moments on every run; PYGET_KILL_SEED overrides it to replay a logged
+// run or to explore others.
+const killSeedDefault = 20260610
+
+func killSeed(t *testing.T) uint64 {
+	t.Helper()
+	v := os.Getenv("PYGET_KILL_SEED")
+	if v == "" {
+		return killSeedDefault
+	}
+	seed, err := strconv.ParseUint(v, 10, 64)
+	if err != nil {
+		t.Fatalf("PYGET_KILL_SEED=%q: want an unsigned integer", v)
+	}
+	return seed
+}
+
+// killRate paces the mirror of TestKillAtRandomMoments' downloads: at 4 MiB/s
+// the 27 MB archive takes about 6.6 s to arrive, several times the 1-1.5 s
+// pyget needs to fetch, extract and commit it unpaced on loopback, so any
+// moment within the transfer finds pyget still working, and a mirror that
+// stopped pacing is noticed.
+const killRate = 4 << 20
+
+// killOp is one operation TestKillAtRandomMoments kills pyget in.
+type killOp struct {
+	name  string
+	args  []string
+	setup func() // brings the state the operation starts from
+	// window: moments are drawn from [0, window) after the start. For the
+	// download it is set by the mirror's pacing; for the local operations it
+	// is the shortest uninterrupted run seen.
+	window time.Duration
+	paced  bool
+}
+
 // TestKillAtRandomMoments kills pyget with SIGKILL at random moments of a
-// reinstall (extracting, swapping, removing the old tree), an install from
-// the archive cache and an uninstall. After every kill, find and list report
-// only interpreters that run; a final install leaves no debris.
+// download (through a paced mirror: fetching while extracting, then
+// committing), a reinstall from the archive cache (extracting, swapping,
+// removing the old tree), an install from the cache and an uninstall. Every
+// counted kill hit a running pyget: its wait status says SIGKILL; a moment
+// pyget had already finished by is retried at another moment. After every
+// kill, find and list report only interpreters that run; a final install
+// leaves no debris.
 func TestKillAtRandomMoments(t *testing.T) {
 	a := loadAsset(t, "catalog.json")
-	m := newSlowMirror(t, a, 1<<30)
+	paced := newSlowMirror(t, a, killRate)
+	fast := newSlowMirror(t, a, 1<<30) // for setting up state quickly
 	e := newEnv(t, "catalog.json")
-	e.mustPyget(e.installArgs(m.URL, "3.14")...)
 
-	seed := time.Now().UnixNano()
-	rng := mrand.New(mrand.NewPCG(uint64(seed), 7))
-	t.Logf("seed %d", seed)
-	ops := [][]string{
-		e.installArgs(m.URL, "--reinstall", "3.14"),
-		e.installArgs(m.URL, "3.14"),
-		{"uninstall", "3.14"},
-	}
-	for i := range 12 {
-		args := ops[rng.IntN(len(ops))]
-		delay := time.Duration(rng.Int64N(int64(700 * time.Millisecond)))
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		cmd, _, _ := e.command(ctx, args...)
-		if err := cmd.Start(); err != nil {
-			cancel()
-			t.Fatal(err)
+	seed := killSeed(t)
+	rng := mrand.New(mrand.NewPCG(seed, 7))
+	t.Logf("seed %d (replay with PYGET_KILL_SEED=%d)", seed, seed)
+
+	clearCache := func() {
+		for _, d := range []string{"archives", "downloads"} {
+			if err := os.RemoveAll(filepath.Join(e.cacheDir, d)); err != nil {
+				t.Fatal(err)
+			}
 		}
-		time.Sleep(delay)
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		cancel()
-		e.checkNothingBroken(t, fmt.Sprintf("kill %d: %v after %v", i, args, delay))
+	}
+	cached := func() {
+		if ents, _ := os.ReadDir(filepath.Join(e.cacheDir, "archives")); len(ents) == 0 {
+			e.mustPyget(e.installArgs(fast.URL, "--reinstall", "3.14")...)
+		}
+	}
+	installed := func() { e.mustPyget(e.installArgs(fast.URL, "3.14")...) }
+	ops := []*killOp{
+		{
+			name: "download", args: e.installArgs(paced.URL, "--reinstall", "3.14"),
+			setup:  func() { installed(); clearCache() },
+			window: time.Duration(float64(a.Size) / killRate * 0.9 * float64(time.Second)), paced: true,
+		},
+		{name: "cached reinstall", args: e.installArgs(fast.URL, "--reinstall", "3.14"), setup: func() { cached(); installed() }},
+		{name: "cached install", args: e.installArgs(fast.URL, "3.14"), setup: func() {
+			cached()
+			if e.find() != "" {
+				e.mustPyget("uninstall", "3.14")
+			}
+		}},
+		{name: "uninstall", args: []string{"uninstall", "3.14"}, setup: installed},
+	}
+	e.mustPyget(e.installArgs(fast.URL, "3.14")...)
+	for _, op := range ops {
+		if op.paced {
+			continue
+		}
+		op.setup()
+		start := time.Now()
+		e.mustPyget(op.args...)
+		op.window = time.Since(start)
+	}
+	for _, op := range ops {
+		t.Logf("%s: moments in [0, %v)", op.name, op.window.Round(time.Millisecond))
 	}
 
-	e.mustPyget(e.installArgs(m.URL, "3.14")...)
+	const kills = 12
+	maxMisses := kills / 2
+	order := make([]*killOp, kills)
+	for i := range order {
+		order[i] = ops[i%len(ops)]
+	}
+	rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+
+	misses := 0
+	for i, op := range order {
+		var delay time.Duration
+		for {
+			op.setup()
+			delay = time.Duration(rng.Int64N(int64(op.window)))
+			hit, ran, r := e.killAt(t, op.args, delay)
+			if hit {
+				t.Logf("kill %d: %s killed %v after its start", i+1, op.name, delay.Round(time.Microsecond))
+				break
+			}
+			// pyget had finished by the chosen moment: not a kill.
+			if r.code != 0 {
+				t.Fatalf("kill %d: %s exited by itself after %v, before the kill at %v, and failed\n%s", i+1, op.name, ran, delay, r)
+			}
+			if op.paced {
+				t.Fatalf("kill %d: %s finished after %v, before the kill at %v: the mirror's pacing (%d B/s for %d bytes) no longer keeps it downloading for %v",
+					i+1, op.name, ran, delay, killRate, a.Size, op.window)
+			}
+			misses++
+			t.Logf("kill %d: %s finished after %v, before the moment %v; choosing another (%d missed so far)", i+1, op.name, ran.Round(time.Microsecond), delay.Round(time.Microsecond), misses)
+			if misses > maxMisses {
+				t.Fatalf("%d chosen moments found pyget already finished: the windows %v no longer match how long the operations run", misses, windows(ops))
+			}
+			op.window = max(min(op.window, ran), time.Millisecond)
+		}
+		e.checkNothingBroken(t, fmt.Sprintf("kill %d: pyget %s killed %v after its start", i+1, strings.Join(op.args, " "), delay))
+	}
+
+	e.mustPyget(e.installArgs(fast.URL, "3.14")...)
 	exe := e.find()
 	if exe == "" {
 		t.Fatal("find 3.14 exits 1 after the final install")
@@ -275,6 +383,57 @@ func TestKillAtRandomMoments(t *testing.T) {
 	e.mustRun(filepath.Join(e.binDir, "python3.14"))
 	e.checkList(t)
 	// A reinstall sweeps what the kills left, under the build's lock.
-	e.mustPyget(e.installArgs(m.URL, "--reinstall", "3.14")...)
+	e.mustPyget(e.installArgs(fast.URL, "--reinstall", "3.14")...)
 	e.checkNoDebris(t)
+}
+
+func windows(ops []*killOp) string {
+	var b strings.Builder
+	for i, op := range ops {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s %v", op.name, op.window.Round(time.Millisecond))
+	}
+	return b.String()
+}
+
+// killAt starts pyget and sends it SIGKILL delay after the start. hit
+// reports whether the signal is what ended it (its wait status says SIGKILL,
+// so it was running, not finished or a zombie, when the signal arrived);
+// otherwise ran is how long it took to end by itself and r how it ended.
+func (e *env) killAt(t *testing.T, args []string, delay time.Duration) (hit bool, ran time.Duration, r result) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd, stdout, stderr := e.command(ctx, args...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	var ended time.Time
+	done := make(chan struct{})
+	go func() {
+		_ = cmd.Wait()
+		ended = time.Now()
+		close(done)
+	}()
+	timer := time.NewTimer(delay)
+	defer timer.Stop()
+	select {
+	case <-done:
+	case <-timer.C:
+		select {
+		case <-done: // both ready: it had already ended
+		default:
+			_ = cmd.Process.Signal(syscall.SIGKILL)
+			<-done
+		}
+	}
+	if ctx.Err() != nil {
+		t.Fatalf("pyget %s: timed out", strings.Join(args, " "))
+	}
+	ws, _ := cmd.ProcessState.Sys().(syscall.WaitStatus)
+	r = result{args: args, stdout: stdout.String(), stderr: stderr.String(), code: cmd.ProcessState.ExitCode()}
+	return ws.Signaled() && ws.Signal() == syscall.SIGKILL, ended.Sub(start), r
 }

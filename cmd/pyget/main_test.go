@@ -24,9 +24,15 @@ import (
 	"github.com/pyget/pyget/internal/platform"
 )
 
+// mainCmd is the name under which TestMain runs main() itself (the binary's
+// entry point, with its signal handling), not just run().
+const mainCmd = "pyget-main"
+
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"pyget": func() { os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr)) },
+		// The binary's own entry point, signal handling included.
+		mainCmd: main,
 	})
 }
 
