@@ -28,7 +28,7 @@ func (l Layout) link(inst Installation, opts LinkOptions) (LinkReport, error) {
 	defer release()
 	l.sweepLinkTemps(l.InstallDir)
 
-	newest, base, err := l.updateMinorLink(inst.Entry, &inst)
+	newest, base, err := l.updateMinorLink(inst.Entry, &inst, "")
 	if err != nil {
 		return rep, err
 	}
@@ -63,8 +63,9 @@ func (l Layout) link(inst Installation, opts LinkOptions) (LinkReport, error) {
 }
 
 // sameGroup lists the installs sharing e's minor link, with extra added when
-// it is not on disk under its key (yet).
-func (l Layout) sameGroup(e catalog.Entry, extra *Installation) ([]Installation, error) {
+// it is not on disk under its key (yet) and the build keyed exclude left out
+// (one about to be removed).
+func (l Layout) sameGroup(e catalog.Entry, extra *Installation, exclude string) ([]Installation, error) {
 	all, err := l.installed()
 	if err != nil {
 		return nil, err
@@ -73,7 +74,7 @@ func (l Layout) sameGroup(e catalog.Entry, extra *Installation) ([]Installation,
 	var group []Installation
 	found := extra == nil
 	for _, in := range all {
-		if MinorLinkName(in.Entry) == name {
+		if MinorLinkName(in.Entry) == name && in.Entry.Key != exclude {
 			group = append(group, in)
 			found = found || in.Entry.Key == extra.Entry.Key
 		}
@@ -84,12 +85,13 @@ func (l Layout) sameGroup(e catalog.Entry, extra *Installation) ([]Installation,
 	return group, nil
 }
 
-// updateMinorLink points e's minor link at the newest install of its group,
-// or removes it when the group is empty (newest is then nil). base is the
+// updateMinorLink points e's minor link at the newest install of its group
+// (leaving out the build keyed exclude, when set), or removes it when the
+// group is empty (newest is then nil). base is the
 // folder the commands should go through: the minor link, or the build
 // folder itself where directory links cannot be made.
-func (l Layout) updateMinorLink(e catalog.Entry, extra *Installation) (newest *Installation, base string, err error) {
-	group, err := l.sameGroup(e, extra)
+func (l Layout) updateMinorLink(e catalog.Entry, extra *Installation, exclude string) (newest *Installation, base string, err error) {
+	group, err := l.sameGroup(e, extra, exclude)
 	if err != nil {
 		return nil, "", err
 	}

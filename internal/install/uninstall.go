@@ -32,8 +32,16 @@ func (l Layout) uninstall(ctx context.Context, inst Installation) error {
 	if err != nil {
 		return fmt.Errorf("uninstalling %s: %w", key, err)
 	}
-	// Renaming first makes the build vanish from listings at once; the
-	// slow removal then only deletes a hidden folder.
+	// The links go first: the minor link moves to the next newest patch (or
+	// goes, with the commands through it) while this build is still whole, so
+	// a kill -9 at any later moment leaves no command leading nowhere. A kill
+	// before the rename leaves the build installed, merely unlinked; the next
+	// install or uninstall of it links or finishes it.
+	if err := l.repairLinks(ctx, inst, key); err != nil {
+		return fmt.Errorf("uninstalling %s: updating its links: %w", key, err)
+	}
+	// Renaming then makes the build vanish from listings at once; the slow
+	// removal only deletes a hidden folder.
 	old := filepath.Join(l.InstallDir, oldPrefix+key+"-"+randomSuffix())
 	if err := os.Rename(final, old); err != nil {
 		return fmt.Errorf("uninstalling %s: %w", key, err)
@@ -45,7 +53,10 @@ func (l Layout) uninstall(ctx context.Context, inst Installation) error {
 		// Already out of sight; the next Lock of this key sweeps the rest.
 		errs = append(errs, fmt.Errorf("uninstalled %s but could not delete all of %s: %w", key, old, err))
 	}
-	if err := l.repairLinks(ctx, inst); err != nil {
+	// Once more now that the build is gone: a concurrent install may have
+	// pointed the minor link back at it meanwhile, and commands made straight
+	// to the build folder (no directory links) dangle only now.
+	if err := l.repairLinks(ctx, inst, ""); err != nil {
 		errs = append(errs, fmt.Errorf("uninstalled %s but could not update its links: %w", key, err))
 	}
 	return errors.Join(errs...)
@@ -53,13 +64,14 @@ func (l Layout) uninstall(ctx context.Context, inst Installation) error {
 
 // repairLinks re-points the minor link of a removed build at the next newest
 // patch (or removes it) and removes the commands left leading nowhere.
-func (l Layout) repairLinks(ctx context.Context, removed Installation) error {
+// exclude names a build to treat as removed already.
+func (l Layout) repairLinks(ctx context.Context, removed Installation, exclude string) error {
 	release, err := l.lockLinks(ctx)
 	if err != nil {
 		return err
 	}
 	defer release()
-	if _, _, err := l.updateMinorLink(removed.Entry, nil); err != nil {
+	if _, _, err := l.updateMinorLink(removed.Entry, nil, exclude); err != nil {
 		return err
 	}
 	return l.removeDangling(MinorLinkName(removed.Entry), removed.Entry.Key)
