@@ -11,8 +11,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/pyget/pyget/internal/install"
 	"github.com/pyget/pyget/internal/pyrequest"
+	"github.com/pyget/pyget/internal/store"
 )
 
 // errNoMatch: find or uninstall found no installed build for the request.
@@ -86,7 +86,7 @@ func (a *app) runUninstall(ctx context.Context, args []string, all bool) error {
 	if err != nil {
 		return err
 	}
-	var targets []install.Installation
+	var targets []store.Installation
 	if all {
 		targets = installed
 	} else {
@@ -98,7 +98,7 @@ func (a *app) runUninstall(ctx context.Context, args []string, all bool) error {
 			}
 			// Every match goes, of every platform unless the request names
 			// one, pre-releases too: a user removing 3.13 means all of them.
-			var matches []install.Installation
+			var matches []store.Installation
 			for _, inst := range installed {
 				if r.Matches(inst.Entry, nil) {
 					matches = append(matches, inst)

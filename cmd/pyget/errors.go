@@ -8,9 +8,9 @@ import (
 	"strings"
 
 	"github.com/pyget/pyget/internal/fetch"
-	"github.com/pyget/pyget/internal/install"
-	"github.com/pyget/pyget/internal/installer"
+	"github.com/pyget/pyget/internal/pipeline"
 	"github.com/pyget/pyget/internal/pyrequest"
+	"github.com/pyget/pyget/internal/store"
 )
 
 const (
@@ -163,10 +163,10 @@ func hintFor(err error) string {
 	if errors.As(err, &de) {
 		return "the download does not match the catalog's sha256; the mirror may serve a different file"
 	}
-	if errors.Is(err, installer.ErrOffline) {
+	if errors.Is(err, pipeline.ErrOffline) {
 		return "run without --offline (and PYGET_OFFLINE) once to download it"
 	}
-	if errors.Is(err, install.ErrLockTimeout) {
+	if errors.Is(err, store.ErrLockTimeout) {
 		return "another pyget is still installing this build; raise PYGET_LOCK_TIMEOUT to wait longer"
 	}
 	return ""

@@ -13,10 +13,10 @@ import (
 
 	"github.com/pyget/pyget/internal/archive"
 	"github.com/pyget/pyget/internal/catalog"
-	"github.com/pyget/pyget/internal/install"
-	"github.com/pyget/pyget/internal/installer"
+	"github.com/pyget/pyget/internal/pipeline"
 	"github.com/pyget/pyget/internal/platform"
 	"github.com/pyget/pyget/internal/pyrequest"
+	"github.com/pyget/pyget/internal/store"
 )
 
 type installFlags struct {
@@ -109,11 +109,11 @@ func (a *app) runInstall(ctx context.Context, args []string, f installFlags) err
 	defer ui.stop()
 	a.setEventHandler(ui.event)
 
-	in := &installer.Installer{
+	in := &pipeline.Installer{
 		Layout:      layout,
 		Fetcher:     fetcher,
 		LockTimeout: timeout,
-		Links:       install.LinkOptions{Default: f.isDefault, Force: f.force, NoBin: f.noBin},
+		Links:       store.LinkOptions{Default: f.isDefault, Force: f.force, NoBin: f.noBin},
 		Reinstall:   f.reinstall,
 		Offline:     a.isOffline(),
 		OnWait: func(key string) {
@@ -121,7 +121,7 @@ func (a *app) runInstall(ctx context.Context, args []string, f installFlags) err
 		},
 	}
 
-	outcomes := make([]installer.Outcome, len(jobs))
+	outcomes := make([]pipeline.Outcome, len(jobs))
 	errs := make([]error, len(jobs))
 	seen := map[string]int{} // key -> job index, so one key installs once
 	var mu sync.Mutex
@@ -163,14 +163,14 @@ func (a *app) runInstall(ctx context.Context, args []string, f installFlags) err
 	return failures[len(failures)-1]
 }
 
-func (a *app) installJob(ctx context.Context, in *installer.Installer, j job, plat platform.Platform, installed []install.Installation, f installFlags, claim func(string) bool) (installer.Outcome, error) {
+func (a *app) installJob(ctx context.Context, in *pipeline.Installer, j job, plat platform.Platform, installed []store.Installation, f installFlags, claim func(string) bool) (pipeline.Outcome, error) {
 	if j.archive != "" {
 		e, want, err := a.archiveEntry(ctx, j.archive)
 		if err != nil {
-			return installer.Outcome{}, failed("Failed to install "+j.archive, err)
+			return pipeline.Outcome{}, failed("Failed to install "+j.archive, err)
 		}
 		if !claim(e.Key) {
-			return installer.Outcome{}, nil
+			return pipeline.Outcome{}, nil
 		}
 		o, err := in.InstallArchive(ctx, j.archive, e, want)
 		if err != nil {
@@ -183,10 +183,10 @@ func (a *app) installJob(ctx context.Context, in *installer.Installer, j job, pl
 		wide := installedTarget(plat)
 		if best := bestInstalled(installed, j.request, &wide); len(best) > 0 {
 			if !claim(best[0].Entry.Key) {
-				return installer.Outcome{}, nil
+				return pipeline.Outcome{}, nil
 			}
 			o, err := in.Relink(ctx, best[0].Entry.Key)
-			if errors.Is(err, install.ErrNotInstalled) {
+			if errors.Is(err, store.ErrNotInstalled) {
 				// Uninstalled meanwhile by another pyget: install it afresh.
 				return a.installFresh(ctx, in, j, plat, claim)
 			}
@@ -199,13 +199,13 @@ func (a *app) installJob(ctx context.Context, in *installer.Installer, j job, pl
 	return a.installFresh(ctx, in, j, plat, claim)
 }
 
-func (a *app) installFresh(ctx context.Context, in *installer.Installer, j job, plat platform.Platform, claim func(string) bool) (installer.Outcome, error) {
+func (a *app) installFresh(ctx context.Context, in *pipeline.Installer, j job, plat platform.Platform, claim func(string) bool) (pipeline.Outcome, error) {
 	e, err := a.resolveDownload(ctx, j.request, plat)
 	if err != nil {
-		return installer.Outcome{}, failed(fmt.Sprintf("Failed to install %q", j.arg), err)
+		return pipeline.Outcome{}, failed(fmt.Sprintf("Failed to install %q", j.arg), err)
 	}
 	if !claim(e.Key) {
-		return installer.Outcome{}, nil
+		return pipeline.Outcome{}, nil
 	}
 	if e.SHA256 == "" {
 		a.warn("the catalog has no sha256 for %s: it will not be verified", e.Key)
@@ -238,7 +238,7 @@ func (a *app) archiveEntry(ctx context.Context, path string) (catalog.Entry, str
 	return e, "", nil
 }
 
-func (a *app) report(o installer.Outcome) {
+func (a *app) report(o pipeline.Outcome) {
 	if o.Installation.Dir == "" { // a duplicate of another job
 		return
 	}
@@ -266,7 +266,7 @@ func (a *app) report(o installer.Outcome) {
 
 // warnPATH says once, for all the builds of one run, that the bin dir is not
 // on PATH, with the line to add.
-func (a *app) warnPATH(outcomes []installer.Outcome) {
+func (a *app) warnPATH(outcomes []pipeline.Outcome) {
 	for _, o := range outcomes {
 		if len(o.Links.Links) > 0 && !o.Links.OnPATH {
 			dir := filepath.Dir(o.Links.Links[0])

@@ -20,8 +20,8 @@ import (
 
 	"github.com/pyget/pyget/internal/faultserver"
 	"github.com/pyget/pyget/internal/fetch"
-	"github.com/pyget/pyget/internal/install"
 	"github.com/pyget/pyget/internal/platform"
+	"github.com/pyget/pyget/internal/store"
 )
 
 // mainCmd is the name under which TestMain runs main() itself (the binary's
@@ -70,7 +70,7 @@ func cmdHoldLock(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 1 {
 		ts.Fatalf("usage: holdlock KEY")
 	}
-	l := install.Layout{InstallDir: ts.Getenv("PYGET_INSTALL_DIR"), BinDir: ts.Getenv("PYGET_BIN_DIR")}
+	l := store.Layout{InstallDir: ts.Getenv("PYGET_INSTALL_DIR"), BinDir: ts.Getenv("PYGET_BIN_DIR")}
 	release, err := l.Lock(context.Background(), args[0], time.Second, nil)
 	ts.Check(err)
 	ts.Defer(release)

@@ -7,9 +7,9 @@ import (
 	"strings"
 
 	"github.com/pyget/pyget/internal/catalog"
-	"github.com/pyget/pyget/internal/install"
 	"github.com/pyget/pyget/internal/platform"
 	"github.com/pyget/pyget/internal/pyrequest"
+	"github.com/pyget/pyget/internal/store"
 )
 
 // requestsOrPin returns the requests given, else those of .python-version,
@@ -50,14 +50,14 @@ func parseRequest(s, from string) (pyrequest.Request, error) {
 }
 
 // bestInstalled returns the installed builds matching r on p, best first.
-func bestInstalled(all []install.Installation, r pyrequest.Request, p *platform.Platform) []install.Installation {
+func bestInstalled(all []store.Installation, r pyrequest.Request, p *platform.Platform) []store.Installation {
 	entries := make([]catalog.Entry, len(all))
-	byKey := make(map[string]install.Installation, len(all))
+	byKey := make(map[string]store.Installation, len(all))
 	for i, inst := range all {
 		entries[i] = inst.Entry
 		byKey[inst.Entry.Key] = inst
 	}
-	var out []install.Installation
+	var out []store.Installation
 	for _, e := range r.Select(entries, p) {
 		out = append(out, byKey[e.Key])
 	}

@@ -17,8 +17,8 @@ import (
 
 	"github.com/pyget/pyget/internal/catalog"
 	"github.com/pyget/pyget/internal/fetch"
-	"github.com/pyget/pyget/internal/install"
 	"github.com/pyget/pyget/internal/platform"
+	"github.com/pyget/pyget/internal/store"
 )
 
 // app holds what every command shares: flags, environment, output.
@@ -154,8 +154,8 @@ func (a *app) warn(format string, args ...any) {
 	fmt.Fprintf(a.stderr, label("warning", false)+": "+format+"\n", args...)
 }
 
-func (a *app) layout() (install.Layout, error) {
-	l, err := install.DefaultLayout()
+func (a *app) layout() (store.Layout, error) {
+	l, err := store.DefaultLayout()
 	if err != nil {
 		return l, err
 	}
@@ -175,7 +175,7 @@ func (a *app) layout() (install.Layout, error) {
 }
 
 // installed returns the layout and the complete installs in it.
-func (a *app) installed() (install.Layout, []install.Installation, error) {
+func (a *app) installed() (store.Layout, []store.Installation, error) {
 	l, err := a.layout()
 	if err != nil {
 		return l, nil, err

@@ -1,8 +1,8 @@
-// Package installer composes the pipeline: a catalog entry goes to the
+// Package pipeline composes the pipeline: a catalog entry goes to the
 // transfer layer, whose stream feeds the extractor while it arrives, and the
 // verified tree is committed into the install directory under the build's
 // lock. The CLI calls it; nothing here prints.
-package installer
+package pipeline
 
 import (
 	"context"
@@ -18,7 +18,7 @@ import (
 	"github.com/pyget/pyget/internal/archive"
 	"github.com/pyget/pyget/internal/catalog"
 	"github.com/pyget/pyget/internal/fetch"
-	"github.com/pyget/pyget/internal/install"
+	"github.com/pyget/pyget/internal/store"
 )
 
 // ErrDigestMismatch reports a local archive whose bytes differ from the
@@ -27,10 +27,10 @@ var ErrDigestMismatch = errors.New("sha256 mismatch")
 
 // Installer installs catalog entries and local archives.
 type Installer struct {
-	Layout      install.Layout
+	Layout      store.Layout
 	Fetcher     *fetch.Fetcher
 	LockTimeout time.Duration // 0 = wait forever
-	Links       install.LinkOptions
+	Links       store.LinkOptions
 	Reinstall   bool
 	Limits      archive.Limits
 	// Offline allows no download: only archives already in the cache.
@@ -44,10 +44,10 @@ var ErrOffline = errors.New("not in the download cache, and offline")
 
 // Outcome describes one finished install.
 type Outcome struct {
-	Installation install.Installation
+	Installation store.Installation
 	Already      bool // it was installed before; nothing was downloaded
 	Transfer     fetch.Result
-	Links        install.LinkReport
+	Links        store.LinkReport
 	Elapsed      time.Duration
 }
 
@@ -62,7 +62,7 @@ func (in *Installer) InstallEntry(ctx context.Context, e catalog.Entry) (Outcome
 	if err != nil {
 		return Outcome{}, err
 	}
-	return in.install(ctx, e, func(stage *install.Staging) (fetch.Result, string, error) {
+	return in.install(ctx, e, func(stage *store.Staging) (fetch.Result, string, error) {
 		if in.Offline && !in.cached(e) {
 			return fetch.Result{}, "", ErrOffline
 		}
@@ -85,7 +85,7 @@ func (in *Installer) InstallEntry(ctx context.Context, e catalog.Entry) (Outcome
 // under it (another process may have installed the build meanwhile), a
 // staged tree that fill populates and verifies, the commit and the links.
 // Whatever fails, the staged tree goes and a previous install stays.
-func (in *Installer) install(ctx context.Context, e catalog.Entry, fill func(*install.Staging) (fetch.Result, string, error)) (Outcome, error) {
+func (in *Installer) install(ctx context.Context, e catalog.Entry, fill func(*store.Staging) (fetch.Result, string, error)) (Outcome, error) {
 	start := time.Now()
 	release, err := in.Layout.Lock(ctx, e.Key, in.LockTimeout, in.onWait(e.Key))
 	if err != nil {
@@ -112,7 +112,7 @@ func (in *Installer) install(ctx context.Context, e catalog.Entry, fill func(*in
 	if err != nil {
 		return Outcome{}, err
 	}
-	rec := install.Record{Entry: e, SHA256: result.SHA256, SourceURL: source, InstalledAt: time.Now().UTC()}
+	rec := store.Record{Entry: e, SHA256: result.SHA256, SourceURL: source, InstalledAt: time.Now().UTC()}
 	inst, err := stage.Commit(rec)
 	if err != nil {
 		return Outcome{}, err
@@ -125,7 +125,7 @@ func (in *Installer) install(ctx context.Context, e catalog.Entry, fill func(*in
 	return Outcome{Installation: inst, Transfer: result, Links: links, Elapsed: time.Since(start)}, nil
 }
 
-func (in *Installer) fetchAndExtract(ctx context.Context, e catalog.Entry, format archive.Format, stage *install.Staging) (fetch.Result, error) {
+func (in *Installer) fetchAndExtract(ctx context.Context, e catalog.Entry, format archive.Format, stage *store.Staging) (fetch.Result, error) {
 	stream, err := in.Fetcher.Start(ctx, fetch.Target{Name: e.Key, URL: e.URL, SHA256: e.SHA256})
 	if err != nil {
 		return fetch.Result{}, err
@@ -137,7 +137,7 @@ func (in *Installer) fetchAndExtract(ctx context.Context, e catalog.Entry, forma
 // extractStream feeds the transfer to the extractor while it arrives. When
 // the transfer restarts from zero, the half-extracted tree may hold wrong
 // bytes, so the stage is emptied and extraction starts over.
-func (in *Installer) extractStream(ctx context.Context, stream *fetch.Stream, format archive.Format, stage *install.Staging) (fetch.Result, error) {
+func (in *Installer) extractStream(ctx context.Context, stream *fetch.Stream, format archive.Format, stage *store.Staging) (fetch.Result, error) {
 	if format == archive.Zip {
 		// Zip needs random access: wait for the verified file.
 		result, err := stream.Wait()
@@ -207,7 +207,7 @@ func (in *Installer) InstallArchive(ctx context.Context, path string, e catalog.
 	if err != nil {
 		return Outcome{}, err
 	}
-	return in.install(ctx, e, func(stage *install.Staging) (fetch.Result, string, error) {
+	return in.install(ctx, e, func(stage *store.Staging) (fetch.Result, string, error) {
 		sum, size, err := extractLocal(ctx, path, format, stage.Dir, in.Limits)
 		if err != nil {
 			return fetch.Result{}, "", err
@@ -271,13 +271,13 @@ func (in *Installer) Relink(ctx context.Context, key string) (Outcome, error) {
 		return Outcome{}, err
 	}
 	if !ok {
-		return Outcome{}, fmt.Errorf("%s: %w", key, install.ErrNotInstalled)
+		return Outcome{}, fmt.Errorf("%s: %w", key, store.ErrNotInstalled)
 	}
 	return in.already(inst, start)
 }
 
 // already reports an install that was there before; call under its lock.
-func (in *Installer) already(inst install.Installation, start time.Time) (Outcome, error) {
+func (in *Installer) already(inst store.Installation, start time.Time) (Outcome, error) {
 	links, err := in.Layout.Link(inst, in.Links)
 	if err != nil {
 		return Outcome{}, fmt.Errorf("linking %s: %w", inst.Entry.Key, err)
@@ -295,7 +295,7 @@ func (in *Installer) onWait(key string) func() {
 // waitedFor reports whether inst was installed by another process after we
 // started: a --reinstall that waited for a concurrent install of the same
 // build is satisfied by it.
-func waitedFor(inst install.Installation, start time.Time) bool {
+func waitedFor(inst store.Installation, start time.Time) bool {
 	return inst.InstalledAt.After(start)
 }
 
@@ -312,17 +312,17 @@ func emptyDir(dir string) error {
 	return nil
 }
 
-func findInstalled(l install.Layout, key string) (install.Installation, bool, error) {
+func findInstalled(l store.Layout, key string) (store.Installation, bool, error) {
 	all, err := l.Installed()
 	if err != nil {
-		return install.Installation{}, false, err
+		return store.Installation{}, false, err
 	}
 	for _, inst := range all {
 		if inst.Entry.Key == key {
 			return inst, true, nil
 		}
 	}
-	return install.Installation{}, false, nil
+	return store.Installation{}, false, nil
 }
 
 // cached reports whether e's verified archive is in the cache.

@@ -1,9 +1,9 @@
-// Package install owns the install directory: one folder per build named by
+// Package store owns the install directory: one folder per build named by
 // its key, a minor-version link, executables in the bin dir, per-build locks,
 // and atomic rename/swap so a final name exists only when its tree is complete.
 //
 // CONTRACT (skeleton; the implementation may add, but keep these names):
-package install
+package store
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package installer
+package pipeline
 
 import (
 	"archive/tar"
@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -21,7 +22,7 @@ import (
 	"github.com/pyget/pyget/internal/catalog"
 	"github.com/pyget/pyget/internal/faultserver"
 	"github.com/pyget/pyget/internal/fetch"
-	"github.com/pyget/pyget/internal/install"
+	"github.com/pyget/pyget/internal/store"
 )
 
 // fakeArchive is an install_only tree with a runnable bin/python3.14 and a
@@ -75,13 +76,13 @@ func newInstaller(t *testing.T, srv *faultserver.Server) (*Installer, catalog.En
 		SHA256: hex.EncodeToString(sum[:]),
 	}
 	in := &Installer{
-		Layout:  install.Layout{InstallDir: filepath.Join(dir, "pythons"), BinDir: filepath.Join(dir, "bin")},
+		Layout:  store.Layout{InstallDir: filepath.Join(dir, "pythons"), BinDir: filepath.Join(dir, "bin")},
 		Fetcher: f,
 	}
 	return in, e, data
 }
 
-func runPython(t *testing.T, inst install.Installation) {
+func runPython(t *testing.T, inst store.Installation) {
 	t.Helper()
 	out, err := exec.Command(inst.Executable).CombinedOutput()
 	if err != nil || strings.TrimSpace(string(out)) != "fake 3.14.6" {
@@ -140,11 +141,20 @@ func TestFailedReinstallKeepsPrevious(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Drop the cached archive so the reinstall must download, then break it.
-	os.RemoveAll(filepath.Join(filepath.Dir(first.Transfer.Path)))
+	if err := os.RemoveAll(filepath.Dir(first.Transfer.Path)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(first.Transfer.Path); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("cached archive still there: %v", err)
+	}
 	in.Reinstall = true
+	before := len(srv.Requests())
 	srv.Script(faultserver.Fault{Kind: faultserver.Status, Code: 404})
 	if _, err := in.InstallEntry(context.Background(), e); err == nil {
 		t.Fatal("reinstall against a 404 succeeded")
+	}
+	if log := srv.Requests()[before:]; len(log) != 1 || log[0].Status != 404 {
+		t.Fatalf("reinstall requests %+v, want the one 404", log)
 	}
 	runPython(t, first.Installation)
 	leftovers, _ := filepath.Glob(filepath.Join(in.Layout.InstallDir, ".tmp-*"))
@@ -179,20 +189,19 @@ func TestCorruptCachedArchiveIsDownloadedAgain(t *testing.T) {
 		t.Fatal(err)
 	}
 	cached := first.Transfer.Path
-	damaged := append([]byte(nil), data...)
-	damaged[len(damaged)/2] ^= 0xff
-	if err := os.WriteFile(cached, damaged, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	before := len(srv.Requests())
 	in.Reinstall = true
+	// Undamaged, the cached archive serves a reinstall without a request.
+	reinstallFromCache(t, in, e, srv)
+	damage(t, cached, data, len(data)/2)
+	before := len(srv.Requests())
 	o, err := in.InstallEntry(context.Background(), e)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.Transfer.FromCache || len(srv.Requests()) == before {
+	if o.Transfer.FromCache {
 		t.Fatalf("the damaged cache was used: %+v", o.Transfer)
 	}
+	wantFullDownload(t, srv.Requests()[before:], "/20260610/cpython-3.14.6.tar.gz", len(data))
 	runPython(t, o.Installation)
 	if got, err := os.ReadFile(cached); err != nil || !bytes.Equal(got, data) {
 		t.Fatalf("cache not repaired: %v", err)
@@ -246,20 +255,58 @@ func TestZipArchiveAndItsCache(t *testing.T) {
 	if out, err := exec.Command("sh", first.Installation.Executable).Output(); err != nil || strings.TrimSpace(string(out)) != "fake 3.14.6" {
 		t.Fatalf("installed from zip: %q, %v", out, err)
 	}
-	damaged := append([]byte(nil), data...)
-	damaged[len(damaged)/3] ^= 0xff
-	if err := os.WriteFile(first.Transfer.Path, damaged, 0o644); err != nil {
-		t.Fatal(err)
-	}
 	in.Reinstall = true
+	reinstallFromCache(t, in, e, srv)
+	damage(t, first.Transfer.Path, data, len(data)/3)
 	before := len(srv.Requests())
-	if _, err := in.InstallEntry(context.Background(), e); err != nil {
+	o, err := in.InstallEntry(context.Background(), e)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if len(srv.Requests()) == before {
-		t.Fatal("the damaged cached zip was used")
+	if o.Transfer.FromCache {
+		t.Fatalf("the damaged cached zip was used: %+v", o.Transfer)
 	}
+	wantFullDownload(t, srv.Requests()[before:], "/20260610/cpython-3.14.6.zip", len(data))
 	if got, _ := os.ReadFile(first.Transfer.Path); !bytes.Equal(got, data) {
 		t.Fatal("cache not repaired")
+	}
+}
+
+// reinstallFromCache checks that a reinstall of e uses its cached archive
+// and asks the server nothing: the baseline a damaged cache must differ from.
+func reinstallFromCache(t *testing.T, in *Installer, e catalog.Entry, srv *faultserver.Server) {
+	t.Helper()
+	before := len(srv.Requests())
+	o, err := in.InstallEntry(context.Background(), e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !o.Transfer.FromCache || len(srv.Requests()) != before {
+		t.Fatalf("reinstall with an intact cache: %+v, %d requests", o.Transfer, len(srv.Requests())-before)
+	}
+}
+
+// damage flips the byte at off of the cached archive at path, which must
+// hold data, and checks that the file changed.
+func damage(t *testing.T, path string, data []byte, off int) {
+	t.Helper()
+	if got, err := os.ReadFile(path); err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("cached archive before the damage: %d bytes, %v", len(got), err)
+	}
+	damaged := append([]byte(nil), data...)
+	damaged[off] ^= 0xff
+	if err := os.WriteFile(path, damaged, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := os.ReadFile(path); err != nil || !bytes.Equal(got, damaged) {
+		t.Fatalf("the damage did not take: %v", err)
+	}
+}
+
+// wantFullDownload checks that log is one request for the whole file at path.
+func wantFullDownload(t *testing.T, log []faultserver.Logged, path string, size int) {
+	t.Helper()
+	if len(log) != 1 || log[0].Path != path || log[0].Range != "" || log[0].Status != 200 || log[0].BytesSent != int64(size) {
+		t.Fatalf("requests %+v, want one whole download of %s", log, path)
 	}
 }

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package install
+package store
 
 // syncDir is a no-op: Windows cannot open a directory for flushing.
 func syncDir(string) {}

@@ -1,4 +1,4 @@
-package installer
+package pipeline
 
 import (
 	"archive/tar"
@@ -25,7 +25,7 @@ import (
 	"github.com/pyget/pyget/internal/catalog"
 	"github.com/pyget/pyget/internal/faultserver"
 	"github.com/pyget/pyget/internal/fetch"
-	"github.com/pyget/pyget/internal/install"
+	"github.com/pyget/pyget/internal/store"
 	"github.com/pyget/pyget/internal/testutil"
 )
 
@@ -83,7 +83,7 @@ func diskFullSetup(t *testing.T, installDir string) (*Installer, catalog.Entry, 
 		SHA256: hex.EncodeToString(sum[:]),
 	}
 	in := &Installer{
-		Layout:  install.Layout{InstallDir: installDir, BinDir: filepath.Join(dir, "bin")},
+		Layout:  store.Layout{InstallDir: installDir, BinDir: filepath.Join(dir, "bin")},
 		Fetcher: f,
 	}
 	return in, e, srv

@@ -1,5 +1,5 @@
 //go:build !linux && !darwin
 
-package install
+package store
 
 func exchange(a, b string) error { return errExchangeUnsupported }
