@@ -21,8 +21,9 @@ var (
 		"emscripten": "emscripten",
 	}
 	// archNames: the catalog's names, then Go's (so users can paste `go env
-	// GOARCH`), python-build-standalone's triple names (ppc64le) and the
-	// usual names of 32-bit x86.
+	// GOARCH`), python-build-standalone's triple names (ppc64le, riscv64gc,
+	// which uv also uses for the catalog's riscv64) and the usual names of
+	// 32-bit x86 (x86 is uv's).
 	archNames = map[string]string{
 		"x86_64":      "x86_64",
 		"amd64":       "x86_64",
@@ -38,6 +39,7 @@ var (
 		"ppc64le":     "powerpc64le",
 		"s390x":       "s390x",
 		"riscv64":     "riscv64",
+		"riscv64gc":   "riscv64",
 		"wasm32":      "wasm32",
 	}
 	libcNames = []string{"gnu", "musl", "gnueabihf", "gnueabi", "none"}
@@ -47,7 +49,7 @@ var (
 	nativeOS = []string{"linux", "darwin", "windows"}
 
 	acceptedOS   = "linux, darwin, windows"
-	acceptedArch = "x86_64, x86_64_v2, x86_64_v3, x86_64_v4, aarch64, i686, armv7, powerpc64le, s390x, riscv64, wasm32 (or Go's amd64, arm64, 386, arm, ppc64le)"
+	acceptedArch = "x86_64, x86_64_v2, x86_64_v3, x86_64_v4, aarch64, i686, armv7, powerpc64le, s390x, riscv64, wasm32 (or arm64, x86, i386, riscv64gc and Go's amd64, 386, arm, ppc64le)"
 	acceptedLibc = "gnu, musl, gnueabihf, gnueabi, none"
 )
 

@@ -26,6 +26,7 @@ func TestNames(t *testing.T) {
 		{"ppc64le", "powerpc64le", ""},
 		{"s390x", "s390x", ""},
 		{"riscv64", "riscv64", ""},
+		{"riscv64gc", "riscv64", ""},
 		{"wasm32", "wasm32", ""},
 	}
 	for _, tt := range arches {
