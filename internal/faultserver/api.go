@@ -25,6 +25,12 @@ const (
 	IgnoreRange               // serve the whole file with 200 despite Range
 	ChangeETag                // serve normally but with a new ETag from now on (file "changed")
 	FlipByte                  // serve with the byte at offset At inverted
+
+	// Added beyond the skeleton.
+
+	HTMLOctet     // status 200, an HTML error page labelled application/octet-stream
+	HTMLPartial   // status 206 with a Content-Range that continues the asked range, but a text/html error page as its body
+	FreezeMidBody // after At body bytes the connection goes silent: HTTP/2 sends no frame at all, not even a PING ack (a dead peer); after Stall (0: until the client or Close gives up) it is closed. HTTP/1.1: like StallMidBody
 )
 
 // Fault is one scripted fault, applied to one request.
@@ -33,7 +39,7 @@ type Fault struct {
 	At         int64         // byte offset into the served body (for *MidBody, FlipByte)
 	Code       int           // for Status (0 means 503)
 	RetryAfter string        // for Status: Retry-After header value
-	Stall      time.Duration // for StallMidBody: 0 stalls until the client or Close gives up; then HTTP/1.1 closes, HTTP/2 sends RST_STREAM CANCEL
+	Stall      time.Duration // for StallMidBody (and FreezeMidBody): 0 stalls until the client or Close gives up; then HTTP/1.1 closes, HTTP/2 sends RST_STREAM CANCEL (FreezeMidBody: closes the connection)
 }
 
 // Proto selects the protocol.
@@ -56,6 +62,7 @@ type Logged struct {
 	// Added beyond the skeleton.
 	Method string // GET, HEAD...
 	Detail Fault  // the whole fault applied (Fault is its Kind)
+	ETag   string // the ETag sent with the response ("" if none)
 }
 
 // Server serves files from memory. Its state lives in server.go.

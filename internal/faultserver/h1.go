@@ -91,6 +91,9 @@ func (w *h1wire) reset() {
 func (w *h1wire) goAway()    { w.closeConn() }
 func (w *h1wire) closeConn() { w.c.Close() }
 
+// freeze is a stall: HTTP/1.1 has no frames that could still get through.
+func (w *h1wire) freeze(d time.Duration) { w.stall(d) }
+
 // stall waits by reading: the read ends when the client goes away, when the
 // server's Close closes the connection, or at the deadline.
 func (w *h1wire) stall(d time.Duration) {

@@ -25,6 +25,7 @@ import (
 var (
 	errConnDead    = errors.New("faultserver: http2 connection closed")
 	errStreamReset = errors.New("faultserver: http2 stream reset by peer")
+	errFrozen      = errors.New("faultserver: http2 connection frozen")
 )
 
 type h2conn struct {
@@ -48,6 +49,8 @@ type h2conn struct {
 	maxFrame int   // peer's SETTINGS_MAX_FRAME_SIZE
 	streams  map[uint32]*h2stream
 	dead     bool
+	gone     chan struct{} // closed when dead is set
+	frozen   bool          // FreezeMidBody: no frame may leave any more
 
 	handlers sync.WaitGroup
 }
@@ -75,6 +78,7 @@ func (s *state) serveH2(tc *tls.Conn, raw net.Conn) {
 		initWin:  65535,
 		maxFrame: 16384,
 		streams:  make(map[uint32]*h2stream),
+		gone:     make(chan struct{}),
 	}
 	h.fw.w = h.bw
 	h.cond = sync.NewCond(&h.mu)
@@ -246,6 +250,11 @@ func (h *h2conn) startStream(id uint32, block []byte, _ bool) error {
 		}
 	}
 	h.mu.Lock()
+	if h.frozen {
+		// A dead peer never sees the request.
+		h.mu.Unlock()
+		return nil
+	}
 	st := &h2stream{id: id, win: h.initWin, gone: make(chan struct{})}
 	h.streams[id] = st
 	h.mu.Unlock()
@@ -273,6 +282,7 @@ func (h *h2conn) kill() {
 	h.mu.Lock()
 	if !h.dead {
 		h.dead = true
+		close(h.gone)
 		for _, st := range h.streams {
 			h.endStreamLocked(st)
 		}
@@ -282,8 +292,15 @@ func (h *h2conn) kill() {
 	h.raw.Close()
 }
 
-// write runs fn (which writes frames) under the write lock and flushes.
+// write runs fn (which writes frames) under the write lock and flushes. On a
+// frozen connection nothing is written.
 func (h *h2conn) write(fn func() error) error {
+	h.mu.Lock()
+	frozen := h.frozen
+	h.mu.Unlock()
+	if frozen {
+		return errFrozen
+	}
 	h.wmu.Lock()
 	err := fn()
 	if err == nil {
@@ -453,6 +470,33 @@ func (w *h2wire) stall(d time.Duration) {
 	case <-w.h.s.done:
 	}
 	w.resetWith(codeCancel)
+}
+
+// freeze makes the whole connection go silent, as a peer that died or a path
+// that drops every packet would: no frame leaves it any more, not even the
+// acknowledgement of a PING, and new streams go unanswered. Resetting this
+// stream does not revive the connection. After d (never if 0) or when the
+// client closes the connection or the server closes, it is closed.
+func (w *h2wire) freeze(d time.Duration) {
+	h := w.h
+	// Under the write lock no frame is cut in half.
+	h.wmu.Lock()
+	h.mu.Lock()
+	h.frozen = true
+	h.mu.Unlock()
+	h.wmu.Unlock()
+	var timeout <-chan time.Time
+	if d > 0 {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		timeout = t.C
+	}
+	select {
+	case <-timeout:
+	case <-h.gone:
+	case <-h.s.done:
+	}
+	h.kill()
 }
 
 // singleUse is a RoundTripper that makes one connection per request and

@@ -215,6 +215,36 @@ func TestH2FaultFrames(t *testing.T) {
 	}
 }
 
+// A frozen connection sends nothing more: no PING ack, no answer to a new
+// stream (which the server never even sees), until it closes after Stall.
+func TestH2Freeze(t *testing.T) {
+	const at = 70_001
+	const stall = 400 * time.Millisecond
+	s, _ := newServer(t, HTTP2)
+	r := dialRaw(t, s, 1<<30)
+	r.must(r.fw.windowUpdate(0, 1<<30))
+	s.Script(Fault{Kind: FreezeMidBody, At: at, Stall: stall})
+	r.get(1, "/f.tar.gz", false)
+	r.status(r.next())
+	r.readData(at)
+	start := time.Now()
+	// The same PING is answered at once on a live connection
+	// (TestH2FlowControl).
+	r.must(r.fw.write(framePing, 0, 0, []byte("12345678")))
+	r.flush()
+	r.get(3, "/f.tar.gz", false)
+	f, err := r.fr.read()
+	if err == nil {
+		t.Fatalf("frame type %d on stream %d from a frozen connection", f.typ, f.stream)
+	}
+	if d := time.Since(start); d < stall*3/4 {
+		t.Fatalf("connection ended after %v (%v), before the freeze's %v", d, err, stall)
+	}
+	if log := s.Requests(); len(log) != 1 || log[0].Fault != FreezeMidBody || log[0].BytesSent != at {
+		t.Fatalf("log %+v", log)
+	}
+}
+
 // A TLS client that does not offer h2 gets HTTP/1.1 over TLS.
 func TestTLSFallbackH1(t *testing.T) {
 	s, data := newServer(t, HTTP2)

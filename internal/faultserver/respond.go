@@ -39,11 +39,12 @@ type wire interface {
 	goAway()
 	closeConn()
 	stall(d time.Duration)
+	freeze(d time.Duration)
 }
 
 func midBody(k Kind) bool {
 	switch k {
-	case ResetMidBody, GoAwayMidBody, CloseMidBody, StallMidBody:
+	case ResetMidBody, GoAwayMidBody, CloseMidBody, StallMidBody, FreezeMidBody:
 		return true
 	}
 	return false
@@ -68,7 +69,7 @@ func (s *state) serve(w wire, r *request) bool {
 	if mid && f.At < int64(cut) {
 		cut = int(max(f.At, 0))
 	}
-	s.setStatus(l, resp.status)
+	s.setStatus(l, resp.status, headerOf(resp.header, "ETag"))
 	if err := w.header(resp.status, resp.header, len(body) == 0 && !mid); err != nil {
 		return false
 	}
@@ -90,6 +91,8 @@ func (s *state) serve(w wire, r *request) bool {
 		w.closeConn()
 	case StallMidBody:
 		w.stall(f.Stall)
+	case FreezeMidBody:
+		w.freeze(f.Stall)
 	default:
 		return true
 	}
@@ -105,6 +108,14 @@ func (s *state) plan(r *request, f Fault) response {
 			{"Content-Type", "text/html; charset=utf-8"},
 			{"Content-Length", strconv.Itoa(len(htmlBody))},
 		}}
+	case HTMLOctet:
+		// A proxy that labels its error page as the download it replaces.
+		return response{status: http.StatusOK, body: []byte(htmlBody), header: []header{
+			{"Content-Type", "application/octet-stream"},
+			{"Content-Length", strconv.Itoa(len(htmlBody))},
+		}}
+	case HTMLPartial:
+		return s.htmlPartial(r)
 	case Status:
 		code := f.Code
 		if code == 0 {
@@ -184,6 +195,45 @@ func (s *state) plan(r *request, f Fault) response {
 	}
 	h = append(h, validators...)
 	return response{status: status, header: h, body: body}
+}
+
+// htmlPartial is a 206 whose Content-Range is exactly what r asked for
+// (from byte 0 without a Range), consistent with its Content-Length and the
+// file's size, but whose body is an HTML error page: only the Content-Type
+// tells it from the archive.
+func (s *state) htmlPartial(r *request) response {
+	s.mu.Lock()
+	size := int64(-1)
+	if fl := s.files[r.path]; fl != nil {
+		size = int64(len(fl.data))
+	}
+	s.mu.Unlock()
+	start := int64(0)
+	if size > 0 && r.rangeHdr != "" {
+		if a, _, ok, _ := parseRange(r.rangeHdr, size); ok {
+			start = a
+		}
+	}
+	n := int64(len(htmlBody))
+	total := "*"
+	if size > 0 {
+		n = min(n, size-start)
+		total = strconv.FormatInt(size, 10)
+	}
+	return response{status: http.StatusPartialContent, body: []byte(htmlBody[:n]), header: []header{
+		{"Content-Type", "text/html; charset=utf-8"},
+		{"Content-Length", strconv.FormatInt(n, 10)},
+		{"Content-Range", fmt.Sprintf("bytes %d-%d/%s", start, start+n-1, total)},
+	}}
+}
+
+func headerOf(h []header, name string) string {
+	for _, f := range h {
+		if strings.EqualFold(f.name, name) {
+			return f.value
+		}
+	}
+	return ""
 }
 
 // parseRange parses a single byte range into [start, end). ok is false when

@@ -19,6 +19,9 @@ var kindNames = [...]string{
 	IgnoreRange:   "ignore-range",
 	ChangeETag:    "change-etag",
 	FlipByte:      "flip",
+	HTMLOctet:     "html-octet",
+	HTMLPartial:   "html206",
+	FreezeMidBody: "freeze",
 }
 
 func (k Kind) String() string {
@@ -40,12 +43,12 @@ func (f Fault) String() string {
 	switch f.Kind {
 	case ResetMidBody, GoAwayMidBody, CloseMidBody:
 		return f.Kind.String() + " at " + FormatSize(f.At)
-	case StallMidBody:
+	case StallMidBody, FreezeMidBody:
 		d := "until closed"
 		if f.Stall > 0 {
 			d = "for " + f.Stall.String()
 		}
-		return "stall at " + FormatSize(f.At) + " " + d
+		return f.Kind.String() + " at " + FormatSize(f.At) + " " + d
 	case FlipByte:
 		return "flip byte " + strconv.FormatInt(f.At, 10)
 	case Status:
@@ -129,9 +132,10 @@ func ParseSize(s string) (int64, error) {
 
 // ParseScript parses a comma-separated fault script, e.g.
 // "refuse,reset@8MiB,close@20MiB,html,status503:retry=1,stall@30MiB:2s,
-// ignore-range,flip@100,goaway@1MiB,change-etag,none". A "*N" suffix repeats
-// an item N times ("status503*3"). stall without a duration stalls until the
-// client or the server gives up.
+// ignore-range,flip@100,goaway@1MiB,change-etag,html-octet,html206,
+// freeze@1MiB:5s,none". A "*N" suffix repeats an item N times
+// ("status503*3"). stall and freeze without a duration last until the client
+// or the server gives up.
 func ParseScript(script string) ([]Fault, error) {
 	var out []Fault
 	for _, item := range strings.Split(script, ",") {
@@ -169,6 +173,7 @@ func parseFault(item string) (Fault, error) {
 		"ignore-range": IgnoreRange, "change-etag": ChangeETag,
 		"reset": ResetMidBody, "goaway": GoAwayMidBody, "close": CloseMidBody,
 		"stall": StallMidBody, "flip": FlipByte,
+		"html-octet": HTMLOctet, "html206": HTMLPartial, "freeze": FreezeMidBody,
 	}
 	k, ok := kinds[name]
 	if !ok {
@@ -186,7 +191,7 @@ func parseFault(item string) (Fault, error) {
 		return f, nil
 	}
 	at, dur, hasDur := strings.Cut(arg, ":")
-	if hasDur && k != StallMidBody {
+	if hasDur && k != StallMidBody && k != FreezeMidBody {
 		return Fault{}, fmt.Errorf("%s takes no duration", name)
 	}
 	n, err := ParseSize(at)

@@ -27,9 +27,14 @@ func TestParseScript(t *testing.T) {
 			{Kind: Status, Code: 500}, {Kind: Status, Code: 500}, {Kind: Status, Code: 500},
 			{Kind: ResetMidBody, At: 1024}, {Kind: ResetMidBody, At: 1024}}},
 		{in: "reset@2MB", want: []Fault{{Kind: ResetMidBody, At: 2_000_000}}},
+		{in: "html-octet,html206,freeze@1MiB:2s,freeze@10", want: []Fault{
+			{Kind: HTMLOctet}, {Kind: HTMLPartial},
+			{Kind: FreezeMidBody, At: 1 << 20, Stall: 2 * time.Second}, {Kind: FreezeMidBody, At: 10}}},
 		{in: "explode", wantErr: "unknown fault"},
 		{in: "reset", wantErr: "needs @OFFSET"},
 		{in: "html@5", wantErr: "takes no @OFFSET"},
+		{in: "html206@5", wantErr: "takes no @OFFSET"},
+		{in: "freeze", wantErr: "needs @OFFSET"},
 		{in: "reset@8XB", wantErr: "bad size"},
 		{in: "reset@1MiB:2s", wantErr: "takes no duration"},
 		{in: "stall@1:forever", wantErr: "bad stall duration"},
@@ -73,6 +78,12 @@ func TestLoggedString(t *testing.T) {
 		{Logged{Method: "GET", Path: "/s", IfRange: `"e"`, Status: 200, BytesSent: 1536, Fault: StallMidBody,
 			Detail: Fault{Kind: StallMidBody, At: 1536, Stall: time.Second}},
 			`GET /s if-range="e" -> 200 (fault: stall at 1.5 KiB for 1s) sent 1.5 KiB`},
+		{Logged{Method: "GET", Path: "/f", Range: "bytes=5-", Status: 206, BytesSent: 1024, Fault: FreezeMidBody,
+			Detail: Fault{Kind: FreezeMidBody, At: 1024}},
+			"GET /f range=bytes=5- -> 206 (fault: freeze at 1.0 KiB until closed) sent 1.0 KiB"},
+		{Logged{Method: "GET", Path: "/h", Range: "bytes=5-", Status: 206, BytesSent: 99, Fault: HTMLPartial,
+			Detail: Fault{Kind: HTMLPartial}},
+			"GET /h range=bytes=5- -> 206 (fault: html206) sent 99 B"},
 	}
 	for _, tt := range tests {
 		if got := tt.l.String(); got != tt.want {

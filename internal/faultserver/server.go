@@ -255,9 +255,9 @@ func (s *state) begin(r *request) (Fault, *Logged) {
 	return f, l
 }
 
-func (s *state) setStatus(l *Logged, code int) {
+func (s *state) setStatus(l *Logged, code int, etag string) {
 	s.mu.Lock()
-	l.Status = code
+	l.Status, l.ETag = code, etag
 	s.mu.Unlock()
 }
 

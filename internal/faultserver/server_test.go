@@ -158,6 +158,14 @@ func TestNormalServing(t *testing.T) {
 			if want := headerValue(tt.hdr, "If-Range"); l.IfRange != want {
 				t.Errorf("%v log[%d].IfRange = %q, want %q", p, i+1, l.IfRange, want)
 			}
+			// The ETag logged is the one sent: every answer about the file
+			// carries it, another file has its own, the 404 has none.
+			switch {
+			case tt.path == "/f.tar.gz" && l.ETag != etag,
+				tt.status == 404 && l.ETag != "",
+				tt.path == "/empty" && (l.ETag == "" || l.ETag == etag):
+				t.Errorf("%v log[%d].ETag = %q (the file's is %q)", p, i+1, l.ETag, etag)
+			}
 		}
 		for _, l := range log {
 			sum += l.BytesSent
@@ -229,6 +237,34 @@ func TestFaults(t *testing.T) {
 			if !bytes.Contains(r.body, []byte("<html>")) {
 				t.Errorf("body %q is not an HTML page", r.body)
 			}
+		}},
+		{name: "html-octet", fault: Fault{Kind: HTMLOctet}, check: func(t *testing.T, p Proto, r result, _ []byte) {
+			wantStatus(t, r, 200)
+			if ct := r.resp.Header.Get("Content-Type"); ct != "application/octet-stream" {
+				t.Errorf("Content-Type %q, want application/octet-stream", ct)
+			}
+			if string(r.body) != htmlBody || r.resp.ContentLength != int64(len(htmlBody)) {
+				t.Errorf("body %q (Content-Length %d), want the HTML page", r.body, r.resp.ContentLength)
+			}
+			if r.resp.Header.Get("ETag") != "" {
+				t.Errorf("an error page with the file's ETag %q", r.resp.Header.Get("ETag"))
+			}
+		}},
+		{name: "html206", fault: Fault{Kind: HTMLPartial}, hdr: []string{"Range", "bytes=1000-"}, check: func(t *testing.T, p Proto, r result, _ []byte) {
+			wantHTMLPartial(t, r, 1000)
+		}},
+		{name: "html206 without range", fault: Fault{Kind: HTMLPartial}, check: func(t *testing.T, p Proto, r result, _ []byte) {
+			wantHTMLPartial(t, r, 0)
+		}},
+		{name: "html206 near the end", fault: Fault{Kind: HTMLPartial}, hdr: []string{"Range", fmt.Sprintf("bytes=%d-", fileSize-10)}, check: func(t *testing.T, p Proto, r result, _ []byte) {
+			wantStatus(t, r, 206)
+			want := fmt.Sprintf("bytes %d-%d/%d", fileSize-10, fileSize-1, fileSize)
+			if cr := r.resp.Header.Get("Content-Range"); cr != want || string(r.body) != htmlBody[:10] {
+				t.Errorf("Content-Range %q body %q, want %q and the page's first 10 bytes", cr, r.body, want)
+			}
+		}},
+		{name: "freeze", fault: Fault{Kind: FreezeMidBody, At: at, Stall: 50 * time.Millisecond}, check: func(t *testing.T, p Proto, r result, data []byte) {
+			wantCut(t, r, data, at)
 		}},
 		{name: "status", fault: Fault{Kind: Status, Code: 503, RetryAfter: "7"}, check: func(t *testing.T, p Proto, r result, _ []byte) {
 			wantStatus(t, r, 503)
@@ -307,6 +343,23 @@ func wantCut(t *testing.T, r result, data []byte, at int) {
 	}
 	if r.resp.ContentLength != int64(len(data)) {
 		t.Errorf("Content-Length %d, want %d", r.resp.ContentLength, len(data))
+	}
+}
+
+// wantHTMLPartial checks a 206 that claims exactly the range asked from
+// byte from, but holds an HTML page.
+func wantHTMLPartial(t *testing.T, r result, from int) {
+	t.Helper()
+	wantStatus(t, r, 206)
+	n := len(htmlBody)
+	if ct := r.resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
+		t.Errorf("Content-Type %q, want text/html", ct)
+	}
+	if cr, want := r.resp.Header.Get("Content-Range"), fmt.Sprintf("bytes %d-%d/%d", from, from+n-1, fileSize); cr != want {
+		t.Errorf("Content-Range %q, want %q", cr, want)
+	}
+	if string(r.body) != htmlBody || r.resp.ContentLength != int64(n) {
+		t.Errorf("body %q (Content-Length %d), want the HTML page", r.body, r.resp.ContentLength)
 	}
 }
 

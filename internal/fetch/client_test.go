@@ -1,30 +1,102 @@
 package fetch
 
 import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"io"
 	"net/http"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/pyget/pyget/internal/faultserver"
 )
 
-// The default client pings a quiet HTTP/2 connection after the idle timeout
-// and drops it when the ping goes unanswered, so a dead connection is
-// noticed even between streams.
-func TestHTTPClientHealthPings(t *testing.T) {
-	for _, c := range []struct{ idle, send, wait time.Duration }{
-		{2 * time.Second, 2 * time.Second, 2 * time.Second},
-		{time.Minute, time.Minute, 15 * time.Second},
-		{0, defaultIdleTimeout, 15 * time.Second},
-	} {
-		cl, err := NewHTTPClient(c.idle)
-		if err != nil {
-			t.Fatal(err)
+// An HTTP/2 connection whose peer goes silent (not even answering a PING)
+// is dropped by the default client after its idle time plus the ping's
+// timeout: a read on it fails on its own, with no deadline from the caller,
+// and the next request gets a new connection instead of the dead one.
+func TestHTTPClientDropsSilentConnection(t *testing.T) {
+	const path = "/f.tar.gz"
+	data := archiveData(1<<20, 50)
+	srv := faultserver.New(faultserver.HTTP2, map[string][]byte{path: data})
+	defer srv.Close()
+	const idle = 300 * time.Millisecond
+	c := faultClient(t, srv, idle)
+
+	// Only a hang guard: the client itself must give up well before.
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	srv.Script(faultserver.Fault{Kind: faultserver.FreezeMidBody, At: 64 << 10}) // frozen until the client leaves
+	start := time.Now()
+	got, err := getBody(ctx, c, srv.URL+path)
+	took := time.Since(start)
+	if err == nil || ctx.Err() != nil {
+		t.Fatalf("read from a silent connection: %d bytes, err %v after %v; want the client to drop it by itself", len(got), err, took)
+	}
+	if took > 5*time.Second {
+		t.Fatalf("the silent connection was dropped after %v (idle %v)", took, idle)
+	}
+	if len(got) != 64<<10 {
+		t.Fatalf("got %d bytes before the freeze, want %d", len(got), 64<<10)
+	}
+
+	got, err = getBody(ctx, c, srv.URL+path)
+	if err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("next request: %d bytes, %v", len(got), err)
+	}
+	if log := srv.Requests(); len(log) != 2 || log[0].Fault != faultserver.FreezeMidBody || log[1].Status != http.StatusOK {
+		t.Fatalf("log %+v", log)
+	}
+}
+
+func getBody(ctx context.Context, c *http.Client, url string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	return io.ReadAll(resp.Body)
+}
+
+// A server that labels a .tar.gz with Content-Encoding: gzip (a common
+// misconfiguration) must not get it decompressed on the way: the bytes on
+// disk are the bytes the digest covers.
+func TestHTTPClientKeepsEncodedBytes(t *testing.T) {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write(archiveData(300_000, 51)[2:])
+	zw.Close()
+	data := buf.Bytes()
+	var mu sync.Mutex
+	var accept []string
+	ts := newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool {
+		mu.Lock()
+		accept = append(accept, r.Header.Get("Accept-Encoding"))
+		mu.Unlock()
+		w.Header().Set("Content-Encoding", "gzip")
+		return false
+	})
+	for _, digest := range []string{sha(data), ""} {
+		f, _, ev := newTestFetcher(t, Config{}) // the default client
+		fetchAll(t, f, Target{URL: ts.url(), SHA256: digest}, data)
+		if faults := ev.kinds(EventFault); len(faults) != 0 {
+			t.Fatalf("digest %q: faults %+v", digest, faults)
 		}
-		tr := cl.Transport.(*http.Transport)
-		if tr.HTTP2 == nil || tr.HTTP2.SendPingTimeout != c.send || tr.HTTP2.PingTimeout != c.wait {
-			t.Errorf("idle %v: HTTP/2 config %+v, want pings after %v, %v to answer", c.idle, tr.HTTP2, c.send, c.wait)
-		}
-		if !tr.Protocols.HTTP2() || tr.Proxy == nil {
-			t.Errorf("idle %v: HTTP/2 off or no proxy from the environment", c.idle)
+	}
+	if n := len(ts.requests()); n != 2 {
+		t.Fatalf("%d requests, want 2", n)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for _, a := range accept {
+		if a != "" {
+			t.Errorf("Accept-Encoding %q asked", a)
 		}
 	}
 }

@@ -1,7 +1,9 @@
 package fetch
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -236,10 +238,14 @@ func TestPermanentErrors(t *testing.T) {
 			return false
 		})
 		f, _, _ := newTestFetcher(t, Config{})
-		_, _, err := fetchRead(context.Background(), f, Target{URL: ts.url(), SHA256: sha(data)})
+		_, _, restarts, err := fetchReadRestarts(context.Background(), f, Target{URL: ts.url(), SHA256: sha(data)})
 		var de *DigestError
 		if !errors.As(err, &de) || de.Want != sha(data) || de.Got != sha(bad) || !strings.Contains(err.Error(), sha(bad)) {
 			t.Fatalf("err = %v", err)
+		}
+		// Each mismatch discards the partial.
+		if restarts != 2 {
+			t.Fatalf("%d restarts from zero, want 2", restarts)
 		}
 		reqs := ts.requests()
 		// cut, resume (mismatch), fresh full download (mismatch): 3 requests, the last from zero.
@@ -267,10 +273,24 @@ func TestPermanentErrors(t *testing.T) {
 			}
 			return false
 		})
-		f, _, ev := newTestFetcher(t, Config{})
-		res := fetchAll(t, f, Target{URL: ts.url(), SHA256: sha(data)}, data)
-		if res.Faults != 3 || len(ev.kinds(EventFault)) != 3 {
-			t.Fatalf("faults %d events %d", res.Faults, len(ev.kinds(EventFault)))
+		// Each page is refused for what it is, with the digest known or not
+		// (a digest mismatch would also be a fault, after a restart).
+		for _, digest := range []string{sha(data), ""} {
+			ts.mu.Lock()
+			ts.reqs = nil
+			ts.mu.Unlock()
+			f, _, ev := newTestFetcher(t, Config{})
+			res := fetchAll(t, f, Target{URL: ts.url(), SHA256: digest}, data)
+			faults := ev.kinds(EventFault)
+			if res.Faults != 3 || len(faults) != 3 {
+				t.Fatalf("digest %q: faults %d events %d", digest, res.Faults, len(faults))
+			}
+			for i, fe := range faults {
+				var na *NotArchiveError
+				if !errors.As(fe.Err, &na) || !strings.Contains(fe.Message, "not the archive") {
+					t.Errorf("digest %q: fault %d is %v (%q), want a NotArchiveError", digest, i, fe.Err, fe.Message)
+				}
+			}
 		}
 	})
 }
@@ -323,9 +343,13 @@ func TestRetryBudget(t *testing.T) {
 			return true
 		})
 		f, _, _ := newTestFetcher(t, Config{Retries: 2, Deadline: time.Minute})
-		_, _, err := fetchRead(context.Background(), f, Target{URL: ts.url(), SHA256: sha(data)})
+		_, _, restarts, err := fetchReadRestarts(context.Background(), f, Target{URL: ts.url(), SHA256: sha(data)})
 		if err == nil || !strings.Contains(err.Error(), "without progress") {
 			t.Fatalf("err = %v", err)
+		}
+		// Every resumed request was answered with the whole file.
+		if restarts != 3 {
+			t.Fatalf("%d restarts from zero, want 3", restarts)
 		}
 		// The first attempt makes progress; then Retries+1 attempts without.
 		if got := len(ts.requests()); got != 4 {
@@ -433,29 +457,50 @@ func TestResumeAcrossProcesses(t *testing.T) {
 	}
 }
 
+// The first run leaves 400 000 bytes and a sidecar naming the ETag; left
+// alone, the next run asks for bytes=400000- with If-Range. Each damage must
+// really change the files, and change what the next run asks.
 func TestResumeFromDamagedState(t *testing.T) {
 	data := archiveData(1<<20, 10)
+	const undamagedRange = "bytes=400000-"
 	cases := []struct {
 		name      string
-		damage    func(part, side string)
+		noDigest  bool
+		damage    func(part, side string) error // nil: left alone
 		wantRange string
+		validator bool // the resumed request carries If-Range
 	}{
-		{"sidecar behind file (crash before save)", func(part, side string) {
+		{"undamaged", false, nil, undamagedRange, true},
+		{"sidecar behind file (crash before save)", false, func(part, side string) error {
 			// The process wrote 300 000 more bytes than the sidecar records.
-			f, _ := os.OpenFile(part, os.O_WRONLY|os.O_APPEND, 0)
-			f.Write(data[400_000:700_000])
-			f.Close()
-		}, "bytes=700000-"},
-		{"file shorter than sidecar (lost writes)", func(part, side string) {
-			os.Truncate(part, 250_000)
-		}, "bytes=250000-"},
-		{"no sidecar", func(part, side string) { os.Remove(side) }, "bytes=400000-"},
-		{"corrupt sidecar", func(part, side string) { os.WriteFile(side, []byte("{"), 0o644) }, "bytes=400000-"},
+			f, err := os.OpenFile(part, os.O_WRONLY|os.O_APPEND, 0)
+			if err != nil {
+				return err
+			}
+			_, err = f.Write(data[400_000:700_000])
+			return errors.Join(err, f.Close())
+		}, "bytes=700000-", true},
+		// The sidecar claims bytes the file lacks: it is not trusted, the
+		// file is hashed again and its validator is lost with it.
+		{"file shorter than sidecar (lost writes)", false, func(part, side string) error {
+			return os.Truncate(part, 250_000)
+		}, "bytes=250000-", false},
+		{"no sidecar", false, func(part, side string) error { return os.Remove(side) }, undamagedRange, false},
+		{"corrupt sidecar", false, func(part, side string) error { return os.WriteFile(side, []byte("{"), 0o644) }, undamagedRange, false},
+		{"undamaged, no digest", true, nil, undamagedRange, true},
+		// Without a digest nothing could check a partial that no sidecar
+		// vouches for at the end: it is dropped.
+		{"no sidecar, no digest", true, func(part, side string) error { return os.Remove(side) }, "", false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			ts := newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool {
+			if tc.damage != nil && tc.wantRange == undamagedRange && tc.validator {
+				t.Fatal("the case expects what an undamaged state gives")
+			}
+			var ts *testServer
+			ts = newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool {
 				if n == 0 {
+					w.Header().Set("ETag", ts.etag)
 					cutAt(w, r, data, 400_000)
 					return true
 				}
@@ -467,19 +512,71 @@ func TestResumeFromDamagedState(t *testing.T) {
 			})
 			dir := t.TempDir()
 			tg := Target{URL: ts.url(), SHA256: sha(data)}
+			if tc.noDigest {
+				tg.SHA256 = ""
+			}
 			f1, _, _ := newTestFetcher(t, Config{CacheDir: dir})
 			if _, _, err := fetchRead(context.Background(), f1, tg); err == nil {
 				t.Fatal("first run succeeded")
 			}
-			tc.damage(filepath.Join(dir, "downloads", sha(data)+".part"), filepath.Join(dir, "downloads", sha(data)+".json"))
+			part := filepath.Join(dir, "downloads", partialKey(tg)+".part")
+			side := filepath.Join(dir, "downloads", partialKey(tg)+".json")
+			// The state the damage applies to.
+			partBefore, sideBefore := readState(t, part), readState(t, side)
+			var sc sidecar
+			if !partBefore.exists || !bytes.Equal(partBefore.data, data[:400_000]) ||
+				!sideBefore.exists || json.Unmarshal(sideBefore.data, &sc) != nil || sc.Offset != 400_000 || sc.ETag != ts.etag {
+				t.Fatalf("after the first run: partial of %d bytes (exists %v), sidecar %q", len(partBefore.data), partBefore.exists, sideBefore.data)
+			}
+			if tc.damage != nil {
+				if err := tc.damage(part, side); err != nil {
+					t.Fatalf("damage: %v", err)
+				}
+				if readState(t, part).equal(partBefore) && readState(t, side).equal(sideBefore) {
+					t.Fatal("the damage changed nothing")
+				}
+			}
 			f2, _, _ := newTestFetcher(t, Config{CacheDir: dir})
-			fetchAll(t, f2, tg, data)
+			res := fetchAll(t, f2, tg, data)
 			reqs := ts.requests()
-			if len(reqs) != 3 || reqs[2].Range != tc.wantRange {
-				t.Fatalf("requests %+v", reqs)
+			wantIfRange := ""
+			if tc.validator {
+				wantIfRange = ts.etag
+			}
+			if len(reqs) != 3 || reqs[2].Range != tc.wantRange || reqs[2].IfRange != wantIfRange {
+				t.Fatalf("requests %+v, want the third with Range %q If-Range %q", reqs, tc.wantRange, wantIfRange)
+			}
+			want := int64(len(data))
+			if n, ok := rangeStart(tc.wantRange); ok {
+				want -= n
+			}
+			if res.WireBytes != want {
+				t.Fatalf("%d body bytes fetched, want %d", res.WireBytes, want)
 			}
 		})
 	}
+}
+
+// fileState is a file's content, or its absence.
+type fileState struct {
+	exists bool
+	data   []byte
+}
+
+func (a fileState) equal(b fileState) bool {
+	return a.exists == b.exists && bytes.Equal(a.data, b.data)
+}
+
+func readState(t *testing.T, p string) fileState {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if errors.Is(err, os.ErrNotExist) {
+		return fileState{}
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fileState{exists: true, data: b}
 }
 
 func TestMirrors(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -114,7 +115,8 @@ func newTestFetcher(t testing.TB, cfg Config) (*Fetcher, *sleepLog, *eventLog) {
 }
 
 // fetchAll starts the transfer, reads it through a concurrent reader and
-// checks the bytes and the result against want.
+// checks the bytes and the result against want. The transfer must not
+// restart from zero: a test that expects it uses fetchAllRestarting.
 func fetchAll(t testing.TB, f *Fetcher, tg Target, want []byte) Result {
 	t.Helper()
 	res, got, err := fetchRead(context.Background(), f, tg)
@@ -123,6 +125,21 @@ func fetchAll(t testing.TB, f *Fetcher, tg Target, want []byte) Result {
 	}
 	checkResult(t, res, got, want)
 	return res
+}
+
+// fetchAllRestarting is fetchAll for a transfer that must restart from zero
+// at least once; it returns how many times it did.
+func fetchAllRestarting(t testing.TB, f *Fetcher, tg Target, want []byte) (Result, int) {
+	t.Helper()
+	res, got, restarts, err := fetchReadRestarts(context.Background(), f, tg)
+	if err != nil {
+		t.Fatalf("fetch %s: %v", tg.URL, err)
+	}
+	if restarts == 0 {
+		t.Fatalf("fetch %s: no restart from zero, want at least one", tg.URL)
+	}
+	checkResult(t, res, got, want)
+	return res, restarts
 }
 
 func checkResult(t testing.TB, res Result, got, want []byte) {
@@ -142,16 +159,35 @@ func checkResult(t testing.TB, res Result, got, want []byte) {
 	}
 }
 
-// fetchRead starts tg and reads it concurrently through NewReader; a reader
-// that gets ErrRestarted starts again with a new reader.
+// errUnexpectedRestart is what fetchRead returns, instead of the transfer's
+// own outcome, when the transfer restarted from zero.
+var errUnexpectedRestart = errors.New("unexpected restart from zero")
+
+// fetchRead starts tg and reads it concurrently through NewReader. It does
+// not absorb a restart from zero: when the partial was discarded (whether or
+// not the reader saw ErrRestarted) it fails with errUnexpectedRestart, which
+// hides the transfer's result from errors.Is and errors.As. A test that
+// expects a restart uses fetchReadRestarts.
 func fetchRead(ctx context.Context, f *Fetcher, tg Target) (Result, []byte, error) {
+	res, got, restarts, err := fetchReadRestarts(ctx, f, tg)
+	if restarts > 0 {
+		return res, got, fmt.Errorf("%w: %d time(s); the transfer ended with: %v", errUnexpectedRestart, restarts, err)
+	}
+	return res, got, err
+}
+
+// fetchReadRestarts starts tg, reads it concurrently through NewReader and
+// reports how many times the transfer restarted from zero. A reader that
+// gets ErrRestarted starts again with a new reader.
+func fetchReadRestarts(ctx context.Context, f *Fetcher, tg Target) (Result, []byte, int, error) {
 	s, err := f.Start(ctx, tg)
 	if err != nil {
-		return Result{}, nil, err
+		return Result{}, nil, 0, err
 	}
 	defer s.Close()
 	var got []byte
 	var rerr error
+	seen := 0 // ErrRestarted returned to the reader
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -160,14 +196,26 @@ func fetchRead(ctx context.Context, f *Fetcher, tg Target) (Result, []byte, erro
 			if !errors.Is(rerr, ErrRestarted) {
 				return
 			}
+			seen++
 		}
 	}()
 	res, werr := s.Wait()
 	<-done
-	if werr != nil {
-		return res, got, werr
+	restarts := streamRestarts(s)
+	if seen > restarts {
+		return res, got, restarts, fmt.Errorf("the reader got ErrRestarted %d times, but the transfer restarted %d times", seen, restarts)
 	}
-	return res, got, rerr
+	if werr != nil {
+		return res, got, restarts, werr
+	}
+	return res, got, restarts, rerr
+}
+
+// streamRestarts is how many times s restarted from zero so far.
+func streamRestarts(s *Stream) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.gen
 }
 
 // logged is one request seen by a testServer.

@@ -8,6 +8,8 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -61,6 +63,9 @@ func TestFaultMatrix(t *testing.T) {
 		{"change etag", []faultserver.Fault{{Kind: faultserver.ResetMidBody, At: q}, {Kind: faultserver.ChangeETag}}, true},
 		{"flip byte", []faultserver.Fault{{Kind: faultserver.FlipByte, At: 3 * q}}, true},
 		{"html page on resume", []faultserver.Fault{{Kind: faultserver.CloseMidBody, At: q}, {Kind: faultserver.HTMLPage}}, false},
+		{"html octet", []faultserver.Fault{{Kind: faultserver.HTMLOctet}}, false},
+		{"html octet on resume", []faultserver.Fault{{Kind: faultserver.ResetMidBody, At: q}, {Kind: faultserver.HTMLOctet}}, false},
+		{"html 206 on resume", []faultserver.Fault{{Kind: faultserver.StallMidBody, At: q, Stall: 5 * time.Second}, {Kind: faultserver.HTMLPartial}}, false},
 		{"sequence", []faultserver.Fault{
 			{Kind: faultserver.RefuseStream},
 			{Kind: faultserver.ResetMidBody, At: q / 2},
@@ -84,12 +89,21 @@ func TestFaultMatrix(t *testing.T) {
 		t.Cleanup(srv.Close)
 		for _, c := range cases {
 			t.Run(protoName(proto)+"/"+c.name, func(t *testing.T) {
-				idle := 300 * time.Millisecond
+				// Long enough that a busy machine does not make a healthy
+				// response look stalled.
+				idle := time.Second
 				f, _, _ := newTestFetcher(t, Config{IdleTimeout: idle, Client: faultClient(t, srv, idle)})
 				before := srv.BodyBytesSent()
 				nreq := len(srv.Requests())
 				srv.Script(c.faults...)
-				res := fetchAll(t, f, Target{Name: c.name, URL: srv.URL + matrixPath, SHA256: sha(data), Size: size}, data)
+				tg := Target{Name: c.name, URL: srv.URL + matrixPath, SHA256: sha(data), Size: size}
+				var res Result
+				if c.restart {
+					res, _ = fetchAllRestarting(t, f, tg, data)
+				} else {
+					res = fetchAll(t, f, tg, data)
+				}
+				checkResumeRequests(t, proto, srv.Requests()[nreq:], size)
 				// Resume efficiency: the body bytes the client received.
 				limit := int64(size * 11 / 10)
 				if c.restart {
@@ -108,7 +122,7 @@ func TestFaultMatrix(t *testing.T) {
 					switch fl.Kind {
 					case faultserver.ResetMidBody, faultserver.GoAwayMidBody, faultserver.CloseMidBody, faultserver.StallMidBody:
 						lost += fl.At
-					case faultserver.HTMLPage, faultserver.Status:
+					case faultserver.HTMLPage, faultserver.HTMLOctet, faultserver.HTMLPartial, faultserver.Status:
 						lost += 4 << 10
 					}
 				}
@@ -125,6 +139,73 @@ func TestFaultMatrix(t *testing.T) {
 			})
 		}
 	}
+}
+
+// checkResumeRequests checks the Range and If-Range of every request of one
+// transfer against what the earlier responses gave the client: a request
+// resumes after the bytes the client holds, with the validator (the ETag) of
+// the response they came from, or asks for the whole file with neither.
+// Over HTTP/1.1 the client holds exactly the body bytes the server sent
+// before a fault. Over HTTP/2 the end of a connection may discard DATA the
+// client had not read yet, so there it holds between what it held before that
+// response and what the response sent, and the next request tells which.
+func checkResumeRequests(t *testing.T, proto faultserver.Proto, log []faultserver.Logged, size int64) {
+	t.Helper()
+	var lo, hi int64 // the client holds between lo and hi bytes
+	var etag string  // the validator of the response they came from
+	exact := proto == faultserver.HTTP1
+	for i, l := range log {
+		n, resumed := rangeStart(l.Range)
+		var ok bool
+		if resumed {
+			ok = n > 0 && n >= lo && n <= hi && (n == hi || !exact) && l.IfRange == etag
+		} else {
+			ok = l.Range == "" && l.IfRange == "" && lo == 0 && (hi == 0 || !exact)
+		}
+		if !ok {
+			t.Errorf("request %d asked Range %q If-Range %q, but the client holds %d to %d bytes with validator %q:\n%s",
+				i, l.Range, l.IfRange, lo, hi, etag, logLines(log))
+			return
+		}
+		// Now the client's position is known exactly; a refusal, an error
+		// status or a page does not change it.
+		lo, hi = n, n
+		if !fileResponse(l) {
+			continue
+		}
+		start := int64(0) // a 200 replaces what the client held
+		if l.Status == http.StatusPartialContent {
+			start = n
+		}
+		lo, hi, etag = start, start+l.BytesSent, l.ETag
+		if hi == size && i < len(log)-1 {
+			// A whole body, and yet another request: its digest failed and
+			// the client starts over.
+			lo, hi, etag = 0, 0, ""
+		}
+	}
+}
+
+// rangeStart parses "bytes=N-".
+func rangeStart(v string) (int64, bool) {
+	rest, ok := strings.CutPrefix(v, "bytes=")
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(strings.TrimSuffix(rest, "-"), 10, 64)
+	if err != nil || !strings.HasSuffix(rest, "-") {
+		return 0, false
+	}
+	return n, true
+}
+
+// fileResponse reports whether l sent (part of) the file itself.
+func fileResponse(l faultserver.Logged) bool {
+	switch l.Fault {
+	case faultserver.HTMLPage, faultserver.HTMLOctet, faultserver.HTMLPartial, faultserver.Status, faultserver.RefuseStream:
+		return false
+	}
+	return l.Status == http.StatusOK || l.Status == http.StatusPartialContent
 }
 
 // TestSoak runs many transfers, each with a random fault at a random offset.
@@ -197,9 +278,17 @@ func TestSoak(t *testing.T) {
 				srv := srvs[si]
 				f, _, _ := newTestFetcher(t, Config{IdleTimeout: idle, Client: cls[si]})
 				srv.Script(j.faults...)
-				res, err := fetchCompare(f, Target{Name: fmt.Sprint(j.i), URL: srv.URL + matrixPath, SHA256: want, Size: int64(size)}, data)
+				res, restarts, err := fetchCompare(f, Target{Name: fmt.Sprint(j.i), URL: srv.URL + matrixPath, SHA256: want, Size: int64(size)}, data)
 				if err == nil && (res.SHA256 != want || res.Size != int64(size)) {
 					err = fmt.Errorf("result %+v", res)
+				}
+				// Only these faults justify discarding the partial.
+				switch j.faults[1].Kind {
+				case faultserver.IgnoreRange, faultserver.ChangeETag, faultserver.FlipByte:
+				default:
+					if err == nil && restarts > 0 {
+						err = fmt.Errorf("%d restarts from zero, none expected", restarts)
+					}
 				}
 				if err != nil {
 					errs <- fmt.Errorf("transfer %d (%s, faults %+v): %w", j.i, protoName(srv.Proto()), j.faults, err)
@@ -217,14 +306,17 @@ func TestSoak(t *testing.T) {
 }
 
 // fetchCompare streams the transfer through a reader like a real consumer,
-// comparing each block with want instead of keeping a copy.
-func fetchCompare(f *Fetcher, tg Target, want []byte) (Result, error) {
+// comparing each block with want instead of keeping a copy. It reports how
+// many times the transfer restarted from zero; its reader starts over after
+// ErrRestarted.
+func fetchCompare(f *Fetcher, tg Target, want []byte) (Result, int, error) {
 	s, err := f.Start(context.Background(), tg)
 	if err != nil {
-		return Result{}, err
+		return Result{}, 0, err
 	}
 	defer s.Close()
 	rerr := make(chan error, 1)
+	seen := 0 // ErrRestarted returned to the reader
 	go func() {
 		buf := make([]byte, 256<<10)
 	again:
@@ -246,6 +338,7 @@ func fetchCompare(f *Fetcher, tg Target, want []byte) (Result, error) {
 				off += n
 			}
 			if errors.Is(err, ErrRestarted) {
+				seen++
 				goto again
 			}
 			if err == io.EOF {
@@ -270,5 +363,9 @@ func fetchCompare(f *Fetcher, tg Target, want []byte) (Result, error) {
 	if e := <-rerr; err == nil {
 		err = e
 	}
-	return res, err
+	restarts := streamRestarts(s)
+	if err == nil && seen > restarts {
+		err = fmt.Errorf("the reader got ErrRestarted %d times, but the transfer restarted %d times", seen, restarts)
+	}
+	return res, restarts, err
 }
