@@ -2,7 +2,7 @@
 GO ?= go
 GOFMT_DIRS = cmd internal e2e tools bench
 
-.PHONY: build test deps unit e2e vet cross demo bench fixture
+.PHONY: build test deps unit e2e vet cross demo bench fixture catalog
 
 build:
 	$(GO) build -o bin/pyget ./cmd/pyget
@@ -38,6 +38,13 @@ cross:
 # The real CPython 3.14.6 fixture (python-build-standalone layout), cached.
 fixture:
 	cd tools/fixture && $(GO) run .
+
+# The catalog snapshot built into pyget (its fallback when the remote catalog
+# cannot be had), from uv's published catalog or, offline, from a copy:
+#   make catalog SRC=../shared/data/uv-download-metadata.json
+# Commit internal/catalog/snapshot/catalog.bin.gz.
+catalog:
+	$(GO) run ./internal/catalog/cmd/gencatalog $(if $(SRC),-src "$(SRC)") -out internal/catalog/snapshot/catalog.bin.gz
 
 # Watch an install recover from a scripted sequence of faults, offline.
 demo:

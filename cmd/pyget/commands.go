@@ -19,20 +19,24 @@ import (
 var errNoMatch = errors.New("no installed python matches")
 
 func (a *app) findCommand() *cobra.Command {
-	return &cobra.Command{
+	var showVersion bool
+	cmd := &cobra.Command{
 		Use:   "find [REQUEST]",
 		Short: "Print the path of the best installed interpreter",
-		Long: `Print the absolute path of the best installed interpreter matching REQUEST.
-Without a request: the .python-version of this folder or a parent, else the
-newest installed. Exits 1 when nothing installed matches.`,
+		Long: `Print the absolute path of the best installed interpreter matching REQUEST
+(with --show-version, its version instead). Without a request: the
+.python-version of this folder or a parent, else the newest installed. Exits 1
+when nothing installed matches.`,
 		Args: usageArgs(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.runFind(cmd.Context(), args)
+			return a.runFind(cmd.Context(), args, showVersion)
 		},
 	}
+	cmd.Flags().BoolVar(&showVersion, "show-version", false, "print the interpreter's version (e.g. 3.14.6) instead of its path")
+	return cmd
 }
 
-func (a *app) runFind(_ context.Context, args []string) error {
+func (a *app) runFind(_ context.Context, args []string, showVersion bool) error {
 	reqs, from, err := requestsOrPin(args, "default")
 	if err != nil {
 		return err
@@ -53,7 +57,11 @@ func (a *app) runFind(_ context.Context, args []string) error {
 		}
 		wide := installedTarget(plat)
 		if best := bestInstalled(all, r, &wide); len(best) > 0 {
-			fmt.Fprintln(a.stdout, best[0].Executable)
+			if showVersion {
+				fmt.Fprintln(a.stdout, best[0].Entry.Version())
+			} else {
+				fmt.Fprintln(a.stdout, best[0].Executable)
+			}
 			return nil
 		}
 	}
@@ -153,7 +161,8 @@ func (a *app) dirCommand() *cobra.Command {
 }
 
 func (a *app) pinCommand() *cobra.Command {
-	return &cobra.Command{
+	var resolved bool
+	cmd := &cobra.Command{
 		Use:   "pin [REQUEST]",
 		Short: "Write .python-version in this folder (without a request: show the pin)",
 		Args:  usageArgs(cobra.MaximumNArgs(1)),
@@ -163,6 +172,9 @@ func (a *app) pinCommand() *cobra.Command {
 				return err
 			}
 			if len(args) == 0 {
+				if resolved {
+					return usagef("--resolved needs a request to resolve")
+				}
 				reqs, path, err := pyrequest.FindPin(wd)
 				if err != nil {
 					return err
@@ -177,14 +189,44 @@ func (a *app) pinCommand() *cobra.Command {
 			if err != nil {
 				return usageError{err}
 			}
+			pin := strings.TrimSpace(r.String())
+			if resolved {
+				if pin, err = a.resolvePin(cmd.Context(), r); err != nil {
+					return err
+				}
+			}
 			path := filepath.Join(wd, pyrequest.PinFile)
-			if err := writeFileAtomic(path, []byte(strings.TrimSpace(r.String())+"\n")); err != nil {
+			if err := writeFileAtomic(path, []byte(pin+"\n")); err != nil {
 				return failed("Failed to pin "+args[0], err)
 			}
-			a.info("Pinned %s to %s", path, strings.TrimSpace(r.String()))
+			a.info("Pinned %s to %s", path, pin)
 			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&resolved, "resolved", false, "write the exact version the request resolves to (e.g. 3.14.6): the best installed build, else the catalog's")
+	return cmd
+}
+
+// resolvePin is the exact version r resolves to, as install would choose:
+// the best installed build, else the catalog's best download.
+func (a *app) resolvePin(ctx context.Context, r pyrequest.Request) (string, error) {
+	plat, err := a.target()
+	if err != nil {
+		return "", err
+	}
+	_, all, err := a.installed()
+	if err != nil {
+		return "", err
+	}
+	wide := installedTarget(plat)
+	if best := bestInstalled(all, r, &wide); len(best) > 0 {
+		return exactRequest(best[0].Entry)
+	}
+	e, err := a.resolveDownload(ctx, r, plat)
+	if err != nil {
+		return "", err
+	}
+	return exactRequest(e)
 }
 
 // writeFileAtomic replaces path only once the new content is complete.

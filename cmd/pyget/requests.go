@@ -74,13 +74,17 @@ func (a *app) resolveDownload(ctx context.Context, r pyrequest.Request, p platfo
 	matches := r.Select(c.Entries, &p)
 	if len(matches) == 0 {
 		if fresh, err := a.refreshCatalog(ctx); err == nil {
+			c = fresh
 			matches = r.Select(fresh.Entries, &p)
 		}
 	}
 	if len(matches) == 0 {
+		hint := a.newerCatalogHint(c) // only a newer catalog could have it
+		if hint == "" {
+			hint = fmt.Sprintf("`pyget list %s --all-platforms` shows the builds the catalog has", quoteArg(r.String()))
+		}
 		return catalog.Entry{}, withHint(
-			fmt.Errorf("no download for %q on %s in the catalog", r.String(), p.String()),
-			fmt.Sprintf("`pyget list %s --all-platforms` shows the builds the catalog has", quoteArg(r.String())))
+			fmt.Errorf("no download for %q on %s in the catalog", r.String(), p.String()), hint)
 	}
 	return matches[0], nil
 }

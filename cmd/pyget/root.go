@@ -92,7 +92,11 @@ into a managed folder and links python3.X into your bin dir. Downloads survive
 transient network faults: the whole stream is retried and resumed with HTTP Range.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       versionString(),
 	}
+	// pyget <version>, then the catalog snapshot built in: its date says how
+	// current a run without the remote catalog can be.
+	root.SetVersionTemplate("{{.Name}} {{.Version}}\n")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.installDir, "install-dir", "", "where builds live (env PYGET_INSTALL_DIR)")
@@ -302,33 +306,11 @@ func (a *app) refreshCatalog(ctx context.Context) (*catalog.Catalog, error) {
 
 func (a *app) loadCatalog(ctx context.Context, refresh bool) (*catalog.Catalog, error) {
 	if a.loader == nil {
-		cache, err := a.cacheRoot()
+		l, err := a.newCatalogLoader()
 		if err != nil {
 			return nil, err
 		}
-		f, err := a.getFetcher()
-		if err != nil {
-			return nil, err
-		}
-		src := a.downloadsJSON
-		if src == "" {
-			src = os.Getenv("PYGET_DOWNLOADS_JSON")
-		}
-		a.loader = &catalog.Loader{
-			Source:   src,
-			CacheDir: cache,
-			Offline:  a.isOffline(),
-			Get:      f,
-			Warn: func(s string) {
-				// Skipped entries are detail for -v; running on a stale copy
-				// because the network failed is worth saying always.
-				if strings.HasPrefix(s, "catalog: ") {
-					a.warn("%s", strings.TrimPrefix(s, "catalog: "))
-				} else {
-					a.debug("warning: %s", s)
-				}
-			},
-		}
+		a.loader = l
 	}
 	var c *catalog.Catalog
 	var err error
@@ -339,6 +321,9 @@ func (a *app) loadCatalog(ctx context.Context, refresh bool) (*catalog.Catalog, 
 	}
 	if err != nil {
 		return nil, fmt.Errorf("loading the downloads catalog: %w", err)
+	}
+	if a.verbose {
+		a.debug("catalog: %s; %s", describeCatalog(c), snapshotLine())
 	}
 	return c, nil
 }

@@ -61,16 +61,24 @@ func encodeCompact(key string, warnings []string, entries []Entry) []byte {
 // wantKey. All strings share one backing string: one allocation for the
 // whole catalog.
 func decodeCompact(data []byte, wantKey string) ([]Entry, []string, error) {
+	_, entries, warnings, err := decodeCompactKey(data, func(key string) bool { return key == wantKey })
+	return entries, warnings, err
+}
+
+// decodeCompactKey decodes a compact copy whose key keep accepts (else
+// errCompactStale), and returns that key too.
+func decodeCompactKey(data []byte, keep func(key string) bool) (string, []Entry, []string, error) {
 	if len(data) < len(compactMagic)+4 || string(data[:len(compactMagic)]) != compactMagic {
-		return nil, nil, errCompactCorrupt
+		return "", nil, nil, errCompactCorrupt
 	}
 	body := data[:len(data)-4]
 	if crc32.Checksum(body, crcTable) != binary.LittleEndian.Uint32(data[len(data)-4:]) {
-		return nil, nil, errCompactCorrupt
+		return "", nil, nil, errCompactCorrupt
 	}
 	d := compactReader{s: string(body[len(compactMagic):])}
-	if d.str() != wantKey || d.err {
-		return nil, nil, errCompactStale
+	key := d.str()
+	if d.err || !keep(key) {
+		return "", nil, nil, errCompactStale
 	}
 	var warnings []string
 	if n := d.count(); n > 0 {
@@ -92,9 +100,9 @@ func decodeCompact(data []byte, wantKey string) ([]Entry, []string, error) {
 		}
 	}
 	if d.err || d.s != "" {
-		return nil, nil, errCompactCorrupt
+		return "", nil, nil, errCompactCorrupt
 	}
-	return entries, warnings, nil
+	return key, entries, warnings, nil
 }
 
 // compactReader consumes s; a read past the end sets err and yields zero

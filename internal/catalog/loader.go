@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/pyget/pyget/internal/fsutil"
 )
 
 // ErrNoCache is returned offline when no cached catalog exists.
@@ -40,17 +42,36 @@ type cacheMeta struct {
 
 func (l *Loader) load(ctx context.Context, force bool) (*Catalog, error) {
 	src := l.Source
+	if src != "" {
+		if isRemote(src) {
+			return l.loadRemote(ctx, src, force, false)
+		}
+		path, err := localPath(src)
+		if err != nil {
+			return nil, err
+		}
+		return l.loadLocal(src, path)
+	}
+	// The default catalog: the snapshot built into pyget backs it up.
+	src = l.URL
 	if src == "" {
 		src = DefaultURL
 	}
 	if isRemote(src) {
-		return l.loadRemote(ctx, src, force)
+		c, err := l.loadRemote(ctx, src, force, true)
+		if err != nil || c.From == FromSnapshot {
+			return c, err
+		}
+		return l.newest(c), nil
 	}
 	path, err := localPath(src)
-	if err != nil {
-		return nil, err
+	if err == nil {
+		var c *Catalog
+		if c, err = l.loadLocal(src, path); err == nil {
+			return l.newest(c), nil
+		}
 	}
-	return l.loadLocal(src, path)
+	return l.fallback(src, nil, true, err)
 }
 
 func isRemote(src string) bool {
@@ -88,15 +109,16 @@ func (l *Loader) now() time.Time {
 	return time.Now()
 }
 
-func (l *Loader) warn(format string, args ...any) {
+func (l *Loader) warn(sev Severity, format string, args ...any) {
 	if l.Warn != nil {
-		l.Warn(fmt.Sprintf(format, args...))
+		l.Warn(Warning{Severity: sev, Message: fmt.Sprintf(format, args...)})
 	}
 }
 
+// warnAll passes on the entries a parse skipped: detail for -v.
 func (l *Loader) warnAll(ws []string) {
 	for _, w := range ws {
-		l.warn("%s", w)
+		l.warn(Detail, "%s", w)
 	}
 }
 
@@ -168,17 +190,34 @@ func (l *Loader) readCompact(src, binPath, key string) (*Catalog, bool) {
 // writeCompact saves the compact copy; failing to is not worth failing the
 // load over, the next run just parses the JSON again.
 func (l *Loader) writeCompact(binPath, key string, warnings []string, entries []Entry) {
-	if err := writeFileAtomic(binPath, encodeCompact(key, warnings, entries)); err != nil {
-		l.warn("catalog: cannot save the parsed copy: %v", err)
+	if err := writeFile(binPath, encodeCompact(key, warnings, entries)); err != nil {
+		l.warn(Notice, "cannot save the parsed copy of the catalog: %v", err)
 	}
 }
 
-func (l *Loader) loadRemote(ctx context.Context, src string, force bool) (*Catalog, error) {
+func (l *Loader) loadRemote(ctx context.Context, src string, force, snap bool) (*Catalog, error) {
+	if force {
+		l.mu.Lock()
+		fb := l.fellBack
+		l.mu.Unlock()
+		if fb != nil {
+			// The remote catalog failed moments ago in this run: asking
+			// again would only make the user wait twice.
+			return fb, nil
+		}
+	}
 	if l.CacheDir == "" {
 		if l.Offline {
+			if snap {
+				return l.offlineSnapshot("no cache directory")
+			}
 			return nil, fmt.Errorf("%w: no cache directory; run once without --offline", ErrNoCache)
 		}
-		return l.fetchUncached(ctx, src)
+		c, err := l.fetchUncached(ctx, src, snap)
+		if err != nil && snap && ctx.Err() == nil {
+			return l.fallback(src, nil, true, err)
+		}
+		return c, err
 	}
 	dir := l.cacheDir()
 	base := filepath.Join(dir, urlHash(src))
@@ -188,9 +227,16 @@ func (l *Loader) loadRemote(ctx context.Context, src string, force bool) (*Catal
 	haveCache := fileExists(rc.json)
 	if l.Offline {
 		if !haveCache {
+			if snap {
+				return l.offlineSnapshot("no cached catalog in " + dir)
+			}
 			return nil, fmt.Errorf("%w in %s; run once without --offline", ErrNoCache, dir)
 		}
-		return l.loadCached(src, rc)
+		c, err := l.loadCached(src, rc)
+		if err != nil && snap {
+			return l.offlineSnapshot(err.Error())
+		}
+		return c, err
 	}
 
 	maxAge := l.MaxAge
@@ -212,19 +258,24 @@ func (l *Loader) loadRemote(ctx context.Context, src string, force bool) (*Catal
 	if haveCache && metaErr == nil && meta.URL == src {
 		etag = meta.ETag
 	}
-	if l.Get == nil {
+	get := l.getter(haveCache || snap)
+	if get == nil {
 		return nil, fmt.Errorf("fetch catalog %s: no downloader configured", src)
 	}
-	body, newETag, notModified, err := l.Get.Get(ctx, src, etag)
+	var cached *remoteCache // the copy to fall back to
+	if haveCache {
+		cached = &rc
+	}
+	body, newETag, notModified, err := get.Get(ctx, src, etag)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("fetch catalog %s: %w", src, err)
 		}
-		return l.fallback(src, rc, haveCache, err)
+		return l.fallback(src, cached, snap, err)
 	}
 	if notModified {
 		if etag == "" {
-			return l.fallback(src, rc, haveCache, errors.New("server answered 304 Not Modified to an unconditional request"))
+			return l.fallback(src, cached, snap, errors.New("server answered 304 Not Modified to an unconditional request"))
 		}
 		if newETag == "" {
 			newETag = etag
@@ -232,70 +283,135 @@ func (l *Loader) loadRemote(ctx context.Context, src string, force bool) (*Catal
 		c, err := l.loadCached(src, rc)
 		if err != nil {
 			// The copy the server vouched for is gone or damaged: start over.
-			return l.refetch(ctx, src, rc, now)
+			return l.refetch(ctx, get, src, rc, snap, now)
 		}
 		if err := writeMeta(rc.meta, cacheMeta{URL: src, ETag: newETag, Checked: now}); err != nil {
-			l.warn("catalog: cannot update the cache: %v", err)
+			l.warn(Notice, "cannot update the catalog cache: %v", err)
 		}
+		c.From = FromRemote
 		return c, nil
 	}
 
-	return l.accept(src, rc, haveCache, now, body, newETag)
+	return l.accept(src, rc, cached, snap, now, body, newETag)
+}
+
+// getter is Quick when there is something to fall back to, else Get.
+func (l *Loader) getter(haveFallback bool) Getter {
+	if haveFallback && l.Quick != nil {
+		return l.Quick
+	}
+	return l.Get
 }
 
 // accept parses a fetched body and caches it.
-func (l *Loader) accept(src string, rc remoteCache, haveCache bool, now time.Time, body []byte, etag string) (*Catalog, error) {
+func (l *Loader) accept(src string, rc remoteCache, cached *remoteCache, snap bool, now time.Time, body []byte, etag string) (*Catalog, error) {
 	c, warnings, err := Parse(src, body)
 	if err != nil {
 		// A captive portal's HTML page is as transient as a reset connection.
-		return l.fallback(src, rc, haveCache, err)
+		return l.fallback(src, cached, snap, err)
 	}
 	l.warnAll(warnings)
 	if err := l.store(rc, src, etag, now, body, warnings, c.Entries); err != nil {
-		l.warn("catalog: cannot cache %s: %v", src, err)
+		l.warn(Notice, "cannot cache the catalog %s: %v", src, err)
 	}
+	c.From = FromRemote
 	return c, nil
 }
 
 // refetch downloads the catalog unconditionally.
-func (l *Loader) refetch(ctx context.Context, src string, rc remoteCache, now time.Time) (*Catalog, error) {
-	body, etag, notModified, err := l.Get.Get(ctx, src, "")
+func (l *Loader) refetch(ctx context.Context, get Getter, src string, rc remoteCache, snap bool, now time.Time) (*Catalog, error) {
+	body, etag, notModified, err := get.Get(ctx, src, "")
 	if err == nil && notModified {
 		err = errors.New("server answered 304 Not Modified to an unconditional request")
 	}
 	if err != nil {
+		if snap && ctx.Err() == nil {
+			return l.fallback(src, nil, true, err)
+		}
 		return nil, fmt.Errorf("fetch catalog %s: %w", src, err)
 	}
-	return l.accept(src, rc, false, now, body, etag)
+	return l.accept(src, rc, nil, snap, now, body, etag)
 }
 
 type remoteCache struct{ json, meta, bin string }
 
-// fallback uses the cached copy when the network let us down.
-func (l *Loader) fallback(src string, rc remoteCache, haveCache bool, cause error) (*Catalog, error) {
-	if !haveCache {
+// fallback stands in for a catalog that could not be had: the cached copy
+// (when cached is not nil) or, with snap, the snapshot built into pyget,
+// whichever is newer. One Notice says so.
+func (l *Loader) fallback(src string, cached *remoteCache, snap bool, cause error) (*Catalog, error) {
+	var c *Catalog
+	var cacheErr error
+	if cached != nil {
+		c, cacheErr = l.loadCached(src, *cached)
+	}
+	if snap {
+		if info, err := l.snapshotInfo(); err == nil && (c == nil || info.Date > c.Date()) {
+			if s, err := l.loadSnapshot(); err == nil {
+				l.warn(Notice, "cannot fetch the catalog %s (%v); using %s", src, cause, describeSnapshot(info))
+				return l.fellBackTo(s, cause), nil
+			}
+		}
+	}
+	if c == nil {
+		if cacheErr != nil {
+			return nil, fmt.Errorf("fetch catalog %s: %w (and the cached copy is unusable: %v)", src, cause, cacheErr)
+		}
 		if _, ok := errors.AsType[*FormatError](cause); ok {
 			return nil, cause
 		}
 		return nil, fmt.Errorf("fetch catalog %s: %w", src, cause)
 	}
-	c, err := l.loadCached(src, rc)
-	if err != nil {
-		return nil, fmt.Errorf("fetch catalog %s: %w (and the cached copy is unusable: %v)", src, cause, err)
-	}
 	when := "an earlier run"
-	if fi, err := os.Stat(rc.json); err == nil {
+	if fi, err := os.Stat(cached.json); err == nil {
 		when = fi.ModTime().UTC().Format("2006-01-02 15:04 UTC")
 	}
-	l.warn("catalog: cannot refresh %s (%v); using the cached copy from %s", src, cause, when)
+	l.warn(Notice, "cannot fetch the catalog %s (%v); using the cached copy from %s", src, cause, when)
+	return l.fellBackTo(c, cause), nil
+}
+
+func (l *Loader) fellBackTo(c *Catalog, cause error) *Catalog {
+	c.RefreshErr = cause
+	l.mu.Lock()
+	l.fellBack = c
+	l.mu.Unlock()
+	return c
+}
+
+// offlineSnapshot is the snapshot when offline without a usable cached copy.
+func (l *Loader) offlineSnapshot(why string) (*Catalog, error) {
+	c, err := l.loadSnapshot()
+	if err != nil {
+		return nil, fmt.Errorf("%w (%s), and %v", ErrNoCache, why, err)
+	}
+	l.warn(Detail, "offline, %s: using the catalog built into pyget", why)
 	return c, nil
+}
+
+// newest returns c, or the snapshot when that is newer: a cached copy older
+// than this pyget, or a remote copy that lags behind.
+func (l *Loader) newest(c *Catalog) *Catalog {
+	date := c.Date()
+	if date == "" {
+		return c // nothing to compare: the catalog asked for stands
+	}
+	info, err := l.snapshotInfo()
+	if err != nil || info.Date <= date {
+		return c
+	}
+	s, err := l.loadSnapshot()
+	if err != nil {
+		return c
+	}
+	l.warn(Detail, "%s is newer than the %s catalog %s (%s): using it", describeSnapshot(info), c.From, c.Source, date)
+	s.RefreshErr = c.RefreshErr
+	return s
 }
 
 // store writes body first, then meta, then the compact copy: a crash in
 // between leaves a valid JSON whose next revalidation simply sends an older
 // ETag and gets the full body.
 func (l *Loader) store(rc remoteCache, src, etag string, now time.Time, body []byte, warnings []string, entries []Entry) error {
-	if err := writeFileAtomic(rc.json, body); err != nil {
+	if err := writeFile(rc.json, body); err != nil {
 		return err
 	}
 	if err := writeMeta(rc.meta, cacheMeta{URL: src, ETag: etag, Checked: now}); err != nil {
@@ -323,6 +439,7 @@ func (l *Loader) loadCached(src string, rc remoteCache) (*Catalog, error) {
 	}
 	key := "json\x00" + statKey(fi)
 	if c, ok := l.readCompact(src, rc.bin, key); ok {
+		c.From = FromCache
 		return c, nil
 	}
 	data, err := io.ReadAll(f)
@@ -335,14 +452,16 @@ func (l *Loader) loadCached(src string, rc remoteCache) (*Catalog, error) {
 	}
 	l.warnAll(warnings)
 	l.writeCompact(rc.bin, key, warnings, c.Entries)
+	c.From = FromCache
 	return c, nil
 }
 
-func (l *Loader) fetchUncached(ctx context.Context, src string) (*Catalog, error) {
-	if l.Get == nil {
+func (l *Loader) fetchUncached(ctx context.Context, src string, snap bool) (*Catalog, error) {
+	get := l.getter(snap)
+	if get == nil {
 		return nil, fmt.Errorf("fetch catalog %s: no downloader configured", src)
 	}
-	body, _, _, err := l.Get.Get(ctx, src, "")
+	body, _, _, err := get.Get(ctx, src, "")
 	if err != nil {
 		return nil, fmt.Errorf("fetch catalog %s: %w", src, err)
 	}
@@ -351,6 +470,7 @@ func (l *Loader) fetchUncached(ctx context.Context, src string) (*Catalog, error
 		return nil, err
 	}
 	l.warnAll(warnings)
+	c.From = FromRemote
 	return c, nil
 }
 
@@ -376,34 +496,15 @@ func writeMeta(p string, m cacheMeta) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(p, data)
+	return writeFile(p, data)
 }
 
-// writeFileAtomic replaces p with data so that readers, including other
-// pyget processes, see the old file or the new one, never a torn one.
-func writeFileAtomic(p string, data []byte) error {
-	dir := filepath.Dir(p)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+// writeFile replaces p with data atomically (fsutil.WriteFile), so that
+// readers, including other pyget processes, see the old file or the new
+// one, never a torn one.
+func writeFile(p string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(p)+".tmp*")
-	if err != nil {
-		return err
-	}
-	name := tmp.Name()
-	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(name, p)
-	}
-	if err != nil {
-		os.Remove(name)
-		return fmt.Errorf("write %s: %w", p, err)
-	}
-	return nil
+	return fsutil.WriteFile(p, data, 0o644)
 }

@@ -60,7 +60,8 @@ type env struct {
 	t        *testing.T
 	now      time.Time
 	get      *fakeGetter
-	warnings []string
+	warnings []string // messages
+	notices  []string // messages of Notice severity
 	l        *Loader
 }
 
@@ -70,8 +71,13 @@ func newEnv(t *testing.T, source string) *env {
 		Source:   source,
 		CacheDir: t.TempDir(),
 		Get:      e.get,
-		Warn:     func(s string) { e.warnings = append(e.warnings, s) },
-		Now:      func() time.Time { return e.now },
+		Warn: func(w Warning) {
+			e.warnings = append(e.warnings, w.Message)
+			if w.Severity == Notice {
+				e.notices = append(e.notices, w.Message)
+			}
+		},
+		Now: func() time.Time { return e.now },
 	}
 	return e
 }
@@ -102,7 +108,10 @@ func (e *env) cacheFiles(ext string) []string {
 
 // catalogJSON makes a valid catalog whose entries are the given patch
 // releases of 3.13.
-func catalogJSON(patches ...int) []byte {
+func catalogJSON(patches ...int) []byte { return datedCatalogJSON("20250101", patches...) }
+
+// datedCatalogJSON is catalogJSON with every build tagged build.
+func datedCatalogJSON(build string, patches ...int) []byte {
 	var b strings.Builder
 	b.WriteString("{")
 	for i, p := range patches {
@@ -111,7 +120,7 @@ func catalogJSON(patches ...int) []byte {
 		}
 		fmt.Fprintf(&b, `"cpython-3.13.%d-linux-x86_64-gnu": {"name": "cpython", "arch": {"family": "x86_64", "variant": null},
 			"os": "linux", "libc": "gnu", "major": 3, "minor": 13, "patch": %d, "prerelease": "",
-			"url": "https://example.invalid/%d.tar.gz", "sha256": null, "variant": null, "build": "20250101"}`, p, p, p)
+			"url": "https://example.invalid/%d.tar.gz", "sha256": null, "variant": null, "build": %q}`, p, p, p, build)
 	}
 	b.WriteString("}")
 	return []byte(b.String())
@@ -345,6 +354,7 @@ func TestDifferentURLsDifferentCaches(t *testing.T) {
 
 func TestDefaultSourceIsUV(t *testing.T) {
 	e := newEnv(t, "")
+	e.l.SnapshotData = snapshotOf(t, "20240101", 9) // older: the remote copy stands
 	e.get.script(fakeResp{body: catalogJSON(1)})
 	if c := e.load(); c.Source != DefaultURL {
 		t.Fatalf("Source = %q", c.Source)
