@@ -13,11 +13,13 @@ import (
 type Request struct {
 	raw       string
 	isDefault bool
-	impl      string // "" (unnamed: CPython), anyPart, or a catalog name
+	anyPre    bool   // "any": pre-releases compete with final releases, as in uv
+	impl      string // "" (unnamed: CPython) or a catalog name
+	pyodide   bool   // pyodide: the emscripten builds of CPython
 	ver       versionReq
 	variant   string // "", freethreaded, debug, freethreaded+debug
-	os, libc  string // "" (from the platform), anyPart, or a catalog name
-	arch      string // "" (from the platform), anyPart, or a family
+	os, libc  string // "" (from the platform) or a name ("any" leaves it "")
+	arch      string // "" (from the platform) or a family
 	level     string // x86-64 level of a named arch: "", v2, v3, v4
 	key       string // the canonical download key when the request is a full one
 }
@@ -45,22 +47,20 @@ func (r Request) IsDefault() bool { return r.isDefault || r.raw == "" }
 func (r Request) Variant() string { return r.variant }
 
 // Implementation returns the implementation the request names, in the
-// catalog's spelling ("cpython", "pypy", "graalpy"); "" when it names none
-// or "any" (an unnamed implementation still means CPython when matching).
-func (r Request) Implementation() string {
-	if r.impl == anyPart {
-		return ""
-	}
-	return r.impl
-}
+// catalog's spelling ("cpython", "pypy", "graalpy"; pyodide is "cpython");
+// "" when it names none or "any" (an unnamed implementation still means
+// CPython when matching).
+func (r Request) Implementation() string { return r.impl }
 
 // Key returns the exact download key, canonically spelled (lower case,
 // "+freethreaded" rather than "t"), when the request is a full key: all five
-// parts named, none "any", and an exact major.minor.patch version.
+// parts named, none "any", and an exact version (major.minor.patch or a
+// pre-release).
 func (r Request) Key() (string, bool) { return r.key, r.key != "" }
 
 // Matches reports whether e satisfies the request on platform p. Parts the
-// request names (os, arch, libc in a key) override p. It does not apply
+// request names (os, arch, libc in a key) override p; parts left out or
+// "any" come from p (a nil p matches every platform). It does not apply
 // Select's preference for final releases: 3.15 matches 3.15.0rc1.
 func (r Request) Matches(e catalog.Entry, p *platform.Platform) bool {
 	_, ok := r.match(&e, p)
@@ -68,8 +68,8 @@ func (r Request) Matches(e catalog.Entry, p *platform.Platform) bool {
 }
 
 // Select returns the entries that match, best first: stable before
-// pre-release unless the request names a pre-release or nothing stable
-// matches; then newest version, then newest build tag; on AutoLevel the
+// pre-release unless the request names a pre-release (or is "any") or
+// nothing stable matches; then newest version, then newest build tag; on AutoLevel the
 // highest x86-64 level first. Duplicates (same key and build, or identical
 // entries without a key) appear once. It returns nil when nothing matches.
 func (r Request) Select(entries []catalog.Entry, p *platform.Platform) []catalog.Entry {

@@ -15,53 +15,42 @@ func (r *Request) match(e *catalog.Entry, p *platform.Platform) (rank int, ok bo
 	if impl == "" {
 		impl = "cpython"
 	}
-	if impl != anyPart && e.Name != impl {
+	if e.Name != impl || r.pyodide && e.OS != "emscripten" {
 		return 0, false
 	}
 	if e.Variant != r.variant {
 		return 0, false
 	}
-	if r.ver.kind != verAny && !r.ver.matches(entryVersion(e)) {
-		return 0, false
+	if r.ver.kind != verAny {
+		v := entryVersion(e)
+		if !r.ver.matches(&v) {
+			return 0, false
+		}
 	}
 	return r.matchPlatform(e, p)
 }
 
+// matchPlatform checks os, arch and libc. What the request names must
+// match; what it leaves out (or gives as "any") comes from p, as uv fills it
+// from the machine: p's OS; p's libc unless the request names another OS
+// (uv imposes it anyway and so finds no macOS build from Linux for
+// cpython-3.13-macos; see the README); p's arch rules (FitsArch), where a
+// wasm32 build fits any machine, as in uv.
 func (r *Request) matchPlatform(e *catalog.Entry, p *platform.Platform) (rank int, ok bool) {
-	switch r.os {
-	case anyPart:
-	case "":
-		if p != nil && e.OS != p.OS {
-			return 0, false
-		}
-	default:
-		if e.OS != r.os {
-			return 0, false
-		}
+	if r.os != "" && e.OS != r.os || r.os == "" && p != nil && e.OS != p.OS {
+		return 0, false
 	}
-	switch r.libc {
-	case anyPart:
-	case "":
-		// The host's libc says nothing about another OS's builds.
-		if p != nil && (r.os == "" || r.os == p.OS) && e.Libc != p.Libc {
-			return 0, false
-		}
-	default:
-		if e.Libc != r.libc {
-			return 0, false
-		}
+	hostOS := p != nil && (r.os == "" || r.os == p.OS)
+	if r.libc != "" && e.Libc != r.libc || r.libc == "" && hostOS && e.Libc != p.Libc {
+		return 0, false
 	}
-	switch r.arch {
-	case anyPart:
-		return 0, true
-	case "":
-		if p == nil {
-			return 0, true
-		}
-		return fitsArch(p, e.Arch.Family, e.Arch.Variant)
-	default:
+	switch {
+	case r.arch != "":
 		return 0, e.Arch.Family == r.arch && e.Arch.Variant == r.level
+	case p == nil, e.Arch.Family == "wasm32":
+		return 0, true
 	}
+	return fitsArch(p, e.Arch.Family, e.Arch.Variant)
 }
 
 // fitsArch is the platform's rule: the same family, and the level pinned
@@ -113,7 +102,7 @@ func (r Request) selectEntries(entries []catalog.Entry, p *platform.Platform) []
 		}
 		cands = append(cands, candidate{e, rank})
 	}
-	if stable > 0 && stable < len(cands) && !r.ver.namesPrerelease() {
+	if stable > 0 && stable < len(cands) && !r.anyPre && !r.ver.namesPrerelease() {
 		cands = slices.DeleteFunc(cands, func(c candidate) bool { return c.e.Prerelease != "" })
 	}
 	slices.SortFunc(cands, func(a, b candidate) int {
@@ -123,7 +112,7 @@ func (r Request) selectEntries(entries []catalog.Entry, p *platform.Platform) []
 		if c := cmp.Compare(b.rank, a.rank); c != 0 {
 			return c
 		}
-		// Entries for different platforms (a key with "any") tie above;
+		// Entries for different platforms (a nil platform) tie above;
 		// order them by key so that results are reproducible.
 		return cmp.Compare(a.e.Key, b.e.Key)
 	})

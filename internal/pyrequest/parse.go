@@ -1,88 +1,168 @@
 package pyrequest
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/pyget/pyget/internal/catalog"
-	"github.com/pyget/pyget/internal/platform"
 )
-
-// anyPart marks a key part written as "any".
-const anyPart = "*"
 
 const (
 	acceptedAll = `accepted: a version (3, 3.12, 3.12.3, 312, 3.13rc1), ` +
 		`a specifier set (>=3.11,<3.13, ==3.12.*, ~=3.12.1), ` +
-		`an implementation with an optional version (cpython, pypy@3.10, cp312), ` +
+		`either with a "python" prefix (python3.12, python@3.12, python312), ` +
+		`an implementation with an optional version (cpython, pypy@3.10, cp312, pyodide@3.13), ` +
 		`a variant suffix (3.13t, 3.13d, 3.13td, 3.13+freethreaded, 3.13+debug, 3.13+gil), ` +
 		`a download key (cpython-3.12.4-linux-x86_64-gnu, partial or with "any" parts), "any" or "default"`
-	acceptedVersion = `accepted: 3, 3.12, 3.12.3, 312, 3.13rc1, 3.13.0a1, 3.13.0b2, ` +
-		`or specifiers such as >=3.11,<3.13, ==3.12.*, ~=3.12.1, !=3.12.1`
-	acceptedVariant = `accepted variant suffixes: t, d, td, +freethreaded, +debug, +gil, +freethreaded+debug`
+	acceptedVersion = `accepted: 3, 3.12, 3.12.3, 312, 3.13rc1, 3.13.0a1, 3.14.5rc1, ` +
+		`or specifiers such as >=3.11,<3.13, ==3.12, ==3.12.*, ~=3.12.1, !=3.12.1`
+	acceptedVariant = `accepted variant suffixes: t, d, td, +freethreaded, +debug, +freethreaded+debug, +gil, +gil+debug`
 	acceptedKey     = `a download key is <implementation>-<version>-<os>-<arch>-<libc> in that order, ` +
 		`parts may be left out or be "any", e.g. cpython-3.12.4-linux-x86_64-gnu`
 )
 
-// implementations maps every accepted spelling to the catalog's name. The
-// order of implPrefixes matters: long names must be tried before the short
-// ones they start with ("cpython" before "cp").
-var implementations = map[string]string{
-	"cpython": "cpython", "cp": "cpython",
-	"pypy": "pypy", "pp": "pypy",
-	"graalpy": "graalpy", "gp": "graalpy",
+// implementations maps every accepted spelling to the catalog's name, in
+// the order uv tries them as prefixes. pyodide is uv's name for the CPython
+// builds for emscripten/wasm32.
+var implementations = []struct{ spelling, name string }{
+	{"cpython", "cpython"}, {"cp", "cpython"},
+	{"pypy", "pypy"}, {"pp", "pypy"},
+	{"graalpy", "graalpy"}, {"gp", "graalpy"},
+	{"pyodide", pyodide},
 }
 
-var implPrefixes = []string{"cpython", "graalpy", "pypy", "cp", "gp", "pp"}
+const pyodide = "pyodide"
 
-// parse does the work of Parse on the trimmed, lower-cased request.
+func implementationNamed(s string) (string, bool) {
+	for _, impl := range implementations {
+		if s == impl.spelling {
+			return impl.name, true
+		}
+	}
+	return "", false
+}
+
+// parse does the work of Parse on the trimmed, lower-cased request. It
+// follows uv's PythonRequest::parse: "any" and "default"; then a version
+// with an optional "python" prefix, an implementation alone or with a
+// version; then a download key.
 func parse(l string) (Request, string) {
 	switch l {
 	case "":
 		return Request{}, "empty request; " + acceptedAll
-	case "any", "default":
+	case "any":
+		return Request{isDefault: true, anyPre: true}, ""
+	case "default":
 		return Request{isDefault: true}, ""
 	}
-	if name, ok := implementations[l]; ok {
-		return Request{impl: name, isDefault: name == "cpython"}, ""
+	r, ok, atWhy := parsePrefixed(l)
+	if ok {
+		return r, ""
 	}
-	if strings.Contains(l, "-") {
-		return parseKey(l)
+	r, keyWhy := parseKey(l)
+	if keyWhy == "" {
+		return r, ""
 	}
-	if l[0] >= 'a' && l[0] <= 'z' {
-		return parseImplVersion(l)
+	switch {
+	case atWhy != "":
+		return Request{}, atWhy
+	case !strings.Contains(l, "-"):
+		return Request{}, prefixedReason(l)
 	}
-	var r Request
-	var why string
-	r.ver, r.variant, why = parseVersionReq(l)
-	return r, why
+	return Request{}, keyWhy
 }
 
-// parseImplVersion handles cpython@3.12, cpython3.12, cp312, pp310, ...
-func parseImplVersion(l string) (Request, string) {
-	for _, prefix := range implPrefixes {
-		rest, ok := strings.CutPrefix(l, prefix)
-		if !ok {
-			continue
-		}
-		rest, _ = strings.CutPrefix(rest, "@")
-		if rest == "" {
-			return Request{}, "missing version after " + strconv.Quote(l) + "; " + acceptedVersion
-		}
-		if rest[0] >= 'a' && rest[0] <= 'z' {
-			break // "cpythonx", "cpfoo": not an implementation prefix
-		}
-		r := Request{impl: implementations[prefix]}
-		var why string
-		r.ver, r.variant, why = parseVersionReq(rest)
-		return r, why
+// parsePrefixed reads a version with an optional "python" prefix
+// (python3.12, python@3.12, 3.12), or an implementation alone or followed by
+// a version (pypy, pypy@3.10, pypy310, pp310, pyodide3.13). A version after
+// "@" must be valid: its error is returned as why.
+func parsePrefixed(l string) (r Request, ok bool, why string) {
+	if strings.HasPrefix(l, "@") {
+		return r, false, `nothing before "@"; ` + acceptedAll
 	}
-	return Request{}, "unknown implementation or version; " + acceptedAll
+	try := func(prefix string) (q versionReq, variant string, ok bool, why string) {
+		rest, found := strings.CutPrefix(l, prefix)
+		if !found || rest == "" {
+			return q, "", false, ""
+		}
+		if after, at := strings.CutPrefix(rest, "@"); at {
+			if after == "latest" {
+				return q, "", false, prefix + `@latest is not supported; ` + acceptedVersion
+			}
+			if after == "" {
+				return q, "", false, fmt.Sprintf("missing version after %q; %s", prefix+"@", acceptedVersion)
+			}
+			q, variant, why = parseVersionReq(after)
+			if why != "" {
+				return q, "", false, fmt.Sprintf("after %q: %s; %s", prefix+"@", why, acceptedVersion)
+			}
+			return q, variant, true, ""
+		}
+		q, variant, why = parseVersionReq(rest)
+		return q, variant, why == "", ""
+	}
+	for _, prefix := range []string{"python", ""} {
+		q, variant, ok, why := try(prefix)
+		if why != "" {
+			return r, false, why
+		}
+		if ok {
+			return Request{ver: q, variant: variant}, true, ""
+		}
+	}
+	for _, impl := range implementations {
+		if l == impl.spelling {
+			r = Request{}.withImplementation(impl.name)
+			r.isDefault = impl.name == "cpython"
+			return r, true, ""
+		}
+		q, variant, ok, why := try(impl.spelling)
+		if why != "" {
+			return r, false, why
+		}
+		if ok {
+			r = Request{ver: q, variant: variant}.withImplementation(impl.name)
+			return r, true, ""
+		}
+	}
+	return r, false, ""
 }
 
-// parseKey parses a full or partial download key. Parts keep the key's
-// order, so each part is assigned to the first remaining slot it fits.
+// withImplementation names the implementation; pyodide names the CPython
+// builds for emscripten/wasm32 (with musl), as in uv.
+func (r Request) withImplementation(name string) Request {
+	if name == pyodide {
+		r.impl, r.pyodide = "cpython", true
+		r.os, r.arch, r.libc = "emscripten", "wasm32", "musl"
+		return r
+	}
+	r.impl = name
+	return r
+}
+
+// prefixedReason explains why a request without "-" is invalid.
+func prefixedReason(l string) string {
+	versionLike := func(s string) bool { return s != "" && strings.ContainsRune("0123456789<>=!~v,", rune(s[0])) }
+	rest := l
+	for _, prefix := range []string{"python", "cpython", "graalpy", "pyodide", "pypy", "cp", "gp", "pp"} {
+		if after, ok := strings.CutPrefix(l, prefix); ok && versionLike(after) {
+			rest = after
+			break
+		}
+	}
+	if !versionLike(rest) {
+		return "unknown implementation or version; " + acceptedAll
+	}
+	_, _, why := parseVersionReq(rest)
+	return why + "; " + acceptedVersion
+}
+
+// parseKey parses a full or partial download key, as uv's
+// PythonDownloadRequest: the parts keep the key's order, and each is
+// assigned to the first remaining slot it fits. "any" leaves its slot
+// unnamed.
 func parseKey(l string) (Request, string) {
 	const (
 		slotImpl = iota
@@ -99,37 +179,38 @@ func parseKey(l string) (Request, string) {
 	}
 	var r Request
 	var named [nSlots]bool
+	var impl string
 	fits := func(slot int, part string) (bool, string) {
 		switch slot {
 		case slotImpl:
-			name, ok := implementations[part]
+			name, ok := implementationNamed(part)
 			if ok {
-				r.impl = name
+				impl = name
 			}
 			return ok, ""
 		case slotVersion:
-			if c := part[0]; !(c >= '0' && c <= '9') && !strings.ContainsRune("<>=!~", rune(c)) {
-				return false, ""
+			q, variant, why := parseVersionReq(part)
+			if why != "" {
+				return false, why
 			}
-			var why string
-			r.ver, r.variant, why = parseVersionReq(part)
-			return why == "", why
+			r.ver, r.variant = q, variant
+			return true, ""
 		case slotOS:
-			name, ok := platform.OSName(part)
+			name, ok := osPart(part)
 			if ok {
 				r.os = name
 			}
 			return ok, ""
 		case slotArch:
-			family, level, err := platform.ParseArch(part)
-			if err == nil {
+			family, level, ok := archPart(part)
+			if ok {
 				r.arch, r.level = family, level
 			}
-			return err == nil, ""
+			return ok, ""
 		default:
-			ok := platform.IsLibc(part)
+			libc, ok := libcPart(part)
 			if ok {
-				r.libc = part
+				r.libc = libc
 			}
 			return ok, ""
 		}
@@ -140,28 +221,21 @@ func parseKey(l string) (Request, string) {
 			return Request{}, "empty part; " + acceptedKey
 		}
 		if next == nSlots {
+			// uv ignores such a part when the key has five parts or fewer;
+			// pyget does not (see the README).
 			return Request{}, fmt.Sprintf("unexpected %q after the libc part; %s", part, acceptedKey)
 		}
 		if part == "any" {
-			switch next {
-			case slotImpl:
-				r.impl = anyPart
-			case slotOS:
-				r.os = anyPart
-			case slotArch:
-				r.arch = anyPart
-			case slotLibc:
-				r.libc = anyPart
-			}
 			named[next] = true
 			next++
 			continue
 		}
 		found := -1
+		var versionWhy string
 		for slot := next; slot < nSlots; slot++ {
 			ok, why := fits(slot, part)
-			if why != "" {
-				return Request{}, fmt.Sprintf("version part %q: %s", part, why)
+			if slot == slotVersion && why != "" && versionWhy == "" {
+				versionWhy = why
 			}
 			if ok {
 				found = slot
@@ -176,17 +250,31 @@ func parseKey(l string) (Request, string) {
 					return Request{}, fmt.Sprintf("%s %q is out of order; %s", slotNames[slot], part, acceptedKey)
 				}
 			}
+			if next <= slotVersion && strings.ContainsAny(part, "0123456789") && versionWhy != "" {
+				return Request{}, fmt.Sprintf("version part %q: %s; %s", part, versionWhy, acceptedKey)
+			}
 			return Request{}, fmt.Sprintf("%q is not an implementation, version, os, arch or libc; %s", part, acceptedKey)
 		}
 		named[found] = true
 		next = found + 1
 	}
-	full := r.impl != anyPart && r.os != anyPart && r.arch != anyPart && r.libc != anyPart &&
-		r.ver.kind == verPlain && r.ver.n == 3
+	switch impl {
+	case "":
+	case pyodide:
+		// pyodide in a key means the emscripten builds, where uv matches
+		// nothing (see the README); the os, arch and libc it names stay.
+		r.impl, r.pyodide = "cpython", true
+		r.os = cmp.Or(r.os, "emscripten")
+		r.arch = cmp.Or(r.arch, "wasm32")
+		r.libc = cmp.Or(r.libc, "musl")
+	default:
+		r.impl = impl
+	}
+	full := r.impl != "" && r.os != "" && r.arch != "" && r.libc != "" && r.ver.exact()
 	for _, n := range named {
 		full = full && n
 	}
-	if full {
+	if full && !r.pyodide {
 		r.key = r.entryNamed().CanonicalKey()
 	}
 	return r, ""
@@ -195,204 +283,13 @@ func parseKey(l string) (Request, string) {
 // entryNamed is the build a full key names, less what a key does not say
 // (URL, digest, build tag).
 func (r *Request) entryNamed() catalog.Entry {
-	v := r.ver.v
+	v := r.ver.version()
+	pre := ""
+	if v.Pre != catalog.PreFinal {
+		pre = preSpelling(v.Pre) + strconv.Itoa(v.PreN)
+	}
 	return catalog.Entry{
-		Name: r.impl, Major: v.Major, Minor: v.Minor, Patch: v.Patch, Prerelease: v.prerelease(),
+		Name: r.impl, Major: v.Major, Minor: v.Minor, Patch: v.Patch, Prerelease: pre,
 		Variant: r.variant, OS: r.os, Arch: catalog.Arch{Family: r.arch, Variant: r.level}, Libc: r.libc,
 	}
-}
-
-// parseVersionReq parses a version request with an optional variant
-// suffix: a plain version, or a specifier set whose suffix ends it.
-func parseVersionReq(s string) (q versionReq, variant string, why string) {
-	if strings.ContainsAny(s, ",<>=!~") {
-		return parseSpecs(s)
-	}
-	v, n, _, rest, why := scanVersion(s, false, true) // no wildcard outside == and !=
-	if why != "" {
-		return q, "", why
-	}
-	variant, why = parseVariant(rest)
-	if why != "" {
-		return q, "", why
-	}
-	if v.isPre() {
-		n = 3 // 3.13rc1 is 3.13.0rc1, an exact version
-	}
-	return versionReq{kind: verPlain, v: v, n: n}, variant, ""
-}
-
-var operators = []string{"===", "~=", "==", "!=", "<=", ">=", "<", ">"}
-
-func parseSpecs(s string) (q versionReq, variant string, why string) {
-	clauses := strings.Split(s, ",")
-	for _, clause := range clauses {
-		if strings.TrimSpace(clause) == "" {
-			return q, "", "empty specifier in a comma-separated set; " + acceptedVersion
-		}
-	}
-	specs := make([]specifier, 0, len(clauses))
-	for i, clause := range clauses {
-		clause = strings.TrimSpace(clause)
-		op := ""
-		for _, o := range operators {
-			if strings.HasPrefix(clause, o) {
-				op = o
-				break
-			}
-		}
-		switch op {
-		case "":
-			return q, "", fmt.Sprintf("specifier %q has no operator (==, !=, <, <=, >, >=, ~=); %s", clause, acceptedVersion)
-		case "===":
-			return q, "", "arbitrary equality (===) is not supported; " + acceptedVersion
-		}
-		text := strings.TrimSpace(clause[len(op):])
-		if text == "" {
-			return q, "", fmt.Sprintf("missing version after %q; %s", op, acceptedVersion)
-		}
-		v, n, wildcard, rest, why := scanVersion(text, op == "==" || op == "!=", false)
-		if why != "" {
-			return q, "", why
-		}
-		if rest != "" {
-			if i != len(clauses)-1 {
-				return q, "", fmt.Sprintf("unexpected %q in %q (a variant suffix goes at the very end); %s", rest, clause, acceptedVersion)
-			}
-			if variant, why = parseVariant(rest); why != "" {
-				return q, "", why
-			}
-		}
-		if op == "~=" && n < 2 {
-			return q, "", fmt.Sprintf("%q needs at least major.minor; %s", clause, acceptedVersion)
-		}
-		specs = append(specs, specifier{op: op, v: v, n: n, wildcard: wildcard})
-	}
-	return versionReq{kind: verSpecs, specs: &specs}, variant, ""
-}
-
-// scanVersion reads a version from the start of s: up to three release
-// components, optionally ".*" (when allowed) or a pre-release (a1, b2, rc1),
-// and returns what follows it. compact allows "312" for 3.12.
-func scanVersion(s string, allowWildcard, compact bool) (v version, n int, wildcard bool, rest string, why string) {
-	bad := func(reason string) (version, int, bool, string, string) {
-		return version{}, 0, false, "", fmt.Sprintf("invalid version %q: %s; %s", s, reason, acceptedVersion)
-	}
-	var comps [3]int
-	i := 0
-	for {
-		start := i
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-		digits := s[start:i]
-		if digits == "" {
-			return bad("expected a number")
-		}
-		if n == 3 {
-			return bad("more than major.minor.patch")
-		}
-		if len(digits) > 9 {
-			return bad("number too large")
-		}
-		if compact && n == 0 && len(digits) >= 2 && (i == len(s) || s[i] != '.') {
-			// uv's "312": the first digit is the major version.
-			comps[0], _ = strconv.Atoi(digits[:1])
-			comps[1], _ = strconv.Atoi(digits[1:])
-			n = 2
-			break
-		}
-		comps[n], _ = strconv.Atoi(digits)
-		n++
-		if i == len(s) || s[i] != '.' {
-			break
-		}
-		i++ // the dot
-		if i < len(s) && s[i] == '*' {
-			if !allowWildcard {
-				return bad("a wildcard is only allowed after == or !=")
-			}
-			wildcard = true
-			i++
-			break
-		}
-	}
-	v = version{Major: comps[0], Minor: comps[1], Patch: comps[2], Pre: catalog.PreFinal}
-	if !wildcard {
-		var kind catalog.PreKind
-		var tag string
-		switch {
-		case strings.HasPrefix(s[i:], "rc"):
-			kind, tag = catalog.PreRC, "rc"
-		case strings.HasPrefix(s[i:], "a"):
-			kind, tag = catalog.PreAlpha, "a"
-		case strings.HasPrefix(s[i:], "b"):
-			kind, tag = catalog.PreBeta, "b"
-		}
-		if kind != catalog.PreUnknown {
-			i += len(tag)
-			start := i
-			for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-				i++
-			}
-			if start == i || i-start > 9 {
-				return bad("expected a number after " + strconv.Quote(tag))
-			}
-			if n < 2 {
-				return bad("a pre-release needs at least major.minor")
-			}
-			v.Pre = kind
-			v.PreN, _ = strconv.Atoi(s[start:i])
-		}
-	}
-	return v, n, wildcard, s[i:], ""
-}
-
-// parseVariant interprets what follows a version: "", t, d, td or
-// +name(+name) with names freethreaded, debug and gil.
-func parseVariant(s string) (variant string, why string) {
-	switch s {
-	case "":
-		return "", ""
-	case "t":
-		return "freethreaded", ""
-	case "d":
-		return "debug", ""
-	case "td":
-		return "freethreaded+debug", ""
-	}
-	names, ok := strings.CutPrefix(s, "+")
-	if !ok {
-		return "", fmt.Sprintf("unknown variant suffix %q; %s", s, acceptedVariant)
-	}
-	// +gil names the default build; it only matters for contradictions.
-	var ft, debug, gil bool
-	for _, name := range strings.Split(names, "+") {
-		var flag *bool
-		switch name {
-		case "freethreaded":
-			flag = &ft
-		case "debug":
-			flag = &debug
-		case "gil":
-			flag = &gil
-		default:
-			return "", fmt.Sprintf("unknown variant %q; %s", "+"+name, acceptedVariant)
-		}
-		if *flag {
-			return "", fmt.Sprintf("variant %q given twice; %s", "+"+name, acceptedVariant)
-		}
-		*flag = true
-	}
-	switch {
-	case ft && gil:
-		return "", "+freethreaded and +gil contradict each other; " + acceptedVariant
-	case ft && debug:
-		return "freethreaded+debug", ""
-	case ft:
-		return "freethreaded", ""
-	case debug:
-		return "debug", ""
-	}
-	return "", ""
 }

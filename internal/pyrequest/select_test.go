@@ -49,11 +49,12 @@ func TestSelect(t *testing.T) {
 		{"partial key: version", "cpython-3.13.2", hostGnuAuto, h("3.13.2")},
 		{"partial key: another os", "cpython-darwin-aarch64", hostGnu, []string{"cpython-3.13.3-darwin-aarch64-none", "cpython-3.12.4-darwin-aarch64-none"}},
 		{"partial key: pypy on linux", "pypy-linux", hostArm, nil},
-		{"key with any parts, ties by key", "cpython-3.13.3-any-any-any", hostGnu, []string{
-			"cpython-3.13.3-darwin-aarch64-none", "cpython-3.13.3-linux-aarch64-gnu", "cpython-3.13.3-linux-armv7-gnueabihf",
-			"cpython-3.13.3-linux-x86_64-gnu", "cpython-3.13.3-linux-x86_64-musl", "cpython-3.13.3-linux-x86_64_v2-gnu",
-			"cpython-3.13.3-linux-x86_64_v3-gnu", "cpython-3.13.3-linux-x86_64_v3-musl", "cpython-3.13.3-linux-x86_64_v4-gnu",
-			"cpython-3.13.3-windows-x86_64-none"}},
+		{"key with any parts: the host fills them", "cpython-3.13.3-any-any-any", hostGnu, h("3.13.3")},
+		{"any parts never pick another OS", "any-3.13-any", hostArm, []string{"cpython-3.13.3-linux-aarch64-gnu", "cpython-3.13.2-linux-aarch64-gnu"}},
+		{"any considers pre-releases, as in uv", "any", hostGnu, allDefault},
+		{"default prefers final releases", "default", hostGnu, h("3.13.3", "3.13.2", "3.13.0", "3.12.4", "3.12.3", "3.12.1", "3.12.0", "3.11.9", "3.10.14")},
+		{"lone == is the plain version", "==3.13", hostGnu, h("3.13.3", "3.13.2", "3.13.0")},
+		{"another OS named: its own libc", "cpython-3.13-macos", hostArm, []string{"cpython-3.13.3-darwin-aarch64-none"}},
 		{"nil platform matches every platform", "3.13.3", nil, []string{
 			"cpython-3.13.3-darwin-aarch64-none", "cpython-3.13.3-linux-aarch64-gnu", "cpython-3.13.3-linux-armv7-gnueabihf",
 			"cpython-3.13.3-linux-x86_64-gnu", "cpython-3.13.3-linux-x86_64-musl", "cpython-3.13.3-linux-x86_64_v2-gnu",
