@@ -85,3 +85,21 @@ type ParseError struct {
 func (e *ParseError) Error() string {
 	return "invalid python request " + `"` + e.Request + `"` + ": " + e.Reason
 }
+
+// Target names the platform the request searches on p, for messages such as
+// "no download for pyodide@3.15 on emscripten-wasm32-musl": the os, arch and
+// libc the request names, the rest from p. When the request names another
+// OS than p's and no libc, the libc is left out (any libc of that OS).
+func (r Request) Target(p platform.Platform) string {
+	t := p
+	if r.os != "" && r.os != p.OS {
+		t.OS, t.Libc = r.os, ""
+	}
+	if r.arch != "" {
+		t.Arch, t.Level = r.arch, r.level
+	}
+	if r.libc != "" {
+		t.Libc = r.libc
+	}
+	return t.String()
+}

@@ -272,3 +272,25 @@ func TestParseErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestTarget(t *testing.T) {
+	tests := []struct{ req, want string }{
+		{"3.12", "linux-x86_64-gnu"},
+		{"any-3.12-any-any-any", "linux-x86_64-gnu"},
+		{"3.12-aarch64", "linux-aarch64-gnu"},
+		{"3.12-musl", "linux-x86_64-musl"},
+		{"cpython-3.12-linux-x86_64_v3", "linux-x86_64_v3-gnu"},
+		{"cpython-3.12-macos", "darwin-x86_64"},
+		{"cpython-3.12-macos-aarch64-none", "darwin-aarch64-none"},
+		{"pyodide@3.15", "emscripten-wasm32-musl"},
+	}
+	for _, tt := range tests {
+		r, err := Parse(tt.req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := r.Target(*hostGnu); got != tt.want {
+			t.Errorf("Parse(%q).Target(%s) = %q, want %q", tt.req, hostGnu, got, tt.want)
+		}
+	}
+}
