@@ -1,0 +1,272 @@
+// Package config is pyget's one reader of the environment. Every PYGET_*
+// variable, and the XDG and OS fallbacks of the three directories, is read
+// and checked here, once, with one syntax per kind of value (booleans,
+// seconds, counts), one bound per value and named defaults; a bad value is
+// an error naming the variable and the form it accepts. The CLI applies its
+// flags over the Settings that Load returns, and passes them on: no other
+// package reads PYGET_* variables.
+//
+// It imports nothing of pyget's but package platform, which owns the names
+// PYGET_ARCH may use.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pyget/pyget/internal/platform"
+)
+
+// Defaults and bounds of the numeric settings.
+const (
+	DefaultLockTimeout = 10 * time.Minute // PYGET_LOCK_TIMEOUT
+	DefaultHTTPTimeout = 30 * time.Second // PYGET_HTTP_TIMEOUT
+	DefaultHTTPRetries = 5                // PYGET_HTTP_RETRIES
+
+	// MaxTimeout bounds both timeouts: a day.
+	MaxTimeout = 24 * time.Hour
+	// MaxHTTPRetries bounds PYGET_HTTP_RETRIES.
+	MaxHTTPRetries = 1000
+)
+
+// Settings is pyget's configuration from the environment. Directories are
+// absolute, or "" when neither their variable nor a home directory gives
+// one (the CLI then asks for the variable or its flag).
+type Settings struct {
+	// InstallDir: PYGET_INSTALL_DIR, else $XDG_DATA_HOME/pyget/python (an
+	// absolute XDG_DATA_HOME only, as the XDG spec says), else on Windows
+	// %LOCALAPPDATA%\pyget\python, else ~/.local/share/pyget/python.
+	InstallDir string
+	// BinDir: PYGET_BIN_DIR, else $XDG_BIN_HOME (absolute only), else
+	// ~/.local/bin.
+	BinDir string
+	// CacheDir: PYGET_CACHE_DIR, else $XDG_CACHE_HOME/pyget (absolute
+	// only), else the OS's cache folder: %LOCALAPPDATA%\pyget on Windows,
+	// ~/Library/Caches/pyget on macOS, ~/.cache/pyget elsewhere.
+	CacheDir string
+
+	// DownloadsJSON: PYGET_DOWNLOADS_JSON, a catalog path or URL; "" = the
+	// catalog's default.
+	DownloadsJSON string
+	// Mirrors: PYGET_MIRROR, base URLs separated by white space; nil = the
+	// default mirrors. Package fetch checks that it supports them.
+	Mirrors []string
+	// Offline: PYGET_OFFLINE (a boolean).
+	Offline bool
+	// NoProgress: PYGET_NO_PROGRESS (a boolean).
+	NoProgress bool
+	// Arch: PYGET_ARCH, "auto" or an architecture name platform.ParseArch
+	// accepts, lower-cased; "" = this machine's.
+	Arch string
+
+	// LockTimeout: PYGET_LOCK_TIMEOUT seconds, how long to wait for another
+	// pyget holding a build's lock; 0 = no limit. Default
+	// DefaultLockTimeout.
+	LockTimeout time.Duration
+	// HTTPRetries: PYGET_HTTP_RETRIES, how many times an attempt that made
+	// no progress is retried before a mirror is given up; 0 = none.
+	// Default DefaultHTTPRetries.
+	HTTPRetries int
+	// HTTPTimeout: PYGET_HTTP_TIMEOUT seconds without a byte before an
+	// attempt counts as stalled. Default DefaultHTTPTimeout.
+	HTTPTimeout time.Duration
+
+	// CPUProfile: PYGET_CPUPROFILE, a file to write a Go CPU profile of the
+	// run to (a development aid); "" = none.
+	CPUProfile string
+	// NoColor: NO_COLOR is set to anything non-empty (no-color.org).
+	NoColor bool
+}
+
+// Load reads the environment through getenv (os.Getenv, or a map in
+// tests). Every bad value is reported, each naming its variable.
+func Load(getenv func(string) string) (Settings, error) {
+	return load(getenv, runtime.GOOS)
+}
+
+func load(getenv func(string) string, goos string) (Settings, error) {
+	r := reader{getenv: getenv}
+	s := Settings{
+		DownloadsJSON: r.str("PYGET_DOWNLOADS_JSON"),
+		Offline:       r.boolean("PYGET_OFFLINE"),
+		NoProgress:    r.boolean("PYGET_NO_PROGRESS"),
+		Arch:          r.arch("PYGET_ARCH"),
+		LockTimeout:   r.seconds("PYGET_LOCK_TIMEOUT", DefaultLockTimeout, true),
+		HTTPRetries:   r.count("PYGET_HTTP_RETRIES", DefaultHTTPRetries, MaxHTTPRetries),
+		HTTPTimeout:   r.seconds("PYGET_HTTP_TIMEOUT", DefaultHTTPTimeout, false),
+		CPUProfile:    r.str("PYGET_CPUPROFILE"),
+		NoColor:       getenv("NO_COLOR") != "",
+	}
+	if m := strings.Fields(getenv("PYGET_MIRROR")); len(m) > 0 {
+		s.Mirrors = m
+	}
+	d := dirs{getenv: getenv, goos: goos}
+	s.InstallDir = r.dir("PYGET_INSTALL_DIR", d.data)
+	s.BinDir = r.dir("PYGET_BIN_DIR", d.bin)
+	s.CacheDir = r.dir("PYGET_CACHE_DIR", d.cache)
+	return s, errors.Join(r.errs...)
+}
+
+// reader parses variables, collecting what is wrong with them.
+type reader struct {
+	getenv func(string) string
+	errs   []error
+}
+
+func (r *reader) bad(name, value, want string) {
+	r.errs = append(r.errs, fmt.Errorf("invalid %s %q: want %s", name, value, want))
+}
+
+// str is a variable taken as it is: paths may have any characters.
+func (r *reader) str(name string) string { return r.getenv(name) }
+
+// word is a variable without its surrounding white space.
+func (r *reader) word(name string) string { return strings.TrimSpace(r.getenv(name)) }
+
+// boolean: unset or empty is false; 1, true, yes, on are true; 0, false,
+// no, off are false; in any case.
+func (r *reader) boolean(name string) bool {
+	v := r.word(name)
+	switch strings.ToLower(v) {
+	case "", "0", "false", "no", "off":
+		return false
+	case "1", "true", "yes", "on":
+		return true
+	}
+	r.bad(name, v, "1, true, yes or on; 0, false, no or off")
+	return false
+}
+
+// seconds: a number of seconds, fractions allowed (0.5), up to MaxTimeout;
+// zero only when zeroOK. Unset or empty gives def.
+func (r *reader) seconds(name string, def time.Duration, zeroOK bool) time.Duration {
+	v := r.word(name)
+	if v == "" {
+		return def
+	}
+	secs, err := strconv.ParseFloat(v, 64)
+	low := "above 0"
+	if zeroOK {
+		low = "from 0"
+	}
+	if err != nil || math.IsNaN(secs) || secs < 0 || (secs == 0 && !zeroOK) || secs > MaxTimeout.Seconds() {
+		r.bad(name, v, fmt.Sprintf("seconds %s to %d (fractions like 0.5 allowed)", low, int(MaxTimeout.Seconds())))
+		return def
+	}
+	return time.Duration(secs * float64(time.Second))
+}
+
+// count: a whole number from 0 to max. Unset or empty gives def.
+func (r *reader) count(name string, def, max int) int {
+	v := r.word(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 || n > max {
+		r.bad(name, v, fmt.Sprintf("a whole number from 0 to %d", max))
+		return def
+	}
+	return n
+}
+
+// arch: "auto" or a name platform.ParseArch accepts.
+func (r *reader) arch(name string) string {
+	v := strings.ToLower(r.word(name))
+	if v == "" || v == "auto" {
+		return v
+	}
+	if _, _, err := platform.ParseArch(v); err != nil {
+		r.errs = append(r.errs, fmt.Errorf("invalid %s: %w", name, err))
+		return ""
+	}
+	return v
+}
+
+// dir is the variable's directory, else fallback's, made absolute.
+func (r *reader) dir(name string, fallback func() string) string {
+	d := r.str(name)
+	if d == "" {
+		d = fallback()
+	}
+	if d == "" {
+		return ""
+	}
+	abs, err := filepath.Abs(d)
+	if err != nil {
+		r.errs = append(r.errs, fmt.Errorf("invalid %s %q: %w", name, d, err))
+		return ""
+	}
+	return abs
+}
+
+// dirs are the default directories, from XDG variables and the home
+// directory.
+type dirs struct {
+	getenv func(string) string
+	goos   string
+}
+
+// xdg is an XDG base directory variable: the XDG spec says relative values
+// are invalid and must be ignored.
+func (d dirs) xdg(name string) string {
+	if v := d.getenv(name); filepath.IsAbs(v) {
+		return v
+	}
+	return ""
+}
+
+// home is what os.UserHomeDir gives, from getenv; "" when unknown.
+func (d dirs) home(elem ...string) string {
+	h := d.getenv("HOME")
+	if d.goos == "windows" {
+		h = d.getenv("USERPROFILE")
+	}
+	if h == "" {
+		return ""
+	}
+	return filepath.Join(append([]string{h}, elem...)...)
+}
+
+func (d dirs) localAppData(elem ...string) string {
+	if v := d.getenv("LOCALAPPDATA"); d.goos == "windows" && v != "" {
+		return filepath.Join(append([]string{v}, elem...)...)
+	}
+	return ""
+}
+
+func (d dirs) data() string {
+	if x := d.xdg("XDG_DATA_HOME"); x != "" {
+		return filepath.Join(x, "pyget", "python")
+	}
+	if l := d.localAppData("pyget", "python"); l != "" {
+		return l
+	}
+	return d.home(".local", "share", "pyget", "python")
+}
+
+func (d dirs) bin() string {
+	if x := d.xdg("XDG_BIN_HOME"); x != "" {
+		return x
+	}
+	return d.home(".local", "bin")
+}
+
+func (d dirs) cache() string {
+	if x := d.xdg("XDG_CACHE_HOME"); x != "" {
+		return filepath.Join(x, "pyget")
+	}
+	switch d.goos {
+	case "windows":
+		return d.localAppData("pyget")
+	case "darwin":
+		return d.home("Library", "Caches", "pyget")
+	}
+	return d.home(".cache", "pyget")
+}
