@@ -69,6 +69,10 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"uninstall"}, exitUsage},
 		{[]string{"list", "--output-format", "xml"}, exitUsage},
 		{[]string{"frobnicate"}, exitUsage},
+		{[]string{"frobnicate", "--bogus"}, exitUsage},
+		{[]string{"instal", "3.13"}, exitUsage},
+		{[]string{}, exitOK},
+		{[]string{"help"}, exitOK},
 		{[]string{"find", "3.13", "3.14"}, exitUsage},
 		{[]string{"dir", "extra"}, exitUsage},
 		{[]string{"install", "3.13", "--mirror", "ftp://example.org/x"}, exitUsage},
@@ -84,5 +88,51 @@ func TestExitCodes(t *testing.T) {
 	cancel()
 	if got := exitCode(fmt.Errorf("x: %w", ctx.Err())); got != exitInterrupted {
 		t.Errorf("cancelled: exit %d, want %d", got, exitInterrupted)
+	}
+}
+
+// An unknown command is a usage error told by its kind, not its text, and
+// keeps cobra's suggestions.
+func TestUnknownCommand(t *testing.T) {
+	var out, errb bytes.Buffer
+	if got := run(context.Background(), []string{"instal", "3.13"}, &out, &errb); got != exitUsage {
+		t.Fatalf("exit %d, want %d", got, exitUsage)
+	}
+	for _, want := range []string{`error: unknown command "instal" for "pyget"`, "Did you mean this?", "\tinstall"} {
+		if !strings.Contains(errb.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errb.String())
+		}
+	}
+	if err := unknownCommand(nil, nil); err != nil {
+		t.Errorf("no arguments: %v", err)
+	}
+}
+
+// A bad environment value is a usage error (exit 2) for every command that
+// reads the settings, and the message names the variable and the form.
+func TestBadEnvironmentIsUsageError(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("PYGET_INSTALL_DIR", filepath.Join(dir, "i"))
+	t.Setenv("PYGET_BIN_DIR", filepath.Join(dir, "b"))
+	t.Setenv("PYGET_CACHE_DIR", filepath.Join(dir, "c"))
+	for _, c := range []struct{ name, value, want string }{
+		{"PYGET_OFFLINE", "maybe", "1, true, yes or on"},
+		{"PYGET_NO_PROGRESS", "2", "1, true, yes or on"},
+		{"PYGET_LOCK_TIMEOUT", "10m", "seconds from 0 to"},
+		{"PYGET_HTTP_TIMEOUT", "0", "seconds above 0 to"},
+		{"PYGET_HTTP_RETRIES", "-1", "a whole number from 0 to"},
+		{"PYGET_ARCH", "sparc64", "accepted:"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Setenv(c.name, c.value)
+			for _, args := range [][]string{{"dir"}, {"list", "--only-installed"}, {"find", "3.13"}, {"uninstall", "--all"}} {
+				var out, errb bytes.Buffer
+				got := run(context.Background(), args, &out, &errb)
+				if got != exitUsage || !strings.Contains(errb.String(), "invalid "+c.name) || !strings.Contains(errb.String(), c.want) {
+					t.Errorf("%s=%s pyget %s: exit %d, stderr %q; want exit %d naming %s and %q",
+						c.name, c.value, strings.Join(args, " "), got, errb.String(), exitUsage, c.name, c.want)
+				}
+			}
+		})
 	}
 }

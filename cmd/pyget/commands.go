@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/pyget/pyget/internal/fsutil"
 	"github.com/pyget/pyget/internal/pyrequest"
 	"github.com/pyget/pyget/internal/store"
 )
@@ -127,8 +127,9 @@ func (a *app) runUninstall(ctx context.Context, args []string, all bool) error {
 		a.info("nothing is installed")
 		return nil
 	}
+	in := a.installer(layout, nil, func(s string) { a.info("%s", s) })
 	for _, t := range targets {
-		if err := layout.Uninstall(ctx, t); err != nil {
+		if err := in.Uninstall(ctx, t.Entry.Key); err != nil {
 			return failed("Failed to uninstall "+t.Entry.Key, err)
 		}
 		a.info(" - %s", t.Entry.Key)
@@ -196,7 +197,7 @@ func (a *app) pinCommand() *cobra.Command {
 				}
 			}
 			path := filepath.Join(wd, pyrequest.PinFile)
-			if err := writeFileAtomic(path, []byte(pin+"\n")); err != nil {
+			if err := fsutil.WriteFile(path, []byte(pin+"\n"), 0o644); err != nil {
 				return failed("Failed to pin "+args[0], err)
 			}
 			a.info("Pinned %s to %s", path, pin)
@@ -227,24 +228,4 @@ func (a *app) resolvePin(ctx context.Context, r pyrequest.Request) (string, erro
 		return "", err
 	}
 	return exactRequest(e)
-}
-
-// writeFileAtomic replaces path only once the new content is complete.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".python-version-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil && !errors.Is(err, fs.ErrPermission) {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/pyget/pyget/internal/archive"
 	"github.com/pyget/pyget/internal/catalog"
+	"github.com/pyget/pyget/internal/fetch"
 	"github.com/pyget/pyget/internal/pipeline"
 	"github.com/pyget/pyget/internal/platform"
 	"github.com/pyget/pyget/internal/pyrequest"
@@ -97,10 +98,6 @@ func (a *app) runInstall(ctx context.Context, args []string, f installFlags) err
 	if err != nil {
 		return err
 	}
-	timeout, err := a.lockTimeout()
-	if err != nil {
-		return err
-	}
 	fetcher, err := a.getFetcher()
 	if err != nil {
 		return err
@@ -109,17 +106,9 @@ func (a *app) runInstall(ctx context.Context, args []string, f installFlags) err
 	defer ui.stop()
 	a.setEventHandler(ui.event)
 
-	in := &pipeline.Installer{
-		Layout:      layout,
-		Fetcher:     fetcher,
-		LockTimeout: timeout,
-		Links:       store.LinkOptions{Default: f.isDefault, Force: f.force, NoBin: f.noBin},
-		Reinstall:   f.reinstall,
-		Offline:     a.isOffline(),
-		OnWait: func(key string) {
-			ui.println(fmt.Sprintf("waiting for another pyget to finish %s…", key))
-		},
-	}
+	in := a.installer(layout, fetcher, ui.println)
+	in.Links = store.LinkOptions{Default: f.isDefault, Force: f.force, NoBin: f.noBin}
+	in.Reinstall = f.reinstall
 
 	outcomes := make([]pipeline.Outcome, len(jobs))
 	errs := make([]error, len(jobs))
@@ -161,6 +150,21 @@ func (a *app) runInstall(ctx context.Context, args []string, f installFlags) err
 		printError(a.stderr, e, a.color())
 	}
 	return failures[len(failures)-1]
+}
+
+// installer is the pipeline through which every command that changes
+// installs goes; fetcher is nil for those that download nothing. say prints
+// a status line. Call it once layout() has checked the environment.
+func (a *app) installer(layout store.Layout, fetcher *fetch.Fetcher, say func(string)) *pipeline.Installer {
+	return &pipeline.Installer{
+		Layout:      layout,
+		Fetcher:     fetcher,
+		LockTimeout: a.env.LockTimeout,
+		Offline:     a.isOffline(),
+		OnWait: func(key string) {
+			say(fmt.Sprintf("waiting for another pyget to finish %s…", key))
+		},
+	}
 }
 
 func (a *app) installJob(ctx context.Context, in *pipeline.Installer, j job, plat platform.Platform, installed []store.Installation, f installFlags, claim func(string) bool) (pipeline.Outcome, error) {
@@ -248,9 +252,9 @@ func (a *app) report(o pipeline.Outcome) {
 		a.info("%s %s is already installed (%s)", name, e.Version(), e.Key)
 	} else {
 		line := fmt.Sprintf("Installed %s %s in %s", name, e.Version(), roundDuration(o.Elapsed))
-		if n := o.Transfer.Faults; n > 0 {
-			line += fmt.Sprintf(" (recovered from %d network %s)", n, plural(n, "fault", "faults"))
-		} else if o.Transfer.FromCache {
+		if t := o.Transfer; t != nil && t.Faults > 0 {
+			line += fmt.Sprintf(" (recovered from %d network %s)", t.Faults, plural(t.Faults, "fault", "faults"))
+		} else if t != nil && t.FromCache {
 			line += " (from the download cache)"
 		}
 		a.info("%s", line)

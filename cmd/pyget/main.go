@@ -8,6 +8,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"runtime/pprof"
@@ -16,26 +17,21 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	stopProfile := startProfile(os.Getenv("PYGET_CPUPROFILE"))
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stopProfile()
 	stop()
 	os.Exit(code)
 }
 
 // startProfile writes a CPU profile to path (a development aid for the
 // benchmarks: PYGET_CPUPROFILE=cpu.out pyget install ...; go tool pprof).
-func startProfile(path string) func() {
-	if path == "" {
-		return func() {}
-	}
+func startProfile(path string, stderr io.Writer) func() {
 	f, err := os.Create(path)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "warning: PYGET_CPUPROFILE:", err)
+		fmt.Fprintln(stderr, "warning: PYGET_CPUPROFILE:", err)
 		return func() {}
 	}
 	if err := pprof.StartCPUProfile(f); err != nil {
-		fmt.Fprintln(os.Stderr, "warning: PYGET_CPUPROFILE:", err)
+		fmt.Fprintln(stderr, "warning: PYGET_CPUPROFILE:", err)
 		f.Close()
 		return func() {}
 	}

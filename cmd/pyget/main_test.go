@@ -47,6 +47,7 @@ func TestScripts(t *testing.T) {
 			"faults":   cmdFaults,
 			"requests": cmdRequests,
 			"holdlock": cmdHoldLock,
+			"unlock":   cmdUnlock,
 		},
 	})
 }
@@ -64,8 +65,11 @@ func cmdFaults(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Value(mirrorKey{}).(*faultserver.Server).Script(faults...)
 }
 
+// heldLocks are the build locks holdlock took, by key, until unlock.
+type heldLocks struct{}
+
 // holdlock KEY: this test process takes the build's lock, as another pyget
-// installing it would, until the script ends.
+// installing it would, until unlock KEY or the end of the script.
 func cmdHoldLock(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 1 {
 		ts.Fatalf("usage: holdlock KEY")
@@ -73,7 +77,28 @@ func cmdHoldLock(ts *testscript.TestScript, neg bool, args []string) {
 	l := store.Layout{InstallDir: ts.Getenv("PYGET_INSTALL_DIR"), BinDir: ts.Getenv("PYGET_BIN_DIR")}
 	release, err := l.Lock(context.Background(), args[0], time.Second, nil)
 	ts.Check(err)
-	ts.Defer(release)
+	held := ts.Value(heldLocks{}).(map[string]func())
+	held[args[0]] = release
+	ts.Defer(func() {
+		if r, ok := held[args[0]]; ok {
+			delete(held, args[0])
+			r()
+		}
+	})
+}
+
+// unlock KEY: release the lock holdlock KEY took.
+func cmdUnlock(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: unlock KEY")
+	}
+	held := ts.Value(heldLocks{}).(map[string]func())
+	release, ok := held[args[0]]
+	if !ok {
+		ts.Fatalf("unlock %s: not held", args[0])
+	}
+	delete(held, args[0])
+	release()
 }
 
 // requests N: the mirror has served exactly N requests so far.
@@ -191,6 +216,7 @@ func setupScriptEnv(env *testscript.Env) error {
 	srv := faultserver.New(faultserver.HTTP1, files)
 	env.Defer(srv.Close)
 	env.Values[mirrorKey{}] = srv
+	env.Values[heldLocks{}] = map[string]func(){}
 
 	home := filepath.Join(work, ".home")
 	env.Setenv("HOME", home)

@@ -7,15 +7,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"sync"
-	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
 	"github.com/pyget/pyget/internal/catalog"
+	"github.com/pyget/pyget/internal/config"
 	"github.com/pyget/pyget/internal/fetch"
 	"github.com/pyget/pyget/internal/platform"
 	"github.com/pyget/pyget/internal/store"
@@ -24,6 +22,11 @@ import (
 // app holds what every command shares: flags, environment, output.
 type app struct {
 	stdout, stderr io.Writer
+
+	// env is the environment's settings; envErr says what is wrong with it
+	// (a usage error once a command needs them).
+	env    config.Settings
+	envErr error
 
 	// flags (the environment fills the defaults; flags win)
 	installDir    string
@@ -66,14 +69,15 @@ func (a *app) dispatch(e fetch.Event) {
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	a := &app{stdout: stdout, stderr: stderr}
+	a.env, a.envErr = config.Load(os.Getenv)
+	if a.env.CPUProfile != "" {
+		defer startProfile(a.env.CPUProfile, stderr)()
+	}
 	root := a.rootCommand()
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	err := root.ExecuteContext(ctx)
-	if err != nil && strings.HasPrefix(err.Error(), "unknown command") {
-		err = usageError{err}
-	}
 	if err != nil && ctx.Err() != nil && !errors.Is(err, context.Canceled) {
 		err = fmt.Errorf("%w: %w", context.Canceled, err)
 	}
@@ -93,6 +97,11 @@ transient network faults: the whole stream is retried and resumed with HTTP Rang
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       versionString(),
+
+		// Runnable with no arguments, so that cobra hands an unknown command
+		// to Args rather than guessing from its error text.
+		Args: unknownCommand,
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	// pyget <version>, then the catalog snapshot built in: its date says how
 	// current a run without the remote catalog can be.
@@ -115,8 +124,33 @@ transient network faults: the whole stream is retried and resumed with HTTP Rang
 	return root
 }
 
+// unknownCommand rejects arguments to pyget itself: the first names a
+// command pyget does not have.
+func unknownCommand(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath())
+	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+		msg += "\n\nDid you mean this?\n"
+		for _, name := range s {
+			msg += "\t" + name + "\n"
+		}
+	}
+	return usageError{errors.New(msg)}
+}
+
+// settings are the environment's settings, or the usage error saying which
+// variables are wrong.
+func (a *app) settings() (config.Settings, error) {
+	if a.envErr != nil {
+		return a.env, usageError{a.envErr}
+	}
+	return a.env, nil
+}
+
 func (a *app) color() bool {
-	if os.Getenv("NO_COLOR") != "" {
+	if a.env.NoColor {
 		return false
 	}
 	f, ok := a.stderr.(*os.File)
@@ -124,19 +158,14 @@ func (a *app) color() bool {
 }
 
 func (a *app) progressEnabled() bool {
-	if a.noProgress || a.quiet || envBool("PYGET_NO_PROGRESS") {
+	if a.noProgress || a.quiet || a.env.NoProgress {
 		return false
 	}
 	f, ok := a.stderr.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-func (a *app) isOffline() bool { return a.offline || envBool("PYGET_OFFLINE") }
-
-func envBool(name string) bool {
-	v := strings.ToLower(strings.TrimSpace(os.Getenv(name)))
-	return v != "" && v != "0" && v != "false" && v != "no"
-}
+func (a *app) isOffline() bool { return a.offline || a.env.Offline }
 
 // info prints a status line unless -q.
 func (a *app) info(format string, args ...any) {
@@ -159,23 +188,31 @@ func (a *app) warn(format string, args ...any) {
 }
 
 func (a *app) layout() (store.Layout, error) {
-	l, err := store.DefaultLayout()
+	s, err := a.settings()
 	if err != nil {
+		return store.Layout{}, err
+	}
+	var l store.Layout
+	if l.InstallDir, err = chooseDir(a.installDir, "--install-dir", s.InstallDir, "PYGET_INSTALL_DIR"); err != nil {
 		return l, err
 	}
-	if a.installDir != "" {
-		l.InstallDir = a.installDir
-	}
-	if a.binDir != "" {
-		l.BinDir = a.binDir
-	}
-	if l.InstallDir, err = filepath.Abs(l.InstallDir); err != nil {
-		return l, err
-	}
-	if l.BinDir, err = filepath.Abs(l.BinDir); err != nil {
+	if l.BinDir, err = chooseDir(a.binDir, "--bin-dir", s.BinDir, "PYGET_BIN_DIR"); err != nil {
 		return l, err
 	}
 	return l, nil
+}
+
+// chooseDir is a directory from its flag, else from the environment's
+// settings (absolute already; "" when there is no home directory to put it
+// in).
+func chooseDir(flag, flagName, fromEnv, variable string) (string, error) {
+	if flag != "" {
+		return filepath.Abs(flag)
+	}
+	if fromEnv == "" {
+		return "", fmt.Errorf("no home directory to find the default of %s in: set %s or use %s", flagName, variable, flagName)
+	}
+	return fromEnv, nil
 }
 
 // installed returns the layout and the complete installs in it.
@@ -189,32 +226,11 @@ func (a *app) installed() (store.Layout, []store.Installation, error) {
 }
 
 func (a *app) cacheRoot() (string, error) {
-	if a.cacheDir != "" {
-		return filepath.Abs(a.cacheDir)
-	}
-	if d := os.Getenv("PYGET_CACHE_DIR"); d != "" {
-		return filepath.Abs(d)
-	}
-	if d := os.Getenv("XDG_CACHE_HOME"); d != "" {
-		return filepath.Join(d, "pyget"), nil
-	}
-	d, err := os.UserCacheDir()
+	s, err := a.settings()
 	if err != nil {
-		return "", fmt.Errorf("no cache dir: set PYGET_CACHE_DIR: %w", err)
+		return "", err
 	}
-	return filepath.Join(d, "pyget"), nil
-}
-
-func (a *app) lockTimeout() (time.Duration, error) {
-	v := os.Getenv("PYGET_LOCK_TIMEOUT")
-	if v == "" {
-		return 10 * time.Minute, nil
-	}
-	secs, err := strconv.ParseFloat(v, 64)
-	if err != nil || secs < 0 {
-		return 0, usagef("PYGET_LOCK_TIMEOUT=%q: want a number of seconds", v)
-	}
-	return time.Duration(secs * float64(time.Second)), nil
+	return chooseDir(a.cacheDir, "--cache-dir", s.CacheDir, "PYGET_CACHE_DIR")
 }
 
 // target is the platform builds are chosen for.
@@ -226,9 +242,13 @@ func (a *app) target() (platform.Platform, error) {
 			return p, usageError{fmt.Errorf("--platform: %w", err)}
 		}
 	}
+	s, err := a.settings()
+	if err != nil {
+		return p, err
+	}
 	arch, from := a.archFlag, "--arch"
 	if arch == "" {
-		arch, from = os.Getenv("PYGET_ARCH"), "PYGET_ARCH"
+		arch, from = s.Arch, "PYGET_ARCH"
 	}
 	if arch != "" {
 		var err error
@@ -266,25 +286,45 @@ func (a *app) getFetcher() (*fetch.Fetcher, error) {
 	if a.fetcher != nil {
 		return a.fetcher, nil
 	}
-	cache, err := a.cacheRoot()
+	cfg, err := a.fetchConfig()
 	if err != nil {
 		return nil, err
-	}
-	cfg, err := fetch.ConfigFromEnv(fetch.Config{CacheDir: cache})
-	if err != nil {
-		return nil, usageError{err}
-	}
-	if len(a.mirrors) > 0 {
-		cfg.Mirrors = a.mirrors
 	}
 	cfg.OnEvent = a.dispatch
 	f, err := fetch.New(cfg)
 	if err != nil {
-		// Only the configuration (mirrors, limits) can make New fail.
+		// Only the mirrors can make New fail: the rest is checked already.
+		switch {
+		case len(a.mirrors) > 0:
+			err = fmt.Errorf("--mirror: %w", err)
+		case len(cfg.Mirrors) > 0:
+			err = fmt.Errorf("PYGET_MIRROR: %w", err)
+		}
 		return nil, usageError{err}
 	}
 	a.fetcher = f
 	return f, nil
+}
+
+// fetchConfig is the transfer configuration from the environment and the
+// flags: the one place that builds a fetch.Config.
+func (a *app) fetchConfig() (fetch.Config, error) {
+	s, err := a.settings()
+	if err != nil {
+		return fetch.Config{}, err
+	}
+	cache, err := a.cacheRoot()
+	if err != nil {
+		return fetch.Config{}, err
+	}
+	cfg := fetch.Config{CacheDir: cache, Mirrors: s.Mirrors, Retries: s.HTTPRetries, IdleTimeout: s.HTTPTimeout}
+	if s.HTTPRetries == 0 {
+		cfg.Retries = -1 // to fetch.Config, 0 means its default and a negative count none
+	}
+	if len(a.mirrors) > 0 {
+		cfg.Mirrors = a.mirrors
+	}
+	return cfg, nil
 }
 
 // catalog loads the downloads catalog once per run.

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -16,12 +17,14 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/klauspost/compress/gzip"
 
+	"github.com/pyget/pyget/internal/archive"
 	"github.com/pyget/pyget/internal/catalog"
 	"github.com/pyget/pyget/internal/faultserver"
 	"github.com/pyget/pyget/internal/fetch"
@@ -139,9 +142,12 @@ func snapshot(t *testing.T, dir string) []string {
 }
 
 // checkDiskFullError wants the error to carry ENOSPC and to name a path in
-// the install dir, which is where the space ran out.
-func checkDiskFullError(t *testing.T, err error, installDir string) {
+// the install dir, which is where the space ran out. It starts by saying
+// what was being installed and where, and does not blame the archive in the
+// download cache, which is fine.
+func checkDiskFullError(t *testing.T, err error, in *Installer, e catalog.Entry) {
 	t.Helper()
+	installDir := in.Layout.InstallDir
 	if err == nil {
 		t.Fatal("an install larger than the install dir's filesystem succeeded")
 	}
@@ -149,9 +155,29 @@ func checkDiskFullError(t *testing.T, err error, installDir string) {
 	if !errors.Is(err, syscall.ENOSPC) {
 		t.Errorf("error does not wrap ENOSPC: %v", err)
 	}
-	if msg := err.Error(); !strings.Contains(msg, "no space left on device") || !strings.Contains(msg, installDir+string(filepath.Separator)) {
+	msg := err.Error()
+	if !strings.Contains(msg, "no space left on device") || !strings.Contains(msg, installDir+string(filepath.Separator)) {
 		t.Errorf("error %q does not say 'no space left on device' and a path in %s", msg, installDir)
 	}
+	if want := "installing " + e.Key + " into " + installDir + ": "; !strings.HasPrefix(msg, want) {
+		t.Errorf("error %q does not start with %q", msg, want)
+	}
+	if cached := in.Fetcher.ArchivePath(e.SHA256); strings.Contains(msg, cached) {
+		t.Errorf("error %q names the cached archive %s, which is not at fault", msg, cached)
+	}
+	if n := strings.Count(msg, e.Key+" into "); n != 1 {
+		t.Errorf("error %q says what is installed where %d times, want once", msg, n)
+	}
+}
+
+// countExtractions makes in count the extractions it starts.
+func countExtractions(in *Installer) *atomic.Int32 {
+	var n atomic.Int32
+	in.extract = func(ctx context.Context, r io.Reader, f archive.Format, dest string, lim archive.Limits) error {
+		n.Add(1)
+		return archive.Extract(ctx, r, f, dest, lim)
+	}
+	return &n
 }
 
 // noLeftovers wants no hidden staging, swap or link temp entries in the
@@ -183,8 +209,14 @@ func runFake(t *testing.T, exe string) {
 func TestDiskFullDuringExtractionLeavesNothing(t *testing.T) {
 	testutil.Tmpfs(t, "1m", func(installDir string) {
 		in, e, _ := diskFullSetup(t, installDir)
+		extractions := countExtractions(in)
 		_, err := in.InstallEntry(context.Background(), e)
-		checkDiskFullError(t, err, installDir)
+		checkDiskFullError(t, err, in, e)
+		// A full disk is no fault of the bytes: the verified archive is not
+		// read a second time to fill the disk again.
+		if n := extractions.Load(); n != 1 {
+			t.Errorf("extracted %d times, want once", n)
+		}
 		noLeftovers(t, installDir)
 		if got := snapshot(t, installDir); len(got) != 0 {
 			t.Errorf("install dir after the failed install holds:\n%s", strings.Join(got, "\n"))
@@ -229,8 +261,12 @@ func TestDiskFullReinstallKeepsPrevious(t *testing.T) {
 				requests := len(srv.Requests())
 
 				in.Reinstall = true
+				extractions := countExtractions(in)
 				_, err = in.InstallEntry(context.Background(), e)
-				checkDiskFullError(t, err, installDir)
+				checkDiskFullError(t, err, in, e)
+				if n := extractions.Load(); n != 1 {
+					t.Errorf("extracted %d times, want once", n)
+				}
 				if fromCache && len(srv.Requests()) != requests {
 					t.Errorf("the reinstall from the cache made %d requests", len(srv.Requests())-requests)
 				}

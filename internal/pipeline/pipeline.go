@@ -1,7 +1,10 @@
-// Package pipeline composes the pipeline: a catalog entry goes to the
-// transfer layer, whose stream feeds the extractor while it arrives, and the
-// verified tree is committed into the install directory under the build's
-// lock. The CLI calls it; nothing here prints.
+// Package pipeline is the one path by which installs change: fetch ->
+// verify -> extract -> commit -> link, and uninstall. A catalog entry goes to
+// the transfer layer, whose stream feeds the extractor while it arrives, and
+// the verified tree is committed into the store (package store) under the
+// build's lock; a local archive skips the transfer. Every command that
+// installs, relinks or removes a build goes through an Installer; the CLI
+// never calls the store's mutating methods itself. Nothing here prints.
 package pipeline
 
 import (
@@ -25,7 +28,8 @@ import (
 // catalog's digest.
 var ErrDigestMismatch = errors.New("sha256 mismatch")
 
-// Installer installs catalog entries and local archives.
+// Installer installs catalog entries and local archives, relinks and
+// uninstalls builds.
 type Installer struct {
 	Layout      store.Layout
 	Fetcher     *fetch.Fetcher
@@ -37,18 +41,33 @@ type Installer struct {
 	Offline bool
 	// OnWait is called when another process holds the build's lock.
 	OnWait func(key string)
+
+	// extract is archive.Extract; tests wrap it to watch extractions.
+	extract func(ctx context.Context, r io.Reader, f archive.Format, dest string, lim archive.Limits) error
 }
 
 // ErrOffline reports a build that needs a download while offline.
 var ErrOffline = errors.New("not in the download cache, and offline")
 
-// Outcome describes one finished install.
+// Outcome describes one finished install. The archive's digest and source
+// (a mirror's URL, or the local file) are in Installation's Record.
 type Outcome struct {
 	Installation store.Installation
-	Already      bool // it was installed before; nothing was downloaded
-	Transfer     fetch.Result
-	Links        store.LinkReport
-	Elapsed      time.Duration
+	Already      bool  // it was installed before; nothing was downloaded
+	Size         int64 // bytes of the archive installed; 0 when Already
+	// Transfer is the download's result; nil for a local archive, and when
+	// Already.
+	Transfer *fetch.Result
+	Links    store.LinkReport
+	Elapsed  time.Duration
+}
+
+// archiveInfo is what a fill says about the archive it extracted.
+type archiveInfo struct {
+	source   string // the URL or file the bytes came from
+	sha256   string
+	size     int64
+	transfer *fetch.Result // downloads only
 }
 
 // maxRestarts bounds how often extraction starts over because the transfer
@@ -62,9 +81,9 @@ func (in *Installer) InstallEntry(ctx context.Context, e catalog.Entry) (Outcome
 	if err != nil {
 		return Outcome{}, err
 	}
-	return in.install(ctx, e, func(stage *store.Staging) (fetch.Result, string, error) {
+	return in.install(ctx, e, func(stage *store.Staging) (archiveInfo, error) {
 		if in.Offline && !in.cached(e) {
-			return fetch.Result{}, "", ErrOffline
+			return archiveInfo{}, ErrOffline
 		}
 		result, err := in.fetchAndExtract(ctx, e, format, stage)
 		if errors.Is(err, fetch.ErrCorruptCache) && !in.Offline {
@@ -73,11 +92,14 @@ func (in *Installer) InstallEntry(ctx context.Context, e catalog.Entry) (Outcome
 				result, err = in.fetchAndExtract(ctx, e, format, stage)
 			}
 		}
+		if err != nil {
+			return archiveInfo{}, err
+		}
 		source := result.URL
 		if source == "" {
 			source = e.URL // from the archive cache: the catalog's URL
 		}
-		return result, source, err
+		return archiveInfo{source: source, sha256: result.SHA256, size: result.Size, transfer: &result}, nil
 	})
 }
 
@@ -85,14 +107,14 @@ func (in *Installer) InstallEntry(ctx context.Context, e catalog.Entry) (Outcome
 // under it (another process may have installed the build meanwhile), a
 // staged tree that fill populates and verifies, the commit and the links.
 // Whatever fails, the staged tree goes and a previous install stays.
-func (in *Installer) install(ctx context.Context, e catalog.Entry, fill func(*store.Staging) (fetch.Result, string, error)) (Outcome, error) {
+func (in *Installer) install(ctx context.Context, e catalog.Entry, fill func(*store.Staging) (archiveInfo, error)) (Outcome, error) {
 	start := time.Now()
 	release, err := in.Layout.Lock(ctx, e.Key, in.LockTimeout, in.onWait(e.Key))
 	if err != nil {
 		return Outcome{}, err
 	}
 	defer release()
-	if inst, ok, err := findInstalled(in.Layout, e.Key); err != nil {
+	if inst, ok, err := in.Layout.Find(e.Key); err != nil {
 		return Outcome{}, err
 	} else if ok && (!in.Reinstall || waitedFor(inst, start)) {
 		return in.already(inst, start)
@@ -108,11 +130,11 @@ func (in *Installer) install(ctx context.Context, e catalog.Entry, fill func(*st
 			stage.Abort()
 		}
 	}()
-	result, source, err := fill(stage)
+	info, err := fill(stage)
 	if err != nil {
 		return Outcome{}, err
 	}
-	rec := store.Record{Entry: e, SHA256: result.SHA256, SourceURL: source, InstalledAt: time.Now().UTC()}
+	rec := store.Record{Entry: e, SHA256: info.sha256, SourceURL: info.source, InstalledAt: time.Now().UTC()}
 	inst, err := stage.Commit(rec)
 	if err != nil {
 		return Outcome{}, err
@@ -122,7 +144,7 @@ func (in *Installer) install(ctx context.Context, e catalog.Entry, fill func(*st
 	if err != nil {
 		return Outcome{}, fmt.Errorf("installed %s but could not link it: %w", e.Key, err)
 	}
-	return Outcome{Installation: inst, Transfer: result, Links: links, Elapsed: time.Since(start)}, nil
+	return Outcome{Installation: inst, Size: info.size, Transfer: info.transfer, Links: links, Elapsed: time.Since(start)}, nil
 }
 
 func (in *Installer) fetchAndExtract(ctx context.Context, e catalog.Entry, format archive.Format, stage *store.Staging) (fetch.Result, error) {
@@ -131,13 +153,13 @@ func (in *Installer) fetchAndExtract(ctx context.Context, e catalog.Entry, forma
 		return fetch.Result{}, err
 	}
 	defer stream.Close()
-	return in.extractStream(ctx, stream, format, stage)
+	return in.extractStream(ctx, e, stream, format, stage)
 }
 
 // extractStream feeds the transfer to the extractor while it arrives. When
 // the transfer restarts from zero, the half-extracted tree may hold wrong
 // bytes, so the stage is emptied and extraction starts over.
-func (in *Installer) extractStream(ctx context.Context, stream *fetch.Stream, format archive.Format, stage *store.Staging) (fetch.Result, error) {
+func (in *Installer) extractStream(ctx context.Context, e catalog.Entry, stream *fetch.Stream, format archive.Format, stage *store.Staging) (fetch.Result, error) {
 	if format == archive.Zip {
 		// Zip needs random access: wait for the verified file.
 		result, err := stream.Wait()
@@ -151,12 +173,15 @@ func (in *Installer) extractStream(ctx context.Context, stream *fetch.Stream, fo
 				return fetch.Result{}, err
 			}
 		}
-		return result, archive.ExtractZip(ctx, result.Path, stage.Dir, in.Limits)
+		if err := archive.ExtractZip(ctx, result.Path, stage.Dir, in.Limits); err != nil {
+			return fetch.Result{}, in.extractError(e, result.Path, err)
+		}
+		return result, nil
 	}
 	reread := false
 	for restarts := 0; ; restarts++ {
 		r := stream.NewReader()
-		err := archive.Extract(ctx, r, format, stage.Dir, in.Limits)
+		err := in.extractor()(ctx, r, format, stage.Dir, in.Limits)
 		if err == nil {
 			// Read to the end: only there does the reader vouch for the
 			// digest (of a cached archive, or of trailing bytes the
@@ -182,11 +207,13 @@ func (in *Installer) extractStream(ctx context.Context, stream *fetch.Stream, fo
 				return fetch.Result{}, derr
 			}
 		}
-		if err != nil && !result.FromCache && !reread {
+		if err != nil && !result.FromCache && !reread && !localDiskFull(err) {
 			// The extractor may have choked on bytes that were wrong in
 			// transit (a flipped byte early in the body) before the transfer
 			// noticed the digest and fetched them again: the archive is
 			// verified now, so give it one clean read before blaming it.
+			// Not when the install dir's disk is full: that is no fault of
+			// the bytes, and reading them again would only fill it again.
 			reread = true
 			if err := emptyDir(stage.Dir); err != nil {
 				return fetch.Result{}, err
@@ -194,10 +221,27 @@ func (in *Installer) extractStream(ctx context.Context, stream *fetch.Stream, fo
 			continue
 		}
 		if err != nil {
-			return fetch.Result{}, fmt.Errorf("extracting %s: %w", result.Path, err)
+			return fetch.Result{}, in.extractError(e, result.Path, err)
 		}
 		return result, nil
 	}
+}
+
+func (in *Installer) extractor() func(context.Context, io.Reader, archive.Format, string, archive.Limits) error {
+	if in.extract != nil {
+		return in.extract
+	}
+	return archive.Extract
+}
+
+// extractError says what was being installed and where, once. The archive
+// is named too unless the install dir's disk failed, which is no fault of
+// the archive's.
+func (in *Installer) extractError(e catalog.Entry, archivePath string, err error) error {
+	if localDiskFull(err) {
+		return fmt.Errorf("installing %s into %s: %w", e.Key, in.Layout.InstallDir, err)
+	}
+	return fmt.Errorf("installing %s into %s: extracting %s: %w", e.Key, in.Layout.InstallDir, archivePath, err)
 }
 
 // InstallArchive installs a local archive as entry e. The digest is checked
@@ -207,19 +251,21 @@ func (in *Installer) InstallArchive(ctx context.Context, path string, e catalog.
 	if err != nil {
 		return Outcome{}, err
 	}
-	return in.install(ctx, e, func(stage *store.Staging) (fetch.Result, string, error) {
-		sum, size, err := extractLocal(ctx, path, format, stage.Dir, in.Limits)
+	return in.install(ctx, e, func(stage *store.Staging) (archiveInfo, error) {
+		sum, size, err := in.extractLocal(ctx, e, path, format, stage.Dir)
 		if err != nil {
-			return fetch.Result{}, "", err
+			return archiveInfo{}, err
 		}
 		if wantSHA256 != "" && sum != wantSHA256 {
-			return fetch.Result{}, "", fmt.Errorf("%s: %w: want %s, got %s", path, ErrDigestMismatch, wantSHA256, sum)
+			return archiveInfo{}, fmt.Errorf("%s: %w: want %s, got %s", path, ErrDigestMismatch, wantSHA256, sum)
 		}
-		return fetch.Result{Path: path, SHA256: sum, Size: size}, path, nil
+		return archiveInfo{source: path, sha256: sum, size: size}, nil
 	})
 }
 
-func extractLocal(ctx context.Context, path string, format archive.Format, dest string, lim archive.Limits) (sum string, size int64, err error) {
+// extractLocal extracts the archive at path into dest, hashing it.
+// Extraction errors come back as extractError's.
+func (in *Installer) extractLocal(ctx context.Context, e catalog.Entry, path string, format archive.Format, dest string) (sum string, size int64, err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", 0, err
@@ -230,11 +276,14 @@ func extractLocal(ctx context.Context, path string, format archive.Format, dest 
 		if size, err = io.Copy(h, f); err != nil {
 			return "", 0, fmt.Errorf("reading %s: %w", path, err)
 		}
-		return hex.EncodeToString(h.Sum(nil)), size, archive.ExtractZip(ctx, path, dest, lim)
+		if err := archive.ExtractZip(ctx, path, dest, in.Limits); err != nil {
+			return "", 0, in.extractError(e, path, err)
+		}
+		return hex.EncodeToString(h.Sum(nil)), size, nil
 	}
 	counted := &hashingReader{r: f, h: h}
-	if err := archive.Extract(ctx, counted, format, dest, lim); err != nil {
-		return "", 0, fmt.Errorf("extracting %s: %w", path, err)
+	if err := in.extractor()(ctx, counted, format, dest, in.Limits); err != nil {
+		return "", 0, in.extractError(e, path, err)
 	}
 	// The extractor may stop before trailing padding: hash the rest too so
 	// the digest covers the whole file.
@@ -266,7 +315,7 @@ func (in *Installer) Relink(ctx context.Context, key string) (Outcome, error) {
 		return Outcome{}, err
 	}
 	defer release()
-	inst, ok, err := findInstalled(in.Layout, key)
+	inst, ok, err := in.Layout.Find(key)
 	if err != nil {
 		return Outcome{}, err
 	}
@@ -274,6 +323,19 @@ func (in *Installer) Relink(ctx context.Context, key string) (Outcome, error) {
 		return Outcome{}, fmt.Errorf("%s: %w", key, store.ErrNotInstalled)
 	}
 	return in.already(inst, start)
+}
+
+// Uninstall removes the build key under its lock (waiting as installs do),
+// then repairs or removes its minor link and the executables through it. A
+// build that is not (or no longer) installed gives an error wrapping
+// store.ErrNotInstalled.
+func (in *Installer) Uninstall(ctx context.Context, key string) error {
+	release, err := in.Layout.Lock(ctx, key, in.LockTimeout, in.onWait(key))
+	if err != nil {
+		return err
+	}
+	defer release()
+	return in.Layout.Remove(ctx, key)
 }
 
 // already reports an install that was there before; call under its lock.
@@ -310,19 +372,6 @@ func emptyDir(dir string) error {
 		}
 	}
 	return nil
-}
-
-func findInstalled(l store.Layout, key string) (store.Installation, bool, error) {
-	all, err := l.Installed()
-	if err != nil {
-		return store.Installation{}, false, err
-	}
-	for _, inst := range all {
-		if inst.Entry.Key == key {
-			return inst, true, nil
-		}
-	}
-	return store.Installation{}, false, nil
 }
 
 // cached reports whether e's verified archive is in the cache.

@@ -218,11 +218,16 @@ func TestFlippedByteEarlyInTheBody(t *testing.T) {
 			defer srv.Close()
 			in, e, _ := newInstaller(t, srv)
 			srv.Script(faultserver.Fault{Kind: faultserver.FlipByte, At: at})
+			extractions := countExtractions(in)
 			o, err := in.InstallEntry(context.Background(), e)
 			if err != nil {
 				t.Fatal(err)
 			}
 			runPython(t, o.Installation)
+			// The damaged bytes were read once, the verified ones again.
+			if n := extractions.Load(); n < 2 {
+				t.Errorf("extracted %d times, want the damaged read and a clean one", n)
+			}
 		})
 	}
 }
@@ -308,5 +313,105 @@ func wantFullDownload(t *testing.T, log []faultserver.Logged, path string, size 
 	t.Helper()
 	if len(log) != 1 || log[0].Path != path || log[0].Range != "" || log[0].Status != 200 || log[0].BytesSent != int64(size) {
 		t.Fatalf("requests %+v, want one whole download of %s", log, path)
+	}
+}
+
+// A local archive is hashed while it is extracted; its outcome says so
+// without pretending to be a download.
+func TestInstallArchiveOutcome(t *testing.T) {
+	srv := faultserver.New(faultserver.HTTP1, map[string][]byte{})
+	defer srv.Close()
+	in, e, data := newInstaller(t, srv)
+	path := filepath.Join(t.TempDir(), "cpython-3.14.6.tar.gz")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	o, err := in.InstallArchive(context.Background(), path, e, e.SHA256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runPython(t, o.Installation)
+	if o.Transfer != nil {
+		t.Errorf("a local archive reports a transfer: %+v", o.Transfer)
+	}
+	if o.Installation.SourceURL != path || o.Installation.SHA256 != e.SHA256 || o.Size != int64(len(data)) {
+		t.Errorf("outcome: source %q, sha256 %s, size %d; want %s, %s, %d",
+			o.Installation.SourceURL, o.Installation.SHA256, o.Size, path, e.SHA256, len(data))
+	}
+	if len(srv.Requests()) != 0 {
+		t.Errorf("a local archive made %d requests", len(srv.Requests()))
+	}
+
+	// A digest that does not match leaves the install as it was.
+	in.Reinstall = true
+	_, err = in.InstallArchive(context.Background(), path, e, strings.Repeat("ab", 32))
+	if !errors.Is(err, ErrDigestMismatch) {
+		t.Fatalf("want ErrDigestMismatch, got %v", err)
+	}
+	got, ok, err := in.Layout.Find(e.Key)
+	if err != nil || !ok || !got.InstalledAt.Equal(o.Installation.InstalledAt) {
+		t.Fatalf("install after the refused reinstall: %+v %v %v", got, ok, err)
+	}
+
+	// A damaged local archive says what was being installed, where, and
+	// which file is at fault.
+	damaged := filepath.Join(t.TempDir(), "damaged.tar.gz")
+	if err := os.WriteFile(damaged, data[:len(data)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = in.InstallArchive(context.Background(), damaged, e, "")
+	want := "installing " + e.Key + " into " + in.Layout.InstallDir + ": extracting " + damaged + ": "
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Fatalf("damaged archive: %v, want an error starting %q", err, want)
+	}
+}
+
+// Uninstall takes the build's lock like an install: it waits for a holder,
+// gives up after LockTimeout, and removes nothing without the lock.
+func TestUninstallTakesTheLock(t *testing.T) {
+	srv := faultserver.New(faultserver.HTTP1, map[string][]byte{})
+	defer srv.Close()
+	in, e, _ := newInstaller(t, srv)
+	o, err := in.InstallEntry(context.Background(), e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	release, err := in.Layout.Lock(context.Background(), e.Key, 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var waited []string
+	in.OnWait = func(key string) { waited = append(waited, key) }
+	in.LockTimeout = 100 * time.Millisecond
+	if err := in.Uninstall(context.Background(), e.Key); !errors.Is(err, store.ErrLockTimeout) {
+		t.Errorf("Uninstall under a held lock: %v, want ErrLockTimeout", err)
+	}
+	if len(waited) != 1 || waited[0] != e.Key {
+		t.Errorf("OnWait calls: %v", waited)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	in.LockTimeout = 0
+	if err := in.Uninstall(ctx, e.Key); !errors.Is(err, context.Canceled) {
+		t.Errorf("Uninstall with a cancelled context under a held lock: %v", err)
+	}
+	if _, ok, _ := in.Layout.Find(e.Key); !ok {
+		t.Fatal("removed without the lock")
+	}
+	release()
+
+	if err := in.Uninstall(context.Background(), e.Key); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Lstat(o.Installation.Dir); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("build dir still there: %v", err)
+	}
+	for _, l := range o.Links.Links {
+		if _, err := os.Lstat(l); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("command %s still there: %v", l, err)
+		}
+	}
+	if err := in.Uninstall(context.Background(), e.Key); !errors.Is(err, store.ErrNotInstalled) {
+		t.Errorf("second Uninstall: %v, want ErrNotInstalled", err)
 	}
 }

@@ -111,6 +111,16 @@ func tryInstall(l Layout, e catalog.Entry, tree func(dir string) error) (Install
 	return st.Commit(Record{Entry: e, InstalledAt: time.Now().UTC()})
 }
 
+// removeOne uninstalls key the way the pipeline does: Remove under its lock.
+func removeOne(l Layout, key string) error {
+	release, err := l.Lock(context.Background(), key, 10*time.Second, nil)
+	if err != nil {
+		return err
+	}
+	defer release()
+	return l.Remove(context.Background(), key)
+}
+
 func installAndLink(t *testing.T, l Layout, e catalog.Entry, opts LinkOptions) (Installation, LinkReport) {
 	t.Helper()
 	inst := installOne(t, l, e, nil)

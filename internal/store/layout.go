@@ -11,7 +11,7 @@ import (
 	"github.com/pyget/pyget/internal/catalog"
 )
 
-// ErrNotInstalled is returned by Uninstall when the build is not (or no
+// ErrNotInstalled is returned by Remove when the build is not (or no
 // longer) installed, e.g. another pyget removed it first.
 var ErrNotInstalled = errors.New("not installed")
 
@@ -31,45 +31,6 @@ const (
 	prevPrefix = ".prev-" // the previous tree during a non-atomic swap: restorable
 	linkTemp   = ".pyget-link-"
 )
-
-func defaultLayout(getenv func(string) string, home func() (string, error), goos string) (Layout, error) {
-	var l Layout
-	homeDir := func() (string, error) {
-		h, err := home()
-		if err != nil {
-			return "", fmt.Errorf("finding the home directory: %w", err)
-		}
-		return h, nil
-	}
-	switch {
-	case getenv("PYGET_INSTALL_DIR") != "":
-		l.InstallDir = getenv("PYGET_INSTALL_DIR")
-	case filepath.IsAbs(getenv("XDG_DATA_HOME")):
-		// The XDG spec says relative values are invalid and must be ignored.
-		l.InstallDir = filepath.Join(getenv("XDG_DATA_HOME"), "pyget", "python")
-	case goos == "windows" && getenv("LOCALAPPDATA") != "":
-		l.InstallDir = filepath.Join(getenv("LOCALAPPDATA"), "pyget", "python")
-	default:
-		h, err := homeDir()
-		if err != nil {
-			return Layout{}, err
-		}
-		l.InstallDir = filepath.Join(h, ".local", "share", "pyget", "python")
-	}
-	switch {
-	case getenv("PYGET_BIN_DIR") != "":
-		l.BinDir = getenv("PYGET_BIN_DIR")
-	case filepath.IsAbs(getenv("XDG_BIN_HOME")):
-		l.BinDir = getenv("XDG_BIN_HOME")
-	default:
-		h, err := homeDir()
-		if err != nil {
-			return Layout{}, err
-		}
-		l.BinDir = filepath.Join(h, ".local", "bin")
-	}
-	return l.absolute()
-}
 
 // absolute makes both directories absolute and clean: links into InstallDir
 // must not depend on the working directory, and ownership checks compare
@@ -107,10 +68,6 @@ func (l Layout) Path(key string) string { return filepath.Join(l.InstallDir, key
 // MinorLinkName names the link that follows the newest patch of e's
 // implementation, minor version, variant and platform:
 // cpython-3.14-linux-x86_64-gnu, cpython-3.14+freethreaded-linux-x86_64-gnu.
-func (l Layout) MinorLinkName(e catalog.Entry) string { return MinorLinkName(e) }
-
-// MinorLinkName is Layout.MinorLinkName; the name does not depend on the
-// layout.
 func MinorLinkName(e catalog.Entry) string {
 	minor := fmt.Sprintf("%s-%d.%d", e.Name, e.Major, e.Minor)
 	// Reuse the key's own platform suffix when the key has the usual shape,

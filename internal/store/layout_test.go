@@ -1,64 +1,12 @@
 package store
 
 import (
-	"errors"
 	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/pyget/pyget/internal/catalog"
 )
-
-func TestDefaultLayout(t *testing.T) {
-	home := func() (string, error) { return "/home/u", nil }
-	noHome := func() (string, error) { return "", errors.New("no home") }
-	tests := []struct {
-		name     string
-		env      map[string]string
-		goos     string
-		home     func() (string, error)
-		inst     string
-		bin      string
-		wantFail bool
-	}{
-		{"defaults", nil, "linux", home, "/home/u/.local/share/pyget/python", "/home/u/.local/bin", false},
-		{"xdg", map[string]string{"XDG_DATA_HOME": "/x/data", "XDG_BIN_HOME": "/x/bin"}, "linux", home, "/x/data/pyget/python", "/x/bin", false},
-		{"relative xdg ignored", map[string]string{"XDG_DATA_HOME": "data", "XDG_BIN_HOME": "bin"}, "linux", home, "/home/u/.local/share/pyget/python", "/home/u/.local/bin", false},
-		{"pyget vars win", map[string]string{"PYGET_INSTALL_DIR": "/p/i", "PYGET_BIN_DIR": "/p/b", "XDG_DATA_HOME": "/x", "XDG_BIN_HOME": "/y"}, "linux", home, "/p/i", "/p/b", false},
-		{"windows localappdata", map[string]string{"LOCALAPPDATA": "/lad"}, "windows", home, "/lad/pyget/python", "/home/u/.local/bin", false},
-		{"localappdata ignored off windows", map[string]string{"LOCALAPPDATA": "/lad"}, "linux", home, "/home/u/.local/share/pyget/python", "/home/u/.local/bin", false},
-		{"no home needed", map[string]string{"PYGET_INSTALL_DIR": "/p/i", "PYGET_BIN_DIR": "/p/b"}, "linux", noHome, "/p/i", "/p/b", false},
-		{"no home", nil, "linux", noHome, "", "", true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			l, err := defaultLayout(func(k string) string { return tt.env[k] }, tt.home, tt.goos)
-			if tt.wantFail {
-				if err == nil {
-					t.Fatalf("got %+v, want an error", l)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if l.InstallDir != filepath.FromSlash(tt.inst) || l.BinDir != filepath.FromSlash(tt.bin) {
-				t.Errorf("got %+v, want %s and %s", l, tt.inst, tt.bin)
-			}
-		})
-	}
-}
-
-func TestDefaultLayoutMakesRelativeAbsolute(t *testing.T) {
-	env := map[string]string{"PYGET_INSTALL_DIR": "rel/py", "PYGET_BIN_DIR": "rel/bin"}
-	l, err := defaultLayout(func(k string) string { return env[k] }, nil, "linux")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !filepath.IsAbs(l.InstallDir) || !filepath.IsAbs(l.BinDir) {
-		t.Errorf("not absolute: %+v", l)
-	}
-}
 
 func TestMinorLinkName(t *testing.T) {
 	odd := cpy(6, "")
@@ -76,7 +24,7 @@ func TestMinorLinkName(t *testing.T) {
 		{catalog.Entry{Key: "cpython-3.12.1-linux-x86_64_v3-gnu", Name: "cpython", Major: 3, Minor: 12, Patch: 1}, "cpython-3.12-linux-x86_64_v3-gnu"},
 	}
 	for _, tt := range tests {
-		if got := (Layout{}).MinorLinkName(tt.e); got != tt.want {
+		if got := MinorLinkName(tt.e); got != tt.want {
 			t.Errorf("MinorLinkName(%s) = %s, want %s", tt.e.Key, got, tt.want)
 		}
 	}

@@ -12,7 +12,15 @@ import (
 	"github.com/pyget/pyget/internal/catalog"
 )
 
-func (l Layout) link(inst Installation, opts LinkOptions) (LinkReport, error) {
+// Link points the minor-version link (cpython-3.14-linux-x86_64-gnu) at the
+// newest patch installed and links the executables (python3.14, python3.14t,
+// pypy3.11, ...) into BinDir through it.
+//
+// Links lists every command now in place, whether created, updated or
+// already right. Where Windows refuses symlinks, commands are .cmd shims,
+// and without directory links there is no minor link: commands then go to
+// the build folder directly.
+func (l Layout) Link(inst Installation, opts LinkOptions) (LinkReport, error) {
 	if err := checkKey(inst.Entry.Key); err != nil {
 		return LinkReport{}, err
 	}
@@ -66,7 +74,7 @@ func (l Layout) link(inst Installation, opts LinkOptions) (LinkReport, error) {
 // it is not on disk under its key (yet) and the build keyed exclude left out
 // (one about to be removed).
 func (l Layout) sameGroup(e catalog.Entry, extra *Installation, exclude string) ([]Installation, error) {
-	all, err := l.installed()
+	all, err := l.Installed()
 	if err != nil {
 		return nil, err
 	}

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"context"
 	"errors"
 	"os"
 	"os/exec"
@@ -84,7 +83,7 @@ func TestMinorLinkFollowsNewestPatch(t *testing.T) {
 	for i, s := range steps {
 		if s.install.Key != "" {
 			insts[s.install.Key], _ = installAndLink(t, l, s.install, LinkOptions{})
-		} else if err := l.Uninstall(context.Background(), insts[s.uninstall.Key]); err != nil {
+		} else if err := removeOne(l, insts[s.uninstall.Key].Entry.Key); err != nil {
 			t.Fatalf("step %d: %v", i, err)
 		}
 		got, err := os.Readlink(minor)

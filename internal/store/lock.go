@@ -3,89 +3,48 @@ package store
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
-	"github.com/gofrs/flock"
+	"github.com/pyget/pyget/internal/fsutil"
 )
-
-// lockPoll is how often a waiting pyget retries a held lock. flock has no
-// portable blocking wait with a deadline, so waiting is a retry loop.
-const lockPoll = 50 * time.Millisecond
 
 func (l Layout) lockPath(name string) string {
 	return filepath.Join(l.InstallDir, locksDir, name+".lock")
 }
 
-// acquire takes the file lock at path. The lock is tied to the open file, so
-// it is released by the kernel if the process dies: no stale locks.
-func acquire(ctx context.Context, path, what string, timeout time.Duration, onWait func()) (*flock.Flock, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, fmt.Errorf("creating lock dir for %s: %w", what, err)
-	}
-	fl := flock.New(path)
-	ok, err := fl.TryLock()
-	if err != nil {
-		return nil, fmt.Errorf("locking %s (%s): %w", what, path, err)
-	}
-	if ok {
-		return fl, nil
-	}
-	if onWait != nil {
-		onWait()
-	}
-	wctx := ctx
-	if timeout > 0 {
-		var cancel context.CancelFunc
-		wctx, cancel = context.WithTimeout(ctx, timeout)
-		defer cancel()
-	}
-	ok, err = fl.TryLockContext(wctx, lockPoll)
-	if ok {
-		return fl, nil
-	}
-	fl.Close()
-	switch {
-	case ctx.Err() != nil:
-		return nil, fmt.Errorf("waiting for the lock on %s: %w", what, ctx.Err())
-	case wctx.Err() != nil:
-		return nil, fmt.Errorf("%s (lock %s, waited %s): %w", what, path, timeout, ErrLockTimeout)
-	case err != nil:
-		return nil, fmt.Errorf("locking %s (%s): %w", what, path, err)
-	}
-	return nil, fmt.Errorf("locking %s (%s): lock not acquired", what, path)
-}
-
-func (l Layout) lock(ctx context.Context, key string, timeout time.Duration, onWait func()) (func(), error) {
+// Lock takes the per-build lock, waiting at most timeout (0 = forever) and
+// calling onWait once if it has to wait. Stale temp folders of that key are
+// swept while it is held.
+//
+// The lock is <InstallDir>/.locks/<key>.lock, held with flock(2) (LockFileEx
+// on Windows), so a killed process never leaves it held. A timeout gives an
+// error wrapping ErrLockTimeout; a cancelled ctx gives ctx's error.
+func (l Layout) Lock(ctx context.Context, key string, timeout time.Duration, onWait func()) (release func(), err error) {
 	if err := checkKey(key); err != nil {
 		return nil, err
 	}
-	l, err := l.absolute()
+	l, err = l.absolute()
 	if err != nil {
 		return nil, err
 	}
-	fl, err := acquire(ctx, l.lockPath(key), key, timeout, onWait)
+	release, err = fsutil.Lock(ctx, l.lockPath(key), key, timeout, onWait)
 	if err != nil {
 		return nil, err
 	}
 	// Holding the lock proves no live pyget owns a staging folder of key,
 	// so whatever a killed one left behind can go.
 	l.sweep(key)
-	return func() { fl.Unlock() }, nil
+	return release, nil
 }
 
 // lockLinks serializes updates of links shared by several builds (minor
 // links, python3, python). It is always taken after a build lock, never
 // before, so the two cannot deadlock.
 func (l Layout) lockLinks(ctx context.Context) (func(), error) {
-	fl, err := acquire(ctx, l.lockPath(linksLockName), "the shared links", 0, nil)
-	if err != nil {
-		return nil, err
-	}
-	return func() { fl.Unlock() }, nil
+	return fsutil.Lock(ctx, l.lockPath(linksLockName), "the shared links", 0, nil)
 }
 
 // leftover parses name as <prefix><key>-<digits>, the names pyget gives its

@@ -9,34 +9,19 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/pyget/pyget/internal/fsutil"
 )
 
-// writeRecord writes rec into dir through a temp file so a record, once
-// present, is whole.
+// writeRecord writes rec into dir atomically, so a record, once present, is
+// whole.
 func writeRecord(dir string, rec Record) error {
 	data, err := json.MarshalIndent(rec, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encoding install record: %w", err)
 	}
-	final := filepath.Join(dir, recordName)
-	tmp := final + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
-	if err != nil {
-		return fmt.Errorf("writing install record: %w", err)
-	}
-	_, err = f.Write(append(data, '\n'))
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, final)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("writing install record %s: %w", final, err)
+	if err := fsutil.WriteFile(filepath.Join(dir, recordName), append(data, '\n'), 0o644); err != nil {
+		return fmt.Errorf("install record: %w", err)
 	}
 	return nil
 }
@@ -62,7 +47,13 @@ func readInstallation(dir, key string) (Installation, error) {
 	return Installation{Record: rec, Dir: dir, Executable: filepath.Join(dir, filepath.FromSlash(rel))}, nil
 }
 
-func (l Layout) installed() ([]Installation, error) {
+// Installed lists complete installs (incomplete or foreign folders are
+// ignored), in key order.
+func (l Layout) Installed() ([]Installation, error) {
+	l, err := l.absolute()
+	if err != nil {
+		return nil, err
+	}
 	entries, err := os.ReadDir(l.InstallDir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil

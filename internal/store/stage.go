@@ -8,9 +8,12 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+
+	"github.com/pyget/pyget/internal/fsutil"
 )
 
-func (l Layout) stage(key string) (*Staging, error) {
+// Stage makes a temp folder inside InstallDir for key. Call only under Lock.
+func (l Layout) Stage(key string) (*Staging, error) {
 	if err := checkKey(key); err != nil {
 		return nil, err
 	}
@@ -33,7 +36,7 @@ func (l Layout) stage(key string) (*Staging, error) {
 		os.Remove(dir)
 		return nil, fmt.Errorf("staging %s: %w", key, err)
 	}
-	return &Staging{Dir: dir, layout: l, key: key}, nil
+	return &Staging{Dir: dir, layout: l, key: key, exchange: exchange, rename: os.Rename}, nil
 }
 
 // randomSuffix gives the digits-only suffix that sweep recognizes.
@@ -45,7 +48,17 @@ func randomSuffix() string {
 	return n.String()
 }
 
-func (s *Staging) commit(rec Record) (Installation, error) {
+// Commit writes rec into the staged tree and moves it to <InstallDir>/<key>,
+// atomically replacing an existing install (renameat2 RENAME_EXCHANGE on
+// Linux) so there is never a moment without a complete tree.
+//
+// rec.Entry.Key must be the staged key and the tree must hold the
+// interpreter; otherwise nothing is touched. Where the filesystem has no
+// atomic exchange (Windows, some network filesystems) the old tree is renamed
+// aside and the new one in: the final name is missing for that instant, and a
+// crash in it is repaired by the next Lock of the key. Windows also refuses
+// to move a tree whose interpreter is running.
+func (s *Staging) Commit(rec Record) (Installation, error) {
 	if s.key == "" {
 		return Installation{}, errors.New("commit of a staging not made by Layout.Stage")
 	}
@@ -83,7 +96,7 @@ func (s *Staging) commit(rec Record) (Installation, error) {
 		}
 	}
 	s.done = true
-	syncDir(l.InstallDir)
+	fsutil.SyncDir(l.InstallDir)
 	inst, err := readInstallation(final, s.key)
 	if err != nil {
 		return Installation{}, fmt.Errorf("committed %s but cannot read it back: %w", s.key, err)
@@ -94,7 +107,7 @@ func (s *Staging) commit(rec Record) (Installation, error) {
 // replace puts the staged tree at final, which holds the previous install.
 func (s *Staging) replace(final string) error {
 	l := s.layout
-	err := exchangeFn(s.Dir, final)
+	err := s.exchange(s.Dir, final)
 	if err == nil {
 		// The previous tree now sits at the staging name. Processes
 		// running from it keep their open files; new ones see the new tree.
@@ -111,7 +124,7 @@ func (s *Staging) replace(final string) error {
 	if err := os.Rename(final, prev); err != nil {
 		return err
 	}
-	if err := renameFn(s.Dir, final); err != nil {
+	if err := s.rename(s.Dir, final); err != nil {
 		if rerr := os.Rename(prev, final); rerr != nil {
 			return fmt.Errorf("%w (and restoring the previous install from %s failed: %v)", err, prev, rerr)
 		}
@@ -131,7 +144,9 @@ func discard(dir, old string) {
 	os.RemoveAll(dir)
 }
 
-func (s *Staging) abort() error {
+// Abort removes the staged folder.
+// After Commit it does nothing, so it can be deferred.
+func (s *Staging) Abort() error {
 	if s.done {
 		return nil
 	}
@@ -141,13 +156,6 @@ func (s *Staging) abort() error {
 	}
 	return nil
 }
-
-// Seams for tests that need a filesystem without exchange, or a rename that
-// fails halfway through a swap.
-var (
-	exchangeFn = exchange
-	renameFn   = os.Rename
-)
 
 // errExchangeUnsupported means the OS or filesystem has no atomic exchange
 // of two paths, and the two-rename fallback is used.

@@ -155,34 +155,32 @@ func TestCommitRefusesAndKeepsPrevious(t *testing.T) {
 		name  string
 		tree  func(t *testing.T, dir string)
 		rec   Record
-		setup func(t *testing.T, l Layout)
+		setup func(st *Staging)
 	}{
 		{"no interpreter", func(t *testing.T, dir string) { writeFile(t, filepath.Join(dir, "README"), "x", 0o644) }, Record{Entry: e}, nil},
 		{"record for another key", func(t *testing.T, dir string) { fakeTree(t, dir, e) }, Record{Entry: cpy(7, "")}, nil},
-		{"exchange fails", func(t *testing.T, dir string) { fakeTree(t, dir, e) }, Record{Entry: e}, func(t *testing.T, l Layout) {
-			exchangeFn = func(a, b string) error {
+		{"exchange fails", func(t *testing.T, dir string) { fakeTree(t, dir, e) }, Record{Entry: e}, func(st *Staging) {
+			st.exchange = func(a, b string) error {
 				return &os.LinkError{Op: "renameat2", Old: a, New: b, Err: errors.New("cross-device link")}
 			}
-			t.Cleanup(func() { exchangeFn = exchange })
 		}},
-		{"second rename of the fallback fails", func(t *testing.T, dir string) { fakeTree(t, dir, e) }, Record{Entry: e}, func(t *testing.T, l Layout) {
-			exchangeFn = func(a, b string) error { return errExchangeUnsupported }
-			renameFn = func(a, b string) error {
+		{"second rename of the fallback fails", func(t *testing.T, dir string) { fakeTree(t, dir, e) }, Record{Entry: e}, func(st *Staging) {
+			st.exchange = func(a, b string) error { return errExchangeUnsupported }
+			st.rename = func(a, b string) error {
 				return &os.LinkError{Op: "rename", Old: a, New: b, Err: errors.New("injected")}
 			}
-			t.Cleanup(func() { exchangeFn, renameFn = exchange, os.Rename })
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			l := testLayout(t)
 			prev := installOne(t, l, e, nil)
-			if tt.setup != nil {
-				tt.setup(t, l)
-			}
 			st, err := l.Stage(e.Key)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if tt.setup != nil {
+				tt.setup(st)
 			}
 			tt.tree(t, st.Dir)
 			if _, err := st.Commit(tt.rec); err == nil {
@@ -320,12 +318,30 @@ func TestFinalNameNeverMissing(t *testing.T) {
 }
 
 func TestReinstallWithoutExchange(t *testing.T) {
-	exchangeFn = func(a, b string) error { return errExchangeUnsupported }
-	t.Cleanup(func() { exchangeFn = exchange })
 	l := testLayout(t)
 	e := cpy(6, "")
 	first := installOne(t, l, e, nil)
-	second := installOne(t, l, e, nil)
+	release, err := l.Lock(context.Background(), e.Key, 10*time.Second, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := l.Stage(e.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Abort()
+	st.exchange = func(a, b string) error { return errExchangeUnsupported }
+	var renames atomic.Int32
+	st.rename = func(from, to string) error { renames.Add(1); return os.Rename(from, to) }
+	fakeTree(t, st.Dir, e)
+	second, err := st.Commit(Record{Entry: e, InstalledAt: time.Now().UTC()})
+	release()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if renames.Load() != 1 {
+		t.Errorf("the fallback swap renamed the new tree in %d times, want 1", renames.Load())
+	}
 	got, ok, err := l.Find(e.Key)
 	if err != nil || !ok || !got.InstalledAt.Equal(second.InstalledAt) || got.InstalledAt.Equal(first.InstalledAt) {
 		t.Errorf("after fallback swap: %+v %v %v", got, ok, err)

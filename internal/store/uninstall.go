@@ -4,33 +4,27 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/pyget/pyget/internal/fsutil"
 )
 
-func (l Layout) uninstall(ctx context.Context, inst Installation) error {
-	key := inst.Entry.Key
-	if err := checkKey(key); err != nil {
-		return err
-	}
+// Remove deletes the complete install of key, then repairs or removes its
+// minor link and the executables that pointed through it. Call only under
+// Lock(key). A build that is not (or no longer) installed gives an error
+// wrapping ErrNotInstalled.
+func (l Layout) Remove(ctx context.Context, key string) error {
 	l, err := l.absolute()
 	if err != nil {
 		return err
 	}
-	release, err := l.lock(ctx, key, 0, nil)
-	if err != nil {
-		return err
-	}
-	defer release()
-
-	final := l.Path(key)
-	fi, err := os.Lstat(final)
-	if errors.Is(err, fs.ErrNotExist) || (err == nil && !fi.IsDir()) {
-		return fmt.Errorf("uninstalling %s: %w", key, ErrNotInstalled)
-	}
+	inst, ok, err := l.Find(key)
 	if err != nil {
 		return fmt.Errorf("uninstalling %s: %w", key, err)
+	}
+	if !ok {
+		return fmt.Errorf("uninstalling %s: %w", key, ErrNotInstalled)
 	}
 	// The links go first: the minor link moves to the next newest patch (or
 	// goes, with the commands through it) while this build is still whole, so
@@ -43,10 +37,10 @@ func (l Layout) uninstall(ctx context.Context, inst Installation) error {
 	// Renaming then makes the build vanish from listings at once; the slow
 	// removal only deletes a hidden folder.
 	old := filepath.Join(l.InstallDir, oldPrefix+key+"-"+randomSuffix())
-	if err := os.Rename(final, old); err != nil {
+	if err := os.Rename(inst.Dir, old); err != nil {
 		return fmt.Errorf("uninstalling %s: %w", key, err)
 	}
-	syncDir(l.InstallDir)
+	fsutil.SyncDir(l.InstallDir)
 
 	var errs []error
 	if err := os.RemoveAll(old); err != nil {

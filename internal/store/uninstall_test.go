@@ -1,7 +1,6 @@
 package store
 
 import (
-	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -20,7 +19,7 @@ func TestUninstall(t *testing.T) {
 	dangling := filepath.Join(l.BinDir, "unrelated")
 	symlinkT(t, "/nonexistent/python", dangling)
 
-	if err := l.Uninstall(context.Background(), inst); err != nil {
+	if err := removeOne(l, inst.Entry.Key); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Lstat(inst.Dir); !errors.Is(err, os.ErrNotExist) {
@@ -46,8 +45,8 @@ func TestUninstall(t *testing.T) {
 	if h := hidden(t, l.InstallDir); len(h) != 0 {
 		t.Errorf("leftovers: %v", h)
 	}
-	if err := l.Uninstall(context.Background(), inst); !errors.Is(err, ErrNotInstalled) {
-		t.Errorf("second Uninstall: %v, want ErrNotInstalled", err)
+	if err := removeOne(l, inst.Entry.Key); !errors.Is(err, ErrNotInstalled) {
+		t.Errorf("second Remove: %v, want ErrNotInstalled", err)
 	}
 }
 
@@ -57,30 +56,12 @@ func TestUninstallKeepsLinksOfRemainingPatch(t *testing.T) {
 	l := testLayout(t)
 	installAndLink(t, l, cpy(5, ""), LinkOptions{Default: true})
 	newest, _ := installAndLink(t, l, cpy(6, ""), LinkOptions{Default: true})
-	if err := l.Uninstall(context.Background(), newest); err != nil {
+	if err := removeOne(l, newest.Entry.Key); err != nil {
 		t.Fatal(err)
 	}
 	for _, n := range []string{"python3.14", "python3", "python"} {
 		if _, err := os.Stat(filepath.Join(l.BinDir, n)); err != nil {
 			t.Errorf("%s: %v", n, err)
 		}
-	}
-}
-
-func TestUninstallBlockedByLock(t *testing.T) {
-	l := testLayout(t)
-	inst := installOne(t, l, cpy(6, ""), nil)
-	release, err := l.Lock(context.Background(), inst.Entry.Key, 0, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer release()
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if err := l.Uninstall(ctx, inst); !errors.Is(err, context.Canceled) {
-		t.Errorf("Uninstall under a held lock: %v", err)
-	}
-	if _, ok, _ := l.Find(inst.Entry.Key); !ok {
-		t.Error("removed without the lock")
 	}
 }
