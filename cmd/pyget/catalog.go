@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"runtime/debug"
 	"sync/atomic"
 	"time"
@@ -35,17 +34,17 @@ func (a *app) newCatalogLoader() (*catalog.Loader, error) {
 	if _, err := a.getFetcher(); err != nil {
 		return nil, err
 	}
-	full, quick, err := a.catalogGetters(cache)
+	full, quick, err := a.catalogGetters()
 	if err != nil {
 		return nil, err
 	}
 	src := a.downloadsJSON
 	if src == "" {
-		src = os.Getenv("PYGET_DOWNLOADS_JSON")
+		src = a.env.DownloadsJSON
 	}
 	return &catalog.Loader{
 		Source:       src,
-		URL:          os.Getenv("PYGET_CATALOG_URL"),
+		URL:          a.env.CatalogURL,
 		CacheDir:     cache,
 		Offline:      a.isOffline(),
 		Get:          full,
@@ -70,10 +69,10 @@ func (a *app) catalogWarning(w catalog.Warning) {
 // at once, so that nobody waits on retries without knowing why. quick is
 // for one with a fallback (cached copy or snapshot): two attempts, a short
 // idle limit, and the loader's one warning line when it gives up.
-func (a *app) catalogGetters(cache string) (full, quick *fetch.Fetcher, err error) {
-	cfg, err := fetch.ConfigFromEnv(fetch.Config{CacheDir: cache})
+func (a *app) catalogGetters() (full, quick *fetch.Fetcher, err error) {
+	cfg, err := a.fetchConfig()
 	if err != nil {
-		return nil, nil, usageError{err}
+		return nil, nil, err
 	}
 	var told atomic.Bool
 	cfg.OnEvent = func(e fetch.Event) {

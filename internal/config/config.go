@@ -51,9 +51,12 @@ type Settings struct {
 	// ~/Library/Caches/pyget on macOS, ~/.cache/pyget elsewhere.
 	CacheDir string
 
-	// DownloadsJSON: PYGET_DOWNLOADS_JSON, a catalog path or URL; "" = the
-	// catalog's default.
+	// DownloadsJSON: PYGET_DOWNLOADS_JSON, a catalog path or URL replacing
+	// the catalog; "" = the default catalog.
 	DownloadsJSON string
+	// CatalogURL: PYGET_CATALOG_URL, where the default catalog is
+	// refreshed from; "" = the catalog's own default URL.
+	CatalogURL string
 	// Mirrors: PYGET_MIRROR, base URLs separated by white space; nil = the
 	// default mirrors. Package fetch checks that it supports them.
 	Mirrors []string
@@ -94,6 +97,7 @@ func load(getenv func(string) string, goos string) (Settings, error) {
 	r := reader{getenv: getenv}
 	s := Settings{
 		DownloadsJSON: r.str("PYGET_DOWNLOADS_JSON"),
+		CatalogURL:    r.word("PYGET_CATALOG_URL"),
 		Offline:       r.boolean("PYGET_OFFLINE"),
 		NoProgress:    r.boolean("PYGET_NO_PROGRESS"),
 		Arch:          r.arch("PYGET_ARCH"),

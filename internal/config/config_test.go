@@ -64,6 +64,7 @@ func TestLoad(t *testing.T) {
 
 		{name: "values", env: with(map[string]string{
 			"PYGET_DOWNLOADS_JSON": "https://example.org/c.json",
+			"PYGET_CATALOG_URL":    " https://mirror.example/download-metadata.json ",
 			"PYGET_MIRROR":         " https://a.example/x \n file:///m ",
 			"PYGET_OFFLINE":        "1", "PYGET_NO_PROGRESS": " Yes ",
 			"PYGET_ARCH":         "X86_64_V3",
@@ -71,6 +72,7 @@ func TestLoad(t *testing.T) {
 			"PYGET_CPUPROFILE": "cpu.out", "NO_COLOR": "1"}),
 			want: func(s *Settings) {
 				s.DownloadsJSON = "https://example.org/c.json"
+				s.CatalogURL = "https://mirror.example/download-metadata.json"
 				s.Mirrors = []string{"https://a.example/x", "file:///m"}
 				s.Offline, s.NoProgress = true, true
 				s.Arch = "x86_64_v3"
