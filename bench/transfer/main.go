@@ -1,6 +1,7 @@
 // Command transfer downloads one URL with pyget's transfer layer and nothing
 // else (no extraction, no install), so bench/bench.sh can set it beside
-// `curl -o` on the same server.
+// `curl -o` on the same server. It runs with the transfer layer's defaults,
+// which are pyget's when no PYGET_HTTP_* variable is set.
 //
 //	go run ./bench/transfer -url URL -sha256 HEX -cache DIR
 package main
@@ -25,11 +26,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: transfer -url URL -sha256 HEX -cache DIR")
 		os.Exit(2)
 	}
-	cfg, err := fetch.ConfigFromEnv(fetch.Config{CacheDir: *cache})
-	if err != nil {
-		fail(err)
-	}
-	f, err := fetch.New(cfg)
+	f, err := fetch.New(fetch.Config{CacheDir: *cache})
 	if err != nil {
 		fail(err)
 	}

@@ -1,7 +1,5 @@
 // Package archive extracts python-build-standalone, PyPy and GraalPy archives
 // safely while they stream in.
-//
-// CONTRACT (skeleton; the implementation may add, but keep these names):
 package archive
 
 import (

@@ -1,7 +1,5 @@
 package catalog
 
-// CONTRACT (skeleton; the implementation may add, but keep these names).
-
 import (
 	"context"
 	"sync"

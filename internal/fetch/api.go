@@ -30,7 +30,7 @@ type Config struct {
 	IdleTimeout time.Duration // no byte for this long fails an attempt; default 30s (PYGET_HTTP_TIMEOUT)
 	BaseDelay   time.Duration // first backoff; default 500ms (tests shorten)
 	MaxDelay    time.Duration // backoff cap; default 10s
-	Deadline    time.Duration // overall last resort per transfer; default 1h
+	Deadline    time.Duration // overall last resort per transfer; default 12h
 	Client      *http.Client  // nil = NewHTTPClient(IdleTimeout)
 	OnEvent     func(Event)   // progress and recovered faults; may be nil; called from any goroutine
 	Header      http.Header   // extra request headers (e.g. Authorization for a private mirror); never sent to another host after a redirect
