@@ -1,7 +1,20 @@
 // Package faultserver is a test-only loopback HTTP/1.1 and HTTP/2 (TLS) file
 // server that applies a scripted fault to successive requests.
 //
-// CONTRACT (skeleton; the implementation may add, but keep these names):
+// It owns everything on the server side of a faulty download: the in-memory
+// files and their validators (ETag, Last-Modified, generations), the fault
+// script (Script, Repeat), the request log, a throwaway CA and leaf
+// certificate for TLS, and the two wire protocols. HTTP/1.1 is written by
+// hand on the connection; HTTP/2 drives golang.org/x/net/http2's Framer
+// directly, because net/http's server cannot refuse a stream before its
+// headers, reset or GOAWAY at an exact body offset, or freeze a connection
+// so that not even a PING is answered. Flow control follows the client's
+// windows and SETTINGS.
+//
+// It is for tests only. Non-test production code (cmd/pyget and the
+// packages it builds from) must never import it; only _test.go files may,
+// and the demo binary internal/faultserver/cmd/pyget-faultserver.
+// TestNotImportedByProduction enforces this.
 package faultserver
 
 import (
@@ -25,8 +38,6 @@ const (
 	IgnoreRange               // serve the whole file with 200 despite Range
 	ChangeETag                // serve normally but with a new ETag from now on (file "changed")
 	FlipByte                  // serve with the byte at offset At inverted
-
-	// Added beyond the skeleton.
 
 	HTMLOctet     // status 200, an HTML error page labelled application/octet-stream
 	HTMLPartial   // status 206 with a Content-Range that continues the asked range, but a text/html error page as its body
@@ -59,7 +70,6 @@ type Logged struct {
 	BytesSent int64 // body bytes written
 	Fault     Kind
 
-	// Added beyond the skeleton.
 	Method string // GET, HEAD...
 	Detail Fault  // the whole fault applied (Fault is its Kind)
 	ETag   string // the ETag sent with the response ("" if none)

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/tls"
-	"encoding/binary"
 	"errors"
 	"io"
 	"net"
@@ -15,12 +14,15 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/hpack"
 )
 
-// The HTTP/2 side is written on the bare framer because net/http's server
-// cannot refuse a stream before its headers nor reset one at an exact
-// offset. It is a small server: no push, no priorities, no request bodies.
+// The HTTP/2 side drives golang.org/x/net/http2's Framer by hand, rather
+// than serving through net/http, because net/http's server cannot refuse a
+// stream before its headers, reset one at an exact offset, or go silent
+// without even answering PINGs. It is a small server: no push, no
+// priorities, no request bodies.
 
 var (
 	errConnDead    = errors.New("faultserver: http2 connection closed")
@@ -28,13 +30,19 @@ var (
 	errFrozen      = errors.New("faultserver: http2 connection frozen")
 )
 
+// ourMaxFrame is the largest frame we accept: the protocol default, which
+// our SETTINGS never raise.
+const ourMaxFrame = 16384
+
+// h2Window is the initial flow-control window of RFC 9113 §6.9.2.
+const h2Window = 65535
+
 type h2conn struct {
 	s   *state
 	tc  *tls.Conn
 	raw net.Conn
 	bw  *bufio.Writer
-	fw  frameWriter
-	dec *hpack.Decoder // owned by the read loop
+	fr  *http2.Framer // reads in the read loop; writes under wmu
 
 	// wmu serializes frame writes and the hpack encoder, whose state must
 	// follow the order header blocks hit the wire.
@@ -64,183 +72,162 @@ type h2stream struct {
 
 func (s *state) serveH2(tc *tls.Conn, raw net.Conn) {
 	br := bufio.NewReaderSize(tc, 32<<10)
-	preface := make([]byte, len(prefaceStr))
+	preface := make([]byte, len(http2.ClientPreface))
 	raw.SetReadDeadline(time.Now().Add(10 * time.Second))
-	if _, err := io.ReadFull(br, preface); err != nil || string(preface) != prefaceStr {
+	if _, err := io.ReadFull(br, preface); err != nil || string(preface) != http2.ClientPreface {
 		return
 	}
 	raw.SetReadDeadline(time.Time{})
 	h := &h2conn{
 		s: s, tc: tc, raw: raw,
 		bw:       bufio.NewWriterSize(tc, chunkSize+1024),
-		dec:      hpack.NewDecoder(4096, nil),
-		connWin:  65535,
-		initWin:  65535,
-		maxFrame: 16384,
+		connWin:  h2Window,
+		initWin:  h2Window,
+		maxFrame: ourMaxFrame,
 		streams:  make(map[uint32]*h2stream),
 		gone:     make(chan struct{}),
 	}
-	h.fw.w = h.bw
+	h.fr = http2.NewFramer(h.bw, br)
+	h.fr.SetMaxReadFrameSize(ourMaxFrame)
+	h.fr.ReadMetaHeaders = hpack.NewDecoder(4096, nil)
 	h.cond = sync.NewCond(&h.mu)
 	h.henc = hpack.NewEncoder(&h.hbuf)
-	h.write(func() error { return h.fw.settings(false, settingMaxConcurrent, 250) })
-	err := h.readLoop(&frameReader{r: br})
-	var ce *connError
-	if errors.As(err, &ce) {
-		h.write(func() error { return h.fw.goAway(0, ce.code, ce.msg) })
+	h.write(func() error {
+		return h.fr.WriteSettings(http2.Setting{ID: http2.SettingMaxConcurrentStreams, Val: 250})
+	})
+	if code, msg, ok := h.readLoop(); ok {
+		h.write(func() error { return h.fr.WriteGoAway(0, code, []byte(msg)) })
 	}
 	h.kill()
 	h.handlers.Wait()
 }
 
-func protoErr(msg string) error { return &connError{codeProtocol, msg} }
-
-// readLoop reads frames until the connection ends; it returns a *connError
-// for a protocol violation.
-func (h *h2conn) readLoop(fr *frameReader) error {
-	var (
-		hdrStream uint32 // nonzero while a header block awaits CONTINUATION
-		hdrBlock  []byte
-		hdrEnd    bool // the HEADERS frame carried END_STREAM
-	)
+// readLoop reads frames until the connection ends. For a protocol violation
+// it returns the code and reason to send in a GOAWAY, and ok.
+func (h *h2conn) readLoop() (code http2.ErrCode, msg string, ok bool) {
 	for {
-		f, err := fr.read()
-		if err != nil {
-			return err
+		f, err := h.fr.ReadFrame()
+		var se http2.StreamError
+		switch {
+		case err == nil:
+		case errors.As(err, &se):
+			// The frame was read whole; only its stream dies.
+			h.resetStream(se.StreamID, se.Code)
+			continue
+		case errors.Is(err, http2.ErrFrameTooLarge):
+			return http2.ErrCodeFrameSize, "frame too large", true
+		default:
+			var ce http2.ConnectionError
+			if !errors.As(err, &ce) {
+				return 0, "", false // the connection is gone
+			}
+			reason := err.Error()
+			if d := h.fr.ErrorDetail(); d != nil {
+				reason = d.Error()
+			}
+			return http2.ErrCode(ce), reason, true
 		}
-		if hdrStream != 0 && (f.typ != frameContinuation || f.stream != hdrStream) {
-			return protoErr("header block interrupted")
-		}
-		switch f.typ {
-		case frameSettings:
-			if f.flags&flagAck != 0 {
+		switch f := f.(type) {
+		case *http2.SettingsFrame:
+			if f.IsAck() {
 				continue
 			}
-			if len(f.payload)%6 != 0 || f.stream != 0 {
-				return &connError{codeFrameSize, "bad SETTINGS"}
+			if err := f.ForeachSetting(h.applySetting); err != nil {
+				var ce http2.ConnectionError
+				errors.As(err, &ce)
+				return http2.ErrCode(ce), "bad SETTINGS value", true
 			}
-			h.applySettings(f.payload)
-			h.write(func() error { return h.fw.settings(true) })
-		case framePing:
-			if len(f.payload) != 8 {
-				return &connError{codeFrameSize, "bad PING"}
+			h.write(h.fr.WriteSettingsAck)
+		case *http2.PingFrame:
+			if !f.IsAck() {
+				data := f.Data
+				h.write(func() error { return h.fr.WritePing(true, data) })
 			}
-			if f.flags&flagAck == 0 {
-				h.write(func() error { return h.fw.write(framePing, flagAck, 0, f.payload) })
-			}
-		case frameWindowUpdate:
-			if len(f.payload) != 4 {
-				return &connError{codeFrameSize, "bad WINDOW_UPDATE"}
-			}
-			inc := int64(binary.BigEndian.Uint32(f.payload) & 0x7fffffff)
+		case *http2.WindowUpdateFrame:
 			h.mu.Lock()
-			if f.stream == 0 {
-				h.connWin += inc
-			} else if st := h.streams[f.stream]; st != nil {
-				st.win += inc
+			if f.StreamID == 0 {
+				h.connWin += int64(f.Increment)
+			} else if st := h.streams[f.StreamID]; st != nil {
+				st.win += int64(f.Increment)
 			}
 			h.cond.Broadcast()
 			h.mu.Unlock()
-		case frameHeaders:
-			p, err := stripPadding(f)
-			if err != nil {
-				return err
+		case *http2.MetaHeadersFrame:
+			if f.StreamID%2 == 0 {
+				return http2.ErrCodeProtocol, "bad HEADERS stream id", true
 			}
-			if f.flags&flagPriority != 0 {
-				if len(p) < 5 {
-					return protoErr("short HEADERS")
-				}
-				p = p[5:]
-			}
-			if f.stream == 0 || f.stream%2 == 0 {
-				return protoErr("bad HEADERS stream id")
-			}
-			hdrStream, hdrEnd = f.stream, f.flags&flagEndStream != 0
-			hdrBlock = append(hdrBlock[:0], p...)
-			if f.flags&flagEndHeaders != 0 {
-				if err := h.startStream(hdrStream, hdrBlock, hdrEnd); err != nil {
-					return err
-				}
-				hdrStream = 0
-			}
-		case frameContinuation:
-			if hdrStream == 0 {
-				return protoErr("unexpected CONTINUATION")
-			}
-			hdrBlock = append(hdrBlock, f.payload...)
-			if f.flags&flagEndHeaders != 0 {
-				if err := h.startStream(hdrStream, hdrBlock, hdrEnd); err != nil {
-					return err
-				}
-				hdrStream = 0
-			}
-		case frameData:
-			// Request bodies are ignored, but their flow-control credit is
-			// given back so a client never blocks on us.
-			if n := uint32(len(f.payload)); n > 0 {
+			h.startStream(f)
+		case *http2.DataFrame:
+			// Request bodies are ignored, but their flow-control credit
+			// (padding included) is given back so a client never blocks
+			// on us.
+			if n := f.Length; n > 0 {
+				id, end := f.StreamID, f.StreamEnded()
 				h.write(func() error {
-					if err := h.fw.windowUpdate(0, n); err != nil {
+					if err := h.fr.WriteWindowUpdate(0, n); err != nil || end {
 						return err
 					}
-					if f.flags&flagEndStream != 0 {
-						return nil
-					}
-					return h.fw.windowUpdate(f.stream, n)
+					return h.fr.WriteWindowUpdate(id, n)
 				})
 			}
-		case frameRSTStream:
+		case *http2.RSTStreamFrame:
 			h.mu.Lock()
-			if st := h.streams[f.stream]; st != nil {
+			if st := h.streams[f.StreamID]; st != nil {
 				h.endStreamLocked(st)
 			}
 			h.cond.Broadcast()
 			h.mu.Unlock()
-		case framePushPromise:
-			return protoErr("PUSH_PROMISE from a client")
+		case *http2.PushPromiseFrame:
+			return http2.ErrCodeProtocol, "PUSH_PROMISE from a client", true
 		}
 	}
 }
 
-func (h *h2conn) applySettings(p []byte) {
-	for ; len(p) >= 6; p = p[6:] {
-		id, val := binary.BigEndian.Uint16(p), binary.BigEndian.Uint32(p[2:])
-		switch id {
-		case settingInitialWindowSize:
-			h.mu.Lock()
-			delta := int64(val) - h.initWin
-			h.initWin = int64(val)
-			for _, s := range h.streams {
-				s.win += delta
-			}
-			h.cond.Broadcast()
-			h.mu.Unlock()
-		case settingMaxFrameSize:
-			h.mu.Lock()
-			h.maxFrame = int(max(min(val, 1<<24-1), ourMaxFrame))
-			h.mu.Unlock()
-		case settingHeaderTableSize:
-			h.wmu.Lock()
-			h.henc.SetMaxDynamicTableSizeLimit(val)
-			h.wmu.Unlock()
-		}
+func (h *h2conn) applySetting(st http2.Setting) error {
+	if err := st.Valid(); err != nil {
+		return err
 	}
+	switch st.ID {
+	case http2.SettingInitialWindowSize:
+		h.mu.Lock()
+		delta := int64(st.Val) - h.initWin
+		h.initWin = int64(st.Val)
+		for _, s := range h.streams {
+			s.win += delta
+		}
+		h.cond.Broadcast()
+		h.mu.Unlock()
+	case http2.SettingMaxFrameSize:
+		h.mu.Lock()
+		h.maxFrame = int(st.Val)
+		h.mu.Unlock()
+	case http2.SettingHeaderTableSize:
+		h.wmu.Lock()
+		h.henc.SetMaxDynamicTableSizeLimit(st.Val)
+		h.wmu.Unlock()
+	}
+	return nil
 }
 
-func (h *h2conn) startStream(id uint32, block []byte, _ bool) error {
-	fields, err := h.dec.DecodeFull(block)
-	if err != nil {
-		return &connError{codeCompression, err.Error()}
+// resetStream ends stream id, which the peer got wrong, with code.
+func (h *h2conn) resetStream(id uint32, code http2.ErrCode) {
+	h.mu.Lock()
+	if st := h.streams[id]; st != nil {
+		h.endStreamLocked(st)
 	}
-	r := &request{}
-	for _, hf := range fields {
-		switch strings.ToLower(hf.Name) {
-		case ":method":
-			r.method = hf.Value
-		case ":path":
-			r.path = hf.Value
-			if u, err := url.ParseRequestURI(hf.Value); err == nil {
-				r.path = u.Path
-			}
+	h.cond.Broadcast()
+	h.mu.Unlock()
+	h.write(func() error { return h.fr.WriteRSTStream(id, code) })
+}
+
+func (h *h2conn) startStream(f *http2.MetaHeadersFrame) {
+	r := &request{method: f.PseudoValue("method")}
+	r.path = f.PseudoValue("path")
+	if u, err := url.ParseRequestURI(r.path); err == nil {
+		r.path = u.Path
+	}
+	for _, hf := range f.RegularFields() {
+		switch hf.Name { // the Framer has checked that names are lower case
 		case "range":
 			r.rangeHdr = hf.Value
 		case "if-range":
@@ -249,11 +236,12 @@ func (h *h2conn) startStream(id uint32, block []byte, _ bool) error {
 			r.ifNoneMatch = hf.Value
 		}
 	}
+	id := f.StreamID
 	h.mu.Lock()
 	if h.frozen {
 		// A dead peer never sees the request.
 		h.mu.Unlock()
-		return nil
+		return
 	}
 	st := &h2stream{id: id, win: h.initWin, gone: make(chan struct{})}
 	h.streams[id] = st
@@ -266,7 +254,6 @@ func (h *h2conn) startStream(id uint32, block []byte, _ bool) error {
 		delete(h.streams, id)
 		h.mu.Unlock()
 	}()
-	return nil
 }
 
 // endStreamLocked marks st finished; h.mu must be held.
@@ -355,22 +342,16 @@ func (w *h2wire) header(status int, hs []header, end bool) error {
 		block := h.hbuf.Bytes()
 		first := block[:min(len(block), maxFrame)]
 		rest := block[len(first):]
-		flags := uint8(0)
-		if end {
-			flags |= flagEndStream
-		}
-		if len(rest) == 0 {
-			flags |= flagEndHeaders
-		}
-		err := h.fw.write(frameHeaders, flags, w.st.id, first)
+		err := h.fr.WriteHeaders(http2.HeadersFrameParam{
+			StreamID:      w.st.id,
+			BlockFragment: first,
+			EndStream:     end,
+			EndHeaders:    len(rest) == 0,
+		})
 		for err == nil && len(rest) > 0 {
 			frag := rest[:min(len(rest), maxFrame)]
 			rest = rest[len(frag):]
-			flags = 0
-			if len(rest) == 0 {
-				flags = flagEndHeaders
-			}
-			err = h.fw.write(frameContinuation, flags, w.st.id, frag)
+			err = h.fr.WriteContinuation(w.st.id, len(rest) == 0, frag)
 		}
 		return err
 	})
@@ -392,11 +373,8 @@ func (w *h2wire) body(p []byte, end bool, sent func(int)) error {
 		err = h.write(func() error {
 			for len(chunk) > 0 {
 				k := min(len(chunk), maxFrame)
-				flags := uint8(0)
-				if end && len(p) == 0 && k == len(chunk) {
-					flags = flagEndStream
-				}
-				if err := h.fw.write(frameData, flags, w.st.id, chunk[:k]); err != nil {
+				last := end && len(p) == 0 && k == len(chunk)
+				if err := h.fr.WriteData(w.st.id, last, chunk[:k]); err != nil {
 					return err
 				}
 				chunk = chunk[k:]
@@ -412,19 +390,19 @@ func (w *h2wire) body(p []byte, end bool, sent func(int)) error {
 }
 
 // resetWith sends RST_STREAM unless the stream is already over.
-func (w *h2wire) resetWith(code h2Code) {
+func (w *h2wire) resetWith(code http2.ErrCode) {
 	h := w.h
 	h.mu.Lock()
 	done := w.st.done
 	h.endStreamLocked(w.st)
 	h.mu.Unlock()
 	if !done {
-		h.write(func() error { return h.fw.rst(w.st.id, code) })
+		h.write(func() error { return h.fr.WriteRSTStream(w.st.id, code) })
 	}
 }
 
-func (w *h2wire) refuse() { w.resetWith(codeRefused) }
-func (w *h2wire) reset()  { w.resetWith(codeInternal) }
+func (w *h2wire) refuse() { w.resetWith(http2.ErrCodeRefusedStream) }
+func (w *h2wire) reset()  { w.resetWith(http2.ErrCodeInternal) }
 
 // goAway tells the client that this stream was never processed, then
 // closes the connection, as a server shutting down abruptly would.
@@ -435,7 +413,7 @@ func (w *h2wire) goAway() {
 		last = w.st.id - 2
 	}
 	h.wmu.Lock()
-	err := h.fw.goAway(last, codeNo, "faultserver: goaway")
+	err := h.fr.WriteGoAway(last, http2.ErrCodeNo, []byte("faultserver: goaway"))
 	if err == nil {
 		h.bw.Flush()
 	}
@@ -469,7 +447,7 @@ func (w *h2wire) stall(d time.Duration) {
 	case <-w.st.gone:
 	case <-w.h.s.done:
 	}
-	w.resetWith(codeCancel)
+	w.resetWith(http2.ErrCodeCancel)
 }
 
 // freeze makes the whole connection go silent, as a peer that died or a path

@@ -4,23 +4,23 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/tls"
-	"encoding/binary"
 	"errors"
 	"io"
 	"net/http"
 	"testing"
 	"time"
 
+	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/hpack"
 )
 
-// rawH2 is a hand-driven HTTP/2 client, to check the server frame by frame.
+// rawH2 is a hand-driven HTTP/2 client on http2.Framer, to check the server
+// frame by frame.
 type rawH2 struct {
-	t   *testing.T
-	c   *tls.Conn
-	fr  *frameReader
-	fw  frameWriter
-	dec *hpack.Decoder
+	t  *testing.T
+	c  *tls.Conn
+	bw *bufio.Writer
+	fr *http2.Framer
 }
 
 func dialRaw(t *testing.T, s *Server, initialWindow uint32) *rawH2 {
@@ -34,10 +34,13 @@ func dialRaw(t *testing.T, s *Server, initialWindow uint32) *rawH2 {
 	if p := c.ConnectionState().NegotiatedProtocol; p != "h2" {
 		t.Fatalf("negotiated %q", p)
 	}
-	r := &rawH2{t: t, c: c, fr: &frameReader{r: bufio.NewReader(c)}, dec: hpack.NewDecoder(4096, nil)}
-	r.fw.w = bufio.NewWriter(c)
-	r.fw.w.WriteString(prefaceStr)
-	r.must(r.fw.settings(false, settingInitialWindowSize, initialWindow))
+	r := &rawH2{t: t, c: c, bw: bufio.NewWriter(c)}
+	// The read limit stays at the Framer's maximum so that readData, not
+	// the Framer, catches a DATA frame above the size the server may send.
+	r.fr = http2.NewFramer(r.bw, bufio.NewReader(c))
+	r.fr.ReadMetaHeaders = hpack.NewDecoder(4096, nil)
+	r.bw.WriteString(http2.ClientPreface)
+	r.must(r.fr.WriteSettings(http2.Setting{ID: http2.SettingInitialWindowSize, Val: initialWindow}))
 	r.flush()
 	return r
 }
@@ -49,23 +52,25 @@ func (r *rawH2) must(err error) {
 	}
 }
 
-func (r *rawH2) flush() { r.t.Helper(); r.must(r.fw.w.Flush()) }
+func (r *rawH2) flush() { r.t.Helper(); r.must(r.bw.Flush()) }
 
-// next returns the next frame that is not connection housekeeping.
-func (r *rawH2) next() frame {
+// next returns the next frame that is not connection housekeeping. It is
+// valid until the following read.
+func (r *rawH2) next() http2.Frame {
 	r.t.Helper()
 	for {
-		f, err := r.fr.read()
+		f, err := r.fr.ReadFrame()
 		r.must(err)
-		if f.typ == frameSettings && f.flags&flagAck == 0 {
-			r.must(r.fw.settings(true))
-			r.flush()
+		switch f := f.(type) {
+		case *http2.SettingsFrame:
+			if !f.IsAck() {
+				r.must(r.fr.WriteSettingsAck())
+				r.flush()
+			}
+			continue
+		case *http2.WindowUpdateFrame:
 			continue
 		}
-		if f.typ == frameSettings || f.typ == frameWindowUpdate {
-			continue
-		}
-		f.payload = append([]byte(nil), f.payload...)
 		return f
 	}
 }
@@ -80,22 +85,40 @@ func (r *rawH2) get(id uint32, path string, split bool) {
 	}
 	block := buf.Bytes()
 	if split {
-		r.must(r.fw.write(frameHeaders, flagEndStream, id, block[:3]))
-		r.must(r.fw.write(frameContinuation, flagEndHeaders, id, block[3:]))
+		r.must(r.fr.WriteHeaders(http2.HeadersFrameParam{StreamID: id, BlockFragment: block[:3], EndStream: true}))
+		r.must(r.fr.WriteContinuation(id, true, block[3:]))
 	} else {
-		r.must(r.fw.write(frameHeaders, flagEndStream|flagEndHeaders, id, block))
+		r.must(r.fr.WriteHeaders(http2.HeadersFrameParam{StreamID: id, BlockFragment: block, EndStream: true, EndHeaders: true}))
 	}
 	r.flush()
 }
 
-func (r *rawH2) status(f frame) string {
+func (r *rawH2) ping(data string) {
 	r.t.Helper()
-	if f.typ != frameHeaders {
-		r.t.Fatalf("frame type %d, want HEADERS", f.typ)
+	var p [8]byte
+	copy(p[:], data)
+	r.must(r.fr.WritePing(false, p))
+	r.flush()
+}
+
+// desc names a frame for a failure message (nil-safe).
+func desc(f http2.Frame) string {
+	if f == nil {
+		return "no frame"
 	}
-	fields, err := r.dec.DecodeFull(f.payload)
-	r.must(err)
-	return fields[0].Value
+	return f.Header().String()
+}
+
+func (r *rawH2) status(f http2.Frame) string {
+	r.t.Helper()
+	mh, ok := f.(*http2.MetaHeadersFrame)
+	if !ok {
+		r.t.Fatalf("%s, want HEADERS", desc(f))
+	}
+	if len(mh.PseudoFields()) != 1 {
+		r.t.Fatalf("pseudo-headers %v, want :status alone", mh.PseudoFields())
+	}
+	return mh.PseudoValue("status")
 }
 
 // readData reads DATA for a stream until n bytes have come.
@@ -103,14 +126,15 @@ func (r *rawH2) readData(n int) []byte {
 	r.t.Helper()
 	var got []byte
 	for len(got) < n {
-		f := r.next()
-		if f.typ != frameData {
-			r.t.Fatalf("after %d of %d bytes: frame type %d, want DATA", len(got), n, f.typ)
+		fr := r.next()
+		f, ok := fr.(*http2.DataFrame)
+		if !ok {
+			r.t.Fatalf("after %d of %d bytes: %s, want DATA", len(got), n, desc(fr))
 		}
-		if len(f.payload) > ourMaxFrame {
-			r.t.Fatalf("DATA frame of %d bytes exceeds the peer's max frame size", len(f.payload))
+		if len(f.Data()) > ourMaxFrame {
+			r.t.Fatalf("DATA frame of %d bytes exceeds the peer's max frame size", len(f.Data()))
 		}
-		got = append(got, f.payload...)
+		got = append(got, f.Data()...)
 	}
 	if len(got) != n {
 		r.t.Fatalf("got %d bytes, want %d", len(got), n)
@@ -128,37 +152,39 @@ func TestH2FlowControl(t *testing.T) {
 	got := r.readData(1000)
 	// A PING answered before any further DATA shows the server waits for
 	// window instead of overrunning it.
-	r.must(r.fw.write(framePing, 0, 0, []byte("12345678")))
-	r.flush()
-	if f := r.next(); f.typ != framePing || f.flags&flagAck == 0 || string(f.payload) != "12345678" {
-		t.Fatalf("want the PING ack before more DATA, got frame type %d", f.typ)
+	r.ping("12345678")
+	fr := r.next()
+	if f, ok := fr.(*http2.PingFrame); !ok || !f.IsAck() || string(f.Data[:]) != "12345678" {
+		t.Fatalf("want the PING ack before more DATA, got %s", desc(fr))
 	}
-	r.must(r.fw.windowUpdate(1, 500))
+	r.must(r.fr.WriteWindowUpdate(1, 500))
 	r.flush()
 	got = append(got, r.readData(500)...)
-	r.must(r.fw.write(framePing, 0, 0, []byte("abcdefgh")))
-	r.flush()
-	if f := r.next(); f.typ != framePing {
-		t.Fatalf("want the PING ack, got frame type %d", f.typ)
+	r.ping("abcdefgh")
+	fr = r.next()
+	if f, ok := fr.(*http2.PingFrame); !ok || !f.IsAck() || string(f.Data[:]) != "abcdefgh" {
+		t.Fatalf("want the PING ack, got %s", desc(fr))
 	}
 	// Open both windows wide; the rest must end the stream.
-	r.must(r.fw.windowUpdate(1, 1<<30))
-	r.must(r.fw.windowUpdate(0, 1<<30))
+	r.must(r.fr.WriteWindowUpdate(1, 1<<30))
+	r.must(r.fr.WriteWindowUpdate(0, 1<<30))
 	r.flush()
-	var last frame
+	ended := false
 	for len(got) < len(data) {
-		last = r.next()
-		if last.typ != frameData {
-			t.Fatalf("frame type %d, want DATA", last.typ)
+		fr := r.next()
+		f, ok := fr.(*http2.DataFrame)
+		if !ok {
+			t.Fatalf("%s, want DATA", desc(fr))
 		}
-		got = append(got, last.payload...)
+		got = append(got, f.Data()...)
+		ended = f.StreamEnded()
 	}
-	if last.flags&flagEndStream == 0 || !bytes.Equal(got, data) {
-		t.Fatalf("END_STREAM %v, body equal %v", last.flags&flagEndStream != 0, bytes.Equal(got, data))
+	if !ended || !bytes.Equal(got, data) {
+		t.Fatalf("END_STREAM %v, body equal %v", ended, bytes.Equal(got, data))
 	}
 	// A second stream on the same connection works too.
 	r.get(3, "/empty", false)
-	if f := r.next(); r.status(f) != "200" || f.flags&flagEndStream == 0 {
+	if f := r.next(); r.status(f) != "200" || !f.(*http2.MetaHeadersFrame).StreamEnded() {
 		t.Fatal("empty file: want 200 with END_STREAM on HEADERS")
 	}
 }
@@ -171,35 +197,57 @@ func TestH2FaultFrames(t *testing.T) {
 		check func(t *testing.T, r *rawH2)
 	}{
 		{"refuse", Fault{Kind: RefuseStream}, func(t *testing.T, r *rawH2) {
-			f := r.next()
-			if f.typ != frameRSTStream || f.stream != 1 || binary.BigEndian.Uint32(f.payload) != uint32(codeRefused) {
-				t.Fatalf("first frame type %d on stream %d, want RST_STREAM REFUSED_STREAM", f.typ, f.stream)
+			fr := r.next()
+			f, ok := fr.(*http2.RSTStreamFrame)
+			if !ok || f.StreamID != 1 || f.ErrCode != http2.ErrCodeRefusedStream {
+				t.Fatalf("first frame %s, want RST_STREAM REFUSED_STREAM on stream 1", desc(fr))
 			}
 		}},
 		{"reset", Fault{Kind: ResetMidBody, At: at}, func(t *testing.T, r *rawH2) {
 			r.status(r.next())
 			r.readData(at)
-			f := r.next()
-			if f.typ != frameRSTStream || binary.BigEndian.Uint32(f.payload) != uint32(codeInternal) {
-				t.Fatalf("frame type %d, want RST_STREAM INTERNAL_ERROR", f.typ)
+			fr := r.next()
+			f, ok := fr.(*http2.RSTStreamFrame)
+			if !ok || f.StreamID != 1 || f.ErrCode != http2.ErrCodeInternal {
+				t.Fatalf("%s, want RST_STREAM INTERNAL_ERROR on stream 1", desc(fr))
 			}
 		}},
 		{"goaway", Fault{Kind: GoAwayMidBody, At: at}, func(t *testing.T, r *rawH2) {
 			r.status(r.next())
 			r.readData(at)
-			f := r.next()
-			if f.typ != frameGoAway || binary.BigEndian.Uint32(f.payload)&0x7fffffff >= 1 {
-				t.Fatalf("frame type %d, want GOAWAY with last stream id below 1", f.typ)
+			fr := r.next()
+			f, ok := fr.(*http2.GoAwayFrame)
+			if !ok || f.LastStreamID >= 1 || f.ErrCode != http2.ErrCodeNo {
+				t.Fatalf("%s, want GOAWAY NO_ERROR with last stream id below 1", desc(fr))
 			}
-			if _, err := r.fr.read(); !errors.Is(err, io.EOF) {
+			if _, err := r.fr.ReadFrame(); !errors.Is(err, io.EOF) {
 				t.Fatalf("after GOAWAY: %v, want the connection closed", err)
 			}
 		}},
 		{"close", Fault{Kind: CloseMidBody, At: at}, func(t *testing.T, r *rawH2) {
 			r.status(r.next())
 			r.readData(at)
-			if _, err := r.fr.read(); !errors.Is(err, io.EOF) {
+			if _, err := r.fr.ReadFrame(); !errors.Is(err, io.EOF) {
 				t.Fatalf("got %v, want the connection closed", err)
+			}
+		}},
+		{"stall", Fault{Kind: StallMidBody, At: at, Stall: 300 * time.Millisecond}, func(t *testing.T, r *rawH2) {
+			r.status(r.next())
+			r.readData(at)
+			start := time.Now()
+			fr := r.next()
+			f, ok := fr.(*http2.RSTStreamFrame)
+			if !ok || f.StreamID != 1 || f.ErrCode != http2.ErrCodeCancel {
+				t.Fatalf("%s, want RST_STREAM CANCEL on stream 1", desc(fr))
+			}
+			if d := time.Since(start); d < 150*time.Millisecond {
+				t.Fatalf("RST_STREAM after %v, before the 300ms stall", d)
+			}
+			// The stall's reset spares the connection: a PING is answered.
+			r.ping("stalled!")
+			fr = r.next()
+			if p, ok := fr.(*http2.PingFrame); !ok || !p.IsAck() {
+				t.Fatalf("after the stall's reset: %s, want the PING ack", desc(fr))
 			}
 		}},
 	}
@@ -207,11 +255,31 @@ func TestH2FaultFrames(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s, _ := newServer(t, HTTP2)
 			r := dialRaw(t, s, 1<<30)
-			r.must(r.fw.windowUpdate(0, 1<<30))
+			r.must(r.fr.WriteWindowUpdate(0, 1<<30))
 			s.Script(tt.fault)
 			r.get(1, "/f.tar.gz", false)
 			tt.check(t, r)
 		})
+	}
+}
+
+// A protocol error from the client is answered with GOAWAY and a close: here
+// a CONTINUATION that no HEADERS opened.
+func TestH2ProtocolError(t *testing.T) {
+	s, _ := newServer(t, HTTP2)
+	r := dialRaw(t, s, 1<<30)
+	r.must(r.fr.WriteContinuation(1, true, []byte{0x82}))
+	r.flush()
+	fr := r.next()
+	f, ok := fr.(*http2.GoAwayFrame)
+	if !ok || f.ErrCode != http2.ErrCodeProtocol {
+		t.Fatalf("%s, want GOAWAY PROTOCOL_ERROR", desc(fr))
+	}
+	if _, err := r.fr.ReadFrame(); err == nil {
+		t.Fatal("the connection lives on after GOAWAY")
+	}
+	if log := s.Requests(); len(log) != 0 {
+		t.Fatalf("log %+v", log)
 	}
 }
 
@@ -222,7 +290,7 @@ func TestH2Freeze(t *testing.T) {
 	const stall = 400 * time.Millisecond
 	s, _ := newServer(t, HTTP2)
 	r := dialRaw(t, s, 1<<30)
-	r.must(r.fw.windowUpdate(0, 1<<30))
+	r.must(r.fr.WriteWindowUpdate(0, 1<<30))
 	s.Script(Fault{Kind: FreezeMidBody, At: at, Stall: stall})
 	r.get(1, "/f.tar.gz", false)
 	r.status(r.next())
@@ -230,12 +298,11 @@ func TestH2Freeze(t *testing.T) {
 	start := time.Now()
 	// The same PING is answered at once on a live connection
 	// (TestH2FlowControl).
-	r.must(r.fw.write(framePing, 0, 0, []byte("12345678")))
-	r.flush()
+	r.ping("12345678")
 	r.get(3, "/f.tar.gz", false)
-	f, err := r.fr.read()
+	f, err := r.fr.ReadFrame()
 	if err == nil {
-		t.Fatalf("frame type %d on stream %d from a frozen connection", f.typ, f.stream)
+		t.Fatalf("%s from a frozen connection", desc(f))
 	}
 	if d := time.Since(start); d < stall*3/4 {
 		t.Fatalf("connection ended after %v (%v), before the freeze's %v", d, err, stall)
