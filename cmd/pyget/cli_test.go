@@ -53,11 +53,16 @@ func TestChainKeepsRewrittenCause(t *testing.T) {
 	}
 }
 
-func TestExitCodes(t *testing.T) {
+// privateDirs points the install, bin and cache dirs into a temp dir.
+func privateDirs(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("PYGET_INSTALL_DIR", filepath.Join(dir, "i"))
 	t.Setenv("PYGET_BIN_DIR", filepath.Join(dir, "b"))
 	t.Setenv("PYGET_CACHE_DIR", filepath.Join(dir, "c"))
+}
+
+func TestExitCodes(t *testing.T) {
+	privateDirs(t)
 	cases := []struct {
 		args []string
 		want int
@@ -111,10 +116,7 @@ func TestUnknownCommand(t *testing.T) {
 // A bad environment value is a usage error (exit 2) for every command that
 // reads the settings, and the message names the variable and the form.
 func TestBadEnvironmentIsUsageError(t *testing.T) {
-	dir := t.TempDir()
-	t.Setenv("PYGET_INSTALL_DIR", filepath.Join(dir, "i"))
-	t.Setenv("PYGET_BIN_DIR", filepath.Join(dir, "b"))
-	t.Setenv("PYGET_CACHE_DIR", filepath.Join(dir, "c"))
+	privateDirs(t)
 	for _, c := range []struct{ name, value, want string }{
 		{"PYGET_OFFLINE", "maybe", "1, true, yes or on"},
 		{"PYGET_NO_PROGRESS", "2", "1, true, yes or on"},

@@ -24,8 +24,9 @@ const (
 // environment variables): exit code 2.
 type usageError struct{ err error }
 
-func (e usageError) Error() string { return e.err.Error() }
-func (e usageError) Unwrap() error { return e.err }
+func (e usageError) Error() string   { return e.err.Error() }
+func (e usageError) Unwrap() error   { return e.err }
+func (e usageError) ownText() string { return "" }
 
 func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
 
@@ -40,8 +41,9 @@ type hintError struct {
 	hint string
 }
 
-func (e hintError) Error() string { return e.err.Error() }
-func (e hintError) Unwrap() error { return e.err }
+func (e hintError) Error() string   { return e.err.Error() }
+func (e hintError) Unwrap() error   { return e.err }
+func (e hintError) ownText() string { return "" }
 
 func withHint(err error, hint string) error { return hintError{err, hint} }
 
@@ -52,8 +54,16 @@ type topError struct {
 	err error
 }
 
-func (e topError) Error() string { return e.msg + ": " + e.err.Error() }
-func (e topError) Unwrap() error { return e.err }
+func (e topError) Error() string   { return e.msg + ": " + e.err.Error() }
+func (e topError) Unwrap() error   { return e.err }
+func (e topError) ownText() string { return e.msg }
+
+// layer is this package's wrapping errors: each says its own text ("" when
+// it adds none), so chain does not have to read it off the message.
+type layer interface {
+	error
+	ownText() string
+}
 
 func failed(msg string, err error) error { return topError{msg, err} }
 
@@ -108,14 +118,23 @@ func label(s string, color bool) string {
 	return "\x1b[1;36m" + s + "\x1b[0m"
 }
 
-// chain splits an error into its layers. Each wrapping layer's own text is
-// its message minus the wrapped error's; a layer that adds nothing is
-// skipped, and a join of errors keeps its parts on their lines.
+// chain splits an error into its layers. This package's layers say their
+// own text; another package's wrapping layer's own text is its message
+// minus the wrapped error's, which is all that fmt.Errorf leaves to go by.
+// A layer that adds nothing is skipped, and a join of errors keeps its parts
+// on their lines.
 func chain(err error) []string {
 	var out []string
 	for err != nil {
 		msg := err.Error()
 		next := errors.Unwrap(err)
+		if l, ok := err.(layer); ok && next != nil {
+			if own := l.ownText(); own != "" {
+				out = append(out, own)
+			}
+			err = next
+			continue
+		}
 		if next == nil {
 			if joined, ok := err.(interface{ Unwrap() []error }); ok {
 				// A list error ("all 2 sources failed:\n  a\n  b") keeps its

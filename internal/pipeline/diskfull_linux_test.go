@@ -1,12 +1,8 @@
 package pipeline
 
 import (
-	"archive/tar"
-	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -20,75 +16,22 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
-	"time"
-
-	"github.com/klauspost/compress/gzip"
 
 	"github.com/pyget/pyget/internal/archive"
 	"github.com/pyget/pyget/internal/catalog"
 	"github.com/pyget/pyget/internal/faultserver"
-	"github.com/pyget/pyget/internal/fetch"
-	"github.com/pyget/pyget/internal/store"
 	"github.com/pyget/pyget/internal/testutil"
 )
 
-// diskFullBlob is the size of the incompressible file in the test archive:
-// the tree takes a little more than this on disk.
-const diskFullBlob = 4 << 20
-
-// diskFullSetup serves an install_only archive (a runnable bin/python3.14
-// and a diskFullBlob file) and returns an installer whose install dir is
+// diskFullSetup serves fakeArchive (a runnable bin/python3.14 and a
+// fakeBlob-byte file) and returns an installer whose install dir is
 // installDir; the cache and the bin dir are on the ordinary disk.
 func diskFullSetup(t *testing.T, installDir string) (*Installer, catalog.Entry, *faultserver.Server) {
 	t.Helper()
-	var buf bytes.Buffer
-	gz := gzip.NewWriter(&buf)
-	tw := tar.NewWriter(gz)
-	add := func(name string, mode int64, body []byte) {
-		if err := tw.WriteHeader(&tar.Header{Name: name, Mode: mode, Size: int64(len(body)), Typeflag: tar.TypeReg, ModTime: time.Unix(1e9, 0)}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := tw.Write(body); err != nil {
-			t.Fatal(err)
-		}
-	}
-	add("python/bin/python3.14", 0o755, []byte("#!/bin/sh\necho fake 3.14.6\n"))
-	blob := make([]byte, diskFullBlob)
-	rand.Read(blob)
-	add("python/lib/blob.bin", 0o644, blob)
-	if err := tw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := gz.Close(); err != nil {
-		t.Fatal(err)
-	}
-	data := buf.Bytes()
-	sum := sha256.Sum256(data)
-
 	srv := faultserver.New(faultserver.HTTP1, map[string][]byte{})
 	t.Cleanup(srv.Close)
-	srv.SetFile("/20260610/cpython-3.14.6.tar.gz", data)
-	dir := t.TempDir()
-	f, err := fetch.New(fetch.Config{
-		CacheDir:  filepath.Join(dir, "cache"),
-		Mirrors:   []string{srv.URL},
-		BaseDelay: time.Millisecond,
-		MaxDelay:  5 * time.Millisecond,
-		Client:    srv.Client(),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := catalog.Entry{
-		Key: "cpython-3.14.6-linux-x86_64-gnu", Name: "cpython", OS: "linux", Libc: "gnu",
-		Arch: catalog.Arch{Family: "x86_64"}, Major: 3, Minor: 14, Patch: 6, Build: "20260610",
-		URL:    fetch.UpstreamPrefix + "/20260610/cpython-3.14.6.tar.gz",
-		SHA256: hex.EncodeToString(sum[:]),
-	}
-	in := &Installer{
-		Layout:  store.Layout{InstallDir: installDir, BinDir: filepath.Join(dir, "bin")},
-		Fetcher: f,
-	}
+	in, e, _ := newInstaller(t, srv)
+	in.Layout.InstallDir = installDir
 	return in, e, srv
 }
 

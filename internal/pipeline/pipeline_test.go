@@ -25,6 +25,10 @@ import (
 	"github.com/pyget/pyget/internal/store"
 )
 
+// fakeBlob is the size of fakeArchive's incompressible file: its tree takes
+// a little more than this on disk.
+const fakeBlob = 4 << 20
+
 // fakeArchive is an install_only tree with a runnable bin/python3.14 and a
 // large incompressible file, so faults can land in the middle of the body.
 func fakeArchive(t *testing.T) []byte {
@@ -41,7 +45,7 @@ func fakeArchive(t *testing.T) []byte {
 		}
 	}
 	add("python/bin/python3.14", 0o755, []byte("#!/bin/sh\necho fake 3.14.6\n"))
-	noise := make([]byte, 4<<20)
+	noise := make([]byte, fakeBlob)
 	rand.Read(noise)
 	add("python/lib/blob.bin", 0o644, noise)
 	if err := tw.Close(); err != nil {
@@ -113,7 +117,7 @@ func TestInstallSurvivesRestartUnderExtractor(t *testing.T) {
 			}
 			runPython(t, o.Installation)
 			got, err := os.ReadFile(filepath.Join(o.Installation.Dir, "lib", "blob.bin"))
-			if err != nil || len(got) != 4<<20 {
+			if err != nil || len(got) != fakeBlob {
 				t.Fatalf("blob: %d bytes, %v", len(got), err)
 			}
 			if want := srv.URL + "/20260610/cpython-3.14.6.tar.gz"; o.Installation.SourceURL != want {
