@@ -47,3 +47,20 @@ func formatOf(name string) (Format, error) {
 	}
 	return FormatUnknown, fmt.Errorf("%w: %q", ErrUnknownFormat, name)
 }
+
+// Sniff tells the format from an archive's first bytes (four are enough):
+// the gzip, zstd and zip (local file header) signatures. A zstd or gzip
+// stream is taken for its tar form, the only one pyget installs. ok is false
+// for anything else, such as an HTML error page served in an archive's
+// place.
+func Sniff(b []byte) (f Format, ok bool) {
+	switch {
+	case len(b) >= 2 && b[0] == 0x1f && b[1] == 0x8b:
+		return TarGz, true
+	case len(b) >= 4 && b[0] == 0x28 && b[1] == 0xb5 && b[2] == 0x2f && b[3] == 0xfd:
+		return TarZst, true
+	case len(b) >= 4 && b[0] == 'P' && b[1] == 'K' && b[2] == 3 && b[3] == 4:
+		return Zip, true
+	}
+	return FormatUnknown, false
+}

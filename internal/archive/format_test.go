@@ -43,3 +43,28 @@ func TestFormatOf(t *testing.T) {
 		}
 	}
 }
+
+// TestSniff: the signatures that tell an archive from an error page.
+func TestSniff(t *testing.T) {
+	tests := []struct {
+		in   string
+		want Format
+	}{
+		{"\x1f\x8b\x08\x00", TarGz},
+		{"\x1f\x8b", TarGz},
+		{"\x28\xb5\x2f\xfd", TarZst},
+		{"PK\x03\x04", Zip},
+		{"PK\x05\x06", FormatUnknown}, // an empty zip: no build in it
+		{"\x28\xb5\x2f", FormatUnknown},
+		{"<htm", FormatUnknown},
+		{"<!DOCTYPE html>", FormatUnknown},
+		{"\x1f", FormatUnknown},
+		{"", FormatUnknown},
+	}
+	for _, tt := range tests {
+		got, ok := Sniff([]byte(tt.in))
+		if got != tt.want || ok != (tt.want != FormatUnknown) {
+			t.Errorf("Sniff(%q) = %v, %v; want %v", tt.in, got, ok, tt.want)
+		}
+	}
+}
