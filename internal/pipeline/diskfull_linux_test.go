@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -13,11 +12,9 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync/atomic"
 	"syscall"
 	"testing"
 
-	"github.com/pyget/pyget/internal/archive"
 	"github.com/pyget/pyget/internal/catalog"
 	"github.com/pyget/pyget/internal/faultserver"
 	"github.com/pyget/pyget/internal/testutil"
@@ -111,16 +108,6 @@ func checkDiskFullError(t *testing.T, err error, in *Installer, e catalog.Entry)
 	if n := strings.Count(msg, e.Key+" into "); n != 1 {
 		t.Errorf("error %q says what is installed where %d times, want once", msg, n)
 	}
-}
-
-// countExtractions makes in count the extractions it starts.
-func countExtractions(in *Installer) *atomic.Int32 {
-	var n atomic.Int32
-	in.extract = func(ctx context.Context, r io.Reader, f archive.Format, dest string, lim archive.Limits) error {
-		n.Add(1)
-		return archive.Extract(ctx, r, f, dest, lim)
-	}
-	return &n
 }
 
 // noLeftovers wants no hidden staging, swap or link temp entries in the

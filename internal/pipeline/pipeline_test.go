@@ -10,15 +10,18 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/klauspost/compress/gzip"
 
+	"github.com/pyget/pyget/internal/archive"
 	"github.com/pyget/pyget/internal/catalog"
 	"github.com/pyget/pyget/internal/faultserver"
 	"github.com/pyget/pyget/internal/fetch"
@@ -84,6 +87,16 @@ func newInstaller(t *testing.T, srv *faultserver.Server) (*Installer, catalog.En
 		Fetcher: f,
 	}
 	return in, e, data
+}
+
+// countExtractions makes in count the extractions it starts.
+func countExtractions(in *Installer) *atomic.Int32 {
+	var n atomic.Int32
+	in.extract = func(ctx context.Context, r io.Reader, f archive.Format, dest string, lim archive.Limits) error {
+		n.Add(1)
+		return archive.Extract(ctx, r, f, dest, lim)
+	}
+	return &n
 }
 
 func runPython(t *testing.T, inst store.Installation) {
