@@ -26,7 +26,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: transfer -url URL -sha256 HEX -cache DIR")
 		os.Exit(2)
 	}
-	f, err := fetch.New(fetch.Config{CacheDir: *cache})
+	f, err := fetch.New(fetch.DefaultConfig(*cache))
 	if err != nil {
 		fail(err)
 	}

@@ -90,9 +90,7 @@ func (a *app) catalogGetters() (full, quick *fetch.Fetcher, err error) {
 		return nil, nil, usageError{err}
 	}
 	q := cfg
-	if q.Retries >= 0 { // -1: PYGET_HTTP_RETRIES=0, no retries at all
-		q.Retries = 1
-	}
+	q.Retries = min(q.Retries, 1) // PYGET_HTTP_RETRIES=0 stays 0: no retries at all
 	if q.IdleTimeout <= 0 || q.IdleTimeout > quickIdle {
 		q.IdleTimeout = quickIdle
 	}

@@ -317,10 +317,8 @@ func (a *app) fetchConfig() (fetch.Config, error) {
 	if err != nil {
 		return fetch.Config{}, err
 	}
-	cfg := fetch.Config{CacheDir: cache, Mirrors: s.Mirrors, Retries: s.HTTPRetries, IdleTimeout: s.HTTPTimeout}
-	if s.HTTPRetries == 0 {
-		cfg.Retries = -1 // to fetch.Config, 0 means its default and a negative count none
-	}
+	cfg := fetch.DefaultConfig(cache)
+	cfg.Mirrors, cfg.Retries, cfg.IdleTimeout = s.Mirrors, s.HTTPRetries, s.HTTPTimeout
 	if len(a.mirrors) > 0 {
 		cfg.Mirrors = a.mirrors
 	}

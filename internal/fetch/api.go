@@ -10,8 +10,8 @@ import (
 // mirrors replace it.
 const UpstreamPrefix = "https://github.com/astral-sh/python-build-standalone/releases/download"
 
-// DefaultMirrors is tried in order when no mirror is configured.
-var DefaultMirrors = []string{
+// defaultMirrors is tried in order when no mirror is configured.
+var defaultMirrors = []string{
 	"https://releases.astral.sh/github/python-build-standalone/releases/download",
 	UpstreamPrefix,
 }
@@ -22,18 +22,53 @@ var DefaultMirrors = []string{
 // work and reads again from a fresh Stream.NewReader().
 var ErrRestarted = errors.New("download restarted from the beginning")
 
-// Config configures a Fetcher. Zero values mean the documented defaults.
+// The defaults of DefaultConfig, which New also applies to zero durations.
+const (
+	DefaultRetries     = 5                      // consecutive attempts without progress after the first
+	DefaultIdleTimeout = 30 * time.Second       // no byte for this long fails an attempt
+	DefaultBaseDelay   = 500 * time.Millisecond // the first backoff's upper bound
+	DefaultMaxDelay    = 10 * time.Second       // the backoff's cap
+	DefaultDeadline    = 12 * time.Hour         // a last resort per transfer: slow links must finish
+)
+
+// Config configures a Fetcher. DefaultConfig gives pyget's settings.
 type Config struct {
-	CacheDir    string        // <cache>/downloads/*.part, <cache>/archives/<sha256>
-	Mirrors     []string      // base URLs replacing UpstreamPrefix; nil = DefaultMirrors
-	Retries     int           // consecutive attempts without progress; default 5 (PYGET_HTTP_RETRIES)
-	IdleTimeout time.Duration // no byte for this long fails an attempt; default 30s (PYGET_HTTP_TIMEOUT)
-	BaseDelay   time.Duration // first backoff; default 500ms (tests shorten)
-	MaxDelay    time.Duration // backoff cap; default 10s
-	Deadline    time.Duration // overall last resort per transfer; default 12h
-	Client      *http.Client  // nil = NewHTTPClient(IdleTimeout)
-	OnEvent     func(Event)   // progress and recovered faults; may be nil; called from any goroutine
-	Header      http.Header   // extra request headers (e.g. Authorization for a private mirror); never sent to another host after a redirect
+	CacheDir string   // <cache>/downloads/<key>.part and .json, <cache>/archives/<sha256>
+	Mirrors  []string // base URLs replacing UpstreamPrefix; nil = the default mirrors
+	// Retries is how many attempts in a row that brought no new byte may
+	// follow a failed one before a source is given up: 0 = no retry at
+	// all. An attempt that made progress resets the count. Negative is an
+	// error.
+	Retries int
+	// IdleTimeout fails an attempt that received no byte for this long;
+	// 0 = DefaultIdleTimeout.
+	IdleTimeout time.Duration
+	// BaseDelay and MaxDelay bound the backoff between attempts (full
+	// jitter: uniform in [0, min(MaxDelay, BaseDelay·2ⁿ⁻¹)]); 0 = the
+	// defaults. Tests shorten them.
+	BaseDelay, MaxDelay time.Duration
+	// Deadline bounds one Start (or Get) as a whole, retries and every
+	// mirror included: a last resort that only stops a transfer which keeps
+	// failing, since a slow link must be able to finish; 0 =
+	// DefaultDeadline (12 h).
+	Deadline time.Duration
+	Client   *http.Client // nil = NewHTTPClient(IdleTimeout)
+	OnEvent  func(Event)  // progress and recovered faults; may be nil; called from any goroutine
+	Header   http.Header  // extra request headers (e.g. Authorization for a private mirror); never sent to another host after a redirect
+}
+
+// DefaultConfig is pyget's configuration for a cache directory: the default
+// mirrors, DefaultRetries, DefaultIdleTimeout, the default backoff and
+// DefaultDeadline. The caller overrides what its settings say.
+func DefaultConfig(cacheDir string) Config {
+	return Config{
+		CacheDir:    cacheDir,
+		Retries:     DefaultRetries,
+		IdleTimeout: DefaultIdleTimeout,
+		BaseDelay:   DefaultBaseDelay,
+		MaxDelay:    DefaultMaxDelay,
+		Deadline:    DefaultDeadline,
+	}
 }
 
 // EventKind says what an Event reports.

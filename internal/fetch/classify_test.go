@@ -1,14 +1,11 @@
 package fetch
 
 import (
-	"runtime"
-
 	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"github.com/pyget/pyget/internal/faultserver"
 	"io"
 	"io/fs"
 	"net"
@@ -17,10 +14,13 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/pyget/pyget/internal/faultserver"
 )
 
 func TestIsPermanent(t *testing.T) {
@@ -59,7 +59,9 @@ func TestIsPermanent(t *testing.T) {
 		{"idle", wrap(&idleError{time.Second}), false},
 		{"html page", wrap(&NotArchiveError{URL: "u", Reason: "text/html page"}), false},
 		{"range", wrap(&rangeError{URL: "u", Detail: "416"}), false},
-		{"first digest mismatch", &mismatchRetry{&DigestError{}}, false},
+		{"first digest mismatch", wrap(&DigestError{Want: "a", Got: "b", again: true}), false},
+		{"dns not found", &url.Error{Op: "Get", URL: "u", Err: &net.OpError{Op: "dial", Err: &net.DNSError{Name: "x.example", Err: "no such host", IsNotFound: true}}}, false},
+		{"budget spent", fmt.Errorf("6 attempts in a row without progress: %w", &HTTPStatusError{Code: 503}), false},
 		{"unknown error", errors.New("something odd"), false},
 		{"408", wrap(&HTTPStatusError{Code: 408}), false},
 		{"429", wrap(&HTTPStatusError{Code: 429}), false},
@@ -79,6 +81,8 @@ func TestIsPermanent(t *testing.T) {
 		{"canceled", wrap(context.Canceled), true},
 		{"deadline", fmt.Errorf("x: %w", context.DeadlineExceeded), true},
 		{"insecure redirect", &url.Error{Op: "Get", URL: "u", Err: ErrInsecureRedirect}, true},
+		{"too many redirects", &url.Error{Op: "Get", URL: "u", Err: errTooManyRedirects}, true},
+		{"local EIO", local(&fs.PathError{Op: "write", Path: "p", Err: syscall.EIO}), true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -142,60 +146,6 @@ func TestHelpers(t *testing.T) {
 			t.Errorf("humanBytes(%d) = %q, want %q", in, got, want)
 		}
 	}
-	for in, want := range map[string]bool{
-		"\x1f\x8b\x08\x00": true, "\x28\xb5\x2f\xfd": true, "PK\x03\x04": true, "<htm": false, "PK\x05\x06": false, "": false,
-	} {
-		if got := hasArchiveMagic([]byte(in)); got != want {
-			t.Errorf("hasArchiveMagic(%q) = %v", in, got)
-		}
-	}
-	for in, want := range map[string]bool{
-		"https://x/a.tar.gz": true, "https://x/a.tar.zst?x=1": true, "https://x/a.zip": true, "https://x/catalog.json": false, "https://x/dir/": false,
-	} {
-		if got := hasArchiveExt(in); got != want {
-			t.Errorf("hasArchiveExt(%q) = %v", in, got)
-		}
-	}
-}
-
-func TestConfigFromEnv(t *testing.T) {
-	cases := []struct {
-		name    string
-		env     map[string]string
-		want    Config
-		wantErr string
-	}{
-		{"empty", map[string]string{}, Config{}, ""},
-		{"retries", map[string]string{"PYGET_HTTP_RETRIES": "9"}, Config{Retries: 9}, ""},
-		{"zero retries", map[string]string{"PYGET_HTTP_RETRIES": "0"}, Config{Retries: -1}, ""},
-		{"fractional timeout", map[string]string{"PYGET_HTTP_TIMEOUT": "0.5"}, Config{IdleTimeout: 500 * time.Millisecond}, ""},
-		{"mirrors", map[string]string{"PYGET_MIRROR": " https://a/x  file:///m "}, Config{Mirrors: []string{"https://a/x", "file:///m"}}, ""},
-		{"bad retries", map[string]string{"PYGET_HTTP_RETRIES": "many"}, Config{}, "PYGET_HTTP_RETRIES"},
-		{"negative retries", map[string]string{"PYGET_HTTP_RETRIES": "-1"}, Config{}, "PYGET_HTTP_RETRIES"},
-		{"bad timeout", map[string]string{"PYGET_HTTP_TIMEOUT": "10s"}, Config{}, "PYGET_HTTP_TIMEOUT"},
-		{"zero timeout", map[string]string{"PYGET_HTTP_TIMEOUT": "0"}, Config{}, "PYGET_HTTP_TIMEOUT"},
-		{"bad mirror", map[string]string{"PYGET_MIRROR": "ftp://x"}, Config{}, "PYGET_MIRROR"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			for _, k := range []string{"PYGET_HTTP_RETRIES", "PYGET_HTTP_TIMEOUT", "PYGET_MIRROR"} {
-				t.Setenv(k, tc.env[k])
-			}
-			got, err := ConfigFromEnv(Config{})
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("err = %v, want mention of %s", err, tc.wantErr)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", tc.want) {
-				t.Fatalf("got %+v, want %+v", got, tc.want)
-			}
-		})
-	}
 }
 
 func TestRedirectPolicy(t *testing.T) {
@@ -206,15 +156,12 @@ func TestRedirectPolicy(t *testing.T) {
 			http.Redirect(w, r, plain.url(), http.StatusFound)
 		}))
 		defer tlsSrv.Close()
-		client, err := NewHTTPClient(time.Second)
-		if err != nil {
-			t.Fatal(err)
-		}
+		client := NewHTTPClient(time.Second)
 		pool := x509.NewCertPool()
 		pool.AddCert(tlsSrv.Certificate())
 		client.Transport.(*http.Transport).TLSClientConfig.RootCAs = pool
 		f, _, _ := newTestFetcher(t, Config{Client: client})
-		_, _, err = fetchRead(context.Background(), f, Target{URL: tlsSrv.URL + "/a.tar.gz"})
+		_, _, err := fetchRead(context.Background(), f, Target{URL: tlsSrv.URL + "/a.tar.gz"})
 		if !errors.Is(err, ErrInsecureRedirect) || !IsPermanent(err) {
 			t.Fatalf("err = %v", err)
 		}
@@ -379,5 +326,92 @@ func TestDeadline(t *testing.T) {
 	_, _, err := fetchRead(context.Background(), f, Target{URL: ts.url()})
 	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "deadline") || time.Since(start) > 5*time.Second {
 		t.Fatalf("err = %v after %v", err, time.Since(start))
+	}
+}
+
+// TestClassify checks the three verdicts, which IsPermanent folds into two:
+// what the mirror loop does with each failure.
+func TestClassify(t *testing.T) {
+	cases := []struct {
+		name string
+		err  error
+		want verdict
+	}{
+		{"canceled", fmt.Errorf("x: %w", context.Canceled), stop},
+		{"deadline", fmt.Errorf("x: %w", context.DeadlineExceeded), stop},
+		{"cache disk full", local(&fs.PathError{Op: "write", Path: "p", Err: syscall.ENOSPC}), stop},
+		{"cache disk I/O error", local(&fs.PathError{Op: "write", Path: "p", Err: syscall.EIO}), stop},
+		{"cache lock", fmt.Errorf("download x: %w", local(errors.New("locking"))), stop},
+		{"404", &SourceError{URL: "u", Err: &HTTPStatusError{Code: 404}}, nextSource},
+		{"final digest mismatch", &DigestError{Want: "a", Got: "b"}, nextSource},
+		{"certificate", x509.UnknownAuthorityError{}, nextSource},
+		{"insecure redirect", ErrInsecureRedirect, nextSource},
+		{"file mirror missing", &fs.PathError{Op: "open", Path: "p", Err: fs.ErrNotExist}, nextSource},
+		{"file mirror unreadable", &fs.PathError{Op: "open", Path: "p", Err: syscall.EACCES}, nextSource},
+		{"first digest mismatch", &DigestError{Want: "a", Got: "b", again: true}, retry},
+		{"503", &HTTPStatusError{Code: 503}, retry},
+		{"net timeout", &net.OpError{Op: "read", Err: os.ErrDeadlineExceeded}, retry},
+		{"idle", fmt.Errorf("GET u: %w", &idleError{time.Second}), retry},
+		{"range", &rangeError{URL: "u", Detail: "416"}, retry},
+		{"not the archive", &NotArchiveError{URL: "u", Reason: "text/html page"}, retry},
+		{"dns", &net.DNSError{Name: "x", Err: "no such host", IsNotFound: true}, retry},
+		{"unknown", errors.New("something odd"), retry},
+	}
+	for _, tc := range cases {
+		if got := classify(tc.err); got != tc.want {
+			t.Errorf("%s: classify(%v) = %v, want %v", tc.name, tc.err, got, tc.want)
+		}
+		if got, want := IsPermanent(tc.err), tc.want != retry; got != want {
+			t.Errorf("%s: IsPermanent(%v) = %v, want %v", tc.name, tc.err, got, want)
+		}
+	}
+}
+
+// TestDescribe: the fault message says what happened in a few words; a DNS
+// failure says plainly that the host cannot be resolved, since offline that
+// is why every attempt fails.
+func TestDescribe(t *testing.T) {
+	dns := func(e *net.DNSError) error {
+		return &url.Error{Op: "Get", URL: "https://x.example/a", Err: &net.OpError{Op: "dial", Net: "tcp", Err: e}}
+	}
+	cases := []struct {
+		err  error
+		want string
+	}{
+		{dns(&net.DNSError{Name: "x.example", Err: "no such host", IsNotFound: true}), "cannot resolve x.example (offline?)"},
+		{dns(&net.DNSError{Name: "x.example", Err: "i/o timeout", IsTimeout: true, IsTemporary: true}), "cannot resolve x.example (offline?)"},
+		{&HTTPStatusError{URL: "u", Code: 503}, "HTTP 503"},
+		{fmt.Errorf("GET u: %w", &idleError{time.Second}), "stalled (no data for 1s)"},
+		{&NotArchiveError{URL: "u", Reason: "text/html page"}, "not the archive (text/html page)"},
+		{&rangeError{URL: "u", Detail: "416"}, "cannot resume (416)"},
+		{&DigestError{again: true}, "sha256 mismatch"},
+		{&net.OpError{Op: "read", Err: &os.SyscallError{Syscall: "read", Err: syscall.ECONNRESET}}, "connection reset"},
+		{&shortBodyError{URL: "u", Got: 1, Want: 2}, "connection closed early"},
+		{errors.New("stream error: stream ID 3; INTERNAL_ERROR"), "stream reset"},
+	}
+	for _, tc := range cases {
+		if got := describe(tc.err); got != tc.want {
+			t.Errorf("describe(%v) = %q, want %q", tc.err, got, tc.want)
+		}
+	}
+}
+
+// A host that does not resolve (offline, no DNS) says so in the first fault
+// event, which the user sees before any retry.
+func TestDNSFailureSaysOffline(t *testing.T) {
+	c := NewHTTPClient(time.Second)
+	c.Transport.(*http.Transport).Proxy = nil // a proxy would resolve it instead
+	f, sl, ev := newTestFetcher(t, Config{Client: c, Retries: 1})
+	_, _, _, err := f.Get(context.Background(), "http://pyget.invalid/catalog.json", "")
+	var dns *net.DNSError
+	if !errors.As(err, &dns) {
+		t.Skipf("pyget.invalid did not fail as a DNS lookup here: %v", err)
+	}
+	faults := ev.kinds(EventFault)
+	if len(faults) != 1 || !strings.HasPrefix(faults[0].Message, "cannot resolve pyget.invalid (offline?); retrying in ") {
+		t.Fatalf("fault events %+v, want one saying the host cannot be resolved", faults)
+	}
+	if len(sl.get()) != 1 || IsPermanent(err) {
+		t.Fatalf("sleeps %v, permanent %v: a DNS failure is retried", sl.get(), IsPermanent(err))
 	}
 }

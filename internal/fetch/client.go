@@ -1,23 +1,27 @@
 package fetch
 
 import (
+	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"time"
 )
 
+// userAgent is sent unless Config.Header sets one.
+const userAgent = "pyget"
+
 // NewHTTPClient returns pyget's default client: proxies from HTTPS_PROXY,
 // HTTP_PROXY and NO_PROXY (http.ProxyFromEnvironment), the system
 // roots (which honour SSL_CERT_FILE and SSL_CERT_DIR on Linux), HTTP/2 with
 // health pings after idle without a frame, no transparent decompression (the
 // bytes on disk must be the bytes the digest covers), and the redirect policy
-// of checkRedirect.
-func NewHTTPClient(idle time.Duration) (*http.Client, error) {
-	// The error result is kept for configurations that can fail.
+// of checkRedirect. idle <= 0 means DefaultIdleTimeout.
+func NewHTTPClient(idle time.Duration) *http.Client {
 	if idle <= 0 {
-		idle = defaultIdleTimeout
+		idle = DefaultIdleTimeout
 	}
 	tr := &http.Transport{
 		Proxy: http.ProxyFromEnvironment,
@@ -45,7 +49,7 @@ func NewHTTPClient(idle time.Duration) (*http.Client, error) {
 	tr.Protocols = new(http.Protocols)
 	tr.Protocols.SetHTTP1(true)
 	tr.Protocols.SetHTTP2(true)
-	return &http.Client{Transport: tr, CheckRedirect: checkRedirect}, nil
+	return &http.Client{Transport: tr, CheckRedirect: checkRedirect}
 }
 
 // checkRedirect follows redirects (GitHub sends release assets to a CDN)
@@ -67,4 +71,57 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 		req.Header.Del("Cookie")
 	}
 	return nil
+}
+
+// withIdle runs one attempt under the idle timer: fn calls tick whenever a
+// byte arrives, and IdleTimeout without one cancels the attempt, which then
+// fails with an *idleError. That bounds silence, never the total time.
+func (f *Fetcher) withIdle(ctx context.Context, u string, fn func(ctx context.Context, tick func()) error) error {
+	actx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	idle := f.cfg.IdleTimeout
+	timer := time.AfterFunc(idle, func() { cancel(&idleError{idle}) })
+	defer timer.Stop()
+	err := fn(actx, func() { timer.Reset(idle) })
+	if err != nil && ctx.Err() == nil {
+		var ie *idleError
+		if cause := context.Cause(actx); errors.As(cause, &ie) {
+			return fmt.Errorf("GET %s: %w", u, ie)
+		}
+	}
+	return err
+}
+
+// do is one GET of u under the idle timer, with Config.Header, the
+// User-Agent and the extra headers; fn reads the response (tick on every
+// byte), whose body do closes.
+func (f *Fetcher) do(ctx context.Context, u string, extra http.Header, fn func(resp *http.Response, tick func()) error) error {
+	return f.withIdle(ctx, u, func(ctx context.Context, tick func()) error {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+		if err != nil {
+			return err
+		}
+		for k, v := range f.cfg.Header {
+			req.Header[k] = append([]string(nil), v...)
+		}
+		for k, v := range extra {
+			req.Header[k] = v
+		}
+		if req.Header.Get("User-Agent") == "" {
+			req.Header.Set("User-Agent", userAgent)
+		}
+		resp, err := f.client.Do(req)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		tick()
+		return fn(resp, tick)
+	})
+}
+
+// statusError is the error for a response whose status is not wanted.
+func (f *Fetcher) statusError(u string, resp *http.Response) error {
+	return &HTTPStatusError{URL: u, Code: resp.StatusCode,
+		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), f.hooks.now())}
 }

@@ -32,11 +32,10 @@ func TestCleanTransferAndCache(t *testing.T) {
 	if last := ev.kinds(EventProgress); last[len(last)-1].Done != int64(len(data)) {
 		t.Fatalf("last progress %+v", last[len(last)-1])
 	}
-	// No partial or sidecar remains.
-	left, _ := filepath.Glob(filepath.Join(f.cfg.CacheDir, "downloads", "*.part"))
-	side, _ := filepath.Glob(filepath.Join(f.cfg.CacheDir, "downloads", "*.json"))
-	if len(left)+len(side) != 0 {
-		t.Fatalf("left behind: %v %v", left, side)
+	// No partial, sidecar or sidecar temp file remains: only the lock.
+	left, _ := os.ReadDir(filepath.Join(f.cfg.CacheDir, "downloads"))
+	if len(left) != 1 || left[0].Name() != tg.SHA256+".lock" {
+		t.Fatalf("left behind: %v", left)
 	}
 	// A reinstall needs no network.
 	n := len(ts.requests())
@@ -298,12 +297,13 @@ func TestPermanentErrors(t *testing.T) {
 func TestRetryBudget(t *testing.T) {
 	data := archiveData(400_000, 8)
 	t.Run("consecutive no-progress attempts", func(t *testing.T) {
-		for _, retries := range []int{1, 3} {
+		for _, retries := range []int{0, 1, 3} {
 			ts := newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool {
 				w.WriteHeader(503)
 				return true
 			})
-			f, sl, _ := newTestFetcher(t, Config{Retries: retries})
+			f, sl, _ := newTestFetcher(t, Config{})
+			f.cfg.Retries = retries // 0: one attempt, no retry
 			_, _, err := fetchRead(context.Background(), f, Target{URL: ts.url(), SHA256: sha(data)})
 			var se *HTTPStatusError
 			if !errors.As(err, &se) || se.Code != 503 {
@@ -796,15 +796,25 @@ func TestSweepOldPartials(t *testing.T) {
 	dl := filepath.Join(f.cfg.CacheDir, "downloads")
 	os.MkdirAll(dl, 0o755)
 	old := time.Now().Add(-8 * 24 * time.Hour)
-	for _, n := range []string{"old.part", "old.json", "new.part"} {
+	// name: whether it is kept
+	files := map[string]bool{
+		"old.part": false, "old.json": false, ".old.json.tmp-1": false,
+		// another's, recent: maybe in use
+		"new.part": true, ".new.json.tmp-2": true,
+		// this transfer's own interrupted sidecar save
+		"." + sha(data) + ".json.tmp-3": false,
+		// not the sweep's
+		"old.lock": true, "old.txt": true,
+	}
+	for n := range files {
 		p := filepath.Join(dl, n)
 		os.WriteFile(p, []byte("x"), 0o644)
-		if strings.HasPrefix(n, "old") {
+		if strings.HasPrefix(strings.TrimPrefix(n, "."), "old") {
 			os.Chtimes(p, old, old)
 		}
 	}
 	fetchAll(t, f, Target{URL: ts.url(), SHA256: sha(data)}, data)
-	for n, want := range map[string]bool{"old.part": false, "old.json": false, "new.part": true} {
+	for n, want := range files {
 		_, err := os.Stat(filepath.Join(dl, n))
 		if (err == nil) != want {
 			t.Errorf("%s exists=%v, want %v", n, err == nil, want)
@@ -830,7 +840,7 @@ func TestBadInput(t *testing.T) {
 	if entries, _ := os.ReadDir(f.cfg.CacheDir); len(entries) != 0 {
 		t.Fatalf("bad input left state: %v", entries)
 	}
-	for _, cfg := range []Config{{}, {CacheDir: "x", Mirrors: []string{"gopher://m"}}} {
+	for _, cfg := range []Config{{}, {CacheDir: "x", Mirrors: []string{"gopher://m"}}, {CacheDir: "x", Retries: -1}} {
 		if _, err := New(cfg); err == nil {
 			t.Errorf("New(%+v) succeeded", cfg)
 		}

@@ -12,17 +12,6 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
-
-	"github.com/gofrs/flock"
-)
-
-const (
-	defaultRetries     = 5
-	defaultIdleTimeout = 30 * time.Second
-	defaultBaseDelay   = 500 * time.Millisecond
-	defaultMaxDelay    = 10 * time.Second
-	defaultDeadline    = 12 * time.Hour // a last resort: slow links must finish
-	partialMaxAge      = 7 * 24 * time.Hour
 )
 
 // fetcherHooks are seams for tests: the backoff sleep, the clock and the
@@ -33,33 +22,44 @@ type fetcherHooks struct {
 	rand  func(n int64) int64 // uniform in [0, n)
 }
 
-func (c *Config) applyDefaults() error {
+// New returns a Fetcher. Zero durations take their defaults; a negative
+// Retries, an empty CacheDir or an unsupported mirror is an error.
+func New(cfg Config) (*Fetcher, error) {
+	if err := cfg.check(); err != nil {
+		return nil, err
+	}
+	f := &Fetcher{cfg: cfg, client: cfg.Client}
+	if f.client == nil {
+		f.client = NewHTTPClient(cfg.IdleTimeout)
+	}
+	f.hooks = fetcherHooks{
+		sleep: sleepCtx,
+		now:   time.Now,
+		rand:  func(n int64) int64 { return rand.Int64N(n) },
+	}
+	return f, nil
+}
+
+// check validates c and fills its zero durations and mirrors.
+func (c *Config) check() error {
 	if c.CacheDir == "" {
 		return errors.New("fetch: Config.CacheDir is empty")
 	}
-	switch {
-	case c.Retries == 0:
-		c.Retries = defaultRetries
-	case c.Retries < 0:
-		c.Retries = 0
+	if c.Retries < 0 {
+		return fmt.Errorf("fetch: Config.Retries is %d: want 0 (no retry) or more", c.Retries)
 	}
-	if c.IdleTimeout <= 0 {
-		c.IdleTimeout = defaultIdleTimeout
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
 	}
-	if c.BaseDelay <= 0 {
-		c.BaseDelay = defaultBaseDelay
-	}
-	if c.MaxDelay <= 0 {
-		c.MaxDelay = defaultMaxDelay
-	}
-	if c.MaxDelay < c.BaseDelay {
-		c.MaxDelay = c.BaseDelay
-	}
-	if c.Deadline <= 0 {
-		c.Deadline = defaultDeadline
-	}
+	def(&c.IdleTimeout, DefaultIdleTimeout)
+	def(&c.BaseDelay, DefaultBaseDelay)
+	def(&c.MaxDelay, DefaultMaxDelay)
+	def(&c.Deadline, DefaultDeadline)
+	c.MaxDelay = max(c.MaxDelay, c.BaseDelay)
 	if len(c.Mirrors) == 0 {
-		c.Mirrors = append([]string(nil), DefaultMirrors...)
+		c.Mirrors = append([]string(nil), defaultMirrors...)
 	}
 	for _, m := range c.Mirrors {
 		if err := checkBaseURL(m); err != nil {
@@ -89,9 +89,6 @@ func checkBaseURL(s string) error {
 
 func (f *Fetcher) downloadsDir() string { return filepath.Join(f.cfg.CacheDir, "downloads") }
 func (f *Fetcher) archivesDir() string  { return filepath.Join(f.cfg.CacheDir, "archives") }
-
-// ArchivePath is where a verified archive with this digest lives in the cache.
-func (f *Fetcher) ArchivePath(sha string) string { return filepath.Join(f.archivesDir(), sha) }
 
 // sources lists the URLs to try for a catalog URL, mirrors first.
 func (f *Fetcher) sources(u string) []string {
@@ -151,58 +148,6 @@ func validateTarget(t *Target) error {
 	return nil
 }
 
-// New returns a Fetcher.
-func New(cfg Config) (*Fetcher, error) {
-	if err := cfg.applyDefaults(); err != nil {
-		return nil, err
-	}
-	f := &Fetcher{cfg: cfg}
-	if cfg.Client == nil {
-		c, err := NewHTTPClient(cfg.IdleTimeout)
-		if err != nil {
-			return nil, err
-		}
-		f.client = c
-	} else {
-		f.client = cfg.Client
-	}
-	f.hooks = fetcherHooks{
-		sleep: sleepCtx,
-		now:   time.Now,
-		rand:  func(n int64) int64 { return rand.Int64N(n) },
-	}
-	return f, nil
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-// backoff is the full-jitter delay before retry number n (1-based) of a run
-// of attempts without progress.
-func (f *Fetcher) backoff(n int) time.Duration {
-	d := f.cfg.MaxDelay
-	if n < 1 {
-		n = 1
-	}
-	if n <= 30 {
-		if b := f.cfg.BaseDelay << (n - 1); b > 0 && b < d {
-			d = b
-		}
-	}
-	return time.Duration(f.hooks.rand(int64(d) + 1))
-}
-
 func (f *Fetcher) emit(e Event) {
 	if f.cfg.OnEvent != nil {
 		f.cfg.OnEvent(e)
@@ -212,15 +157,14 @@ func (f *Fetcher) emit(e Event) {
 // Start begins (or resumes from the partial file) the transfer in the
 // background and returns at once. It takes a file lock per digest so that
 // two processes never write the same partial; a finished archive in the cache
-// means no network at all. The caller must Close the Stream.
+// means no network at all, and its readers verify its digest as they read.
+// The caller must Close the Stream.
 func (f *Fetcher) Start(ctx context.Context, t Target) (*Stream, error) {
 	if err := validateTarget(&t); err != nil {
 		return nil, err
 	}
-	if t.SHA256 != "" {
-		if s, ok := f.cachedStream(t); ok {
-			return s, nil
-		}
+	if s, ok := f.cachedStream(t); ok {
+		return s, nil
 	}
 	for _, d := range []string{f.downloadsDir(), f.archivesDir()} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
@@ -236,70 +180,4 @@ func (f *Fetcher) Start(ctx context.Context, t Target) (*Stream, error) {
 		s.finish(res, err)
 	}()
 	return s, nil
-}
-
-// cachedStream opens a verified archive from the cache.
-func (f *Fetcher) cachedStream(t Target) (*Stream, bool) {
-	file, size, ok := openArchive(f.ArchivePath(t.SHA256), t.Size)
-	if !ok {
-		return nil, false
-	}
-	s := newStream(t.Name, func() {})
-	s.file = file
-	s.written = size
-	s.cached = &cachedArchive{path: file.Name(), sha256: t.SHA256}
-	s.finish(Result{Path: file.Name(), SHA256: t.SHA256, Size: size, FromCache: true}, nil)
-	close(s.done)
-	f.emit(Event{Kind: EventDone, Name: t.Name, URL: t.URL, Done: size, Total: size})
-	return s, true
-}
-
-func openArchive(path string, wantSize int64) (*os.File, int64, bool) {
-	file, err := os.Open(path)
-	if err != nil {
-		return nil, 0, false
-	}
-	fi, err := file.Stat()
-	if err != nil || !fi.Mode().IsRegular() || (wantSize > 0 && fi.Size() != wantSize) {
-		file.Close()
-		return nil, 0, false
-	}
-	return file, fi.Size(), true
-}
-
-// sweep removes partial files (and their sidecars) untouched for a week,
-// skipping any whose lock another process holds.
-func (f *Fetcher) sweep(keep string) {
-	dir := f.downloadsDir()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return
-	}
-	cutoff := f.hooks.now().Add(-partialMaxAge)
-	for _, e := range entries {
-		name := e.Name()
-		var key string
-		switch {
-		case strings.HasSuffix(name, ".part"):
-			key = strings.TrimSuffix(name, ".part")
-		case strings.HasSuffix(name, ".json"):
-			key = strings.TrimSuffix(name, ".json")
-		default:
-			continue
-		}
-		if key == keep {
-			continue
-		}
-		fi, err := e.Info()
-		if err != nil || fi.ModTime().After(cutoff) {
-			continue
-		}
-		l := flock.New(filepath.Join(dir, key+".lock"))
-		ok, err := l.TryLock()
-		if err != nil || !ok {
-			continue
-		}
-		os.Remove(filepath.Join(dir, name))
-		l.Unlock()
-	}
 }

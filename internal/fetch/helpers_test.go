@@ -98,6 +98,11 @@ func newTestFetcher(t testing.TB, cfg Config) (*Fetcher, *sleepLog, *eventLog) {
 	if cfg.IdleTimeout == 0 {
 		cfg.IdleTimeout = 5 * time.Second
 	}
+	// Here a zero Retries means the default; a test of no retries at all
+	// sets f.cfg.Retries = 0 on the Fetcher returned.
+	if cfg.Retries == 0 {
+		cfg.Retries = DefaultRetries
+	}
 	if cfg.Mirrors == nil {
 		cfg.Mirrors = []string{"http://mirror.invalid"}
 	}

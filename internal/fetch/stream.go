@@ -33,10 +33,11 @@ type Stream struct {
 	fileMu sync.RWMutex
 	file   *os.File
 
-	// cached is set on a Stream over an archive already in the cache: its
-	// readers check the digest as they go, because a cached file was
-	// verified when it was written but nothing since vouches for it (a
-	// power cut after the rename, a disk error).
+	// cached is set, before any byte is published, on a Stream over an
+	// archive already in the cache: its readers check the digest as they
+	// go, because a cached file was verified when it was written but
+	// nothing since vouches for it (a power cut after the rename, a disk
+	// error).
 	cached *cachedArchive
 }
 
@@ -74,6 +75,15 @@ func (s *Stream) setFile(f *os.File) {
 	s.fileMu.Unlock()
 }
 
+// setCached makes s a stream over a cached archive, whose readers verify
+// sha as they read. Called before anything is published.
+func (s *Stream) setCached(f *os.File, sha string) {
+	s.mu.Lock()
+	s.cached = &cachedArchive{path: f.Name(), sha256: sha}
+	s.mu.Unlock()
+	s.setFile(f)
+}
+
 // swapFile replaces the handle readers use, closing the old one.
 func (s *Stream) swapFile(fn func(old *os.File) (*os.File, error)) error {
 	s.fileMu.Lock()
@@ -106,40 +116,13 @@ func (s *Stream) finish(res Result, err error) {
 // NewReader returns a reader from byte zero that waits for bytes as they
 // arrive, returns io.EOF only when the whole body is on disk and verified,
 // the transfer's error when it failed for good, and ErrRestarted when the
-// partial restarted from zero after this reader returned bytes.
+// partial restarted from zero after this reader returned bytes. Over a
+// cached archive it hashes what it returns, and a digest that no longer
+// matches replaces io.EOF with ErrCorruptCache.
 func (s *Stream) NewReader() io.Reader {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r := &reader{s: s, gen: s.gen}
-	if s.cached != nil {
-		return &verifyingReader{r: r, name: s.name, c: s.cached, h: sha256.New()}
-	}
-	return r
-}
-
-// ErrCorruptCache marks a cached archive whose bytes no longer match its
-// digest. The file is removed, so the next Start downloads it again.
-var ErrCorruptCache = errors.New("cached archive is corrupt")
-
-// verifyingReader hashes a cached archive as the consumer reads it, so the
-// check costs no second pass; at the end a mismatch replaces io.EOF.
-type verifyingReader struct {
-	r    *reader
-	name string
-	c    *cachedArchive
-	h    hash.Hash
-}
-
-func (v *verifyingReader) Read(p []byte) (int, error) {
-	n, err := v.r.Read(p)
-	v.h.Write(p[:n])
-	if err == io.EOF {
-		if got := hex.EncodeToString(v.h.Sum(nil)); got != v.c.sha256 {
-			os.Remove(v.c.path)
-			return n, fmt.Errorf("%s: %w: %w", v.c.path, ErrCorruptCache, &DigestError{Name: v.name, Want: v.c.sha256, Got: got})
-		}
-	}
-	return n, err
+	return &reader{s: s, gen: s.gen}
 }
 
 // Wait waits for the transfer and verification to finish.
@@ -177,6 +160,12 @@ type reader struct {
 	off int64 // next byte to return
 	err error // sticky
 
+	// verify hashes the bytes returned over a cached archive, whether the
+	// stream knew it was one when the reader was made or learnt it later
+	// (after waiting for another process's lock).
+	verify hash.Hash
+	cached *cachedArchive
+
 	// buf holds bytes [bufOff, bufOff+len(buf)) for callers that read in
 	// small pieces, so each pread moves a large block.
 	buf    []byte
@@ -187,12 +176,31 @@ type reader struct {
 func (r *reader) Read(p []byte) (int, error) {
 	for {
 		n, err := r.readOnce(p)
+		if r.verify != nil {
+			r.verify.Write(p[:n])
+			if err == io.EOF {
+				err = r.check()
+			}
+		}
 		if n > 0 || err != nil || len(p) == 0 {
 			return n, err
 		}
 		// A restart raced with a read before any byte was returned: the
 		// reader moved to the new generation; read again.
 	}
+}
+
+// check compares the digest of a cached archive read to its end; a
+// mismatch removes the file, so the next Start downloads it again.
+func (r *reader) check() error {
+	c := r.cached
+	got := hex.EncodeToString(r.verify.Sum(nil))
+	if got == c.sha256 {
+		return io.EOF
+	}
+	os.Remove(c.path)
+	r.err = fmt.Errorf("%s: %w: %w", c.path, ErrCorruptCache, &DigestError{Name: r.s.name, Want: c.sha256, Got: got})
+	return r.err
 }
 
 func (r *reader) readOnce(p []byte) (int, error) {
@@ -226,6 +234,9 @@ func (r *reader) readOnce(p []byte) (int, error) {
 			return 0, err
 		}
 		if r.off < s.written {
+			if r.off == 0 && r.verify == nil && s.cached != nil {
+				r.verify, r.cached = sha256.New(), s.cached
+			}
 			break
 		}
 		if s.finished {

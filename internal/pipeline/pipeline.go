@@ -82,7 +82,7 @@ func (in *Installer) InstallEntry(ctx context.Context, e catalog.Entry) (Outcome
 		return Outcome{}, err
 	}
 	return in.install(ctx, e, func(stage *store.Staging) (archiveInfo, error) {
-		if in.Offline && !in.cached(e) {
+		if in.Offline && !in.Fetcher.Cached(fetch.Target{Name: e.Key, URL: e.URL, SHA256: e.SHA256}) {
 			return archiveInfo{}, ErrOffline
 		}
 		result, err := in.fetchAndExtract(ctx, e, format, stage)
@@ -372,13 +372,4 @@ func emptyDir(dir string) error {
 		}
 	}
 	return nil
-}
-
-// cached reports whether e's verified archive is in the cache.
-func (in *Installer) cached(e catalog.Entry) bool {
-	if e.SHA256 == "" {
-		return false
-	}
-	_, err := os.Stat(in.Fetcher.ArchivePath(e.SHA256))
-	return err == nil
 }

@@ -69,6 +69,7 @@ func newInstaller(t *testing.T, srv *faultserver.Server) (*Installer, catalog.En
 	f, err := fetch.New(fetch.Config{
 		CacheDir:  filepath.Join(dir, "cache"),
 		Mirrors:   []string{srv.URL},
+		Retries:   fetch.DefaultRetries,
 		BaseDelay: time.Millisecond,
 		MaxDelay:  5 * time.Millisecond,
 		Client:    srv.Client(),

@@ -39,10 +39,19 @@ type DigestError struct {
 	Name string
 	Want string
 	Got  string
+
+	// again marks a first mismatch in a transfer: the partial was
+	// discarded and the body is fetched once more from zero, so the
+	// mismatch is transient (classify). A DigestError without it is final.
+	again bool
 }
 
 func (e *DigestError) Error() string {
-	return fmt.Sprintf("%s: sha256 mismatch: want %s, got %s", e.Name, e.Want, e.Got)
+	msg := fmt.Sprintf("%s: sha256 mismatch: want %s, got %s", e.Name, e.Want, e.Got)
+	if e.again {
+		msg += "; downloading again from zero"
+	}
+	return msg
 }
 
 // SourceError is the failure of one URL (one mirror) of a transfer.
@@ -142,8 +151,8 @@ func (e *shortBodyError) Error() string {
 }
 func (e *shortBodyError) Unwrap() error { return io.ErrUnexpectedEOF }
 
-// localError marks a failure of the local disk (cache directory): it is
-// permanent and no mirror can fix it.
+// localError marks a failure of the cache directory's disk: no retry and no
+// mirror can fix it.
 type localError struct{ err error }
 
 func (e *localError) Error() string { return e.err.Error() }
@@ -156,42 +165,63 @@ func local(err error) error {
 	return &localError{err}
 }
 
-// IsPermanent reports whether err must not be retried. It walks the whole
-// chain (errors.Is/As) and lists the permanent conditions explicitly: every
-// error it does not recognise is transient.
+// verdict is what to do after an attempt failed.
+type verdict int
+
+const (
+	// retry: a transient failure; the same source is tried again, within
+	// the retry loop's budget.
+	retry verdict = iota
+	// nextSource: this source cannot serve the archive (an HTTP 4xx, a bad
+	// certificate, a final digest mismatch, a missing file:// file); the
+	// next mirror is tried, continuing from the bytes on disk.
+	nextSource
+	// stop: nothing can help (the caller cancelled, the deadline passed,
+	// the cache's disk failed); the transfer ends.
+	stop
+)
+
+// classify is the one place that decides whether a failure is retried. It
+// walks the whole chain (errors.Is/As) and lists the permanent conditions
+// explicitly: every error it does not recognise is transient, because
+// listing the transient ones instead always misses one.
+func classify(err error) verdict {
+	var (
+		le *localError
+		se *HTTPStatusError
+		de *DigestError
+	)
+	switch {
+	case errors.Is(err, context.Canceled),
+		// net's timeouts also claim to be context.DeadlineExceeded; only
+		// the context's own deadline ends the transfer.
+		errors.Is(err, context.DeadlineExceeded) && !isNetTimeout(err),
+		errors.As(err, &le):
+		return stop
+	case errors.As(err, &se):
+		if se.Temporary() {
+			return retry
+		}
+		return nextSource
+	case errors.As(err, &de):
+		if de.again {
+			return retry
+		}
+		return nextSource
+	case isCertError(err),
+		errors.Is(err, ErrInsecureRedirect), errors.Is(err, errTooManyRedirects),
+		// A file:// mirror's own problems: its disk is not the cache's.
+		isDiskFull(err), errors.Is(err, fs.ErrPermission), errors.Is(err, syscall.EROFS),
+		errors.Is(err, fs.ErrNotExist):
+		return nextSource
+	}
+	return retry
+}
+
+// IsPermanent reports whether err must not be retried: it is the verdict of
+// the classification the transfers use, for any error chain.
 func IsPermanent(err error) bool {
-	if err == nil {
-		return false
-	}
-	var se *HTTPStatusError
-	if errors.As(err, &se) {
-		return !se.Temporary()
-	}
-	var de *DigestError
-	if errors.As(err, &de) {
-		return true
-	}
-	if errors.Is(err, context.Canceled) {
-		return true
-	}
-	// net's timeouts also claim to be context.DeadlineExceeded; only the
-	// context's own deadline is permanent.
-	if errors.Is(err, context.DeadlineExceeded) && !isNetTimeout(err) {
-		return true
-	}
-	if isCertError(err) {
-		return true
-	}
-	if errors.Is(err, ErrInsecureRedirect) || errors.Is(err, errTooManyRedirects) {
-		return true
-	}
-	if isDiskFull(err) || errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS) {
-		return true
-	}
-	if errors.Is(err, fs.ErrNotExist) {
-		return true
-	}
-	return false
+	return err != nil && classify(err) != retry
 }
 
 func isNetTimeout(err error) bool {
@@ -255,7 +285,12 @@ func describe(err error) string {
 		sb *shortBodyError
 		de *DigestError
 	)
+	var dns *net.DNSError
 	switch {
+	case errors.As(err, &dns):
+		// Said plainly: offline, every attempt fails the same way, and
+		// whoever waits for the retries should know why.
+		return fmt.Sprintf("cannot resolve %s (offline?)", dns.Name)
 	case errors.As(err, &se):
 		return fmt.Sprintf("HTTP %d", se.Code)
 	case errors.As(err, &ie):

@@ -1,0 +1,79 @@
+package fetch
+
+import (
+	"go/build"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestConfig(t *testing.T) {
+	dir := t.TempDir()
+	d := DefaultConfig(dir)
+	want := Config{CacheDir: dir, Retries: DefaultRetries, IdleTimeout: DefaultIdleTimeout,
+		BaseDelay: DefaultBaseDelay, MaxDelay: DefaultMaxDelay, Deadline: DefaultDeadline}
+	if d.CacheDir != want.CacheDir || d.Retries != want.Retries || d.IdleTimeout != want.IdleTimeout ||
+		d.BaseDelay != want.BaseDelay || d.MaxDelay != want.MaxDelay || d.Deadline != want.Deadline || d.Mirrors != nil {
+		t.Fatalf("DefaultConfig = %+v", d)
+	}
+	if DefaultDeadline != 12*time.Hour || DefaultRetries != 5 || DefaultIdleTimeout != 30*time.Second {
+		t.Fatal("the documented defaults changed")
+	}
+	f, err := New(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.cfg.Retries != DefaultRetries || len(f.cfg.Mirrors) != len(defaultMirrors) {
+		t.Fatalf("New(DefaultConfig) = %+v", f.cfg)
+	}
+	// Retries 0 is no retry, not a default; zero durations are defaults.
+	f, err = New(Config{CacheDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := f.cfg; c.Retries != 0 || c.IdleTimeout != DefaultIdleTimeout || c.BaseDelay != DefaultBaseDelay ||
+		c.MaxDelay != DefaultMaxDelay || c.Deadline != DefaultDeadline {
+		t.Fatalf("New(Config{CacheDir}) = %+v", c)
+	}
+	if _, err := New(Config{CacheDir: dir, Retries: -1}); err == nil || !strings.Contains(err.Error(), "Retries") {
+		t.Fatalf("negative Retries: %v", err)
+	}
+}
+
+// TestImportsNoLayerAbove: fetch is below the store, the pipeline, the
+// catalog and the CLI, and never imports them, directly or through another
+// of pyget's packages.
+func TestImportsNoLayerAbove(t *testing.T) {
+	const mod = "github.com/pyget/pyget/"
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	forbidden := []string{"internal/store", "internal/pipeline", "internal/catalog", "cmd/"}
+	seen := map[string]bool{}
+	var walk func(dir, from string)
+	walk = func(dir, from string) {
+		pkg, err := build.ImportDir(dir, 0)
+		if err != nil {
+			t.Fatalf("%s: %v", dir, err)
+		}
+		for _, imp := range pkg.Imports {
+			rel, ok := strings.CutPrefix(imp, mod)
+			if !ok || seen[rel] {
+				continue
+			}
+			seen[rel] = true
+			for _, f := range forbidden {
+				if rel == strings.TrimSuffix(f, "/") || strings.HasPrefix(rel, f) || strings.HasPrefix(rel, f+"/") {
+					t.Errorf("%s imports %s", from, imp)
+				}
+			}
+			walk(filepath.Join(root, filepath.FromSlash(rel)), imp)
+		}
+	}
+	walk(".", mod+"internal/fetch")
+	if !seen["internal/archive"] {
+		t.Fatalf("the walk found none of pyget's packages: %v", seen)
+	}
+}
