@@ -1,0 +1,38 @@
+// Package provenance checks who built a CPython archive: it verifies the
+// Sigstore attestation that python-build-standalone publishes for every
+// release archive (GitHub build provenance, made by
+// actions/attest-build-provenance in the project's release workflow and
+// signed through Sigstore's public-good instance).
+//
+// A sha256 from the catalog proves that the bytes are the ones the catalog
+// names; an attestation proves that python-build-standalone's own workflow
+// produced bytes with that digest. The package owns:
+//
+//   - where bundles come from, in order: pyget's cache
+//     (<cache>/attestations/<sha256>.json, verified bundles only), the mirror
+//     that served the archive (<archive URL>.sigstore.json, as `pyget mirror`
+//     writes it), and GitHub's attestations API
+//     (<api>/repos/<repo>/attestations/sha256:<hex>, following bundle_url,
+//     whose body may be Snappy-compressed);
+//   - the trusted root: PYGET_SIGSTORE_TRUSTED_ROOT's file when the caller
+//     passes one, else Sigstore's public-good root through TUF (cached under
+//     <cache>/sigstore-tuf), else a copy of that root embedded in pyget;
+//   - what is verified: the bundle's signature, certificate chain, embedded
+//     SCTs and transparency-log or timestamp evidence against the trusted
+//     root (sigstore-go), then pyget's policy: issuer
+//     https://token.actions.githubusercontent.com, a signer identity inside
+//     https://github.com/<repo>/.github/workflows/, the source-repository
+//     extension (when the certificate has one) naming <repo>, an in-toto
+//     subject whose sha256 is the archive's, and predicate type SLSA
+//     provenance v1. Runner type is not checked: the project uses its own
+//     runners;
+//   - what the three modes (auto, require, off) make of the outcome (Check).
+//
+// Errors callers act on are typed: an *UnavailableError (errors.Is
+// ErrNoBundle) when no bundle could be obtained, a *VerificationError when a
+// bundle was obtained and failed; Check wraps either in a *CheckError that
+// names the build.
+//
+// It imports nothing of pyget's but internal/fsutil (atomic cache writes);
+// the store, the pipeline and the commands import it, never the reverse.
+package provenance
