@@ -26,9 +26,9 @@ func TestCachedArchiveIsVerified(t *testing.T) {
 			name := map[bool]string{false: "found by Start", true: "found after the lock"}[afterLock] +
 				map[bool]string{false: "/whole", true: "/damaged"}[bad]
 			t.Run(name, func(t *testing.T) {
-				ts := newTestServer(t, data, nil)
+				srv := newFileServer(t, data)
 				f, _, ev := newTestFetcher(t, Config{})
-				tg := Target{URL: ts.url(), SHA256: sha(data), Size: int64(len(data))}
+				tg := Target{URL: fileURL(srv), SHA256: sha(data), Size: int64(len(data))}
 				content := data
 				if bad {
 					content = damaged
@@ -86,7 +86,7 @@ func TestCachedArchiveIsVerified(t *testing.T) {
 						t.Fatalf("second reader: %d bytes, %v", len(again), err)
 					}
 				}
-				if n := len(ts.requests()); n != 0 {
+				if n := len(srv.Requests()); n != 0 {
 					t.Fatalf("%d requests for a cached archive", n)
 				}
 				if done := ev.kinds(EventDone); len(done) != 1 || done[0].Done != int64(len(data)) {

@@ -150,10 +150,10 @@ func TestHelpers(t *testing.T) {
 
 func TestRedirectPolicy(t *testing.T) {
 	data := archiveData(50_000, 20)
-	plain := newTestServer(t, data, nil)
+	plain := newFileServer(t, data)
 	t.Run("https to http refused", func(t *testing.T) {
 		tlsSrv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			http.Redirect(w, r, plain.url(), http.StatusFound)
+			http.Redirect(w, r, fileURL(plain), http.StatusFound)
 		}))
 		defer tlsSrv.Close()
 		client := NewHTTPClient(time.Second)
@@ -165,23 +165,23 @@ func TestRedirectPolicy(t *testing.T) {
 		if !errors.Is(err, ErrInsecureRedirect) || !IsPermanent(err) {
 			t.Fatalf("err = %v", err)
 		}
-		if len(plain.requests()) != 0 {
+		if len(plain.Requests()) != 0 {
 			t.Fatal("the http server was contacted")
 		}
 	})
 	t.Run("credentials stay on their host", func(t *testing.T) {
-		other := newTestServer(t, data, nil)
-		var self *testServer
-		self = newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool {
+		// One-off handlers: faultserver does not log Authorization.
+		other := newHandlerServer(t, func(n int, w http.ResponseWriter, r *http.Request) { serveData(w, r, data, "") })
+		var self *handlerServer
+		self = newHandlerServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
 			switch r.URL.Path {
 			case "/same":
 				http.Redirect(w, r, self.url(), http.StatusFound)
 			case "/other":
 				http.Redirect(w, r, other.url(), http.StatusFound)
 			default:
-				return false
+				serveData(w, r, data, "")
 			}
-			return true
 		})
 		f, _, _ := newTestFetcher(t, Config{Header: http.Header{"Authorization": {"Bearer secret"}}})
 		for _, p := range []string{"/same", "/other"} {
@@ -200,41 +200,28 @@ func TestRedirectPolicy(t *testing.T) {
 
 func TestGet(t *testing.T) {
 	body := []byte(`{"cpython": 1}`)
-	ts := newTestServer(t, body, func(n int, w http.ResponseWriter, r *http.Request) bool {
-		switch {
-		case r.URL.Path == "/missing":
-			http.NotFound(w, r)
-		case n == 0:
-			w.Header().Set("Retry-After", "2")
-			w.WriteHeader(503)
-		case n == 1:
-			cutAt(w, r, body, 3)
-		case r.Header.Get("If-None-Match") == `"e1"`:
-			w.Header().Set("ETag", `"e1"`)
-			w.WriteHeader(http.StatusNotModified)
-		default:
-			w.Header().Set("ETag", `"e1"`)
-			w.Write(body)
-		}
-		return true
-	})
+	ts := faultserver.New(faultserver.HTTP1, map[string][]byte{"/catalog.json": body})
+	defer ts.Close()
+	ts.Script(faultserver.Fault{Kind: faultserver.Status, Code: 503, RetryAfter: "2"}, faultserver.Fault{Kind: faultserver.CloseMidBody, At: 3})
 	f, sl, ev := newTestFetcher(t, Config{})
 	got, tag, nm, err := f.Get(context.Background(), ts.URL+"/catalog.json", "")
-	if err != nil || string(got) != string(body) || tag != `"e1"` || nm {
-		t.Fatalf("Get = %q %q %v %v", got, tag, nm, err)
+	log := ts.Requests()
+	if err != nil || len(log) != 3 || string(got) != string(body) || tag == "" || tag != log[2].ETag || nm {
+		t.Fatalf("Get = %q %q %v %v; requests %v", got, tag, nm, err, log)
 	}
 	if d := sl.get(); len(d) != 2 || d[0] != 2*time.Second || len(ev.kinds(EventFault)) != 2 {
 		t.Fatalf("sleeps %v, faults %d", d, len(ev.kinds(EventFault)))
 	}
-	got, tag, nm, err = f.Get(context.Background(), ts.URL+"/catalog.json", `"e1"`)
-	if err != nil || got != nil || tag != `"e1"` || !nm {
+	etag := tag
+	got, tag, nm, err = f.Get(context.Background(), ts.URL+"/catalog.json", etag)
+	if err != nil || got != nil || tag != etag || !nm || ts.Requests()[3].Status != http.StatusNotModified {
 		t.Fatalf("revalidate = %q %q %v %v", got, tag, nm, err)
 	}
-	n := len(ts.requests())
+	n := len(ts.Requests())
 	_, _, _, err = f.Get(context.Background(), ts.URL+"/missing", "")
 	var se *HTTPStatusError
-	if !errors.As(err, &se) || se.Code != 404 || len(ts.requests()) != n+1 {
-		t.Fatalf("404: %v after %d requests", err, len(ts.requests())-n)
+	if !errors.As(err, &se) || se.Code != 404 || len(ts.Requests()) != n+1 {
+		t.Fatalf("404: %v after %d requests", err, len(ts.Requests())-n)
 	}
 
 	p := filepath.Join(t.TempDir(), "c.json")
@@ -319,11 +306,12 @@ func TestSSLCertFile(t *testing.T) {
 }
 
 func TestDeadline(t *testing.T) {
-	ts := newTestServer(t, nil, func(n int, w http.ResponseWriter, r *http.Request) bool { w.WriteHeader(503); return true })
+	srv := newFileServer(t, nil)
+	srv.Repeat(faultserver.Fault{Kind: faultserver.Status, Code: 503})
 	f, _, _ := newTestFetcher(t, Config{Deadline: 300 * time.Millisecond, Retries: 1000})
 	f.hooks.sleep = sleepCtx
 	start := time.Now()
-	_, _, err := fetchRead(context.Background(), f, Target{URL: ts.url()})
+	_, _, err := fetchRead(context.Background(), f, Target{URL: fileURL(srv)})
 	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "deadline") || time.Since(start) > 5*time.Second {
 		t.Fatalf("err = %v after %v", err, time.Since(start))
 	}

@@ -75,12 +75,12 @@ func TestHTTPClientKeepsEncodedBytes(t *testing.T) {
 	data := buf.Bytes()
 	var mu sync.Mutex
 	var accept []string
-	ts := newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool {
+	ts := newHandlerServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
 		accept = append(accept, r.Header.Get("Accept-Encoding"))
 		mu.Unlock()
 		w.Header().Set("Content-Encoding", "gzip")
-		return false
+		serveData(w, r, data, "")
 	})
 	for _, digest := range []string{sha(data), ""} {
 		f, _, ev := newTestFetcher(t, Config{}) // the default client

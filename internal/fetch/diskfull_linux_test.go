@@ -19,8 +19,8 @@ import (
 func TestDiskFullStopsTransferAndMirrors(t *testing.T) {
 	testutil.Tmpfs(t, "1m", func(cache string) {
 		data := archiveData(4<<20, 15) // four times the filesystem
-		first := newTestServer(t, data, nil)
-		second := newTestServer(t, data, nil)
+		first := newFileServer(t, data, "/m1/dl/a.tar.gz")
+		second := newFileServer(t, data, "/m2/dl/a.tar.gz")
 		f, sleeps, events := newTestFetcher(t, Config{
 			CacheDir: cache,
 			Mirrors:  []string{first.URL + "/m1", second.URL + "/m2"},
@@ -43,11 +43,11 @@ func TestDiskFullStopsTransferAndMirrors(t *testing.T) {
 			t.Errorf("IsPermanent(%v) = false", err)
 		}
 
-		if n := len(first.requests()); n != 1 {
-			t.Errorf("first mirror got %d requests, want exactly 1 (a full disk is not retried): %+v", n, first.requests())
+		if n := len(first.Requests()); n != 1 {
+			t.Errorf("first mirror got %d requests, want exactly 1 (a full disk is not retried): %+v", n, first.Requests())
 		}
-		if n := len(second.requests()); n != 0 {
-			t.Errorf("second mirror got %d requests, want none (a full disk stops the mirrors): %+v", n, second.requests())
+		if n := len(second.Requests()); n != 0 {
+			t.Errorf("second mirror got %d requests, want none (a full disk stops the mirrors): %+v", n, second.Requests())
 		}
 		if d := sleeps.get(); len(d) != 0 {
 			t.Errorf("backoff sleeps %v, want none", d)

@@ -12,16 +12,17 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/pyget/pyget/internal/faultserver"
 )
 
 func TestCleanTransferAndCache(t *testing.T) {
 	data := archiveData(3<<20+123, 1)
-	ts := newTestServer(t, data, nil)
+	srv := newFileServer(t, data)
 	f, _, ev := newTestFetcher(t, Config{})
-	tg := Target{Name: "py", URL: ts.url(), SHA256: sha(data), Size: int64(len(data))}
+	tg := Target{Name: "py", URL: fileURL(srv), SHA256: sha(data), Size: int64(len(data))}
 	res := fetchAll(t, f, tg, data)
 	if res.FromCache || res.Faults != 0 || res.WireBytes != int64(len(data)) {
 		t.Fatalf("result %+v", res)
@@ -38,25 +39,20 @@ func TestCleanTransferAndCache(t *testing.T) {
 		t.Fatalf("left behind: %v", left)
 	}
 	// A reinstall needs no network.
-	n := len(ts.requests())
+	n := len(srv.Requests())
 	res2 := fetchAll(t, f, tg, data)
-	if !res2.FromCache || len(ts.requests()) != n {
-		t.Fatalf("second fetch: %+v, requests %d -> %d", res2, n, len(ts.requests()))
+	if !res2.FromCache || len(srv.Requests()) != n {
+		t.Fatalf("second fetch: %+v, requests %d -> %d", res2, n, len(srv.Requests()))
 	}
 }
 
 func TestUnknownDigest(t *testing.T) {
 	data := archiveData(100_000, 2)
-	ts := newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool {
-		if n == 0 {
-			cutAt(w, r, data, 40_000)
-			return true
-		}
-		return false
-	})
+	srv := newFileServer(t, data)
+	srv.Script(faultserver.Fault{Kind: faultserver.CloseMidBody, At: 40_000})
 	f, _, _ := newTestFetcher(t, Config{})
-	res := fetchAll(t, f, Target{URL: ts.url()}, data)
-	reqs := ts.requests()
+	res := fetchAll(t, f, Target{URL: fileURL(srv)}, data)
+	reqs := srv.Requests()
 	if len(reqs) != 2 || reqs[1].Range != "bytes=40000-" {
 		t.Fatalf("requests %+v", reqs)
 	}
@@ -75,16 +71,15 @@ func TestResumeHeaders(t *testing.T) {
 		{"no etag", "", "Thu, 02 Jan 2025 03:04:05 GMT"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			ts := newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool {
+			ts := newHandlerServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
 				if n < 2 {
 					w.Header().Set("ETag", tc.etag)
 					w.Header().Set("Last-Modified", "Thu, 02 Jan 2025 03:04:05 GMT")
 					cutAt(w, r, data, 100_000)
-					return true
+					return
 				}
-				return false
+				serveData(w, r, data, tc.etag)
 			})
-			ts.etag = tc.etag
 			f, _, _ := newTestFetcher(t, Config{})
 			fetchAll(t, f, Target{URL: ts.url(), SHA256: sha(data)}, data)
 			reqs := ts.requests()
@@ -131,28 +126,33 @@ func TestRestartSemantics(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			readerAhead := make(chan struct{})
-			var ts *testServer
-			ts = newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool {
+			etag1 := `"v1-` + sha(data)[:8] + `"`
+			var mu sync.Mutex
+			cur, etag := data, etag1 // the file on the server
+			ts := newHandlerServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
 				switch n {
 				case 0:
 					w.Header().Set("Content-Length", fmt.Sprint(len(data)))
-					w.Header().Set("ETag", ts.etag)
+					w.Header().Set("ETag", etag1)
 					w.WriteHeader(200)
 					w.Write(data[:200_000])
 					w.(http.Flusher).Flush()
 					<-readerAhead
 					panic(http.ErrAbortHandler)
 				case 1:
-					if tc.second == nil { // the file changed on the server
-						ts.mu.Lock()
-						ts.data, ts.etag = other, `"v2"`
-						ts.mu.Unlock()
-						return false
+					if tc.second != nil {
+						tc.second(w, r)
+						return
 					}
-					tc.second(w, r)
-					return true
+					// The file changed on the server.
+					mu.Lock()
+					cur, etag = other, `"v2"`
+					mu.Unlock()
 				}
-				return false
+				mu.Lock()
+				d, e := cur, etag
+				mu.Unlock()
+				serveData(w, r, d, e)
 			})
 			f, _, _ := newTestFetcher(t, Config{})
 			s, err := f.Start(context.Background(), Target{URL: ts.url(), SHA256: sha(tc.final)})
@@ -199,23 +199,17 @@ func TestRestartSemantics(t *testing.T) {
 func TestPermanentErrors(t *testing.T) {
 	data := archiveData(300_000, 6)
 	t.Run("404", func(t *testing.T) {
-		ts := newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool {
-			if n == 0 {
-				cutAt(w, r, data, 100_000)
-				return true
-			}
-			http.NotFound(w, r)
-			return true
-		})
+		srv := newFileServer(t, data)
+		srv.Script(faultserver.Fault{Kind: faultserver.CloseMidBody, At: 100_000}, faultserver.Fault{Kind: faultserver.Status, Code: 404})
 		f, sl, _ := newTestFetcher(t, Config{})
 		start := time.Now()
-		_, _, err := fetchRead(context.Background(), f, Target{URL: ts.url(), SHA256: sha(data)})
+		_, _, err := fetchRead(context.Background(), f, Target{URL: fileURL(srv), SHA256: sha(data)})
 		var se *HTTPStatusError
 		if !errors.As(err, &se) || se.Code != 404 || !strings.Contains(err.Error(), "404") || !IsPermanent(err) {
 			t.Fatalf("err = %v", err)
 		}
-		if time.Since(start) > 5*time.Second || len(ts.requests()) != 2 || len(sl.get()) != 1 {
-			t.Fatalf("took %v, %d requests, sleeps %v", time.Since(start), len(ts.requests()), sl.get())
+		if time.Since(start) > 5*time.Second || len(srv.Requests()) != 2 || len(sl.get()) != 1 {
+			t.Fatalf("took %v, %d requests, sleeps %v", time.Since(start), len(srv.Requests()), sl.get())
 		}
 		if fi, err := os.Stat(filepath.Join(f.cfg.CacheDir, "downloads", sha(data)+".part")); err != nil || fi.Size() != 100_000 {
 			t.Fatalf("partial: %v %v", fi, err)
@@ -229,15 +223,10 @@ func TestPermanentErrors(t *testing.T) {
 	})
 	t.Run("digest mismatch after one fresh download", func(t *testing.T) {
 		bad := archiveData(300_000, 7)
-		ts := newTestServer(t, bad, func(n int, w http.ResponseWriter, r *http.Request) bool {
-			if n == 0 {
-				cutAt(w, r, bad, 100_000)
-				return true
-			}
-			return false
-		})
+		srv := newFileServer(t, bad)
+		srv.Script(faultserver.Fault{Kind: faultserver.CloseMidBody, At: 100_000})
 		f, _, _ := newTestFetcher(t, Config{})
-		_, _, restarts, err := fetchReadRestarts(context.Background(), f, Target{URL: ts.url(), SHA256: sha(data)})
+		_, _, restarts, err := fetchReadRestarts(context.Background(), f, Target{URL: fileURL(srv), SHA256: sha(data)})
 		var de *DigestError
 		if !errors.As(err, &de) || de.Want != sha(data) || de.Got != sha(bad) || !strings.Contains(err.Error(), sha(bad)) {
 			t.Fatalf("err = %v", err)
@@ -246,7 +235,7 @@ func TestPermanentErrors(t *testing.T) {
 		if restarts != 2 {
 			t.Fatalf("%d restarts from zero, want 2", restarts)
 		}
-		reqs := ts.requests()
+		reqs := srv.Requests()
 		// cut, resume (mismatch), fresh full download (mismatch): 3 requests, the last from zero.
 		if len(reqs) != 3 || reqs[1].Range == "" || reqs[2].Range != "" {
 			t.Fatalf("requests %+v", reqs)
@@ -259,27 +248,14 @@ func TestPermanentErrors(t *testing.T) {
 		}
 	})
 	t.Run("html page is transient", func(t *testing.T) {
-		ts := newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool {
-			if n < 2 {
-				w.Header().Set("Content-Type", "text/html")
-				io.WriteString(w, "<html>rate limited</html>")
-				return true
-			}
-			if n == 2 {
-				w.Header().Set("Content-Type", "application/octet-stream")
-				io.WriteString(w, "<html>not gzip</html>")
-				return true
-			}
-			return false
-		})
+		srv := newFileServer(t, data)
 		// Each page is refused for what it is, with the digest known or not
 		// (a digest mismatch would also be a fault, after a restart).
 		for _, digest := range []string{sha(data), ""} {
-			ts.mu.Lock()
-			ts.reqs = nil
-			ts.mu.Unlock()
+			// Two text/html pages, then one served as application/octet-stream.
+			srv.Script(faultserver.Fault{Kind: faultserver.HTMLPage}, faultserver.Fault{Kind: faultserver.HTMLPage}, faultserver.Fault{Kind: faultserver.HTMLOctet})
 			f, _, ev := newTestFetcher(t, Config{})
-			res := fetchAll(t, f, Target{URL: ts.url(), SHA256: digest}, data)
+			res := fetchAll(t, f, Target{URL: fileURL(srv), SHA256: digest}, data)
 			faults := ev.kinds(EventFault)
 			if res.Faults != 3 || len(faults) != 3 {
 				t.Fatalf("digest %q: faults %d events %d", digest, res.Faults, len(faults))
@@ -298,18 +274,16 @@ func TestRetryBudget(t *testing.T) {
 	data := archiveData(400_000, 8)
 	t.Run("consecutive no-progress attempts", func(t *testing.T) {
 		for _, retries := range []int{0, 1, 3} {
-			ts := newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool {
-				w.WriteHeader(503)
-				return true
-			})
+			srv := newFileServer(t, data)
+			srv.Repeat(faultserver.Fault{Kind: faultserver.Status, Code: 503})
 			f, sl, _ := newTestFetcher(t, Config{})
 			f.cfg.Retries = retries // 0: one attempt, no retry
-			_, _, err := fetchRead(context.Background(), f, Target{URL: ts.url(), SHA256: sha(data)})
+			_, _, err := fetchRead(context.Background(), f, Target{URL: fileURL(srv), SHA256: sha(data)})
 			var se *HTTPStatusError
 			if !errors.As(err, &se) || se.Code != 503 {
 				t.Fatalf("err = %v", err)
 			}
-			if got := len(ts.requests()); got != retries+1 || len(sl.get()) != retries {
+			if got := len(srv.Requests()); got != retries+1 || len(sl.get()) != retries {
 				t.Fatalf("retries=%d: %d requests, %d sleeps", retries, got, len(sl.get()))
 			}
 		}
@@ -317,19 +291,18 @@ func TestRetryBudget(t *testing.T) {
 	t.Run("progress resets the count", func(t *testing.T) {
 		// 8 faults with Retries=2: each cut brings bytes, each 503 none;
 		// never more than 2 no-progress attempts in a row.
-		ts := newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool {
-			if n >= 12 {
-				return false
-			}
+		srv := newFileServer(t, data)
+		var script []faultserver.Fault
+		for n := range 12 {
 			if n%3 == 2 {
-				cutAt(w, r, data, 30_000)
+				script = append(script, faultserver.Fault{Kind: faultserver.CloseMidBody, At: 30_000})
 			} else {
-				w.WriteHeader(502)
+				script = append(script, faultserver.Fault{Kind: faultserver.Status, Code: 502})
 			}
-			return true
-		})
+		}
+		srv.Script(script...)
 		f, _, _ := newTestFetcher(t, Config{Retries: 2})
-		res := fetchAll(t, f, Target{URL: ts.url(), SHA256: sha(data)}, data)
+		res := fetchAll(t, f, Target{URL: fileURL(srv), SHA256: sha(data)}, data)
 		if res.Faults != 12 {
 			t.Fatalf("faults %d", res.Faults)
 		}
@@ -337,10 +310,9 @@ func TestRetryBudget(t *testing.T) {
 	t.Run("bytes fetched again after a restart are not progress", func(t *testing.T) {
 		// A server that ignores Range and always cuts at the same byte: each
 		// attempt restarts from zero and gets no further than the last.
-		ts := newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool {
+		ts := newHandlerServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
 			r.Header.Del("Range")
 			cutAt(w, r, data, 100_000)
-			return true
 		})
 		f, _, _ := newTestFetcher(t, Config{Retries: 2, Deadline: time.Minute})
 		_, _, restarts, err := fetchReadRestarts(context.Background(), f, Target{URL: ts.url(), SHA256: sha(data)})
@@ -358,24 +330,14 @@ func TestRetryBudget(t *testing.T) {
 	})
 	t.Run("retry-after", func(t *testing.T) {
 		date := time.Now().Add(30 * time.Second).UTC().Format(http.TimeFormat)
-		ts := newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool {
-			switch n {
-			case 0:
-				w.Header().Set("Retry-After", "7")
-				w.WriteHeader(429)
-			case 1:
-				w.Header().Set("Retry-After", "3600")
-				w.WriteHeader(503)
-			case 2:
-				w.Header().Set("Retry-After", date)
-				w.WriteHeader(503)
-			default:
-				return false
-			}
-			return true
-		})
+		srv := newFileServer(t, data)
+		srv.Script(
+			faultserver.Fault{Kind: faultserver.Status, Code: 429, RetryAfter: "7"},
+			faultserver.Fault{Kind: faultserver.Status, Code: 503, RetryAfter: "3600"},
+			faultserver.Fault{Kind: faultserver.Status, Code: 503, RetryAfter: date},
+		)
 		f, sl, _ := newTestFetcher(t, Config{})
-		fetchAll(t, f, Target{URL: ts.url(), SHA256: sha(data)}, data)
+		fetchAll(t, f, Target{URL: fileURL(srv), SHA256: sha(data)}, data)
 		d := sl.get()
 		if len(d) != 3 || d[0] != 7*time.Second || d[1] != 60*time.Second || d[2] < 25*time.Second || d[2] > 31*time.Second {
 			t.Fatalf("sleeps %v", d)
@@ -399,27 +361,11 @@ func TestRetryBudget(t *testing.T) {
 
 func TestResumeAcrossProcesses(t *testing.T) {
 	data := archiveData(2<<20, 9)
-	var stalled atomic.Bool
-	release := make(chan struct{})
-	ts := newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool {
-		if n == 0 {
-			w.Header().Set("Content-Length", fmt.Sprint(len(data)))
-			w.Header().Set("ETag", `"v1-`+sha(data)[:8]+`"`)
-			w.WriteHeader(200)
-			w.Write(data[:700_000])
-			w.(http.Flusher).Flush()
-			stalled.Store(true)
-			select {
-			case <-r.Context().Done():
-			case <-release:
-			}
-			return true
-		}
-		return false
-	})
-	defer close(release)
+	srv := newFileServer(t, data)
+	// The first response stops after 700 000 bytes until the client leaves.
+	srv.Script(faultserver.Fault{Kind: faultserver.StallMidBody, At: 700_000})
 	dir := t.TempDir()
-	tg := Target{URL: ts.url(), SHA256: sha(data)}
+	tg := Target{URL: fileURL(srv), SHA256: sha(data)}
 
 	f1, _, _ := newTestFetcher(t, Config{CacheDir: dir})
 	ctx, cancel := context.WithCancel(context.Background())
@@ -448,8 +394,8 @@ func TestResumeAcrossProcesses(t *testing.T) {
 
 	f2, _, _ := newTestFetcher(t, Config{CacheDir: dir})
 	res := fetchAll(t, f2, tg, data)
-	reqs := ts.requests()
-	if len(reqs) != 2 || reqs[1].Range != "bytes=700000-" || reqs[1].IfRange == "" {
+	reqs := srv.Requests()
+	if len(reqs) != 2 || reqs[1].Range != "bytes=700000-" || reqs[1].IfRange == "" || reqs[1].IfRange != reqs[0].ETag {
 		t.Fatalf("requests %+v", reqs)
 	}
 	if res.WireBytes != int64(len(data)-700_000) {
@@ -497,21 +443,11 @@ func TestResumeFromDamagedState(t *testing.T) {
 			if tc.damage != nil && tc.wantRange == undamagedRange && tc.validator {
 				t.Fatal("the case expects what an undamaged state gives")
 			}
-			var ts *testServer
-			ts = newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool {
-				if n == 0 {
-					w.Header().Set("ETag", ts.etag)
-					cutAt(w, r, data, 400_000)
-					return true
-				}
-				if n == 1 {
-					w.WriteHeader(404) // stop the first "process" with a partial
-					return true
-				}
-				return false
-			})
+			srv := newFileServer(t, data)
+			// Cut, then a 404 stops the first "process" with a partial.
+			srv.Script(faultserver.Fault{Kind: faultserver.CloseMidBody, At: 400_000}, faultserver.Fault{Kind: faultserver.Status, Code: 404})
 			dir := t.TempDir()
-			tg := Target{URL: ts.url(), SHA256: sha(data)}
+			tg := Target{URL: fileURL(srv), SHA256: sha(data)}
 			if tc.noDigest {
 				tg.SHA256 = ""
 			}
@@ -519,13 +455,17 @@ func TestResumeFromDamagedState(t *testing.T) {
 			if _, _, err := fetchRead(context.Background(), f1, tg); err == nil {
 				t.Fatal("first run succeeded")
 			}
+			etag := srv.Requests()[0].ETag // the validator the partial's bytes came with
+			if etag == "" {
+				t.Fatal("the first response sent no ETag")
+			}
 			part := filepath.Join(dir, "downloads", partialKey(tg)+".part")
 			side := filepath.Join(dir, "downloads", partialKey(tg)+".json")
 			// The state the damage applies to.
 			partBefore, sideBefore := readState(t, part), readState(t, side)
 			var sc sidecar
 			if !partBefore.exists || !bytes.Equal(partBefore.data, data[:400_000]) ||
-				!sideBefore.exists || json.Unmarshal(sideBefore.data, &sc) != nil || sc.Offset != 400_000 || sc.ETag != ts.etag {
+				!sideBefore.exists || json.Unmarshal(sideBefore.data, &sc) != nil || sc.Offset != 400_000 || sc.ETag != etag {
 				t.Fatalf("after the first run: partial of %d bytes (exists %v), sidecar %q", len(partBefore.data), partBefore.exists, sideBefore.data)
 			}
 			if tc.damage != nil {
@@ -538,10 +478,10 @@ func TestResumeFromDamagedState(t *testing.T) {
 			}
 			f2, _, _ := newTestFetcher(t, Config{CacheDir: dir})
 			res := fetchAll(t, f2, tg, data)
-			reqs := ts.requests()
+			reqs := srv.Requests()
 			wantIfRange := ""
 			if tc.validator {
-				wantIfRange = ts.etag
+				wantIfRange = etag
 			}
 			if len(reqs) != 3 || reqs[2].Range != tc.wantRange || reqs[2].IfRange != wantIfRange {
 				t.Fatalf("requests %+v, want the third with Range %q If-Range %q", reqs, tc.wantRange, wantIfRange)
@@ -585,18 +525,12 @@ func TestMirrors(t *testing.T) {
 	tg := Target{Name: "cpython", URL: UpstreamPrefix + rest, SHA256: sha(data), Size: int64(len(data))}
 
 	t.Run("404 then next mirror continues from disk", func(t *testing.T) {
-		a := newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool {
-			if n == 0 {
-				cutAt(w, r, data, 300_000)
-			} else {
-				http.NotFound(w, r)
-			}
-			return true
-		})
-		b := newTestServer(t, data, nil)
+		a := newFileServer(t, data, "/base"+rest)
+		a.Script(faultserver.Fault{Kind: faultserver.CloseMidBody, At: 300_000}, faultserver.Fault{Kind: faultserver.Status, Code: 404})
+		b := newFileServer(t, data, "/other"+rest)
 		f, _, ev := newTestFetcher(t, Config{Mirrors: []string{a.URL + "/base/", b.URL + "/other"}})
 		fetchAll(t, f, tg, data)
-		ra, rb := a.requests(), b.requests()
+		ra, rb := a.Requests(), b.Requests()
 		if ra[0].Path != "/base"+rest || len(rb) != 1 || rb[0].Path != "/other"+rest || rb[0].Range != "bytes=300000-" || rb[0].IfRange != "" {
 			t.Fatalf("mirror a %+v, b %+v", ra, rb)
 		}
@@ -605,19 +539,14 @@ func TestMirrors(t *testing.T) {
 		}
 	})
 	t.Run("exhausted mirror", func(t *testing.T) {
-		a := newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool {
-			if n == 0 {
-				cutAt(w, r, data, 200_000)
-			} else {
-				w.WriteHeader(500)
-			}
-			return true
-		})
-		b := newTestServer(t, data, nil)
+		a := newFileServer(t, data, rest)
+		a.Script(faultserver.Fault{Kind: faultserver.CloseMidBody, At: 200_000})
+		a.Repeat(faultserver.Fault{Kind: faultserver.Status, Code: 500})
+		b := newFileServer(t, data, rest)
 		f, _, _ := newTestFetcher(t, Config{Retries: 2, Mirrors: []string{a.URL, b.URL}})
 		fetchAll(t, f, tg, data)
-		if len(a.requests()) != 4 || b.requests()[0].Range != "bytes=200000-" {
-			t.Fatalf("mirror a %+v, b %+v", a.requests(), b.requests())
+		if len(a.Requests()) != 4 || b.Requests()[0].Range != "bytes=200000-" {
+			t.Fatalf("mirror a %+v, b %+v", a.Requests(), b.Requests())
 		}
 	})
 	t.Run("file mirror", func(t *testing.T) {
@@ -625,14 +554,9 @@ func TestMirrors(t *testing.T) {
 		p := filepath.Join(root, filepath.FromSlash(rest))
 		os.MkdirAll(filepath.Dir(p), 0o755)
 		os.WriteFile(p, data, 0o644)
-		a := newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool {
-			if n == 0 {
-				cutAt(w, r, data, 500_000)
-			} else {
-				w.WriteHeader(403)
-			}
-			return true
-		})
+		a := newFileServer(t, data, rest)
+		a.Script(faultserver.Fault{Kind: faultserver.CloseMidBody, At: 500_000})
+		a.Repeat(faultserver.Fault{Kind: faultserver.Status, Code: 403})
 		f, _, _ := newTestFetcher(t, Config{Mirrors: []string{a.URL, "file://" + filepath.ToSlash(root)}})
 		res := fetchAll(t, f, tg, data)
 		if res.WireBytes != 500_000 {
@@ -640,8 +564,10 @@ func TestMirrors(t *testing.T) {
 		}
 	})
 	t.Run("all fail", func(t *testing.T) {
-		a := newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool { w.WriteHeader(404); return true })
-		b := newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool { w.WriteHeader(410); return true })
+		a := newFileServer(t, data, rest)
+		a.Repeat(faultserver.Fault{Kind: faultserver.Status, Code: 404})
+		b := newFileServer(t, data, rest)
+		b.Repeat(faultserver.Fault{Kind: faultserver.Status, Code: 410})
 		f, _, _ := newTestFetcher(t, Config{Mirrors: []string{a.URL, b.URL}})
 		_, _, err := fetchRead(context.Background(), f, tg)
 		var te *TransferError
@@ -679,44 +605,26 @@ func TestSources(t *testing.T) {
 func TestStallAndCancel(t *testing.T) {
 	data := archiveData(1<<20, 12)
 	t.Run("idle timeout resumes", func(t *testing.T) {
-		ts := newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool {
-			if n == 0 {
-				w.Header().Set("Content-Length", fmt.Sprint(len(data)))
-				w.WriteHeader(200)
-				w.Write(data[:300_000])
-				w.(http.Flusher).Flush()
-				select {
-				case <-r.Context().Done():
-				case <-time.After(10 * time.Second):
-				}
-				return true
-			}
-			return false
-		})
+		srv := newFileServer(t, data)
+		srv.Script(faultserver.Fault{Kind: faultserver.StallMidBody, At: 300_000, Stall: 10 * time.Second})
 		f, _, ev := newTestFetcher(t, Config{IdleTimeout: 200 * time.Millisecond})
 		start := time.Now()
-		res := fetchAll(t, f, Target{URL: ts.url(), SHA256: sha(data)}, data)
+		res := fetchAll(t, f, Target{URL: fileURL(srv), SHA256: sha(data)}, data)
 		if time.Since(start) > 5*time.Second || res.Faults != 1 {
 			t.Fatalf("took %v, faults %d", time.Since(start), res.Faults)
 		}
 		if fe := ev.kinds(EventFault); len(fe) != 1 || !strings.Contains(fe[0].Message, "stalled") || !strings.Contains(fe[0].Message, "resuming in ") || !strings.Contains(fe[0].Message, "(attempt 2)") {
 			t.Fatalf("fault events %+v", fe)
 		}
-		if reqs := ts.requests(); reqs[1].Range != "bytes=300000-" {
+		if reqs := srv.Requests(); reqs[1].Range != "bytes=300000-" {
 			t.Fatalf("requests %+v", reqs)
 		}
 	})
 	t.Run("close stops promptly and keeps the partial", func(t *testing.T) {
-		ts := newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool {
-			w.Header().Set("Content-Length", fmt.Sprint(len(data)))
-			w.WriteHeader(200)
-			w.Write(data[:200_000])
-			w.(http.Flusher).Flush()
-			<-r.Context().Done()
-			return true
-		})
+		srv := newFileServer(t, data)
+		srv.Repeat(faultserver.Fault{Kind: faultserver.StallMidBody, At: 200_000}) // until the client leaves
 		f, _, _ := newTestFetcher(t, Config{IdleTimeout: time.Minute})
-		s, err := f.Start(context.Background(), Target{URL: ts.url(), SHA256: sha(data)})
+		s, err := f.Start(context.Background(), Target{URL: fileURL(srv), SHA256: sha(data)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -736,18 +644,19 @@ func TestStallAndCancel(t *testing.T) {
 		}
 	})
 	t.Run("cancel during backoff", func(t *testing.T) {
-		ts := newTestServer(t, data, func(n int, w http.ResponseWriter, r *http.Request) bool { w.WriteHeader(503); return true })
+		srv := newFileServer(t, data)
+		srv.Repeat(faultserver.Fault{Kind: faultserver.Status, Code: 503})
 		f, _, _ := newTestFetcher(t, Config{})
 		f.hooks.sleep = sleepCtx
 		f.cfg.BaseDelay, f.cfg.MaxDelay = time.Hour, time.Hour
 		f.hooks.rand = func(n int64) int64 { return n - 1 }
 		ctx, cancel := context.WithCancel(context.Background())
-		s, err := f.Start(ctx, Target{URL: ts.url()})
+		s, err := f.Start(ctx, Target{URL: fileURL(srv)})
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer s.Close()
-		for len(ts.requests()) == 0 {
+		for len(srv.Requests()) == 0 {
 			time.Sleep(time.Millisecond)
 		}
 		time.Sleep(20 * time.Millisecond)
@@ -761,9 +670,9 @@ func TestStallAndCancel(t *testing.T) {
 
 func TestConcurrentFetchersShareOneDownload(t *testing.T) {
 	data := archiveData(2<<20, 13)
-	ts := newTestServer(t, data, nil)
+	srv := newFileServer(t, data)
 	dir := t.TempDir()
-	tg := Target{URL: ts.url(), SHA256: sha(data)}
+	tg := Target{URL: fileURL(srv), SHA256: sha(data)}
 	var wg sync.WaitGroup
 	results := make([]Result, 3)
 	for i := range results {
@@ -775,7 +684,7 @@ func TestConcurrentFetchersShareOneDownload(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if n := len(ts.requests()); n != 1 {
+	if n := len(srv.Requests()); n != 1 {
 		t.Fatalf("%d requests, want 1", n)
 	}
 	cached := 0
@@ -791,7 +700,7 @@ func TestConcurrentFetchersShareOneDownload(t *testing.T) {
 
 func TestSweepOldPartials(t *testing.T) {
 	data := archiveData(10_000, 14)
-	ts := newTestServer(t, data, nil)
+	srv := newFileServer(t, data)
 	f, _, _ := newTestFetcher(t, Config{})
 	dl := filepath.Join(f.cfg.CacheDir, "downloads")
 	os.MkdirAll(dl, 0o755)
@@ -813,7 +722,7 @@ func TestSweepOldPartials(t *testing.T) {
 			os.Chtimes(p, old, old)
 		}
 	}
-	fetchAll(t, f, Target{URL: ts.url(), SHA256: sha(data)}, data)
+	fetchAll(t, f, Target{URL: fileURL(srv), SHA256: sha(data)}, data)
 	for n, want := range files {
 		_, err := os.Stat(filepath.Join(dl, n))
 		if (err == nil) != want {

@@ -17,6 +17,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/pyget/pyget/internal/faultserver"
 )
 
 // archiveData returns size pseudo-random bytes that start like a gzip file.
@@ -223,58 +225,70 @@ func streamRestarts(s *Stream) int {
 	return s.gen
 }
 
-// logged is one request seen by a testServer.
+// newFileServer serves data at matrixPath, and at any other paths given,
+// over HTTP/1.1: faultserver, whose Script and Repeat put the faults a test
+// needs on successive requests, and whose log records each request's
+// Range, If-Range and the ETag sent.
+func newFileServer(t testing.TB, data []byte, paths ...string) *faultserver.Server {
+	files := map[string][]byte{matrixPath: data}
+	for _, p := range paths {
+		files[p] = data
+	}
+	srv := faultserver.New(faultserver.HTTP1, files)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// fileURL is the archive's URL on srv.
+func fileURL(srv *faultserver.Server) string { return srv.URL + matrixPath }
+
+// logged is one request seen by a handlerServer.
 type logged struct {
-	Range, IfRange, Auth string
-	Path                 string
+	Range, IfRange, Auth, Path string
 }
 
-// testServer serves data at any path with ETag, Last-Modified and Range
-// support; fault, when set, may take over request n (0-based).
-type testServer struct {
+// handlerServer runs a one-off handler, for a behaviour faultserver has no
+// fault for (a weak ETag, a gated restart, a redirect, a header it does not
+// send), and logs the requests, Authorization included.
+type handlerServer struct {
 	*httptest.Server
-	data    []byte
-	etag    string
-	lastMod time.Time
-
-	mu    sync.Mutex
-	reqs  []logged
-	fault func(n int, w http.ResponseWriter, r *http.Request) bool
+	mu   sync.Mutex
+	reqs []logged
 }
 
-func newTestServer(t testing.TB, data []byte, fault func(n int, w http.ResponseWriter, r *http.Request) bool) *testServer {
-	ts := &testServer{data: data, etag: `"v1-` + sha(data)[:8] + `"`, lastMod: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC), fault: fault}
-	ts.Server = httptest.NewServer(http.HandlerFunc(ts.serve))
-	t.Cleanup(ts.Close)
-	return ts
+// newHandlerServer serves every request with h; n counts requests from 0.
+func newHandlerServer(t testing.TB, h func(n int, w http.ResponseWriter, r *http.Request)) *handlerServer {
+	hs := &handlerServer{}
+	hs.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hs.mu.Lock()
+		n := len(hs.reqs)
+		hs.reqs = append(hs.reqs, logged{Range: r.Header.Get("Range"), IfRange: r.Header.Get("If-Range"), Auth: r.Header.Get("Authorization"), Path: r.URL.Path})
+		hs.mu.Unlock()
+		h(n, w, r)
+	}))
+	t.Cleanup(hs.Close)
+	return hs
 }
 
-func (ts *testServer) serve(w http.ResponseWriter, r *http.Request) {
-	ts.mu.Lock()
-	n := len(ts.reqs)
-	ts.reqs = append(ts.reqs, logged{Range: r.Header.Get("Range"), IfRange: r.Header.Get("If-Range"), Auth: r.Header.Get("Authorization"), Path: r.URL.Path})
-	fault := ts.fault
-	ts.mu.Unlock()
-	if fault != nil && fault(n, w, r) {
-		return
+func (hs *handlerServer) requests() []logged {
+	hs.mu.Lock()
+	defer hs.mu.Unlock()
+	return append([]logged(nil), hs.reqs...)
+}
+
+func (hs *handlerServer) url() string { return hs.URL + matrixPath }
+
+// testLastMod is the Last-Modified serveData sends.
+var testLastMod = time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
+
+// serveData answers r with data as net/http's file serving does (Range,
+// If-Range against etag and testLastMod), sending etag unless it is "".
+func serveData(w http.ResponseWriter, r *http.Request, data []byte, etag string) {
+	if etag != "" {
+		w.Header().Set("ETag", etag)
 	}
-	ts.serveFile(w, r)
+	http.ServeContent(w, r, "a.tar.gz", testLastMod, bytes.NewReader(data))
 }
-
-func (ts *testServer) serveFile(w http.ResponseWriter, r *http.Request) {
-	if ts.etag != "" {
-		w.Header().Set("ETag", ts.etag)
-	}
-	http.ServeContent(w, r, "a.tar.gz", ts.lastMod, bytes.NewReader(ts.data))
-}
-
-func (ts *testServer) requests() []logged {
-	ts.mu.Lock()
-	defer ts.mu.Unlock()
-	return append([]logged(nil), ts.reqs...)
-}
-
-func (ts *testServer) url() string { return ts.URL + "/dl/a.tar.gz" }
 
 // cutAt answers r (honouring its Range) but drops the connection after n
 // body bytes, short of the announced Content-Length.
