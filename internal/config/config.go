@@ -1,5 +1,6 @@
 // Package config is pyget's one reader of the environment. Every PYGET_*
-// variable, and the XDG and OS fallbacks of the three directories, is read
+// variable, the XDG and OS fallbacks of pyget's directories, and what
+// update-shell needs to know of the user's shell (SHELL, ZDOTDIR) are read
 // and checked here, once, with one syntax per kind of value (booleans,
 // seconds, counts), one bound per value and named defaults; a bad value is
 // an error naming the variable and the form it accepts. The CLI applies its
@@ -80,6 +81,26 @@ type Settings struct {
 	// attempt counts as stalled. Default DefaultHTTPTimeout.
 	HTTPTimeout time.Duration
 
+	// CPythonBuild: PYGET_CPYTHON_BUILD, a python-build-standalone release
+	// tag (8 digits, e.g. 20260610) CPython downloads are restricted to;
+	// "" = any release.
+	CPythonBuild string
+
+	// ConfigHome: $XDG_CONFIG_HOME (absolute only), else on Windows
+	// %APPDATA%, else ~/.config: where users' configuration lives, fish's
+	// too.
+	ConfigHome string
+	// ConfigDir: pyget's configuration, ConfigHome/pyget; it holds the
+	// global pin (pin --global).
+	ConfigDir string
+	// Home: HOME (USERPROFILE on Windows), absolute; "" when unset.
+	Home string
+	// LoginShell: SHELL, the path of the user's shell; "" when unset.
+	LoginShell string
+	// ZDotDir: ZDOTDIR, where zsh reads its startup files, absolute; "" =
+	// Home.
+	ZDotDir string
+
 	// CPUProfile: PYGET_CPUPROFILE, a file to write a Go CPU profile of the
 	// run to (a development aid); "" = none.
 	CPUProfile string
@@ -104,6 +125,8 @@ func load(getenv func(string) string, goos string) (Settings, error) {
 		LockTimeout:   r.seconds("PYGET_LOCK_TIMEOUT", DefaultLockTimeout, true),
 		HTTPRetries:   r.count("PYGET_HTTP_RETRIES", DefaultHTTPRetries, MaxHTTPRetries),
 		HTTPTimeout:   r.seconds("PYGET_HTTP_TIMEOUT", DefaultHTTPTimeout, false),
+		CPythonBuild:  r.releaseTag("PYGET_CPYTHON_BUILD"),
+		LoginShell:    r.word("SHELL"),
 		CPUProfile:    r.str("PYGET_CPUPROFILE"),
 		NoColor:       getenv("NO_COLOR") != "",
 	}
@@ -114,6 +137,12 @@ func load(getenv func(string) string, goos string) (Settings, error) {
 	s.InstallDir = r.dir("PYGET_INSTALL_DIR", d.data)
 	s.BinDir = r.dir("PYGET_BIN_DIR", d.bin)
 	s.CacheDir = r.dir("PYGET_CACHE_DIR", d.cache)
+	s.ConfigHome = r.abs("XDG_CONFIG_HOME", d.configHome())
+	if s.ConfigHome != "" {
+		s.ConfigDir = filepath.Join(s.ConfigHome, "pyget")
+	}
+	s.Home = r.abs("HOME", d.home())
+	s.ZDotDir = r.abs("ZDOTDIR", r.str("ZDOTDIR"))
 	return s, errors.Join(r.errs...)
 }
 
@@ -180,6 +209,19 @@ func (r *reader) count(name string, def, max int) int {
 	return n
 }
 
+// releaseTag: a python-build-standalone release tag, 8 digits (YYYYMMDD).
+func (r *reader) releaseTag(name string) string {
+	v := r.word(name)
+	if v == "" {
+		return ""
+	}
+	if len(v) != 8 || strings.Trim(v, "0123456789") != "" {
+		r.bad(name, v, "a python-build-standalone release tag, 8 digits like 20260610")
+		return ""
+	}
+	return v
+}
+
 // arch: "auto" or a name platform.ParseArch accepts.
 func (r *reader) arch(name string) string {
 	v := strings.ToLower(r.word(name))
@@ -199,6 +241,12 @@ func (r *reader) dir(name string, fallback func() string) string {
 	if d == "" {
 		d = fallback()
 	}
+	return r.abs(name, d)
+}
+
+// abs is d, a directory the variable name gives (or defaults), made
+// absolute; "" stays "".
+func (r *reader) abs(name, d string) string {
 	if d == "" {
 		return ""
 	}
@@ -243,6 +291,16 @@ func (d dirs) localAppData(elem ...string) string {
 		return filepath.Join(append([]string{v}, elem...)...)
 	}
 	return ""
+}
+
+func (d dirs) configHome() string {
+	if x := d.xdg("XDG_CONFIG_HOME"); x != "" {
+		return x
+	}
+	if v := d.getenv("APPDATA"); d.goos == "windows" && v != "" {
+		return v
+	}
+	return d.home(".config")
 }
 
 func (d dirs) data() string {

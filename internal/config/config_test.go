@@ -15,6 +15,9 @@ func defaults() Settings {
 		InstallDir:  "/home/u/.local/share/pyget/python",
 		BinDir:      "/home/u/.local/bin",
 		CacheDir:    "/home/u/.cache/pyget",
+		ConfigHome:  "/home/u/.config",
+		ConfigDir:   "/home/u/.config/pyget",
+		Home:        "/home/u",
 		LockTimeout: DefaultLockTimeout,
 		HTTPRetries: DefaultHTTPRetries,
 		HTTPTimeout: DefaultHTTPTimeout,
@@ -41,22 +44,43 @@ func TestLoad(t *testing.T) {
 		bad  []string          // the variables the error must name
 	}{
 		{name: "defaults", env: home, want: func(*Settings) {}},
-		{name: "xdg", env: with(map[string]string{"XDG_DATA_HOME": "/x/data", "XDG_BIN_HOME": "/x/bin", "XDG_CACHE_HOME": "/x/cache"}),
+		{name: "xdg", env: with(map[string]string{"XDG_DATA_HOME": "/x/data", "XDG_BIN_HOME": "/x/bin", "XDG_CACHE_HOME": "/x/cache", "XDG_CONFIG_HOME": "/x/config"}),
 			want: func(s *Settings) {
 				s.InstallDir, s.BinDir, s.CacheDir = "/x/data/pyget/python", "/x/bin", "/x/cache/pyget"
+				s.ConfigHome, s.ConfigDir = "/x/config", "/x/config/pyget"
 			}},
-		{name: "relative xdg ignored", env: with(map[string]string{"XDG_DATA_HOME": "data", "XDG_BIN_HOME": "bin", "XDG_CACHE_HOME": "cache"}),
+		{name: "relative xdg ignored", env: with(map[string]string{"XDG_DATA_HOME": "data", "XDG_BIN_HOME": "bin", "XDG_CACHE_HOME": "cache", "XDG_CONFIG_HOME": "config"}),
 			want: func(*Settings) {}},
 		{name: "pyget dirs win", env: with(map[string]string{
 			"PYGET_INSTALL_DIR": "/p/i", "PYGET_BIN_DIR": "/p/b", "PYGET_CACHE_DIR": "/p/c",
 			"XDG_DATA_HOME": "/x", "XDG_BIN_HOME": "/y", "XDG_CACHE_HOME": "/z"}),
 			want: func(s *Settings) { s.InstallDir, s.BinDir, s.CacheDir = "/p/i", "/p/b", "/p/c" }},
-		{name: "no home needed", env: map[string]string{"PYGET_INSTALL_DIR": "/p/i", "PYGET_BIN_DIR": "/p/b", "PYGET_CACHE_DIR": "/p/c"},
-			want: func(s *Settings) { s.InstallDir, s.BinDir, s.CacheDir = "/p/i", "/p/b", "/p/c" }},
+		{name: "no home needed", env: map[string]string{"PYGET_INSTALL_DIR": "/p/i", "PYGET_BIN_DIR": "/p/b", "PYGET_CACHE_DIR": "/p/c", "XDG_CONFIG_HOME": "/x/config"},
+			want: func(s *Settings) {
+				s.InstallDir, s.BinDir, s.CacheDir = "/p/i", "/p/b", "/p/c"
+				s.ConfigHome, s.ConfigDir, s.Home = "/x/config", "/x/config/pyget", ""
+			}},
 		{name: "no home", env: nil,
-			want: func(s *Settings) { s.InstallDir, s.BinDir, s.CacheDir = "", "", "" }},
-		{name: "windows", goos: "windows", env: map[string]string{"USERPROFILE": "/home/u", "LOCALAPPDATA": "/lad"},
-			want: func(s *Settings) { s.InstallDir, s.CacheDir = "/lad/pyget/python", "/lad/pyget" }},
+			want: func(s *Settings) {
+				s.InstallDir, s.BinDir, s.CacheDir = "", "", ""
+				s.ConfigHome, s.ConfigDir, s.Home = "", "", ""
+			}},
+		{name: "windows", goos: "windows", env: map[string]string{"USERPROFILE": "/home/u", "LOCALAPPDATA": "/lad", "APPDATA": "/ad"},
+			want: func(s *Settings) {
+				s.InstallDir, s.CacheDir = "/lad/pyget/python", "/lad/pyget"
+				s.ConfigHome, s.ConfigDir = "/ad", "/ad/pyget"
+			}},
+		{name: "windows xdg config", goos: "windows", env: map[string]string{"USERPROFILE": "/home/u", "LOCALAPPDATA": "/lad", "APPDATA": "/ad", "XDG_CONFIG_HOME": "/x/config"},
+			want: func(s *Settings) {
+				s.InstallDir, s.CacheDir = "/lad/pyget/python", "/lad/pyget"
+				s.ConfigHome, s.ConfigDir = "/x/config", "/x/config/pyget"
+			}},
+		{name: "appdata ignored off windows", env: with(map[string]string{"APPDATA": "/ad"}),
+			want: func(*Settings) {}},
+		{name: "shell", env: with(map[string]string{"SHELL": " /usr/bin/zsh ", "ZDOTDIR": "/home/u/.config/zsh"}),
+			want: func(s *Settings) { s.LoginShell, s.ZDotDir = "/usr/bin/zsh", "/home/u/.config/zsh" }},
+		{name: "cpython build", env: with(map[string]string{"PYGET_CPYTHON_BUILD": " 20260610 "}),
+			want: func(s *Settings) { s.CPythonBuild = "20260610" }},
 		{name: "localappdata ignored off windows", env: with(map[string]string{"LOCALAPPDATA": "/lad"}),
 			want: func(*Settings) {}},
 		{name: "macos cache", goos: "darwin", env: home,
@@ -109,6 +133,10 @@ func TestLoad(t *testing.T) {
 		{name: "retries negative", env: with(map[string]string{"PYGET_HTTP_RETRIES": "-1"}), bad: []string{"PYGET_HTTP_RETRIES"}},
 		{name: "retries too many", env: with(map[string]string{"PYGET_HTTP_RETRIES": "1001"}), bad: []string{"PYGET_HTTP_RETRIES"}},
 		{name: "bad arch", env: with(map[string]string{"PYGET_ARCH": "sparc64"}), bad: []string{"PYGET_ARCH"}},
+		{name: "cpython build short", env: with(map[string]string{"PYGET_CPYTHON_BUILD": "2026061"}), bad: []string{"PYGET_CPYTHON_BUILD"}},
+		{name: "cpython build long", env: with(map[string]string{"PYGET_CPYTHON_BUILD": "202606100"}), bad: []string{"PYGET_CPYTHON_BUILD"}},
+		{name: "cpython build dashes", env: with(map[string]string{"PYGET_CPYTHON_BUILD": "2026-06-10"}), bad: []string{"PYGET_CPYTHON_BUILD"}},
+		{name: "cpython build letters", env: with(map[string]string{"PYGET_CPYTHON_BUILD": "latest12"}), bad: []string{"PYGET_CPYTHON_BUILD"}},
 		{name: "several bad", env: with(map[string]string{"PYGET_ARCH": "sparc64", "PYGET_HTTP_TIMEOUT": "-2", "PYGET_LOCK_TIMEOUT": "x"}),
 			bad: []string{"PYGET_ARCH", "PYGET_HTTP_TIMEOUT", "PYGET_LOCK_TIMEOUT"}},
 	}
@@ -138,7 +166,7 @@ func TestLoad(t *testing.T) {
 			}
 			want := defaults()
 			tt.want(&want)
-			for _, d := range []*string{&want.InstallDir, &want.BinDir, &want.CacheDir} {
+			for _, d := range []*string{&want.InstallDir, &want.BinDir, &want.CacheDir, &want.ConfigHome, &want.ConfigDir, &want.Home, &want.ZDotDir} {
 				if *d != "" {
 					*d = filepath.FromSlash(*d)
 				}
@@ -168,11 +196,12 @@ func TestLoadMakesDirsAbsolute(t *testing.T) {
 // Every bad value's error says which form is accepted.
 func TestLoadErrorsSayTheForm(t *testing.T) {
 	for name, want := range map[string]string{
-		"PYGET_OFFLINE":      "1, true, yes or on; 0, false, no or off",
-		"PYGET_LOCK_TIMEOUT": "seconds from 0 to 86400 (fractions like 0.5 allowed)",
-		"PYGET_HTTP_TIMEOUT": "seconds above 0 to 86400 (fractions like 0.5 allowed)",
-		"PYGET_HTTP_RETRIES": "a whole number from 0 to 1000",
-		"PYGET_ARCH":         "accepted: x86_64",
+		"PYGET_OFFLINE":       "1, true, yes or on; 0, false, no or off",
+		"PYGET_LOCK_TIMEOUT":  "seconds from 0 to 86400 (fractions like 0.5 allowed)",
+		"PYGET_HTTP_TIMEOUT":  "seconds above 0 to 86400 (fractions like 0.5 allowed)",
+		"PYGET_HTTP_RETRIES":  "a whole number from 0 to 1000",
+		"PYGET_ARCH":          "accepted: x86_64",
+		"PYGET_CPYTHON_BUILD": "want a python-build-standalone release tag, 8 digits like 20260610",
 	} {
 		_, err := Load(func(k string) string {
 			if k == name {
