@@ -21,12 +21,9 @@ const PinFile = ".python-version"
 func FindPin(dir string) (reqs []string, path string, err error) {
 	for {
 		p := filepath.Join(dir, PinFile)
-		data, err := os.ReadFile(p)
-		if err == nil {
-			return ParsePin(string(data)), p, nil
-		}
-		if !errors.Is(err, fs.ErrNotExist) {
-			return nil, p, fmt.Errorf("reading %s: %w", p, err)
+		reqs, found, err := ReadPin(p)
+		if found || err != nil {
+			return reqs, p, err
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
@@ -34,6 +31,34 @@ func FindPin(dir string) (reqs []string, path string, err error) {
 		}
 		dir = parent
 	}
+}
+
+// FindPinOrGlobal is the pin in force in dir: the nearest PinFile in dir or
+// its parents (FindPin), else the user-level pin file global (pyget pin
+// --global; "" = none). A local pin always wins, even one naming nothing.
+func FindPinOrGlobal(dir, global string) (reqs []string, path string, err error) {
+	reqs, path, err = FindPin(dir)
+	if path != "" || err != nil || global == "" {
+		return reqs, path, err
+	}
+	reqs, found, err := ReadPin(global)
+	if !found && err == nil {
+		return nil, "", nil
+	}
+	return reqs, global, err
+}
+
+// ReadPin reads one pin file: its requests (ParsePin), and whether it
+// exists; a missing file is not an error.
+func ReadPin(path string) (reqs []string, found bool, err error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("reading %s: %w", path, err)
+	}
+	return ParsePin(string(data)), true, nil
 }
 
 // ParsePin returns the requests of a pin file's text: one per line, blank
