@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -37,7 +38,7 @@ when nothing installed matches.`,
 }
 
 func (a *app) runFind(_ context.Context, args []string, showVersion bool) error {
-	reqs, from, err := requestsOrPin(args, "default")
+	reqs, from, err := a.requestsOrPin(args, "default")
 	if err != nil {
 		return err
 	}
@@ -162,50 +163,155 @@ func (a *app) dirCommand() *cobra.Command {
 }
 
 func (a *app) pinCommand() *cobra.Command {
-	var resolved bool
+	var resolved, global, rm bool
 	cmd := &cobra.Command{
 		Use:   "pin [REQUEST]",
 		Short: "Write .python-version in this folder (without a request: show the pin)",
-		Args:  usageArgs(cobra.MaximumNArgs(1)),
+		Long: `Validate REQUEST and write it to .python-version in this folder, or with
+--global to the global pin, .python-version in pyget's config dir
+($XDG_CONFIG_HOME/pyget, default ~/.config/pyget). install, find and upgrade
+without a request use the nearest .python-version in this folder or its
+parents, else the global pin.
+
+Without a request: print the pin in force (with --global, the global pin).
+--rm removes the pin in force (with --global, the global pin).`,
+		Example: `  pyget pin 3.13
+  pyget pin --global 3.14
+  pyget pin --rm --global`,
+		Args: usageArgs(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			wd, err := os.Getwd()
-			if err != nil {
-				return err
+			switch {
+			case rm && len(args) > 0:
+				return usagef("--rm takes no request")
+			case rm && resolved:
+				return usagef("--rm and --resolved exclude each other")
+			case resolved && len(args) == 0:
+				return usagef("--resolved needs a request to resolve")
+			case rm:
+				return a.removePin(global)
+			case len(args) == 0:
+				return a.showPin(global)
 			}
-			if len(args) == 0 {
-				if resolved {
-					return usagef("--resolved needs a request to resolve")
-				}
-				reqs, path, err := pyrequest.FindPin(wd)
-				if err != nil {
-					return err
-				}
-				if path == "" || len(reqs) == 0 {
-					return withHint(errors.New("no .python-version in this folder or its parents"), "pin one with `pyget pin 3.13`")
-				}
-				fmt.Fprintln(a.stdout, strings.Join(reqs, "\n"))
-				return nil
-			}
-			r, err := pyrequest.Parse(args[0])
-			if err != nil {
-				return usageError{err}
-			}
-			pin := strings.TrimSpace(r.String())
-			if resolved {
-				if pin, err = a.resolvePin(cmd.Context(), r); err != nil {
-					return err
-				}
-			}
-			path := filepath.Join(wd, pyrequest.PinFile)
-			if err := fsutil.WriteFile(path, []byte(pin+"\n"), 0o644); err != nil {
-				return failed("Failed to pin "+args[0], err)
-			}
-			a.info("Pinned %s to %s", path, pin)
-			return nil
+			return a.writePin(cmd.Context(), args[0], global, resolved)
 		},
 	}
-	cmd.Flags().BoolVar(&resolved, "resolved", false, "write the exact version the request resolves to (e.g. 3.14.6): the best installed build, else the catalog's")
+	fl := cmd.Flags()
+	fl.BoolVar(&resolved, "resolved", false, "write the exact version the request resolves to (e.g. 3.14.6): the best installed build, else the catalog's")
+	fl.BoolVar(&global, "global", false, "the global pin, used where no .python-version is found ($XDG_CONFIG_HOME/pyget/.python-version)")
+	fl.BoolVar(&rm, "rm", false, "remove the pin")
 	return cmd
+}
+
+// errNoPin: pin found no pin to show or remove.
+var errNoPin = errors.New("no .python-version in this folder or its parents")
+
+// pinFile is where pin writes: .python-version here, or the global pin.
+func (a *app) pinFile(global bool) (string, error) {
+	if !global {
+		wd, err := os.Getwd()
+		return filepath.Join(wd, pyrequest.PinFile), err
+	}
+	path, err := a.globalPinFile()
+	if err == nil && path == "" {
+		err = usagef("no home directory to keep the global pin in: set HOME or XDG_CONFIG_HOME")
+	}
+	return path, err
+}
+
+func (a *app) showPin(global bool) error {
+	var reqs []string
+	var path string
+	var err error
+	if global {
+		if path, err = a.pinFile(true); err != nil {
+			return err
+		}
+		var found bool
+		if reqs, found, err = pyrequest.ReadPin(path); err != nil {
+			return err
+		}
+		if !found {
+			return withHint(fmt.Errorf("no global pin (%s)", path), "pin one with `pyget pin --global 3.13`")
+		}
+	} else {
+		if reqs, path, err = a.findPin(); err != nil {
+			return err
+		}
+		if path == "" {
+			return withHint(fmt.Errorf("%w, and no global pin", errNoPin), "pin one with `pyget pin 3.13`, or for every folder with `pyget pin --global 3.13`")
+		}
+		if g, _ := a.globalPinFile(); path == g {
+			a.info("the global pin, %s:", path)
+		}
+	}
+	if len(reqs) == 0 {
+		return fmt.Errorf("%s names no python version", path)
+	}
+	fmt.Fprintln(a.stdout, strings.Join(reqs, "\n"))
+	return nil
+}
+
+func (a *app) writePin(ctx context.Context, arg string, global, resolved bool) error {
+	r, err := pyrequest.Parse(arg)
+	if err != nil {
+		return usageError{err}
+	}
+	pin := strings.TrimSpace(r.String())
+	if resolved {
+		if pin, err = a.resolvePin(ctx, r); err != nil {
+			return err
+		}
+	}
+	path, err := a.pinFile(global)
+	if err != nil {
+		return err
+	}
+	if global {
+		// 0700: what the XDG spec asks of the config dirs it creates.
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return failed("Failed to pin "+arg, err)
+		}
+	}
+	if err := fsutil.WriteFile(path, []byte(pin+"\n"), 0o644); err != nil {
+		return failed("Failed to pin "+arg, err)
+	}
+	a.info("Pinned %s to %s", path, pin)
+	return nil
+}
+
+// removePin removes the pin in force here (a .python-version in this folder
+// or a parent), or the global pin.
+func (a *app) removePin(global bool) error {
+	path, err := a.pinFile(global)
+	if err != nil {
+		return err
+	}
+	if !global {
+		if _, path, err = pyrequest.FindPin(filepath.Dir(path)); err != nil {
+			return err
+		}
+		if path == "" {
+			hint := "there is no pin to remove"
+			if g, _ := a.globalPinFile(); g != "" {
+				if _, found, _ := pyrequest.ReadPin(g); found {
+					hint = fmt.Sprintf("the global pin (%s) is removed with `pyget pin --rm --global`", g)
+				}
+			}
+			return withHint(errNoPin, hint)
+		}
+	}
+	if err := os.Remove(path); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("no global pin to remove (%s)", path)
+		}
+		return failed("Failed to remove "+path, err)
+	}
+	what := "Removed"
+	if global {
+		what = "Removed the global pin"
+	}
+	a.info("%s %s", what, path)
+	return nil
 }
 
 // resolvePin is the exact version r resolves to, as install would choose:

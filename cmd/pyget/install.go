@@ -63,7 +63,7 @@ type job struct {
 }
 
 func (a *app) runInstall(ctx context.Context, args []string, f installFlags) error {
-	reqs, from, err := requestsOrPin(args, "default")
+	reqs, from, err := a.requestsOrPin(args, "default")
 	if err != nil {
 		return err
 	}

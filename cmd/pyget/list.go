@@ -133,11 +133,13 @@ func (a *app) runList(ctx context.Context, args []string, f listFlags) error {
 		if err != nil {
 			return err
 		}
-		downloads := filterEntries(c.Entries, keep)
+		// PYGET_CPYTHON_BUILD: only the pinned release's CPython builds.
+		release := a.env.CPythonBuild
+		downloads := filterEntries(catalog.OnlyCPythonRelease(c.Entries, release), keep)
 		if len(downloads) == 0 && req != nil {
 			// Perhaps the cached catalog predates the build: look again.
 			if fresh, err := a.refreshCatalog(ctx); err == nil {
-				downloads = filterEntries(fresh.Entries, keep)
+				downloads = filterEntries(catalog.OnlyCPythonRelease(fresh.Entries, release), keep)
 			}
 		}
 		if !f.allVersions {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/pyget/pyget/internal/catalog"
@@ -12,17 +14,14 @@ import (
 	"github.com/pyget/pyget/internal/store"
 )
 
-// requestsOrPin returns the requests given, else those of .python-version,
-// else fallback (nil when there is none).
-func requestsOrPin(args []string, fallback string) ([]string, string, error) {
+// requestsOrPin returns the requests given, else those of the pin in force
+// (findPin: the nearest .python-version, else the global pin), else fallback
+// (nil when there is none), and the pin file they came from.
+func (a *app) requestsOrPin(args []string, fallback string) ([]string, string, error) {
 	if len(args) > 0 {
 		return args, "", nil
 	}
-	wd, err := os.Getwd()
-	if err != nil {
-		return nil, "", err
-	}
-	reqs, path, err := pyrequest.FindPin(wd)
+	reqs, path, err := a.findPin()
 	if err != nil {
 		return nil, "", err
 	}
@@ -36,6 +35,31 @@ func requestsOrPin(args []string, fallback string) ([]string, string, error) {
 		return nil, "", nil
 	}
 	return []string{fallback}, "", nil
+}
+
+// findPin is the pin in force here: the requests of the nearest
+// .python-version in this folder or its parents, else of the global pin
+// (pin --global), and its path; path "" when there is none.
+func (a *app) findPin() (reqs []string, path string, err error) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return nil, "", err
+	}
+	global, err := a.globalPinFile()
+	if err != nil {
+		return nil, "", err
+	}
+	return pyrequest.FindPinOrGlobal(wd, global)
+}
+
+// globalPinFile is the user-level pin, .python-version in pyget's config
+// dir; "" when there is no home directory to find that in.
+func (a *app) globalPinFile() (string, error) {
+	s, err := a.settings()
+	if err != nil || s.ConfigDir == "" {
+		return "", err
+	}
+	return filepath.Join(s.ConfigDir, pyrequest.PinFile), nil
 }
 
 func parseRequest(s, from string) (pyrequest.Request, error) {
@@ -65,28 +89,47 @@ func bestInstalled(all []store.Installation, r pyrequest.Request, p *platform.Pl
 }
 
 // resolveDownload picks the catalog entry for r on p, revalidating a cached
-// remote catalog once when nothing matches.
+// remote catalog once when nothing matches. With PYGET_CPYTHON_BUILD only
+// that python-build-standalone release's CPython builds count.
 func (a *app) resolveDownload(ctx context.Context, r pyrequest.Request, p platform.Platform) (catalog.Entry, error) {
 	c, err := a.catalog(ctx)
 	if err != nil {
 		return catalog.Entry{}, err
 	}
-	matches := r.Select(c.Entries, &p)
+	release := a.env.CPythonBuild
+	matches := r.Select(catalog.OnlyCPythonRelease(c.Entries, release), &p)
 	if len(matches) == 0 {
 		if fresh, err := a.refreshCatalog(ctx); err == nil {
 			c = fresh
-			matches = r.Select(fresh.Entries, &p)
+			matches = r.Select(catalog.OnlyCPythonRelease(fresh.Entries, release), &p)
 		}
 	}
-	if len(matches) == 0 {
-		hint := a.newerCatalogHint(c) // only a newer catalog could have it
-		if hint == "" {
-			hint = fmt.Sprintf("`pyget list %s --all-platforms` shows the builds the catalog has", quoteArg(r.String()))
-		}
+	if len(matches) > 0 {
+		return matches[0], nil
+	}
+	if release != "" {
 		return catalog.Entry{}, withHint(
-			fmt.Errorf("no download for %q on %s in the catalog", r.String(), p.String()), hint)
+			fmt.Errorf("no download for %q on %s in python-build-standalone release %s (PYGET_CPYTHON_BUILD)", r.String(), p.String(), release),
+			releaseHint(c, r, p, release))
 	}
-	return matches[0], nil
+	hint := a.newerCatalogHint(c) // only a newer catalog could have it
+	if hint == "" {
+		hint = fmt.Sprintf("`pyget list %s --all-platforms` shows the builds the catalog has", quoteArg(r.String()))
+	}
+	return catalog.Entry{}, withHint(
+		fmt.Errorf("no download for %q on %s in the catalog", r.String(), p.String()), hint)
+}
+
+// releaseHint says where a request the pinned release cannot satisfy could
+// be had: the releases that have it, or that the catalog lacks the release.
+func releaseHint(c *catalog.Catalog, r pyrequest.Request, p platform.Platform, release string) string {
+	if !slices.Contains(catalog.Releases(c.Entries), release) {
+		return fmt.Sprintf("the catalog has no release %s (its newest is %s): check PYGET_CPYTHON_BUILD", release, orUnknown(c.Date()))
+	}
+	if others := catalog.Releases(r.Select(c.Entries, &p)); len(others) > 0 {
+		return fmt.Sprintf("release %s has it: change PYGET_CPYTHON_BUILD, or unset it for any release", others[0])
+	}
+	return fmt.Sprintf("`pyget list %s --all-platforms` shows the builds release %s has", quoteArg(r.String()), release)
 }
 
 func quoteArg(s string) string {
