@@ -66,10 +66,9 @@ func openPartial(dir string, t Target) (*partial, error) {
 		hash:   newAsyncHasher(sha256.New()),
 	}
 	// A sidecar save that a kill interrupted left its temp file.
-	if tmps, _ := filepath.Glob(filepath.Join(dir, "."+key+".json.tmp-*")); len(tmps) > 0 {
-		for _, tmp := range tmps {
-			os.Remove(tmp)
-		}
+	tmps, _ := filepath.Glob(filepath.Join(dir, "."+key+".json.tmp-*"))
+	for _, tmp := range tmps {
+		os.Remove(tmp)
 	}
 	file, err := os.OpenFile(p.path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {

@@ -58,7 +58,7 @@ func (x *transfer) run(ctx context.Context) (res Result, err error) {
 
 	dir := x.f.downloadsDir()
 	key := partialKey(x.t)
-	release, err := fsutil.Lock(ctx, filepath.Join(dir, key+".lock"), "download "+x.t.Name, 0, nil)
+	release, err := fsutil.Lock(ctx, filepath.Join(dir, key+".lock"), "its partial file", 0, nil)
 	if err != nil {
 		if ctx.Err() != nil {
 			return Result{}, x.ctxErr(ctx, 0)
