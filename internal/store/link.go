@@ -114,6 +114,11 @@ func (l Layout) updateMinorLink(e catalog.Entry, extra *Installation, exclude st
 	}
 	if len(group) == 0 {
 		if lerr == nil {
+			// The commands through the link go first: were they removed
+			// after it, a kill in between would leave them leading nowhere.
+			if err := l.removeThrough(false, name); err != nil {
+				return nil, "", err
+			}
 			if err := os.Remove(path); err != nil {
 				return nil, "", fmt.Errorf("removing minor link: %w", err)
 			}
@@ -205,7 +210,12 @@ func (l Layout) readBin(path string) (binEntry, error) {
 // removeDangling removes the commands pyget made that went through one of
 // names (a minor link or build folder in InstallDir) and now lead nowhere.
 // Must hold the links lock.
-func (l Layout) removeDangling(names ...string) error {
+func (l Layout) removeDangling(names ...string) error { return l.removeThrough(true, names...) }
+
+// removeThrough removes the commands pyget made that go through one of
+// names; only those that lead nowhere when dangling. Must hold the links
+// lock.
+func (l Layout) removeThrough(dangling bool, names ...string) error {
 	if l.BinDir == "" {
 		return nil
 	}
@@ -231,7 +241,7 @@ func (l Layout) removeDangling(names ...string) error {
 		if !match {
 			continue
 		}
-		if _, err := os.Stat(b.dest); !errors.Is(err, fs.ErrNotExist) {
+		if _, err := os.Stat(b.dest); dangling && !errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
 		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {

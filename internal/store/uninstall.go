@@ -30,15 +30,21 @@ func (l Layout) Remove(ctx context.Context, key string) error {
 	// goes, with the commands through it) while this build is still whole, so
 	// a kill -9 at any later moment leaves no command leading nowhere. A kill
 	// before the rename leaves the build installed, merely unlinked; the next
-	// install or uninstall of it links or finishes it.
-	if err := l.repairLinks(ctx, inst, key); err != nil {
-		return fmt.Errorf("uninstalling %s: updating its links: %w", key, err)
-	}
-	// Renaming then makes the build vanish from listings at once; the slow
-	// removal only deletes a hidden folder.
+	// install or uninstall of it links or finishes it. Renaming then makes
+	// the build vanish from listings at once (the slow removal only deletes
+	// a hidden folder); it happens under the same hold of the links lock, so
+	// that no Link of another patch in between can point the minor link
+	// back at this build just before it goes.
 	old := filepath.Join(l.InstallDir, oldPrefix+key+"-"+randomSuffix())
-	if err := os.Rename(inst.Dir, old); err != nil {
-		return fmt.Errorf("uninstalling %s: %w", key, err)
+	var renameErr error
+	if err := l.repairLinks(ctx, inst, key, func() error {
+		renameErr = os.Rename(inst.Dir, old)
+		return renameErr
+	}); err != nil {
+		if renameErr != nil {
+			return fmt.Errorf("uninstalling %s: %w", key, err)
+		}
+		return fmt.Errorf("uninstalling %s: updating its links: %w", key, err)
 	}
 	fsutil.SyncDir(l.InstallDir)
 
@@ -50,7 +56,7 @@ func (l Layout) Remove(ctx context.Context, key string) error {
 	// Once more now that the build is gone: a concurrent install may have
 	// pointed the minor link back at it meanwhile, and commands made straight
 	// to the build folder (no directory links) dangle only now.
-	if err := l.repairLinks(ctx, inst, ""); err != nil {
+	if err := l.repairLinks(ctx, inst, "", nil); err != nil {
 		errs = append(errs, fmt.Errorf("uninstalled %s but could not update its links: %w", key, err))
 	}
 	return errors.Join(errs...)
@@ -58,8 +64,9 @@ func (l Layout) Remove(ctx context.Context, key string) error {
 
 // repairLinks re-points the minor link of a removed build at the next newest
 // patch (or removes it) and removes the commands left leading nowhere.
-// exclude names a build to treat as removed already.
-func (l Layout) repairLinks(ctx context.Context, removed Installation, exclude string) error {
+// exclude names a build to treat as removed already; then, when not nil,
+// runs while the links lock is still held.
+func (l Layout) repairLinks(ctx context.Context, removed Installation, exclude string, then func() error) error {
 	release, err := l.lockLinks(ctx)
 	if err != nil {
 		return err
@@ -68,5 +75,11 @@ func (l Layout) repairLinks(ctx context.Context, removed Installation, exclude s
 	if _, _, err := l.updateMinorLink(removed.Entry, nil, exclude); err != nil {
 		return err
 	}
-	return l.removeDangling(MinorLinkName(removed.Entry), removed.Entry.Key)
+	if err := l.removeDangling(MinorLinkName(removed.Entry), removed.Entry.Key); err != nil {
+		return err
+	}
+	if then != nil {
+		return then()
+	}
+	return nil
 }

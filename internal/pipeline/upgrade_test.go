@@ -1,0 +1,322 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/pyget/pyget/internal/catalog"
+	"github.com/pyget/pyget/internal/faultserver"
+	"github.com/pyget/pyget/internal/store"
+)
+
+// patchOf is e as another version of its minor, keyed as the catalog keys
+// it; the URL and digest stay e's, so every patch installs e's archive.
+func patchOf(e catalog.Entry, patch int, pre string) catalog.Entry {
+	old := e.Version()
+	e.Patch, e.Prerelease = patch, pre
+	e.Key = strings.Replace(e.Key, "-"+old, "-"+e.Version(), 1)
+	return e
+}
+
+func installations(entries ...catalog.Entry) []store.Installation {
+	var out []store.Installation
+	for _, e := range entries {
+		out = append(out, store.Installation{Record: store.Record{Entry: e}, Dir: "/pythons/" + e.Key})
+	}
+	return out
+}
+
+func TestPlanUpgrades(t *testing.T) {
+	p314 := catalog.Entry{
+		Key: "cpython-3.14.6-linux-x86_64-gnu", Name: "cpython", OS: "linux", Libc: "gnu",
+		Arch: catalog.Arch{Family: "x86_64"}, Major: 3, Minor: 14, Patch: 6, Build: "20260610",
+	}
+	p313 := p314
+	p313.Minor, p313.Patch, p313.Key = 13, 4, "cpython-3.13.4-linux-x86_64-gnu"
+	p315 := p314
+	p315.Minor, p315.Patch, p315.Prerelease, p315.Key = 15, 0, "rc1", "cpython-3.15.0rc1-linux-x86_64-gnu"
+	ft := p314
+	ft.Variant, ft.Key = "freethreaded", "cpython-3.14.6+freethreaded-linux-x86_64-gnu"
+	musl := p314
+	musl.Libc, musl.Key = "musl", "cpython-3.14.6-linux-x86_64-musl"
+	rebuilt := p313
+	rebuilt.Build = "20270101"
+
+	cat := []catalog.Entry{
+		patchOf(p314, 8, ""), patchOf(p314, 1, ""), p314,
+		patchOf(p314, 9, "rc1"), // a final release goes before a newer pre-release
+		rebuilt,                 // a newer build of the same version is no upgrade
+		patchOf(p315, 0, "rc2"), // only pre-releases: the newest of them
+		patchOf(ft, 7, ""),      // another variant: its own group
+		patchOf(musl, 9, ""),    // another platform: its own group
+	}
+	got := PlanUpgrades(installations(patchOf(p314, 5, ""), p313, p314, p315, musl), cat)
+	want := []struct{ group, current, target string }{
+		{"cpython-3.14-linux-x86_64-gnu", "cpython-3.14.6-linux-x86_64-gnu", "cpython-3.14.8-linux-x86_64-gnu"},
+		{"cpython-3.13-linux-x86_64-gnu", "cpython-3.13.4-linux-x86_64-gnu", "cpython-3.13.4-linux-x86_64-gnu"},
+		{"cpython-3.15-linux-x86_64-gnu", "cpython-3.15.0rc1-linux-x86_64-gnu", "cpython-3.15.0rc2-linux-x86_64-gnu"},
+		{"cpython-3.14-linux-x86_64-musl", "cpython-3.14.6-linux-x86_64-musl", "cpython-3.14.9-linux-x86_64-musl"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d plans, want %d: %+v", len(got), len(want), got)
+	}
+	for i, w := range want {
+		g := got[i]
+		if g.Group != w.group || g.Current.Entry.Key != w.current || g.Target.Key != w.target {
+			t.Errorf("plan %d: %s %s -> %s, want %s %s -> %s", i, g.Group, g.Current.Entry.Key, g.Target.Key, w.group, w.current, w.target)
+		}
+		if g.Needed() != (w.current != w.target) {
+			t.Errorf("plan %d: Needed() = %v", i, g.Needed())
+		}
+	}
+
+	// A catalog older than what is installed plans no downgrade.
+	if p := PlanUpgrades(installations(p314), []catalog.Entry{patchOf(p314, 5, "")}); p[0].Needed() {
+		t.Errorf("plan with an older catalog: %+v", p[0])
+	}
+	if p := PlanUpgrades(nil, cat); len(p) != 0 {
+		t.Errorf("plans without installs: %+v", p)
+	}
+}
+
+// twoPatches installs the fake archive as 3.14.5 through in and returns the
+// entries of 3.14.5 and 3.14.6 (the same archive under two keys).
+func twoPatches(t *testing.T, srv *faultserver.Server) (in *Installer, older, newer catalog.Entry) {
+	t.Helper()
+	in, newer, _ = newInstaller(t, srv)
+	older = patchOf(newer, 5, "")
+	if _, err := in.InstallEntry(context.Background(), older); err != nil {
+		t.Fatal(err)
+	}
+	return in, older, newer
+}
+
+// minorLinkTarget is where the 3.14 minor link points, "" without one.
+func minorLinkTarget(t *testing.T, in *Installer, e catalog.Entry) string {
+	t.Helper()
+	s, err := os.Readlink(filepath.Join(in.Layout.InstallDir, store.MinorLinkName(e)))
+	if errors.Is(err, os.ErrNotExist) {
+		return ""
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func planOne(t *testing.T, in *Installer, cat ...catalog.Entry) Upgrade {
+	t.Helper()
+	all, err := in.Layout.Installed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	plans := PlanUpgrades(all, cat)
+	if len(plans) != 1 {
+		t.Fatalf("%d plans, want 1: %+v", len(plans), plans)
+	}
+	return plans[0]
+}
+
+// An upgrade installs the new patch beside the old, moves the minor link
+// and the command through it, and leaves the old patch installed; the next
+// one finds nothing to do and asks the network nothing; Outdated then names
+// the old patch.
+func TestUpgradeMovesLinksAndKeepsPrevious(t *testing.T) {
+	srv := faultserver.New(faultserver.HTTP1, map[string][]byte{})
+	defer srv.Close()
+	in, older, newer := twoPatches(t, srv)
+	if got := minorLinkTarget(t, in, older); got != older.Key {
+		t.Fatalf("minor link -> %q before the upgrade, want %s", got, older.Key)
+	}
+	if out, _, _ := in.Outdated(); len(out) != 0 {
+		t.Fatalf("Outdated with one patch installed: %v", out)
+	}
+
+	u := planOne(t, in, older, newer)
+	if !u.Needed() || u.Target.Key != newer.Key {
+		t.Fatalf("plan %+v, want an upgrade to %s", u, newer.Key)
+	}
+	o, err := in.Upgrade(context.Background(), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Already || o.Installation.Entry.Key != newer.Key {
+		t.Fatalf("upgrade outcome: %+v", o)
+	}
+	if got := minorLinkTarget(t, in, older); got != newer.Key {
+		t.Errorf("minor link -> %q after the upgrade, want %s", got, newer.Key)
+	}
+	cmd := filepath.Join(in.Layout.BinDir, "python3.14")
+	if real, err := filepath.EvalSymlinks(cmd); err != nil || !strings.Contains(real, string(filepath.Separator)+newer.Key+string(filepath.Separator)) {
+		t.Errorf("python3.14 leads to %q (%v), want into %s", real, err, newer.Key)
+	}
+	if _, ok, _ := in.Layout.Find(older.Key); !ok {
+		t.Error("the previous patch is gone after the upgrade")
+	}
+
+	before := len(srv.Requests())
+	extractions := countExtractions(in)
+	u = planOne(t, in, older, newer)
+	if u.Needed() {
+		t.Fatalf("second plan %+v, want nothing to do", u)
+	}
+	if o, err := in.Upgrade(context.Background(), u); err != nil || !o.Already {
+		t.Fatalf("second upgrade: %+v, %v", o, err)
+	}
+	if n := len(srv.Requests()) - before; n != 0 || extractions.Load() != 0 {
+		t.Errorf("an upgrade with nothing to do made %d requests and %d extractions", n, extractions.Load())
+	}
+
+	out, kept, err := in.Outdated()
+	if err != nil || len(kept) != 0 || len(out) != 1 || out[0].Entry.Key != older.Key {
+		t.Fatalf("Outdated = %v, kept %v, %v; want %s", out, kept, err, older.Key)
+	}
+}
+
+// A kill between committing the new patch and linking it leaves the links
+// on the old one: Outdated keeps that one, and the next upgrade, with
+// nothing to install, moves the links.
+func TestUpgradeFinishesInterruptedLinking(t *testing.T) {
+	srv := faultserver.New(faultserver.HTTP1, map[string][]byte{})
+	defer srv.Close()
+	in, older, newer := twoPatches(t, srv)
+	noLinks := *in
+	noLinks.Links.NoBin = true
+	// Committed but not linked: install 3.14.6, then put the link back.
+	if _, err := noLinks.InstallEntry(context.Background(), newer); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(in.Layout.InstallDir, store.MinorLinkName(older))
+	tmp := link + ".tmp"
+	if err := os.Symlink(older.Key, tmp); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, link); err != nil {
+		t.Fatal(err)
+	}
+
+	out, kept, err := in.Outdated()
+	if err != nil || len(out) != 0 || len(kept) != 1 || kept[0].Entry.Key != older.Key {
+		t.Fatalf("Outdated = %v, kept %v, %v; want %s kept: the links lead to it", out, kept, err, older.Key)
+	}
+	u := planOne(t, in, older, newer)
+	if u.Needed() {
+		t.Fatalf("plan %+v: the new patch is installed already", u)
+	}
+	if _, err := in.Upgrade(context.Background(), u); err != nil {
+		t.Fatal(err)
+	}
+	if got := minorLinkTarget(t, in, older); got != newer.Key {
+		t.Errorf("minor link -> %q after the second upgrade, want %s", got, newer.Key)
+	}
+	if out, _, _ := in.Outdated(); len(out) != 1 || out[0].Entry.Key != older.Key {
+		t.Errorf("Outdated after relinking = %v, want %s", out, older.Key)
+	}
+}
+
+// An upgrade and an uninstall of the same minor at once, again and again:
+// whatever the interleaving, at no moment does the minor link or the
+// command through it lead nowhere, and at the end the minor link leads to
+// the newest build left (or is gone with the last one).
+func TestUpgradeAndUninstallAtOnce(t *testing.T) {
+	srv := faultserver.New(faultserver.HTTP1, map[string][]byte{})
+	defer srv.Close()
+	in, older, newer := twoPatches(t, srv)
+	link := filepath.Join(in.Layout.InstallDir, store.MinorLinkName(older))
+	cmd := filepath.Join(in.Layout.BinDir, "python3.14")
+	ctx := context.Background()
+
+	// watch fails the test whenever a link exists but leads nowhere.
+	var stop atomic.Bool
+	var dangling atomic.Value
+	var watching sync.WaitGroup
+	watching.Go(func() {
+		for !stop.Load() {
+			for _, p := range []string{link, cmd} {
+				if _, err := os.Lstat(p); err != nil {
+					continue
+				}
+				if _, err := os.Stat(p); err != nil {
+					// It may have been removed between the two calls.
+					if _, lerr := os.Lstat(p); lerr == nil {
+						dangling.Store(p + ": " + err.Error())
+					}
+				}
+			}
+		}
+	})
+	defer func() { stop.Store(true); watching.Wait() }()
+
+	const rounds = 24
+	for round := range rounds {
+		// From 3.14.5 alone.
+		if _, ok, _ := in.Layout.Find(newer.Key); ok {
+			if err := in.Uninstall(ctx, newer.Key); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := in.InstallEntry(ctx, older); err != nil {
+			t.Fatal(err)
+		}
+		u := planOne(t, in, older, newer)
+		var removing []string
+		switch round % 3 {
+		case 0: // the old patch, as uninstall --outdated would once it is
+			removing = []string{older.Key}
+		case 1: // the new patch, should it be there already
+			removing = []string{newer.Key}
+		case 2: // every 3.14, as `uninstall 3.14` would
+			removing = []string{older.Key, newer.Key}
+		}
+		var wg sync.WaitGroup
+		var upErr, unErr error
+		wg.Go(func() { _, upErr = in.Upgrade(ctx, u) })
+		wg.Go(func() {
+			for _, k := range removing {
+				if err := in.Uninstall(ctx, k); err != nil && !errors.Is(err, store.ErrNotInstalled) {
+					unErr = err
+				}
+			}
+		})
+		wg.Wait()
+		if upErr != nil || unErr != nil {
+			t.Fatalf("round %d: upgrade: %v; uninstall: %v", round, upErr, unErr)
+		}
+		if d := dangling.Load(); d != nil {
+			t.Fatalf("round %d: a link led nowhere: %s", round, d)
+		}
+		checkGroupConsistent(t, in, older, link, cmd)
+	}
+}
+
+// checkGroupConsistent: the minor link leads to the newest build installed,
+// or is absent when none is; the command exists only when it runs.
+func checkGroupConsistent(t *testing.T, in *Installer, e catalog.Entry, link, cmd string) {
+	t.Helper()
+	all, err := in.Layout.Installed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, p := range PlanUpgrades(all, nil) {
+		keys = append(keys, p.Current.Entry.Key)
+	}
+	got := minorLinkTarget(t, in, e)
+	if len(keys) == 0 && got != "" || len(keys) == 1 && got != keys[0] || len(keys) > 1 {
+		t.Fatalf("minor link -> %q with newest installed %v", got, keys)
+	}
+	if _, err := os.Lstat(cmd); err == nil {
+		if _, err := os.Stat(cmd); err != nil {
+			t.Fatalf("%s leads nowhere: %v", cmd, err)
+		}
+	} else if len(keys) > 0 {
+		// The command goes with the last build only.
+		t.Fatalf("%s missing with %v installed: %v", cmd, keys, err)
+	}
+}
