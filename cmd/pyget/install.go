@@ -269,12 +269,17 @@ func (a *app) report(o pipeline.Outcome) {
 }
 
 // warnPATH says once, for all the builds of one run, that the bin dir is not
-// on PATH, with the line to add.
+// on PATH: update-shell puts it there for new shells, the line given for
+// this one.
 func (a *app) warnPATH(outcomes []pipeline.Outcome) {
 	for _, o := range outcomes {
 		if len(o.Links.Links) > 0 && !o.Links.OnPATH {
 			dir := filepath.Dir(o.Links.Links[0])
-			a.warn("%s is not on your PATH; add it with:\n  export PATH=\"%s:$PATH\"", dir, dir)
+			cmd := "pyget update-shell"
+			if a.binDir != "" {
+				cmd += " --bin-dir " + quoteArg(dir)
+			}
+			a.warn("%s is not on your PATH: `%s` puts it there for new shells; in this one:\n  export PATH=\"%s:$PATH\"", dir, cmd, dir)
 			return
 		}
 	}

@@ -185,6 +185,9 @@ func Update(dir string, env Env) ([]Change, error) {
 	if env.GOOS == "windows" {
 		return updateRegistry(dir)
 	}
+	if env.Home == "" {
+		return nil, errors.New("no home directory to find shell startup files in: set HOME")
+	}
 	files := Files(env)
 	if len(files) == 0 {
 		return nil, ErrNoShell
