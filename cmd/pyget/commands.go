@@ -74,31 +74,45 @@ func (a *app) runFind(_ context.Context, args []string, showVersion bool) error 
 		fmt.Sprintf("install it with `pyget install %s`", quoteArg(reqs[0])))
 }
 
+type uninstallFlags struct{ all, outdated, dryRun bool }
+
 func (a *app) uninstallCommand() *cobra.Command {
-	var all bool
+	var f uninstallFlags
 	cmd := &cobra.Command{
-		Use:   "uninstall REQUEST... | --all",
+		Use:   "uninstall REQUEST... | --all | --outdated [REQUEST...]",
 		Short: "Remove installed builds, their links and executables",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if all == (len(args) > 0) {
-				return usagef("give requests or --all, not both or neither")
+			if f.all && (f.outdated || len(args) > 0) || !f.all && !f.outdated && len(args) == 0 {
+				return usagef("give requests, --all (alone), or --outdated with or without requests")
 			}
-			return a.runUninstall(cmd.Context(), args, all)
+			return a.runUninstall(cmd.Context(), args, f)
 		},
 	}
-	cmd.Flags().BoolVar(&all, "all", false, "remove every installed build")
+	cmd.Flags().BoolVar(&f.all, "all", false, "remove every installed build")
+	cmd.Flags().BoolVar(&f.outdated, "outdated", false, "remove every patch a newer installed patch of the same minor version supersedes (never one a link leads to)")
+	cmd.Flags().BoolVar(&f.dryRun, "dry-run", false, "list what would be removed and remove nothing")
 	return cmd
 }
 
-func (a *app) runUninstall(ctx context.Context, args []string, all bool) error {
+func (a *app) runUninstall(ctx context.Context, args []string, f uninstallFlags) error {
 	layout, installed, err := a.installed()
 	if err != nil {
 		return err
 	}
+	in := a.installer(layout, nil, func(s string) { a.info("%s", s) })
 	var targets []store.Installation
-	if all {
+	switch {
+	case f.outdated:
+		if targets, err = a.outdatedTargets(in, args); err != nil {
+			return err
+		}
+		if len(targets) == 0 {
+			a.info("no installed build is outdated")
+			return nil
+		}
+	case f.all:
 		targets = installed
-	} else {
+	default:
 		seen := map[string]bool{}
 		for _, s := range args {
 			r, err := parseRequest(s, "")
@@ -128,7 +142,13 @@ func (a *app) runUninstall(ctx context.Context, args []string, all bool) error {
 		a.info("nothing is installed")
 		return nil
 	}
-	in := a.installer(layout, nil, func(s string) { a.info("%s", s) })
+	if f.dryRun {
+		a.info("Would uninstall %d %s:", len(targets), plural(len(targets), "build", "builds"))
+		for _, t := range targets {
+			a.info(" - %s", t.Entry.Key)
+		}
+		return nil
+	}
 	for _, t := range targets {
 		if err := in.Uninstall(ctx, t.Entry.Key); err != nil {
 			return failed("Failed to uninstall "+t.Entry.Key, err)

@@ -110,23 +110,39 @@ func (a *app) runInstall(ctx context.Context, args []string, f installFlags) err
 	in.Links = store.LinkOptions{Default: f.isDefault, Force: f.force, NoBin: f.noBin}
 	in.Reinstall = f.reinstall
 
-	outcomes := make([]pipeline.Outcome, len(jobs))
-	errs := make([]error, len(jobs))
-	seen := map[string]int{} // key -> job index, so one key installs once
+	claim := claims()
+	return a.installEach(ui, len(jobs), func(i int) (pipeline.Outcome, error) {
+		return a.installJob(ctx, in, jobs[i], plat, installed, f, claim)
+	})
+}
+
+// claims returns a claim function that is true the first time it sees a
+// key, so that a build several jobs resolve to installs once. It is safe for
+// concurrent use.
+func claims() func(key string) bool {
+	seen := map[string]bool{}
 	var mu sync.Mutex
+	return func(key string) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		if seen[key] {
+			return false
+		}
+		seen[key] = true
+		return true
+	}
+}
+
+// installEach runs n installs at once (one(i) is the i-th; an Outcome
+// without an Installation is a duplicate, reported by nobody), stops the
+// progress bars, then reports them in order: each outcome, the PATH warning
+// once, every failure, the last one returned.
+func (a *app) installEach(ui *progressUI, n int, one func(i int) (pipeline.Outcome, error)) error {
+	outcomes := make([]pipeline.Outcome, n)
+	errs := make([]error, n)
 	var wg sync.WaitGroup
-	for i, j := range jobs {
-		wg.Go(func() {
-			outcomes[i], errs[i] = a.installJob(ctx, in, j, plat, installed, f, func(key string) bool {
-				mu.Lock()
-				defer mu.Unlock()
-				if _, dup := seen[key]; dup {
-					return false
-				}
-				seen[key] = i
-				return true
-			})
-		})
+	for i := range n {
+		wg.Go(func() { outcomes[i], errs[i] = one(i) })
 	}
 	wg.Wait()
 	ui.stop()

@@ -1,0 +1,228 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pyget/pyget/internal/catalog"
+	"github.com/pyget/pyget/internal/pipeline"
+	"github.com/pyget/pyget/internal/platform"
+	"github.com/pyget/pyget/internal/pyrequest"
+	"github.com/pyget/pyget/internal/store"
+)
+
+func (a *app) upgradeCommand() *cobra.Command {
+	var dryRun bool
+	cmd := &cobra.Command{
+		Use:   "upgrade [REQUEST...]",
+		Short: "Install the newest patch of installed minor versions",
+		Long: `For every installed minor version (or those the requests name), install the
+newest patch the catalog has of the same implementation, variant and platform,
+in parallel, then move the minor-version link and the executables through it
+to the new patch: a virtual environment created through python3.X (or the
+minor-version folder) runs the new patch without being recreated. The previous
+patch stays installed; ` + "`pyget uninstall --outdated`" + ` removes it. A minor version
+a request names that is not installed is installed. Requests name minor
+versions (3.14, 3.14t, pypy@3.11), never a patch or a pre-release. Already on
+the newest patch: says so, downloads nothing.`,
+		Example: `  pyget upgrade
+  pyget upgrade 3.13 3.14t
+  pyget upgrade --dry-run`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.runUpgrade(cmd.Context(), args, dryRun)
+		},
+	}
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "show what would be installed and change nothing")
+	return cmd
+}
+
+func (a *app) runUpgrade(ctx context.Context, args []string, dryRun bool) error {
+	reqs := make([]pyrequest.Request, len(args))
+	for i, s := range args {
+		r, err := parseRequest(s, "")
+		if err != nil {
+			return err
+		}
+		reqs[i] = r
+	}
+	plat, err := a.target()
+	if err != nil {
+		return err
+	}
+	layout, installed, err := a.installed()
+	if err != nil {
+		return err
+	}
+	if len(args) == 0 && len(installed) == 0 {
+		a.info("nothing is installed, so nothing to upgrade; install a python with `pyget install`")
+		return nil
+	}
+	fetcher, err := a.getFetcher()
+	if err != nil {
+		return err
+	}
+	c, err := a.upgradeCatalog(ctx)
+	if err != nil {
+		return err
+	}
+	plans, fresh, err := a.chooseUpgrades(ctx, pipeline.PlanUpgrades(installed, c.Entries), installed, reqs, plat)
+	if err != nil {
+		return err
+	}
+
+	for _, p := range plans {
+		cur := p.Current.Entry
+		switch {
+		case !p.Needed():
+			a.info("%s %s is already the newest patch (%s)", implName(cur.Name), cur.Version(), cur.Key)
+		case dryRun:
+			a.info("Would upgrade %s %s to %s (%s)", implName(cur.Name), cur.Version(), p.Target.Version(), p.Target.Key)
+		}
+	}
+	if dryRun {
+		for _, j := range fresh {
+			a.info("Would install %s %s (%s): no %s is installed", implName(j.e.Name), j.e.Version(), j.e.Key, j.arg)
+		}
+		return nil
+	}
+
+	ui := newProgressUI(a)
+	defer ui.stop()
+	a.setEventHandler(ui.event)
+	in := a.installer(layout, fetcher, ui.println)
+	claim := claims()
+	return a.installEach(ui, len(plans)+len(fresh), func(i int) (pipeline.Outcome, error) {
+		if i >= len(plans) {
+			j := fresh[i-len(plans)]
+			return a.installFresh(ctx, in, job{arg: j.arg, request: j.request}, plat, claim)
+		}
+		p := plans[i]
+		if !p.Needed() {
+			// Repair the links (a killed upgrade may have left them on the
+			// previous patch); said above, so not reported again.
+			if _, err := in.Upgrade(ctx, p); err != nil && !errors.Is(err, store.ErrNotInstalled) {
+				return pipeline.Outcome{}, failed("Failed to link "+p.Current.Entry.Key, err)
+			}
+			return pipeline.Outcome{}, nil
+		}
+		if !claim(p.Target.Key) {
+			return pipeline.Outcome{}, nil
+		}
+		o, err := in.Upgrade(ctx, p)
+		if err != nil {
+			return o, failed("Failed to install "+p.Target.Key, err)
+		}
+		return o, nil
+	})
+}
+
+// upgradeCatalog is the run's catalog, revalidated first unless offline:
+// an upgrade is where a new patch must not go unseen for a day.
+func (a *app) upgradeCatalog(ctx context.Context) (*catalog.Catalog, error) {
+	if !a.isOffline() {
+		a.catalogOnce.Do(func() { a.catalogVal, a.catalogErr = a.loadCatalog(ctx, true) })
+	}
+	return a.catalog(ctx)
+}
+
+// freshUpgrade is a request naming a minor version none of whose builds is
+// installed: upgrading it installs its newest patch, as uv does.
+type freshUpgrade struct {
+	arg     string
+	request pyrequest.Request
+	e       catalog.Entry // what it resolves to now
+}
+
+// chooseUpgrades keeps the plans of the groups an installed build of which
+// a request matches (every plan without requests), and resolves the
+// requests that match no installed build. A request naming a patch or a
+// pre-release is a usage error.
+func (a *app) chooseUpgrades(ctx context.Context, plans []pipeline.Upgrade, installed []store.Installation, reqs []pyrequest.Request, plat platform.Platform) ([]pipeline.Upgrade, []freshUpgrade, error) {
+	if len(reqs) == 0 {
+		return plans, nil, nil
+	}
+	wide := installedTarget(plat)
+	named := map[string]bool{} // groups
+	var fresh []freshUpgrade
+	for _, r := range reqs {
+		var matched []catalog.Entry
+		for _, inst := range installed {
+			if r.Matches(inst.Entry, &wide) {
+				matched = append(matched, inst.Entry)
+			}
+		}
+		if len(matched) == 0 {
+			e, err := a.resolveDownload(ctx, r, plat)
+			if err != nil {
+				return nil, nil, failed(fmt.Sprintf("Failed to upgrade %q", r.String()), err)
+			}
+			matched = []catalog.Entry{e}
+			fresh = append(fresh, freshUpgrade{arg: r.String(), request: r, e: e})
+		}
+		for _, e := range matched {
+			if namesPatch(r, e, &wide) {
+				return nil, nil, withHint(usagef("upgrade takes minor versions (3.14, 3.14t, pypy@3.11), not a patch or a pre-release: %s", r.String()),
+					fmt.Sprintf("`pyget install %s` installs that version", quoteArg(r.String())))
+			}
+			named[store.MinorLinkName(e)] = true
+		}
+	}
+	var out []pipeline.Upgrade
+	for _, p := range plans {
+		if named[p.Group] {
+			out = append(out, p)
+		}
+	}
+	return out, fresh, nil
+}
+
+// namesPatch reports whether r, which matches e, names a patch or a
+// pre-release rather than a minor version: it does not match a final
+// release of e's minor version with a patch number beyond any a request
+// can spell (they stop at 255).
+func namesPatch(r pyrequest.Request, e catalog.Entry, p *platform.Platform) bool {
+	e.Patch, e.Prerelease = 1000, ""
+	return !r.Matches(e, p)
+}
+
+// outdatedTargets lists the builds `uninstall --outdated` removes: those a
+// newer installed patch of their minor version supersedes and no link leads
+// to, only those matching a request when there are requests. It says which
+// it keeps because a link still leads to them.
+func (a *app) outdatedTargets(in *pipeline.Installer, args []string) ([]store.Installation, error) {
+	reqs := make([]pyrequest.Request, len(args))
+	for i, s := range args {
+		r, err := parseRequest(s, "")
+		if err != nil {
+			return nil, err
+		}
+		reqs[i] = r
+	}
+	outdated, kept, err := in.Outdated()
+	if err != nil {
+		return nil, err
+	}
+	wanted := func(inst store.Installation) bool {
+		for _, r := range reqs {
+			if r.Matches(inst.Entry, nil) {
+				return true
+			}
+		}
+		return len(reqs) == 0
+	}
+	var out []store.Installation
+	for _, inst := range outdated {
+		if wanted(inst) {
+			out = append(out, inst)
+		}
+	}
+	for _, inst := range kept {
+		if wanted(inst) {
+			a.info("keeping %s: a link still leads to it (`pyget upgrade` moves the links to the newest patch)", inst.Entry.Key)
+		}
+	}
+	return out, nil
+}
