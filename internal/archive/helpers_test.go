@@ -11,85 +11,27 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/klauspost/compress/gzip"
-	"github.com/klauspost/compress/zip"
-	"github.com/klauspost/compress/zstd"
+	"github.com/pyget/pyget/internal/testutil"
 )
 
-var testTime = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+// testTime is the mtime of every member the builders write.
+var testTime = testutil.ModTime
 
-// member describes one archive entry for the fixture builders.
-type member struct {
-	name string
-	typ  byte // tar type flag
-	body string
-	mode int64
-	link string
-}
+// member describes one archive entry for the fixture builders (the shared
+// builder's entry; hostile names and links are written as given).
+type member = testutil.Entry
 
-func file(name, body string, mode int64) member {
-	return member{name: name, typ: tar.TypeReg, body: body, mode: mode}
-}
-func dir(name string) member { return member{name: name, typ: tar.TypeDir, mode: 0o755} }
-func symlink(name, to string) member {
-	return member{name: name, typ: tar.TypeSymlink, link: to, mode: 0o777}
-}
-func hardlink(name, to string) member {
-	return member{name: name, typ: tar.TypeLink, link: to, mode: 0o644}
-}
-func special(name string, typ byte) member { return member{name: name, typ: typ, mode: 0o644} }
-
-func makeTar(t testing.TB, ms []member) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
-	for _, m := range ms {
-		h := &tar.Header{
-			Name: m.name, Typeflag: m.typ, Mode: m.mode, Linkname: m.link,
-			ModTime: testTime, Size: int64(len(m.body)), Format: tar.FormatPAX,
-		}
-		if m.typ != tar.TypeReg {
-			h.Size = 0
-		}
-		if err := tw.WriteHeader(h); err != nil {
-			t.Fatalf("tar header %s: %v", m.name, err)
-		}
-		if h.Size > 0 {
-			if _, err := tw.Write([]byte(m.body)); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	if err := tw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
-func gz(t testing.TB, b []byte) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	if _, err := zw.Write(b); err != nil {
-		t.Fatal(err)
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
-func zst(t testing.TB, b []byte) []byte {
-	t.Helper()
-	zw, err := zstd.NewWriter(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer zw.Close()
-	return zw.EncodeAll(b, nil)
-}
+var (
+	file     = testutil.File
+	dir      = testutil.Dir
+	symlink  = testutil.Symlink
+	hardlink = testutil.Hardlink
+	special  = testutil.Special
+	makeTar  = testutil.Tar
+	gz       = testutil.Gzip
+	zst      = testutil.Zstd
+)
 
 func compress(t testing.TB, f Format, b []byte) []byte {
 	if f == TarZst {
@@ -98,40 +40,11 @@ func compress(t testing.TB, f Format, b []byte) []byte {
 	return gz(t, b)
 }
 
+// makeZip writes ms as a zip file and returns its path.
 func makeZip(t testing.TB, ms []member) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "a.zip")
-	out, err := os.Create(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	zw := zip.NewWriter(out)
-	for _, m := range ms {
-		fh := &zip.FileHeader{Name: m.name, Method: zip.Deflate, Modified: testTime}
-		body := m.body
-		switch m.typ {
-		case tar.TypeDir:
-			fh.SetMode(fs.ModeDir | 0o755)
-		case tar.TypeSymlink:
-			fh.SetMode(fs.ModeSymlink | 0o777)
-			body = m.link
-		case tar.TypeFifo:
-			fh.SetMode(fs.ModeNamedPipe | 0o644)
-		default:
-			fh.SetMode(fs.FileMode(m.mode))
-		}
-		w, err := zw.CreateHeader(fh)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := w.Write([]byte(body)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := out.Close(); err != nil {
+	if err := os.WriteFile(p, testutil.Zip(t, ms), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return p
@@ -238,9 +151,9 @@ func extractBytes(t testing.TB, f Format, data []byte, dest string, lim Limits) 
 func prefixed(prefix string, ms []member) []member {
 	out := make([]member, len(ms))
 	for i, m := range ms {
-		m.name = prefix + m.name
-		if m.typ == tar.TypeLink {
-			m.link = prefix + m.link
+		m.Name = prefix + m.Name
+		if m.Type == tar.TypeLink {
+			m.Link = prefix + m.Link
 		}
 		out[i] = m
 	}
