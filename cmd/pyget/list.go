@@ -103,7 +103,6 @@ func (a *app) runList(ctx context.Context, args []string, f listFlags) error {
 	if err != nil {
 		return err
 	}
-	keep := listFilter(req, plat, f)
 	keepInstalled := listFilter(req, installedTarget(plat), f)
 
 	var rows []listRow
@@ -129,23 +128,11 @@ func (a *app) runList(ctx context.Context, args []string, f listFlags) error {
 		}
 	}
 	if !f.onlyInstalled {
-		c, err := a.catalog(ctx)
+		// An installed build of the newest patch stands for its minor
+		// version, so the choice is made before installed keys drop out.
+		downloads, err := a.selectDownloads(ctx, req, plat, f)
 		if err != nil {
 			return err
-		}
-		// PYGET_CPYTHON_BUILD: only the pinned release's CPython builds.
-		release := a.env.CPythonBuild
-		downloads := filterEntries(catalog.OnlyCPythonRelease(c.Entries, release), keep)
-		if len(downloads) == 0 && req != nil {
-			// Perhaps the cached catalog predates the build: look again.
-			if fresh, err := a.refreshCatalog(ctx); err == nil {
-				downloads = filterEntries(catalog.OnlyCPythonRelease(fresh.Entries, release), keep)
-			}
-		}
-		if !f.allVersions {
-			// An installed build of the newest patch stands for its minor
-			// version, so the choice is made before installed keys drop out.
-			downloads = pyrequest.NewestPerMinor(downloads)
 		}
 		for _, e := range downloads {
 			if installedKeys[e.Key] {
@@ -185,6 +172,30 @@ func (a *app) runList(ctx context.Context, args []string, f listFlags) error {
 		}
 	}
 	return tw.Flush()
+}
+
+// selectDownloads is the catalog's builds that `list` shows for req (nil:
+// none) on plat, as f's --all-* flags widen it: by default the newest patch
+// of each minor version. `mirror` selects with it too.
+func (a *app) selectDownloads(ctx context.Context, req *pyrequest.Request, plat platform.Platform, f listFlags) ([]catalog.Entry, error) {
+	c, err := a.catalog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	keep := listFilter(req, plat, f)
+	// PYGET_CPYTHON_BUILD: only the pinned release's CPython builds.
+	release := a.env.CPythonBuild
+	downloads := filterEntries(catalog.OnlyCPythonRelease(c.Entries, release), keep)
+	if len(downloads) == 0 && req != nil {
+		// Perhaps the cached catalog predates the build: look again.
+		if fresh, err := a.refreshCatalog(ctx); err == nil {
+			downloads = filterEntries(catalog.OnlyCPythonRelease(fresh.Entries, release), keep)
+		}
+	}
+	if !f.allVersions {
+		downloads = pyrequest.NewestPerMinor(downloads)
+	}
+	return downloads, nil
 }
 
 // listFilter decides which builds `list` shows.

@@ -1,0 +1,236 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pyget/pyget/internal/catalog"
+	"github.com/pyget/pyget/internal/mirror"
+	"github.com/pyget/pyget/internal/platform"
+	"github.com/pyget/pyget/internal/pyrequest"
+)
+
+type mirrorFlags struct {
+	listFlags
+	platforms []string
+	prune     bool
+	check     bool
+	jobs      int
+}
+
+func (a *app) mirrorCommand() *cobra.Command {
+	var f mirrorFlags
+	cmd := &cobra.Command{
+		Use:   "mirror DIR [REQUEST...]",
+		Short: "Copy builds into a folder that serves as a mirror",
+		Long: `Download the builds that ` + "`pyget list`" + ` would show for the requests (by default
+the newest patch of each minor version for this platform) into DIR, laid out
+as python-build-standalone's releases are: DIR/<release>/<asset>, with a
+SHA256SUMS in each release folder and DIR/download-metadata.json, the catalog
+of exactly the mirrored builds. Served at BASE (any web server, a bucket, or
+file://), clients need only:
+
+  PYGET_MIRROR=BASE PYGET_DOWNLOADS_JSON=BASE/download-metadata.json
+
+A second run downloads only what is missing or damaged and adds new builds to
+the catalog; --prune removes builds no longer selected; --check verifies
+every archive and changes nothing. Only CPython is mirrored (PyPy and GraalPy
+are published elsewhere).`,
+		Example: `  pyget mirror /srv/python
+  pyget mirror /srv/python 3.12 3.13 3.14 --platform linux-x86_64-gnu --platform linux-aarch64-gnu
+  pyget mirror /srv/python --all-platforms --prune
+  pyget mirror /srv/python --check`,
+		Args: usageArgs(cobra.MinimumNArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if f.check {
+				if len(args) > 1 || f.prune || len(f.platforms) > 0 || f.allPlatforms || f.allArches || f.allVersions {
+					return usagef("--check takes only DIR: it checks what the mirror's catalog lists")
+				}
+				return a.runMirrorCheck(cmd.Context(), args[0])
+			}
+			if f.allPlatforms && len(f.platforms) > 0 {
+				return usagef("--all-platforms and --platform exclude each other")
+			}
+			if f.jobs < 1 {
+				return usagef("--jobs %d: want 1 or more", f.jobs)
+			}
+			return a.runMirror(cmd.Context(), args[0], args[1:], f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringArrayVar(&f.platforms, "platform", nil, "a platform to mirror, e.g. linux-aarch64-gnu; repeatable (default: this machine)")
+	fl.BoolVar(&f.allVersions, "all-versions", false, "every patch version, not only the newest of each minor")
+	fl.BoolVar(&f.allPlatforms, "all-platforms", false, "builds for every platform")
+	fl.BoolVar(&f.allArches, "all-arches", false, "builds for every architecture of each platform's OS")
+	fl.BoolVar(&f.prune, "prune", false, "remove builds this run does not select")
+	fl.BoolVar(&f.check, "check", false, "verify every archive against the catalog and SHA256SUMS; change nothing")
+	fl.IntVarP(&f.jobs, "jobs", "j", 4, "downloads at once")
+	return cmd
+}
+
+func (a *app) runMirror(ctx context.Context, dir string, args []string, f mirrorFlags) error {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	var reqs []*pyrequest.Request
+	for _, arg := range args {
+		r, err := parseRequest(arg, "")
+		if err != nil {
+			return err
+		}
+		reqs = append(reqs, &r)
+	}
+	if len(reqs) == 0 {
+		reqs = []*pyrequest.Request{nil}
+	}
+	var plats []platform.Platform
+	if len(f.platforms) == 0 {
+		p, err := a.target()
+		if err != nil {
+			return err
+		}
+		plats = append(plats, p)
+	}
+	for _, s := range f.platforms {
+		p, err := platform.Parse(s)
+		if err != nil {
+			return usageError{fmt.Errorf("--platform: %w", err)}
+		}
+		plats = append(plats, p)
+	}
+
+	// The union of what `list` shows for each request on each platform.
+	seen := map[string]bool{}
+	var wanted []catalog.Entry
+	for _, req := range reqs {
+		found := false
+		for _, p := range plats {
+			entries, err := a.selectDownloads(ctx, req, p, f.listFlags)
+			if err != nil {
+				return err
+			}
+			for _, e := range entries {
+				found = true
+				if !seen[e.Key] {
+					seen[e.Key] = true
+					wanted = append(wanted, e)
+				}
+			}
+		}
+		if !found && req != nil {
+			return withHint(fmt.Errorf("no download for %q in the catalog on the platforms selected", req.String()),
+				"`pyget list "+quoteArg(req.String())+" --all-platforms --all-versions` shows the builds the catalog has")
+		}
+	}
+	var builds []catalog.Entry
+	var others []string
+	for _, e := range wanted {
+		if e.Name == "cpython" {
+			builds = append(builds, e)
+		} else {
+			others = append(others, e.Key)
+		}
+	}
+	if len(others) > 0 {
+		a.info("Leaving out %d PyPy/GraalPy %s (%s): only CPython (python-build-standalone) builds are mirrored",
+			len(others), plural(len(others), "build", "builds"), strings.Join(others, ", "))
+	}
+	if len(builds) == 0 && !f.prune {
+		return errors.New("no CPython build selected: nothing to mirror")
+	}
+
+	fetcher, err := a.getFetcher()
+	if err != nil {
+		return err
+	}
+	ui := newProgressUI(a)
+	defer ui.stop()
+	a.setEventHandler(ui.event)
+	m := &mirror.Mirror{
+		Dir: dir, Fetcher: fetcher, Jobs: f.jobs, LockTimeout: a.env.LockTimeout,
+		OnWait: func() { ui.println("waiting for another pyget working on " + dir + "…") },
+		OnFile: func(o mirror.FileOutcome) {
+			switch o.State {
+			case mirror.Downloaded, mirror.Repaired:
+				line := "Mirrored " + o.RelPath
+				if o.State == mirror.Repaired {
+					line = "Repaired " + o.RelPath
+				}
+				if t := o.Transfer; t != nil && t.FromCache {
+					line += " (from the download cache)"
+				} else if t != nil && t.Faults > 0 {
+					line += fmt.Sprintf(" (recovered from %d network %s)", t.Faults, plural(t.Faults, "fault", "faults"))
+				}
+				ui.println(line)
+			case mirror.Present:
+				if a.verbose {
+					ui.println("Present  " + o.RelPath)
+				}
+			}
+		},
+	}
+	rep, serr := m.Sync(ctx, builds, f.prune)
+	ui.stop()
+
+	counts := map[mirror.State]int{}
+	for _, o := range rep.Files {
+		counts[o.State]++
+		if o.State == mirror.Removed {
+			a.info("Removed %s", o.RelPath)
+		}
+	}
+	for _, e := range rep.Skipped {
+		a.warn("not mirroring %s: its URL is not a python-build-standalone release asset, or the catalog has no sha256 for it", e.Key)
+	}
+	var failures []error
+	for _, o := range rep.Failed() {
+		failures = append(failures, failed("Failed to mirror "+o.Entry.Key, o.Err))
+	}
+	if serr != nil && len(failures) == 0 {
+		return serr
+	}
+	summary := fmt.Sprintf("Mirror %s: %d downloaded, %d repaired, %d already there", dir, counts[mirror.Downloaded], counts[mirror.Repaired], counts[mirror.Present])
+	if f.prune {
+		summary += fmt.Sprintf(", %d removed", counts[mirror.Removed])
+	}
+	if n := counts[mirror.Failed]; n > 0 {
+		summary += fmt.Sprintf(", %d failed", n)
+	}
+	a.info("%s; %d %s in %s", summary, rep.Entries, plural(rep.Entries, "build", "builds"), filepath.Join(dir, mirror.CatalogFile))
+	switch len(failures) {
+	case 0:
+		return nil
+	case 1:
+		return failures[0]
+	}
+	for _, e := range failures[:len(failures)-1] {
+		printError(a.stderr, e, a.color())
+	}
+	return failures[len(failures)-1]
+}
+
+func (a *app) runMirrorCheck(ctx context.Context, dir string) error {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	problems, n, err := (&mirror.Mirror{Dir: dir}).Check(ctx)
+	if err != nil {
+		return err
+	}
+	for _, p := range problems {
+		fmt.Fprintln(a.stdout, p.String())
+	}
+	if len(problems) > 0 {
+		return withHint(fmt.Errorf("%d %s in the mirror %s", len(problems), plural(len(problems), "problem", "problems"), dir),
+			"`pyget mirror "+quoteArg(dir)+"` fetches what is missing or damaged")
+	}
+	a.info("Mirror %s: all %d %s verified", dir, n, plural(n, "archive", "archives"))
+	return nil
+}
