@@ -324,6 +324,30 @@ func TestKillAtRandomMoments(t *testing.T) {
 		{name: "uninstall", args: []string{"uninstall", "3.14"}, setup: installed},
 	}
 	e.mustPyget(e.installArgs(fast.URL, "3.14")...)
+	e.killRandomly(t, rng, ops, 12, func(moment string) { e.checkNothingBroken(t, moment) })
+
+	e.mustPyget(e.installArgs(fast.URL, "3.14")...)
+	exe := e.find()
+	if exe == "" {
+		t.Fatal("find 3.14 exits 1 after the final install")
+	}
+	e.mustRun(exe)
+	e.mustRun(filepath.Join(e.binDir, "python3.14"))
+	e.checkList(t)
+	// A reinstall sweeps what the kills left, under the build's lock.
+	e.mustPyget(e.installArgs(fast.URL, "--reinstall", "3.14")...)
+	e.checkNoDebris(t)
+}
+
+// killRandomly measures the window of each op that is not paced (one
+// uninterrupted run after its setup), then kills pyget kills times, at
+// moments drawn from rng within the windows, each op as often, in an order
+// drawn from rng too. Every counted kill hit a running pyget: its wait
+// status says SIGKILL; a moment pyget had already finished by is retried at
+// another, kills/2 times at most in all, and shrinks that op's window. check
+// runs after every kill, told which it was.
+func (e *env) killRandomly(t *testing.T, rng *mrand.Rand, ops []*killOp, kills int, check func(moment string)) {
+	t.Helper()
 	for _, op := range ops {
 		if op.paced {
 			continue
@@ -337,7 +361,6 @@ func TestKillAtRandomMoments(t *testing.T) {
 		t.Logf("%s: moments in [0, %v)", op.name, op.window.Round(time.Millisecond))
 	}
 
-	const kills = 12
 	maxMisses := kills / 2
 	order := make([]*killOp, kills)
 	for i := range order {
@@ -361,8 +384,8 @@ func TestKillAtRandomMoments(t *testing.T) {
 				t.Fatalf("kill %d: %s exited by itself after %v, before the kill at %v, and failed\n%s", i+1, op.name, ran, delay, r)
 			}
 			if op.paced {
-				t.Fatalf("kill %d: %s finished after %v, before the kill at %v: the mirror's pacing (%d B/s for %d bytes) no longer keeps it downloading for %v",
-					i+1, op.name, ran, delay, killRate, a.Size, op.window)
+				t.Fatalf("kill %d: %s finished after %v, before the kill at %v: the mirror's pacing (%d B/s) no longer keeps it downloading for %v",
+					i+1, op.name, ran, delay, killRate, op.window)
 			}
 			misses++
 			t.Logf("kill %d: %s finished after %v, before the moment %v; choosing another (%d missed so far)", i+1, op.name, ran.Round(time.Microsecond), delay.Round(time.Microsecond), misses)
@@ -371,20 +394,8 @@ func TestKillAtRandomMoments(t *testing.T) {
 			}
 			op.window = max(min(op.window, ran), time.Millisecond)
 		}
-		e.checkNothingBroken(t, fmt.Sprintf("kill %d: pyget %s killed %v after its start", i+1, strings.Join(op.args, " "), delay))
+		check(fmt.Sprintf("kill %d: pyget %s killed %v after its start", i+1, strings.Join(op.args, " "), delay))
 	}
-
-	e.mustPyget(e.installArgs(fast.URL, "3.14")...)
-	exe := e.find()
-	if exe == "" {
-		t.Fatal("find 3.14 exits 1 after the final install")
-	}
-	e.mustRun(exe)
-	e.mustRun(filepath.Join(e.binDir, "python3.14"))
-	e.checkList(t)
-	// A reinstall sweeps what the kills left, under the build's lock.
-	e.mustPyget(e.installArgs(fast.URL, "--reinstall", "3.14")...)
-	e.checkNoDebris(t)
 }
 
 func windows(ops []*killOp) string {
