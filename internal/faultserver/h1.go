@@ -93,6 +93,7 @@ func (w *h1wire) closeConn() { w.c.Close() }
 
 // freeze is a stall: HTTP/1.1 has no frames that could still get through.
 func (w *h1wire) freeze(d time.Duration) { w.stall(d) }
+func (w *h1wire) armFreeze(int)          {}
 
 // stall waits by reading: the read ends when the client goes away, when the
 // server's Close closes the connection, or at the deadline.

@@ -249,7 +249,7 @@ func (h *h2conn) startStream(f *http2.MetaHeadersFrame) {
 	h.handlers.Add(1)
 	go func() {
 		defer h.handlers.Done()
-		h.s.serve(&h2wire{h: h, st: st}, r)
+		h.s.serve(&h2wire{h: h, st: st, freezeAt: -1}, r)
 		h.mu.Lock()
 		delete(h.streams, id)
 		h.mu.Unlock()
@@ -281,17 +281,29 @@ func (h *h2conn) kill() {
 
 // write runs fn (which writes frames) under the write lock and flushes. On a
 // frozen connection nothing is written.
-func (h *h2conn) write(fn func() error) error {
+func (h *h2conn) write(fn func() error) error { return h.writeThen(fn, false) }
+
+// writeThen is write, and with freeze it freezes the connection before the
+// write lock is let go, so that no frame can follow the ones fn wrote.
+func (h *h2conn) writeThen(fn func() error, freeze bool) error {
+	h.wmu.Lock()
+	// frozen is read under wmu, which freezing holds: a frame that waited
+	// for the lock while the connection froze is not sent.
 	h.mu.Lock()
 	frozen := h.frozen
 	h.mu.Unlock()
 	if frozen {
+		h.wmu.Unlock()
 		return errFrozen
 	}
-	h.wmu.Lock()
 	err := fn()
 	if err == nil {
 		err = h.bw.Flush()
+	}
+	if err == nil && freeze {
+		h.mu.Lock()
+		h.frozen = true
+		h.mu.Unlock()
 	}
 	h.wmu.Unlock()
 	if err != nil {
@@ -321,9 +333,13 @@ func (h *h2conn) reserve(st *h2stream, want int) (int, error) {
 }
 
 type h2wire struct {
-	h  *h2conn
-	st *h2stream
+	h        *h2conn
+	st       *h2stream
+	sent     int // body bytes reserved so far
+	freezeAt int // armFreeze's n; -1 when not armed
 }
+
+func (w *h2wire) armFreeze(n int) { w.freezeAt = n }
 
 func (w *h2wire) header(status int, hs []header, end bool) error {
 	h := w.h
@@ -333,7 +349,7 @@ func (w *h2wire) header(status int, hs []header, end bool) error {
 	if done {
 		return errStreamReset
 	}
-	return h.write(func() error {
+	return h.writeThen(func() error {
 		h.hbuf.Reset()
 		h.henc.WriteField(hpack.HeaderField{Name: ":status", Value: strconv.Itoa(status)})
 		for _, f := range hs {
@@ -354,7 +370,7 @@ func (w *h2wire) header(status int, hs []header, end bool) error {
 			err = h.fr.WriteContinuation(w.st.id, len(rest) == 0, frag)
 		}
 		return err
-	})
+	}, w.freezeAt == 0)
 }
 
 func (w *h2wire) body(p []byte, end bool, sent func(int)) error {
@@ -370,7 +386,8 @@ func (w *h2wire) body(p []byte, end bool, sent func(int)) error {
 		maxFrame := h.maxFrame
 		h.mu.Unlock()
 		sent(n)
-		err = h.write(func() error {
+		w.sent += n
+		err = h.writeThen(func() error {
 			for len(chunk) > 0 {
 				k := min(len(chunk), maxFrame)
 				last := end && len(p) == 0 && k == len(chunk)
@@ -380,7 +397,7 @@ func (w *h2wire) body(p []byte, end bool, sent func(int)) error {
 				chunk = chunk[k:]
 			}
 			return nil
-		})
+		}, w.sent == w.freezeAt)
 		if err != nil {
 			sent(-len(chunk))
 			return err
@@ -457,7 +474,8 @@ func (w *h2wire) stall(d time.Duration) {
 // client closes the connection or the server closes, it is closed.
 func (w *h2wire) freeze(d time.Duration) {
 	h := w.h
-	// Under the write lock no frame is cut in half.
+	// armFreeze has usually frozen it already, with the last byte; under
+	// the write lock no frame is cut in half.
 	h.wmu.Lock()
 	h.mu.Lock()
 	h.frozen = true

@@ -39,6 +39,11 @@ type wire interface {
 	goAway()
 	closeConn()
 	stall(d time.Duration)
+	// armFreeze makes the write that completes n body bytes (the header
+	// when n is 0) freeze the connection in the same step, so that nothing
+	// the peer sends once it has seen those bytes is answered; freeze then
+	// waits.
+	armFreeze(n int)
 	freeze(d time.Duration)
 }
 
@@ -68,6 +73,9 @@ func (s *state) serve(w wire, r *request) bool {
 	cut := len(body)
 	if mid && f.At < int64(cut) {
 		cut = int(max(f.At, 0))
+	}
+	if f.Kind == FreezeMidBody {
+		w.armFreeze(cut)
 	}
 	s.setStatus(l, resp.status, headerOf(resp.header, "ETag"))
 	if err := w.header(resp.status, resp.header, len(body) == 0 && !mid); err != nil {
