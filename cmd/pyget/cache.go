@@ -62,9 +62,10 @@ func (a *app) cacheSizeCommand() *cobra.Command {
 			if err != nil {
 				return failed("Failed to measure the cache "+root, err)
 			}
-			tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+			tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
 			row := func(name string, u fetch.Usage) {
-				fmt.Fprintf(tw, "%s\t%d %s\t%s\t\n", name, u.Files, plural(u.Files, "file", "files"), fetch.HumanBytes(u.Bytes))
+				files := fmt.Sprintf("%d %s", u.Files, plural(u.Files, "file", "files"))
+				fmt.Fprintf(tw, "%s\t%11s\t%10s\n", name, files, fetch.HumanBytes(u.Bytes))
 			}
 			row("archives", u.Archives)
 			row("partial downloads", u.Partials)
@@ -295,11 +296,11 @@ func (a *app) printCacheReport(rep fetch.CacheReport, root string, names map[str
 	}
 }
 
-// itemName is the build key a digest belongs to, with the digest's start;
-// a digest no build is known for, or a url-<hash> key, as it is.
+// itemName is the build key a digest belongs to; a digest no build is
+// known for, or a url-<hash> key, as it is.
 func itemName(key string, names map[string]string) string {
 	if n, ok := names[key]; ok {
-		return fmt.Sprintf("%s (%s)", n, key[:min(12, len(key))])
+		return n
 	}
 	return key
 }
