@@ -128,7 +128,7 @@ func noLeftovers(t *testing.T, installDir string) {
 func runFake(t *testing.T, exe string) {
 	t.Helper()
 	out, err := exec.Command(exe).CombinedOutput()
-	if err != nil || strings.TrimSpace(string(out)) != "fake 3.14.6" {
+	if err != nil || strings.TrimSpace(string(out)) != "Python 3.14.6" {
 		t.Errorf("interpreter %s: %q, %v", exe, out, err)
 	}
 }

@@ -1,11 +1,8 @@
 package pipeline
 
 import (
-	"archive/tar"
-	"archive/zip"
 	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -19,13 +16,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/klauspost/compress/gzip"
-
 	"github.com/pyget/pyget/internal/archive"
 	"github.com/pyget/pyget/internal/catalog"
 	"github.com/pyget/pyget/internal/faultserver"
 	"github.com/pyget/pyget/internal/fetch"
 	"github.com/pyget/pyget/internal/store"
+	"github.com/pyget/pyget/internal/testutil"
 )
 
 // fakeBlob is the size of fakeArchive's incompressible file: its tree takes
@@ -36,28 +32,7 @@ const fakeBlob = 4 << 20
 // large incompressible file, so faults can land in the middle of the body.
 func fakeArchive(t *testing.T) []byte {
 	t.Helper()
-	var buf bytes.Buffer
-	gz := gzip.NewWriter(&buf)
-	tw := tar.NewWriter(gz)
-	add := func(name string, mode int64, body []byte) {
-		if err := tw.WriteHeader(&tar.Header{Name: name, Mode: mode, Size: int64(len(body)), Typeflag: tar.TypeReg, ModTime: time.Unix(1e9, 0)}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := tw.Write(body); err != nil {
-			t.Fatal(err)
-		}
-	}
-	add("python/bin/python3.14", 0o755, []byte("#!/bin/sh\necho fake 3.14.6\n"))
-	noise := make([]byte, fakeBlob)
-	rand.Read(noise)
-	add("python/lib/blob.bin", 0o644, noise)
-	if err := tw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := gz.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return testutil.TarGz(t, testutil.FakeCPython{Version: "3.14.6", Blob: fakeBlob}.Entries())
 }
 
 func newInstaller(t *testing.T, srv *faultserver.Server) (*Installer, catalog.Entry, []byte) {
@@ -103,7 +78,7 @@ func countExtractions(in *Installer) *atomic.Int32 {
 func runPython(t *testing.T, inst store.Installation) {
 	t.Helper()
 	out, err := exec.Command(inst.Executable).CombinedOutput()
-	if err != nil || strings.TrimSpace(string(out)) != "fake 3.14.6" {
+	if err != nil || strings.TrimSpace(string(out)) != "Python 3.14.6" {
 		t.Fatalf("installed interpreter: %q, %v", out, err)
 	}
 }
@@ -253,15 +228,7 @@ func TestFlippedByteEarlyInTheBody(t *testing.T) {
 // Zip archives (the catalog's Windows PyPy and GraalPy builds) wait for the
 // verified file; a damaged cached zip is caught and downloaded again too.
 func TestZipArchiveAndItsCache(t *testing.T) {
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	w, err := zw.CreateHeader(&zip.FileHeader{Name: "python/bin/python3.14", Method: zip.Deflate, Modified: time.Unix(1e9, 0)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.Write([]byte("#!/bin/sh\necho fake 3.14.6\n"))
-	zw.Close()
-	data := buf.Bytes()
+	data := testutil.Zip(t, testutil.FakeCPython{Version: "3.14.6"}.Entries())
 	sum := sha256.Sum256(data)
 
 	srv := faultserver.New(faultserver.HTTP1, map[string][]byte{})
@@ -274,8 +241,8 @@ func TestZipArchiveAndItsCache(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// zip keeps no exec bits here; the test runs the script through sh.
-	if out, err := exec.Command("sh", first.Installation.Executable).Output(); err != nil || strings.TrimSpace(string(out)) != "fake 3.14.6" {
+	// Whatever the exec bits became, the test runs the script through sh.
+	if out, err := exec.Command("sh", first.Installation.Executable).Output(); err != nil || strings.TrimSpace(string(out)) != "Python 3.14.6" {
 		t.Fatalf("installed from zip: %q, %v", out, err)
 	}
 	in.Reinstall = true
