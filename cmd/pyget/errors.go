@@ -178,6 +178,9 @@ func hintFor(err error) string {
 	if errors.As(err, &se) && (se.Code == 404 || se.Code == 410) {
 		return "the mirror may not carry this build; try another with --mirror, or check the URL above"
 	}
+	if se != nil && se.AuthFailed() {
+		return "the server wants a login: put it in ~/.netrc (or the file $NETRC names) as `machine HOST login USER password PASSWORD`, or in the mirror URL as https://USER:PASSWORD@HOST/..."
+	}
 	var de *fetch.DigestError
 	if errors.As(err, &de) {
 		return "the download does not match the catalog's sha256; the mirror may serve a different file"

@@ -101,6 +101,10 @@ type Settings struct {
 	// Home.
 	ZDotDir string
 
+	// Netrc: NETRC, the netrc file that gives logins for private mirrors,
+	// as curl reads it; "" = unset (NetrcFile gives the default).
+	Netrc string
+
 	// CPUProfile: PYGET_CPUPROFILE, a file to write a Go CPU profile of the
 	// run to (a development aid); "" = none.
 	CPUProfile string
@@ -128,6 +132,7 @@ func load(getenv func(string) string, goos string) (Settings, error) {
 		CPythonBuild:  r.releaseTag("PYGET_CPYTHON_BUILD"),
 		LoginShell:    r.word("SHELL"),
 		CPUProfile:    r.str("PYGET_CPUPROFILE"),
+		Netrc:         r.str("NETRC"),
 		NoColor:       getenv("NO_COLOR") != "",
 	}
 	if m := strings.Fields(getenv("PYGET_MIRROR")); len(m) > 0 {
@@ -144,6 +149,18 @@ func load(getenv func(string) string, goos string) (Settings, error) {
 	s.Home = r.abs("HOME", d.home())
 	s.ZDotDir = r.abs("ZDOTDIR", r.str("ZDOTDIR"))
 	return s, errors.Join(r.errs...)
+}
+
+// NetrcFile is the netrc file to read logins from: NETRC, else ~/.netrc
+// (curl's and pip's default, on Windows too); "" without a home directory.
+func (s Settings) NetrcFile() string {
+	if s.Netrc != "" {
+		return s.Netrc
+	}
+	if s.Home == "" {
+		return ""
+	}
+	return filepath.Join(s.Home, ".netrc")
 }
 
 // reader parses variables, collecting what is wrong with them.

@@ -55,6 +55,10 @@ type Config struct {
 	Client   *http.Client // nil = NewHTTPClient(IdleTimeout)
 	OnEvent  func(Event)  // progress and recovered faults; may be nil; called from any goroutine
 	Header   http.Header  // extra request headers (e.g. Authorization for a private mirror); never sent to another host after a redirect
+	// Netrc is the netrc file whose entries give logins for hosts
+	// ($NETRC, else ~/.netrc); "" = none. A missing file is no error.
+	// Mirrors may also carry user:password@ (see netrc.go).
+	Netrc string
 }
 
 // DefaultConfig is pyget's configuration for a cache directory: the default
@@ -118,4 +122,7 @@ type Fetcher struct {
 	cfg    Config
 	client *http.Client
 	hooks  fetcherHooks
+
+	userinfo map[string]credential // by host:port, from the mirrors' user:password@
+	netrc    *Netrc                // nil: none
 }

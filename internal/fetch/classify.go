@@ -23,10 +23,26 @@ type HTTPStatusError struct {
 	URL        string
 	Code       int
 	RetryAfter time.Duration // the server's Retry-After, capped at 60 s; 0 if none
+	// Credentials says, for a 401 or 403, what was sent: "none", or where
+	// the login came from ("the login from /home/me/.netrc").
+	Credentials string
 }
 
 func (e *HTTPStatusError) Error() string {
-	return fmt.Sprintf("GET %s: HTTP %d %s", e.URL, e.Code, http.StatusText(e.Code))
+	msg := fmt.Sprintf("GET %s: HTTP %d %s", e.URL, e.Code, http.StatusText(e.Code))
+	switch e.Credentials {
+	case "":
+	case "none":
+		msg += " (no credentials were sent)"
+	default:
+		msg += " (" + e.Credentials + " was sent)"
+	}
+	return msg
+}
+
+// AuthFailed reports whether the server refused access (401, 403).
+func (e *HTTPStatusError) AuthFailed() bool {
+	return e.Code == http.StatusUnauthorized || e.Code == http.StatusForbidden
 }
 
 // Temporary reports whether the status is worth retrying.

@@ -107,6 +107,11 @@ func (f *Fetcher) do(ctx context.Context, u string, extra http.Header, fn func(r
 		for k, v := range extra {
 			req.Header[k] = v
 		}
+		if req.Header.Get("Authorization") == "" {
+			if c, ok := f.credentialFor(req.URL); ok {
+				req.SetBasicAuth(c.user, c.pass)
+			}
+		}
 		if req.Header.Get("User-Agent") == "" {
 			req.Header.Set("User-Agent", userAgent)
 		}
@@ -122,6 +127,16 @@ func (f *Fetcher) do(ctx context.Context, u string, extra http.Header, fn func(r
 
 // statusError is the error for a response whose status is not wanted.
 func (f *Fetcher) statusError(u string, resp *http.Response) error {
-	return &HTTPStatusError{URL: u, Code: resp.StatusCode,
+	e := &HTTPStatusError{URL: u, Code: resp.StatusCode,
 		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), f.hooks.now())}
+	if e.Code == http.StatusUnauthorized || e.Code == http.StatusForbidden {
+		e.Credentials = "none"
+		if resp.Request != nil && resp.Request.Header.Get("Authorization") != "" {
+			e.Credentials = "an Authorization header"
+			if c, ok := f.credentialFor(resp.Request.URL); ok {
+				e.Credentials = "the login from " + c.from
+			}
+		}
+	}
+	return e
 }

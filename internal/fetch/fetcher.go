@@ -29,6 +29,12 @@ func New(cfg Config) (*Fetcher, error) {
 		return nil, err
 	}
 	f := &Fetcher{cfg: cfg, client: cfg.Client}
+	f.userinfo, f.cfg.Mirrors = splitUserinfo(cfg.Mirrors)
+	if cfg.Netrc != "" {
+		// Unreadable is as good as absent: curl's and pip's netrc are a
+		// convenience, never a reason not to try.
+		f.netrc, _ = ReadNetrc(cfg.Netrc)
+	}
 	if f.client == nil {
 		f.client = NewHTTPClient(cfg.IdleTimeout)
 	}

@@ -1,0 +1,147 @@
+package fetch
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestParseNetrc(t *testing.T) {
+	n := ParseNetrc([]byte(`# a comment
+machine Artifactory.example.com login ci password "s3cr et\"x"
+macdef init
+machine evil.example.com login no password no
+
+machine nexus.example.com
+  login  bob
+  account ignored
+  password hunter2
+default login anon password guest
+machine late.example.com login late password late
+`))
+	for _, tt := range []struct{ host, login, pass string }{
+		{"artifactory.example.com", "ci", `s3cr et"x`},
+		{"nexus.example.com", "bob", "hunter2"},
+		{"late.example.com", "late", "late"},
+		{"evil.example.com", "anon", "guest"}, // inside the macro: not an entry
+		{"other.example.com", "anon", "guest"},
+	} {
+		l, p, ok := n.Lookup(tt.host)
+		if !ok || l != tt.login || p != tt.pass {
+			t.Errorf("Lookup(%s) = %q %q %v, want %q %q", tt.host, l, p, ok, tt.login, tt.pass)
+		}
+	}
+	if _, _, ok := ParseNetrc([]byte("machine a login x password y")).Lookup("b"); ok {
+		t.Error("no default entry: Lookup of another host found one")
+	}
+	if _, _, ok := (*Netrc)(nil).Lookup("a"); ok {
+		t.Error("nil Netrc found an entry")
+	}
+	if n, err := ReadNetrc(filepath.Join(t.TempDir(), "missing")); n != nil || err != nil {
+		t.Errorf("ReadNetrc of a missing file = %v, %v; want nil, nil", n, err)
+	}
+}
+
+// authServer serves the archive only with the right basic auth; else 401.
+func authServer(t *testing.T, data []byte, user, pass string) *handlerServer {
+	want := "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+pass))
+	return newHandlerServer(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != want {
+			w.Header().Set("WWW-Authenticate", `Basic realm="mirror"`)
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		serveData(w, r, data, `"v1"`)
+	})
+}
+
+const authAsset = "/20260610/cpython-3.14.6+20260610-x.tar.gz"
+
+func TestCredentialsFromMirrorURL(t *testing.T) {
+	data := archiveData(64<<10, 7)
+	hs := authServer(t, data, "ci", "p@ss:word")
+	base := strings.Replace(hs.URL, "http://", "http://ci:p%40ss%3Aword@", 1)
+	f, _, _ := newTestFetcher(t, Config{Mirrors: []string{base}})
+	res := fetchAll(t, f, Target{Name: "a", URL: UpstreamPrefix + authAsset, SHA256: sha(data)}, data)
+	if strings.Contains(res.URL, "ci:") || strings.Contains(res.URL, "word") {
+		t.Fatalf("the result's URL carries the credentials: %s", res.URL)
+	}
+}
+
+func TestCredentialsFromNetrc(t *testing.T) {
+	data := archiveData(64<<10, 8)
+	hs := authServer(t, data, "bob", "hunter2")
+	netrc := filepath.Join(t.TempDir(), "netrc")
+	os.WriteFile(netrc, []byte("machine 127.0.0.1 login bob password hunter2\n"), 0o600)
+	f, _, _ := newTestFetcher(t, Config{Mirrors: []string{hs.URL}, Netrc: netrc})
+	fetchAll(t, f, Target{Name: "a", URL: UpstreamPrefix + authAsset, SHA256: sha(data)}, data)
+}
+
+// A 401 is not retried, names the status and what was sent, and the
+// password appears nowhere in it.
+func TestUnauthorizedFailsAtOnce(t *testing.T) {
+	data := archiveData(1<<10, 9)
+	hs := authServer(t, data, "bob", "hunter2")
+	for _, tt := range []struct {
+		name, base, netrc, says string
+	}{
+		{"none", hs.URL, "", "(no credentials were sent)"},
+		{"wrong netrc", hs.URL, "machine 127.0.0.1 login bob password badpw", "(the login from "},
+		{"wrong userinfo", strings.Replace(hs.URL, "http://", "http://bob:badpw@", 1), "", "(the login from the mirror URL was sent)"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			before := len(hs.requests())
+			cfg := Config{Mirrors: []string{tt.base}}
+			if tt.netrc != "" {
+				cfg.Netrc = filepath.Join(t.TempDir(), "netrc")
+				os.WriteFile(cfg.Netrc, []byte(tt.netrc), 0o600)
+			}
+			f, _, _ := newTestFetcher(t, cfg)
+			_, _, err := fetchRead(context.Background(), f, Target{Name: "a", URL: UpstreamPrefix + authAsset, SHA256: sha(data)})
+			var se *HTTPStatusError
+			if !errors.As(err, &se) || se.Code != 401 || !se.AuthFailed() || !IsPermanent(err) {
+				t.Fatalf("err = %v, want a permanent HTTP 401", err)
+			}
+			if !strings.Contains(err.Error(), "HTTP 401 Unauthorized "+tt.says) || strings.Contains(err.Error(), "badpw") {
+				t.Fatalf("err = %q, want it to name the status and %q, without the password", err, tt.says)
+			}
+			if n := len(hs.requests()) - before; n != 1 {
+				t.Fatalf("%d requests, want 1: a 401 is not retried", n)
+			}
+		})
+	}
+}
+
+// Credentials go to the mirror's host only: not to the host a redirect
+// leads to (another port is another host), from the URL or from netrc.
+func TestCredentialsNotSentAfterRedirect(t *testing.T) {
+	data := archiveData(64<<10, 10)
+	other := newHandlerServer(t, func(_ int, w http.ResponseWriter, r *http.Request) { serveData(w, r, data, `"v1"`) })
+	redirect := newHandlerServer(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusFound)
+	})
+	netrc := filepath.Join(t.TempDir(), "netrc")
+	os.WriteFile(netrc, []byte("machine 127.0.0.1 login n password np\n"), 0o600)
+	for _, base := range []string{strings.Replace(redirect.URL, "http://", "http://u:p@", 1), redirect.URL} {
+		f, _, _ := newTestFetcher(t, Config{Mirrors: []string{base}, Netrc: netrc, CacheDir: t.TempDir()})
+		fetchAll(t, f, Target{Name: "a", URL: UpstreamPrefix + authAsset, SHA256: sha(data)}, data)
+	}
+	for _, r := range redirect.requests() {
+		if r.Auth == "" {
+			t.Errorf("the mirror got no credentials: %+v", r)
+		}
+	}
+	for _, r := range other.requests() {
+		if r.Auth != "" {
+			t.Errorf("the redirect's host got %q", r.Auth)
+		}
+	}
+	if len(redirect.requests()) != 2 || len(other.requests()) != 2 {
+		t.Fatalf("requests: mirror %d, redirect target %d; want 2 each", len(redirect.requests()), len(other.requests()))
+	}
+}
