@@ -1,12 +1,17 @@
 package e2e
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/pyget/pyget/internal/catalog"
 	"github.com/pyget/pyget/internal/faultserver"
@@ -110,4 +115,190 @@ func TestStaticMirror(t *testing.T) {
 		t.Fatalf("no repair\n%s", r)
 	}
 	builder.mustPyget("mirror", dir, "--check")
+}
+
+// startCachingProxy runs nginx as a pull-through cache in front of
+// upstream (plain HTTP): proxy_cache with proxy_cache_lock, so that
+// concurrent misses for one file make one upstream request. It listens on
+// two ports; the second paces responses at rate bytes/s (for a client to be
+// killed mid-transfer). It returns the server (URL: the fast port) and the
+// paced port's URL.
+func startCachingProxy(t *testing.T, upstream string, rate int) (*nginxServer, string) {
+	t.Helper()
+	bin := nginxPath(t)
+	prefix := t.TempDir()
+	for _, d := range []string{"tmp/body", "tmp/proxy", "tmp/fastcgi", "tmp/uwsgi", "tmp/scgi", "logs", "cache"} {
+		if err := os.MkdirAll(filepath.Join(prefix, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := &nginxServer{
+		accessLog: filepath.Join(prefix, "logs", "access.log"),
+		errorLog:  filepath.Join(prefix, "logs", "error.log"),
+		client:    &http.Client{Timeout: 30 * time.Second},
+	}
+	var lastErr error
+	for attempt := 0; attempt < 5; attempt++ {
+		port, slow := freePort(t), freePort(t)
+		var b strings.Builder
+		if os.Geteuid() == 0 {
+			b.WriteString("user root;\n")
+		}
+		fmt.Fprintf(&b, `worker_processes 2;
+pid %[1]s/nginx.pid;
+events { worker_connections 512; }
+http {
+    default_type application/octet-stream;
+    log_format e2e '$request_method "$request_uri" $status $body_bytes_sent "$http_range" $server_protocol';
+    access_log %[2]s e2e;
+    client_body_temp_path %[1]s/tmp/body;
+    proxy_temp_path %[1]s/tmp/proxy;
+    fastcgi_temp_path %[1]s/tmp/fastcgi;
+    uwsgi_temp_path %[1]s/tmp/uwsgi;
+    scgi_temp_path %[1]s/tmp/scgi;
+    proxy_cache_path %[1]s/cache levels=1:2 keys_zone=pbs:10m max_size=2g inactive=30d use_temp_path=off;
+    server {
+        listen 127.0.0.1:%[3]d;
+        listen 127.0.0.1:%[4]d;
+        if ($server_port = %[4]d) {
+            set $limit_rate %[6]d;
+        }
+        location / {
+            proxy_pass %[5]s;
+            proxy_http_version 1.1;
+            proxy_cache pbs;
+            proxy_cache_key $uri;
+            proxy_cache_lock on;
+            proxy_cache_lock_timeout 5m;
+            proxy_cache_lock_age 5m;
+            proxy_cache_valid 200 30d;
+            proxy_cache_use_stale error timeout updating http_500 http_502 http_503 http_504;
+        }
+    }
+}
+`, prefix, s.accessLog, port, slow, upstream, rate)
+		conf := filepath.Join(prefix, "nginx.conf")
+		if err := os.WriteFile(conf, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		s.URL = fmt.Sprintf("http://127.0.0.1:%d", port)
+		if lastErr = s.launch(t, bin, prefix, conf); lastErr == nil {
+			return s, fmt.Sprintf("http://127.0.0.1:%d", slow)
+		}
+	}
+	t.Fatalf("nginx did not start: %v", lastErr)
+	return nil, ""
+}
+
+// TestPullThroughCache puts nginx as a caching proxy between pyget and the
+// upstream: eight pyget processes with their own install and cache dirs
+// install at once, and the upstream sends the archive about once. Then a
+// client killed mid-download resumes with a Range request that the cache
+// answers, without asking the upstream again.
+func TestPullThroughCache(t *testing.T) {
+	a := loadAsset(t, "catalog.json")
+	cat, err := os.ReadFile(filepath.Join(fixtureDir, "catalog.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The upstream also serves /catalog.json: nginx's readiness probe.
+	upstream := faultserver.New(faultserver.HTTP1, map[string][]byte{"/" + buildTag + "/" + a.Name: a.Data, "/catalog.json": cat})
+	t.Cleanup(upstream.Close)
+	proxy, paced := startCachingProxy(t, upstream.URL, 4<<20)
+
+	const n = 8
+	envs := make([]*env, n)
+	results := make([]result, n)
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	var wg sync.WaitGroup
+	for i := range n {
+		envs[i] = newEnv(t, "catalog.json")
+		envs[i].set("PYGET_MIRROR=" + proxy.URL)
+		wg.Go(func() {
+			cmd, stdout, stderr := envs[i].command(ctx, "install", "3.14")
+			err := cmd.Run()
+			results[i] = result{args: cmd.Args[1:], stdout: stdout.String(), stderr: stderr.String(), code: -1}
+			if cmd.ProcessState != nil {
+				results[i].code = cmd.ProcessState.ExitCode()
+			} else {
+				results[i].stderr += err.Error()
+			}
+		})
+	}
+	wg.Wait()
+	for i, r := range results {
+		if r.code != 0 {
+			t.Fatalf("install %d: want exit 0\n%s", i, r)
+		}
+	}
+	for i, e := range envs {
+		if exe := e.find(); exe == "" {
+			t.Fatalf("install %d: find 3.14 exits 1", i)
+		} else if i == 0 || i == n-1 {
+			e.mustRun(exe)
+		}
+	}
+	assetSent := func() (sent int64, reqs int) {
+		for _, r := range upstream.Requests() {
+			if strings.HasSuffix(strings.ReplaceAll(r.Path, "%2B", "+"), a.Name) {
+				sent += r.BytesSent
+				reqs++
+			}
+		}
+		return sent, reqs
+	}
+	sent, reqs := assetSent()
+	t.Logf("upstream sent %d bytes of the %d-byte archive in %d responses to %d installs", sent, a.Size, reqs, n)
+	if sent < a.Size || sent > a.Size*11/10 {
+		t.Fatalf("upstream sent %d bytes of the archive in %d responses to %d installs; want about one archive (%d bytes, at most 1.1x)", sent, reqs, n, a.Size)
+	}
+
+	// A client killed mid-download through the (paced) cache resumes.
+	e := newEnv(t, "catalog.json")
+	e.set("PYGET_MIRROR=" + paced)
+	kctx, kcancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer kcancel()
+	cmd, stdout, stderr := e.command(kctx, "install", "3.14")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var part int64
+	for deadline := time.Now().Add(time.Minute); part < 4<<20; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			cmd.Wait()
+			t.Fatalf("the partial never reached 4 MiB\n%s%s", stdout, stderr)
+		}
+		if fi, err := os.Stat(filepath.Join(e.cacheDir, "downloads", a.SHA256+".part")); err == nil {
+			part = fi.Size()
+		}
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	if fi, err := os.Stat(filepath.Join(e.cacheDir, "downloads", a.SHA256+".part")); err == nil {
+		part = fi.Size()
+	}
+	if part >= a.Size {
+		t.Fatalf("killed too late: the partial is whole")
+	}
+	r := e.mustPyget("install", "3.14")
+	checkSummary(t, r)
+	e.mustRun(e.find())
+
+	var resumed bool
+	for _, g := range proxy.assetLog(t, a.Name, func(es []accessEntry) bool { return len(es) >= n+2 }) {
+		if strings.HasPrefix(g.Range, "bytes=") && !strings.HasPrefix(g.Range, "bytes=0-") {
+			if g.Status != http.StatusPartialContent || g.Bytes <= 0 || g.Bytes > a.Size-part+1 {
+				t.Fatalf("the cache answered the resume %q with %d and %d bytes; want 206 with the rest (about %d)", g.Range, g.Status, g.Bytes, a.Size-part)
+			}
+			resumed = true
+		}
+	}
+	if !resumed {
+		t.Fatalf("no resumed (Range) request reached the cache: %+v", proxy.requests(t))
+	}
+	if again, _ := assetSent(); again != sent {
+		t.Fatalf("the upstream sent %d more bytes for the resumed client; the cache should have served it", again-sent)
+	}
 }
