@@ -40,13 +40,9 @@ the newest patch: says so, downloads nothing.`,
 }
 
 func (a *app) runUpgrade(ctx context.Context, args []string, dryRun bool) error {
-	reqs := make([]pyrequest.Request, len(args))
-	for i, s := range args {
-		r, err := parseRequest(s, "")
-		if err != nil {
-			return err
-		}
-		reqs[i] = r
+	reqs, err := parseRequests(args)
+	if err != nil {
+		return err
 	}
 	plat, err := a.target()
 	if err != nil {
@@ -193,13 +189,9 @@ func namesPatch(r pyrequest.Request, e catalog.Entry, p *platform.Platform) bool
 // to, only those matching a request when there are requests. It says which
 // it keeps because a link still leads to them.
 func (a *app) outdatedTargets(in *pipeline.Installer, args []string) ([]store.Installation, error) {
-	reqs := make([]pyrequest.Request, len(args))
-	for i, s := range args {
-		r, err := parseRequest(s, "")
-		if err != nil {
-			return nil, err
-		}
-		reqs[i] = r
+	reqs, err := parseRequests(args)
+	if err != nil {
+		return nil, err
 	}
 	outdated, kept, err := in.Outdated()
 	if err != nil {
@@ -225,4 +217,17 @@ func (a *app) outdatedTargets(in *pipeline.Installer, args []string) ([]store.In
 		}
 	}
 	return out, nil
+}
+
+// parseRequests parses requests given on the command line.
+func parseRequests(args []string) ([]pyrequest.Request, error) {
+	reqs := make([]pyrequest.Request, len(args))
+	for i, s := range args {
+		r, err := parseRequest(s, "")
+		if err != nil {
+			return nil, err
+		}
+		reqs[i] = r
+	}
+	return reqs, nil
 }
