@@ -49,9 +49,9 @@ http {
   fastcgi_temp_path $W/nginx/tmp; uwsgi_temp_path $W/nginx/tmp; scgi_temp_path $W/nginx/tmp;
   sendfile on;
   types { application/gzip gz; application/zstd zst; }
-  server { listen 127.0.0.1:$PORT; root $FIX; location /big/ { alias $W/big/; } }
+  server { listen 127.0.0.1:$PORT; root $FIX; location /big/ { alias $W/big/; } location /m4/ { alias $W/m4/; } }
   # The same files at 100 Mbit/s, a typical real link.
-  server { listen 127.0.0.1:$PORT2; root $FIX; limit_rate 12500k; }
+  server { listen 127.0.0.1:$PORT2; root $FIX; limit_rate 12500k; location /m4/ { alias $W/m4/; } }
 }
 CONF
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
@@ -210,6 +210,51 @@ for i in 1 2 3 4 5; do
 done
 NET_MED=$(median < "$W/net.t"); CACHE_MED=$(median < "$W/cache.t"); SLOW_MED=$(median < "$W/slow.t"); SWAP_MED=$(median < "$W/swap.t")
 
+# --- 7: pyget mirror of four builds vs curl one by one -----------------------------------------
+# Four distinct archives (the fixture with a different trailing byte each:
+# mirroring verifies, it does not extract) under one release, and a catalog
+# listing them as 3.11-3.14.
+log "7. pyget mirror of four builds vs curl -o of each in turn (loopback, and 100 Mbit/s per connection)"
+mkdir -p "$W/m4/20260610"
+python3 - "$FIX/catalog.json" "$FIX/20260610/$ASSET" "$W/m4" <<'PY'
+import hashlib, json, sys
+src, asset, out = sys.argv[1], sys.argv[2], sys.argv[3]
+(key, e), = json.load(open(src)).items()
+data = open(asset, "rb").read()
+cat = {}
+for minor in (11, 12, 13, 14):
+    name = asset.rsplit("/", 1)[1].replace("3.14.6", "3.%d.99" % minor)
+    body = data + bytes([minor])
+    open("%s/20260610/%s" % (out, name), "wb").write(body)
+    d = dict(e, minor=minor, patch=99, sha256=hashlib.sha256(body).hexdigest(),
+             url=e["url"].rsplit("/", 1)[0] + "/" + name.replace("+", "%2B"))
+    cat[key.replace("3.14.6", "3.%d.99" % minor)] = d
+json.dump(cat, open(out + "/catalog.json", "w"))
+PY
+M4_NAMES=$(cd "$W/m4/20260610" && ls)
+cat > "$W/curl4.sh" <<'SH'
+base=$1; dir=$2; shift 2
+for n in "$@"; do curl -sf -o "$dir/$n" "$base/20260610/$(printf %s "$n" | sed 's/+/%2B/g')" || exit 1; done
+SH
+mirror_run() { # BASE: pyget mirror of the four builds into a fresh folder and cache
+  rm -rf "$W/run/mir" "$W/run/cache"
+  timed "${PENV[@]}" "$W/pyget" mirror "$W/run/mir" 3.11 3.12 3.13 3.14 --platform linux-x86_64-gnu --mirror "$1" --downloads-json "$W/m4/catalog.json"
+}
+curl_run() { # BASE: curl -o of each archive, one after another
+  rm -rf "$W/run/curl4"; mkdir -p "$W/run/curl4"
+  # shellcheck disable=SC2086 # the names have no blanks
+  timed sh "$W/curl4.sh" "$1" "$W/run/curl4" $M4_NAMES
+}
+: > "$W/mir.t"; : > "$W/c4.t"; : > "$W/mirslow.t"; : > "$W/c4slow.t"
+for i in 1 2 3; do
+  fresh
+  curl_run "$MIRROR/m4"; echo "$T" >> "$W/c4.t"
+  mirror_run "$MIRROR/m4"; echo "$T" >> "$W/mir.t"
+  curl_run "http://127.0.0.1:$PORT2/m4"; echo "$T" >> "$W/c4slow.t"
+  mirror_run "http://127.0.0.1:$PORT2/m4"; echo "$T" >> "$W/mirslow.t"
+done
+MIR_MED=$(median < "$W/mir.t"); C4_MED=$(median < "$W/c4.t"); MIRS_MED=$(median < "$W/mirslow.t"); C4S_MED=$(median < "$W/c4slow.t")
+
 # --- report ----------------------------------------------------------------------------------
 MIB=$(awk -v s="$SIZE" 'BEGIN {printf "%.1f", s/1048576}')
 cat <<REPORT
@@ -231,4 +276,6 @@ Times are wall-clock seconds (nanosecond clock around each command); medians wit
 | 6a | install from the archive cache (after uninstall) vs network install, loopback (5 runs) | $CACHE_MED s ($(spread < "$W/cache.t")) | $NET_MED s ($(spread < "$W/net.t")) | $(ratio "$CACHE_MED" "$NET_MED") | ≤ 0.5 |
 | 6b | the same vs a network install at 100 Mbit/s (nginx limit_rate) | $CACHE_MED s | $SLOW_MED s ($(spread < "$W/slow.t")) | $(ratio "$CACHE_MED" "$SLOW_MED") | ≤ 0.5 |
 | 6c | \`install --reinstall\` from the cache (swap in, remove the old tree) | $SWAP_MED s ($(spread < "$W/swap.t")) | $NET_MED s | $(ratio "$SWAP_MED" "$NET_MED") | |
+| 7a | \`pyget mirror\` of four builds ($MIB MiB each; fetch, verify, place, SHA256SUMS, catalog) vs \`curl -s -o\` of each in turn, loopback (3 runs) | $MIR_MED s ($(spread < "$W/mir.t")) | $C4_MED s ($(spread < "$W/c4.t")) | $(ratio "$MIR_MED" "$C4_MED") | |
+| 7b | the same at 100 Mbit/s per connection (nginx limit_rate) | $MIRS_MED s ($(spread < "$W/mirslow.t")) | $C4S_MED s ($(spread < "$W/c4slow.t")) | $(ratio "$MIRS_MED" "$C4S_MED") | |
 REPORT
