@@ -111,11 +111,7 @@ download another pyget is running is left alone.`,
 				PartialMaxAge: olderThan,
 				DryRun:        dryRun,
 			})
-			a.printCacheReport(rep, root, a.archiveNames(cmd.Context()), dryRun)
-			if err != nil {
-				return failed("Failed to prune the cache", err)
-			}
-			return nil
+			return a.cacheResult("prune", rep, err, root, a.archiveNames(cmd.Context()), dryRun)
 		},
 	}
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "list what would be removed and remove nothing")
@@ -149,11 +145,7 @@ the request names one. A download another pyget is running is left alone.`,
 				}
 				rep, err = f.Remove(shas, dryRun)
 			}
-			a.printCacheReport(rep, root, names, dryRun)
-			if err != nil {
-				return failed("Failed to clean the cache", err)
-			}
-			return nil
+			return a.cacheResult("clean", rep, err, root, names, dryRun)
 		},
 	}
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "list what would be removed and remove nothing")
@@ -261,6 +253,18 @@ func (a *app) archiveNames(ctx context.Context) map[string]string {
 		}
 	}
 	return names
+}
+
+// cacheResult reports a prune or clean (what) and its error: the report
+// unless the error came before anything was done, then the error.
+func (a *app) cacheResult(what string, rep fetch.CacheReport, err error, root string, names map[string]string, dryRun bool) error {
+	if err == nil || len(rep.Removed)+len(rep.Busy) > 0 {
+		a.printCacheReport(rep, root, names, dryRun)
+	}
+	if err != nil {
+		return failed("Failed to "+what+" the cache", err)
+	}
+	return nil
 }
 
 // printCacheReport says what was removed (would be, with dryRun) and what
