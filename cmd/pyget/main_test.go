@@ -1,27 +1,24 @@
 package main
 
 import (
-	"archive/tar"
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	mrand "math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/klauspost/compress/gzip"
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/pyget/pyget/internal/faultserver"
 	"github.com/pyget/pyget/internal/fetch"
 	"github.com/pyget/pyget/internal/platform"
 	"github.com/pyget/pyget/internal/store"
+	"github.com/pyget/pyget/internal/testutil"
 )
 
 // mainCmd is the name under which TestMain runs main() itself (the binary's
@@ -241,11 +238,9 @@ func setupScriptEnv(env *testscript.Env) error {
 // shell script printing "Python X.Y.Z".
 func fakeArchive(b fakeBuild, p platform.Platform) (name, key string, data []byte, err error) {
 	version := fmt.Sprintf("%d.%d.%d%s", b.major, b.minor, b.patch, b.pre)
-	exe := fmt.Sprintf("python%d.%d", b.major, b.minor)
 	keyVersion := version
 	flavor := "install_only_stripped"
 	if b.variant == "freethreaded" {
-		exe += "t"
 		keyVersion += "+freethreaded"
 		flavor = "freethreaded-install_only_stripped"
 	}
@@ -253,41 +248,13 @@ func fakeArchive(b fakeBuild, p platform.Platform) (name, key string, data []byt
 	name = fmt.Sprintf("cpython-%s+%s-%s-%s-%s.tar.gz", version, b.build, p.Arch, triple, flavor)
 	key = fmt.Sprintf("cpython-%s-%s-%s-%s", keyVersion, p.OS, p.Arch, p.Libc)
 
-	var buf bytes.Buffer
-	gz := gzip.NewWriter(&buf)
-	tw := tar.NewWriter(gz)
-	mtime := time.Date(2026, 6, 10, 0, 0, 0, 0, time.UTC)
-	add := func(h *tar.Header, body string) {
-		h.ModTime = mtime
-		h.Size = int64(len(body))
-		if err == nil {
-			err = tw.WriteHeader(h)
-		}
-		if err == nil && body != "" {
-			_, err = tw.Write([]byte(body))
-		}
-	}
-	add(&tar.Header{Name: "python/", Typeflag: tar.TypeDir, Mode: 0o755}, "")
-	add(&tar.Header{Name: "python/bin/", Typeflag: tar.TypeDir, Mode: 0o755}, "")
-	add(&tar.Header{Name: "python/bin/" + exe, Typeflag: tar.TypeReg, Mode: 0o755},
-		fmt.Sprintf("#!/bin/sh\necho \"Python %s\"\n", version))
-	add(&tar.Header{Name: "python/bin/python3", Typeflag: tar.TypeSymlink, Linkname: exe, Mode: 0o777}, "")
-	add(&tar.Header{Name: "python/lib/", Typeflag: tar.TypeDir, Mode: 0o755}, "")
-	add(&tar.Header{Name: "python/lib/os.py", Typeflag: tar.TypeReg, Mode: 0o644}, strings.Repeat("# padding\n", 2000))
-	// Incompressible bytes, so the archive is large enough for faults to
-	// land in the middle of its body.
-	noise := make([]byte, 192<<10)
-	rng := mrand.NewChaCha8([32]byte{byte(b.minor), byte(b.patch)})
-	rng.Read(noise)
-	add(&tar.Header{Name: "python/lib/blob.bin", Typeflag: tar.TypeReg, Mode: 0o644}, string(noise))
+	// A 192 KiB incompressible blob, so the archive is large enough for
+	// faults to land in the middle of its body.
+	fake := testutil.FakeCPython{Version: version, Freethreaded: b.variant == "freethreaded", Blob: 192 << 10}
+	entries := fake.Entries()
 	if b.hostile {
-		add(&tar.Header{Name: "python/../../escaped.txt", Typeflag: tar.TypeReg, Mode: 0o644}, "gotcha\n")
+		entries = append(entries, testutil.File("python/../../escaped.txt", "gotcha\n", 0o644))
 	}
-	if err == nil {
-		err = tw.Close()
-	}
-	if err == nil {
-		err = gz.Close()
-	}
-	return name, key, buf.Bytes(), err
+	data, err = testutil.EncodeTarGz(entries)
+	return name, key, data, err
 }
