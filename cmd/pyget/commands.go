@@ -189,7 +189,7 @@ func (a *app) pinCommand() *cobra.Command {
 		Short: "Write .python-version in this folder (without a request: show the pin)",
 		Long: `Validate REQUEST and write it to .python-version in this folder, or with
 --global to the global pin, .python-version in pyget's config dir
-($XDG_CONFIG_HOME/pyget, default ~/.config/pyget). install and find without a
+($XDG_CONFIG_HOME/pyget, default ~/.config/pyget). install, find and upgrade without a
 request use the nearest .python-version in this folder or its parents, else
 the global pin.
 

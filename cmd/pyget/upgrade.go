@@ -40,9 +40,21 @@ the newest patch: says so, downloads nothing.`,
 }
 
 func (a *app) runUpgrade(ctx context.Context, args []string, dryRun bool) error {
-	reqs, err := parseRequests(args)
+	// Without requests, the pin in force (.python-version here or above,
+	// else the global pin) says which minor versions to upgrade; without a
+	// pin, every installed one. A pin may name an exact patch (pin
+	// --resolved): it selects that patch's minor version.
+	args, pinPath, err := a.requestsOrPin(args, "")
 	if err != nil {
 		return err
+	}
+	var reqs []pyrequest.Request
+	for _, s := range args {
+		r, err := parseRequest(s, pinPath)
+		if err != nil {
+			return err
+		}
+		reqs = append(reqs, r)
 	}
 	plat, err := a.target()
 	if err != nil {
@@ -64,7 +76,9 @@ func (a *app) runUpgrade(ctx context.Context, args []string, dryRun bool) error 
 	if err != nil {
 		return err
 	}
-	plans, fresh, err := a.chooseUpgrades(ctx, pipeline.PlanUpgrades(installed, c.Entries), installed, reqs, plat)
+	// PYGET_CPYTHON_BUILD: only the pinned release's CPython builds.
+	entries := catalog.OnlyCPythonRelease(c.Entries, a.env.CPythonBuild)
+	plans, fresh, err := a.chooseUpgrades(ctx, pipeline.PlanUpgrades(installed, entries), installed, reqs, plat, pinPath != "")
 	if err != nil {
 		return err
 	}
@@ -136,7 +150,10 @@ type freshUpgrade struct {
 // a request matches (every plan without requests), and resolves the
 // requests that match no installed build. A request naming a patch or a
 // pre-release is a usage error.
-func (a *app) chooseUpgrades(ctx context.Context, plans []pipeline.Upgrade, installed []store.Installation, reqs []pyrequest.Request, plat platform.Platform) ([]pipeline.Upgrade, []freshUpgrade, error) {
+//
+// Requests read from a pin (fromPin) may name a patch: they select its minor
+// version.
+func (a *app) chooseUpgrades(ctx context.Context, plans []pipeline.Upgrade, installed []store.Installation, reqs []pyrequest.Request, plat platform.Platform, fromPin bool) ([]pipeline.Upgrade, []freshUpgrade, error) {
 	if len(reqs) == 0 {
 		return plans, nil, nil
 	}
@@ -159,7 +176,7 @@ func (a *app) chooseUpgrades(ctx context.Context, plans []pipeline.Upgrade, inst
 			fresh = append(fresh, freshUpgrade{arg: r.String(), request: r, e: e})
 		}
 		for _, e := range matched {
-			if namesPatch(r, e, &wide) {
+			if !fromPin && namesPatch(r, e, &wide) {
 				return nil, nil, withHint(usagef("upgrade takes minor versions (3.14, 3.14t, pypy@3.11), not a patch or a pre-release: %s", r.String()),
 					fmt.Sprintf("`pyget install %s` installs that version", quoteArg(r.String())))
 			}
