@@ -117,13 +117,11 @@ func TestStaticMirror(t *testing.T) {
 	builder.mustPyget("mirror", dir, "--check")
 }
 
-// startCachingProxy runs nginx as a pull-through cache in front of
-// upstream (plain HTTP): proxy_cache with proxy_cache_lock, so that
-// concurrent misses for one file make one upstream request. It listens on
-// two ports; the second paces responses at rate bytes/s (for a client to be
-// killed mid-transfer). It returns the server (URL: the fast port) and the
-// paced port's URL.
-func startCachingProxy(t *testing.T, upstream string, rate int) (*nginxServer, string) {
+// startPlainNginx runs nginx over plain HTTP with the http-level directives
+// extra and the server body that body(port, second) returns, listening on
+// two loopback ports. GET /catalog.json must answer 200 (the readiness probe).
+// It returns the server (URL: the first port) and the second port's URL.
+func startPlainNginx(t *testing.T, extra string, body func(port, second int) string) (*nginxServer, string) {
 	t.Helper()
 	bin := nginxPath(t)
 	prefix := t.TempDir()
@@ -139,7 +137,7 @@ func startCachingProxy(t *testing.T, upstream string, rate int) (*nginxServer, s
 	}
 	var lastErr error
 	for attempt := 0; attempt < 5; attempt++ {
-		port, slow := freePort(t), freePort(t)
+		port, second := freePort(t), freePort(t)
 		var b strings.Builder
 		if os.Geteuid() == 0 {
 			b.WriteString("user root;\n")
@@ -156,15 +154,41 @@ http {
     fastcgi_temp_path %[1]s/tmp/fastcgi;
     uwsgi_temp_path %[1]s/tmp/uwsgi;
     scgi_temp_path %[1]s/tmp/scgi;
-    proxy_cache_path %[1]s/cache levels=1:2 keys_zone=pbs:10m max_size=2g inactive=30d use_temp_path=off;
+    %[3]s
     server {
-        listen 127.0.0.1:%[3]d;
         listen 127.0.0.1:%[4]d;
-        if ($server_port = %[4]d) {
-            set $limit_rate %[6]d;
+        listen 127.0.0.1:%[5]d;
+        %[6]s
+    }
+}
+`, prefix, s.accessLog, strings.ReplaceAll(extra, "PREFIX", prefix), port, second, body(port, second))
+		conf := filepath.Join(prefix, "nginx.conf")
+		if err := os.WriteFile(conf, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		s.URL = fmt.Sprintf("http://127.0.0.1:%d", port)
+		if lastErr = s.launch(t, bin, prefix, conf); lastErr == nil {
+			return s, fmt.Sprintf("http://127.0.0.1:%d", second)
+		}
+	}
+	t.Fatalf("nginx did not start: %v", lastErr)
+	return nil, ""
+}
+
+// startCachingProxy runs nginx as a pull-through cache in front of
+// upstream (plain HTTP): proxy_cache with proxy_cache_lock, so that
+// concurrent misses for one file make one upstream request. Its second port
+// paces responses at rate bytes/s (for a client to be killed mid-transfer).
+func startCachingProxy(t *testing.T, upstream string, rate int) (*nginxServer, string) {
+	t.Helper()
+	return startPlainNginx(t,
+		"proxy_cache_path PREFIX/cache levels=1:2 keys_zone=pbs:10m max_size=2g inactive=30d use_temp_path=off;",
+		func(_, second int) string {
+			return fmt.Sprintf(`if ($server_port = %d) {
+            set $limit_rate %d;
         }
         location / {
-            proxy_pass %[5]s;
+            proxy_pass %s;
             proxy_http_version 1.1;
             proxy_cache pbs;
             proxy_cache_key $uri;
@@ -173,21 +197,8 @@ http {
             proxy_cache_lock_age 5m;
             proxy_cache_valid 200 30d;
             proxy_cache_use_stale error timeout updating http_500 http_502 http_503 http_504;
-        }
-    }
-}
-`, prefix, s.accessLog, port, slow, upstream, rate)
-		conf := filepath.Join(prefix, "nginx.conf")
-		if err := os.WriteFile(conf, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		s.URL = fmt.Sprintf("http://127.0.0.1:%d", port)
-		if lastErr = s.launch(t, bin, prefix, conf); lastErr == nil {
-			return s, fmt.Sprintf("http://127.0.0.1:%d", slow)
-		}
-	}
-	t.Fatalf("nginx did not start: %v", lastErr)
-	return nil, ""
+        }`, second, rate, upstream)
+		})
 }
 
 // TestPullThroughCache puts nginx as a caching proxy between pyget and the
@@ -301,4 +312,65 @@ func TestPullThroughCache(t *testing.T) {
 	if again, _ := assetSent(); again != sent {
 		t.Fatalf("the upstream sent %d more bytes for the resumed client; the cache should have served it", again-sent)
 	}
+}
+
+// TestPrivateMirror serves a pyget mirror folder behind nginx's auth_basic,
+// catalog included: without a login the install fails at once (one request)
+// with a 401 and the netrc hint; with a login from $NETRC, or from the
+// mirror URL's user:password@ (which the catalog on the same host gets too),
+// it installs, and the password is never printed.
+func TestPrivateMirror(t *testing.T) {
+	a := loadAsset(t, "catalog.json")
+	upstream := newFaultServer(t, faultserver.HTTP1, a)
+	builder := newEnv(t, "catalog.json")
+	www := filepath.Join(builder.root, "www")
+	builder.mustPyget("mirror", filepath.Join(www, "python"), "3.14", "--platform", "linux-x86_64-gnu",
+		"--mirror", upstream.URL, "--downloads-json", builder.catalog)
+	htpasswd := filepath.Join(builder.root, "htpasswd")
+	if err := os.WriteFile(htpasswd, []byte("ci:{PLAIN}s3cret-pw\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(www, "catalog.json"), []byte("{}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, _ := startPlainNginx(t, "", func(_, _ int) string {
+		return fmt.Sprintf(`root %s;
+        location = /catalog.json { }
+        location / {
+            auth_basic "pbs";
+            auth_basic_user_file %s;
+        }`, www, htpasswd)
+	})
+	base := s.URL + "/python"
+	metaURL := base + "/download-metadata.json"
+
+	anon := newEnv(t, "catalog.json")
+	anon.set("PYGET_MIRROR="+base, "PYGET_DOWNLOADS_JSON="+metaURL)
+	r := anon.pyget("install", "3.14")
+	if r.code != 1 || !strings.Contains(r.stderr, "HTTP 401 Unauthorized (no credentials were sent)") ||
+		!strings.Contains(r.stderr, "hint: the server wants a login: put it in ~/.netrc") {
+		t.Fatalf("without a login: want exit 1 with the status and the netrc hint\n%s", r)
+	}
+	if got := len(s.requests(t)); got != 2 { // the readiness probe, then one
+		t.Fatalf("nginx saw %d requests, want the probe and one: a 401 is not retried\n%+v", got, s.requests(t))
+	}
+
+	withNetrc := newEnv(t, "catalog.json")
+	netrc := filepath.Join(withNetrc.root, "netrc")
+	if err := os.WriteFile(netrc, []byte("machine example.invalid login x password y\nmachine 127.0.0.1\n  login ci\n  password s3cret-pw\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	withNetrc.set("PYGET_MIRROR="+base, "PYGET_DOWNLOADS_JSON="+metaURL, "NETRC="+netrc)
+	r = withNetrc.mustPyget("install", "3.14")
+	checkSummary(t, r)
+	withNetrc.mustRun(withNetrc.find())
+
+	withURL := newEnv(t, "catalog.json")
+	withURL.set("PYGET_MIRROR="+strings.Replace(base, "http://", "http://ci:s3cret-pw@", 1), "PYGET_DOWNLOADS_JSON="+metaURL)
+	r = withURL.mustPyget("install", "3.14", "-v")
+	checkSummary(t, r)
+	if strings.Contains(r.stdout+r.stderr, "s3cret") {
+		t.Fatalf("the password was printed\n%s", r)
+	}
+	withURL.mustRun(withURL.find())
 }
