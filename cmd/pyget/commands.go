@@ -70,6 +70,11 @@ func (a *app) runFind(_ context.Context, args []string, showVersion bool) error 
 	if from != "" {
 		what += " (from " + from + ")"
 	}
+	// Name the platform searched: the request's own OS, arch or libc, else
+	// this machine's (or --platform's).
+	if r, err := pyrequest.Parse(reqs[0]); err == nil {
+		what += " on " + r.Target(plat)
+	}
 	return withHint(fmt.Errorf("%w %s", errNoMatch, what),
 		fmt.Sprintf("install it with `pyget install %s`", quoteArg(reqs[0])))
 }

@@ -109,7 +109,7 @@ func (a *app) resolveDownload(ctx context.Context, r pyrequest.Request, p platfo
 	}
 	if release != "" {
 		return catalog.Entry{}, withHint(
-			fmt.Errorf("no download for %q on %s in python-build-standalone release %s (PYGET_CPYTHON_BUILD)", r.String(), p.String(), release),
+			fmt.Errorf("no download for %q on %s in python-build-standalone release %s (PYGET_CPYTHON_BUILD)", r.String(), r.Target(p), release),
 			releaseHint(c, r, p, release))
 	}
 	hint := a.newerCatalogHint(c) // only a newer catalog could have it
@@ -117,7 +117,7 @@ func (a *app) resolveDownload(ctx context.Context, r pyrequest.Request, p platfo
 		hint = fmt.Sprintf("`pyget list %s --all-platforms` shows the builds the catalog has", quoteArg(r.String()))
 	}
 	return catalog.Entry{}, withHint(
-		fmt.Errorf("no download for %q on %s in the catalog", r.String(), p.String()), hint)
+		fmt.Errorf("no download for %q on %s in the catalog", r.String(), r.Target(p)), hint)
 }
 
 // releaseHint says where a request the pinned release cannot satisfy could
