@@ -2,7 +2,6 @@ package fetch
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"io"
 	"net/http"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/pyget/pyget/internal/faultserver"
+	"github.com/pyget/pyget/internal/testutil"
 )
 
 // An HTTP/2 connection whose peer goes silent (not even answering a PING)
@@ -68,11 +68,7 @@ func getBody(ctx context.Context, c *http.Client, url string) ([]byte, error) {
 // misconfiguration) must not get it decompressed on the way: the bytes on
 // disk are the bytes the digest covers.
 func TestHTTPClientKeepsEncodedBytes(t *testing.T) {
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	zw.Write(archiveData(300_000, 51)[2:])
-	zw.Close()
-	data := buf.Bytes()
+	data := testutil.Gzip(t, archiveData(300_000, 51)[2:])
 	var mu sync.Mutex
 	var accept []string
 	ts := newHandlerServer(t, func(n int, w http.ResponseWriter, r *http.Request) {
