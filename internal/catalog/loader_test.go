@@ -112,18 +112,18 @@ func catalogJSON(patches ...int) []byte { return datedCatalogJSON("20250101", pa
 
 // datedCatalogJSON is catalogJSON with every build tagged build.
 func datedCatalogJSON(build string, patches ...int) []byte {
-	var b strings.Builder
-	b.WriteString("{")
-	for i, p := range patches {
-		if i > 0 {
-			b.WriteString(",")
-		}
-		fmt.Fprintf(&b, `"cpython-3.13.%d-linux-x86_64-gnu": {"name": "cpython", "arch": {"family": "x86_64", "variant": null},
-			"os": "linux", "libc": "gnu", "major": 3, "minor": 13, "patch": %d, "prerelease": "",
-			"url": "https://example.invalid/%d.tar.gz", "sha256": null, "variant": null, "build": %q}`, p, p, p, build)
+	var es []Entry
+	for _, p := range patches {
+		es = append(es, Entry{
+			Name: "cpython", Arch: Arch{Family: "x86_64"}, OS: "linux", Libc: "gnu", Major: 3, Minor: 13, Patch: p,
+			URL: fmt.Sprintf("https://example.invalid/%d.tar.gz", p), Build: build,
+		})
 	}
-	b.WriteString("}")
-	return []byte(b.String())
+	data, err := EncodeUV(es)
+	if err != nil {
+		panic(err)
+	}
+	return data
 }
 
 func patches(c *Catalog) []int {
