@@ -15,7 +15,8 @@ import (
 //     only (the userinfo is removed from the URL, so it never shows in a
 //     message or a log);
 //   - a netrc file (Config.Netrc: $NETRC, else ~/.netrc), the first
-//     "machine" entry naming the request's host, else its "default" entry.
+//     "machine" entry naming the request's host, else its "default" entry;
+//     never for the public sources (publicHosts).
 //
 // Either is sent as HTTP basic auth on the request to that host, never when
 // Config.Header already carries an Authorization, and never to the host of
@@ -207,14 +208,27 @@ func splitUserinfo(bases []string) (map[string]credential, []string) {
 	return creds, out
 }
 
+// publicHosts serve python-build-standalone and uv's catalog to anyone:
+// netrc logins are never sent to them, so that a stale GitHub token kept in
+// ~/.netrc for git cannot turn public downloads into 401s.
+var publicHosts = map[string]bool{
+	"github.com":                true,
+	"raw.githubusercontent.com": true,
+	"releases.astral.sh":        true,
+}
+
 // credentialFor is what do sends to u's host: the mirror URL's userinfo
-// for that host and port, else the netrc entry for the host name.
+// for that host and port, else the netrc entry for the host name (not for
+// publicHosts).
 func (f *Fetcher) credentialFor(u *url.URL) (credential, bool) {
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return credential{}, false
 	}
 	if c, ok := f.userinfo[u.Host]; ok {
 		return c, true
+	}
+	if publicHosts[strings.ToLower(u.Hostname())] {
+		return credential{}, false
 	}
 	if login, pass, ok := f.netrc.Lookup(u.Hostname()); ok {
 		return credential{user: login, pass: pass, from: f.netrc.Path}, true

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -143,5 +144,22 @@ func TestCredentialsNotSentAfterRedirect(t *testing.T) {
 	}
 	if len(redirect.requests()) != 2 || len(other.requests()) != 2 {
 		t.Fatalf("requests: mirror %d, redirect target %d; want 2 each", len(redirect.requests()), len(other.requests()))
+	}
+}
+
+// netrc logins never go to the public sources, whatever the file says.
+func TestNetrcNotForPublicHosts(t *testing.T) {
+	netrc := filepath.Join(t.TempDir(), "netrc")
+	os.WriteFile(netrc, []byte("machine github.com login me password stale\ndefault login d password d\n"), 0o600)
+	f, _, _ := newTestFetcher(t, Config{Netrc: netrc})
+	for _, u := range []string{UpstreamPrefix + "/x/y.tar.gz", "https://releases.astral.sh/a", "https://raw.githubusercontent.com/astral-sh/uv/main/x.json"} {
+		pu, _ := url.Parse(u)
+		if c, ok := f.credentialFor(pu); ok {
+			t.Errorf("%s gets %q's login", u, c.from)
+		}
+	}
+	pu, _ := url.Parse("https://nexus.example/pbs/x")
+	if c, ok := f.credentialFor(pu); !ok || c.user != "d" {
+		t.Errorf("another host does not get the default entry: %+v %v", c, ok)
 	}
 }
