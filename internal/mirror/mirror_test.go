@@ -8,7 +8,9 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -22,6 +24,9 @@ type fixture struct {
 	fetcher *fetch.Fetcher
 	hits    atomic.Int64
 	files   map[string][]byte // URL path -> body
+	cut     atomic.Int64      // > 0: responses stop after this many body bytes
+	ranges  []string          // the Range of each request
+	mu      sync.Mutex
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -29,10 +34,19 @@ func newFixture(t *testing.T) *fixture {
 	fx := &fixture{dir: t.TempDir(), files: map[string][]byte{}}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fx.hits.Add(1)
+		fx.mu.Lock()
+		fx.ranges = append(fx.ranges, r.Header.Get("Range"))
+		fx.mu.Unlock()
 		body, ok := fx.files[r.URL.Path]
 		if !ok {
 			http.NotFound(w, r)
 			return
+		}
+		if n := fx.cut.Load(); n > 0 {
+			w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+			w.Write(body[:n])
+			w.(http.Flusher).Flush()
+			panic(http.ErrAbortHandler)
 		}
 		http.ServeContent(w, r, "", time.Time{}, strings.NewReader(string(body)))
 	}))
@@ -51,7 +65,7 @@ func newFixture(t *testing.T) *fixture {
 // entry adds a served archive and returns its catalog entry.
 func (fx *fixture) entry(minor int, tag string) catalog.Entry {
 	asset := "cpython-3." + itoa(minor) + ".1+" + tag + "-x86_64-unknown-linux-gnu-install_only.tar.gz"
-	body := []byte("\x1f\x8b archive of 3." + itoa(minor) + " " + tag)
+	body := []byte("\x1f\x8b archive of 3." + itoa(minor) + " " + tag + strings.Repeat(" padding", 4096))
 	fx.files["/"+tag+"/"+asset] = body
 	sum := sha256.Sum256(body)
 	e := catalog.Entry{Name: "cpython", Arch: catalog.Arch{Family: "x86_64"}, OS: "linux", Libc: "gnu",
@@ -185,5 +199,32 @@ func TestRelPath(t *testing.T) {
 		if rel, err := RelPath(e); err == nil {
 			t.Errorf("RelPath(%s) = %q, want an error", u, rel)
 		}
+	}
+}
+
+// An interrupted run leaves the partial download in the fetch cache and no
+// file under its final name; the next run resumes it with Range.
+func TestSyncInterruptedResumes(t *testing.T) {
+	fx := newFixture(t)
+	a := fx.entry(13, "20260101")
+	fx.cut.Store(10000)
+	rep, err := fx.mirror().Sync(context.Background(), []catalog.Entry{a}, false)
+	if err == nil || len(rep.Failed()) != 1 {
+		t.Fatalf("Sync with a cut body: %v %s", err, states(rep))
+	}
+	rel, _ := RelPath(a)
+	if _, err := os.Stat(filepath.Join(fx.dir, rel)); !os.IsNotExist(err) {
+		t.Fatalf("a file under its final name after a failed transfer: %v", err)
+	}
+	fx.cut.Store(0)
+	rep, err = fx.mirror().Sync(context.Background(), []catalog.Entry{a}, false)
+	if err != nil || states(rep) != a.Key+"=downloaded" {
+		t.Fatalf("second Sync: %v %s", err, states(rep))
+	}
+	fx.mu.Lock()
+	last := fx.ranges[len(fx.ranges)-1]
+	fx.mu.Unlock()
+	if !strings.HasPrefix(last, "bytes=") || strings.HasPrefix(last, "bytes=0-") {
+		t.Fatalf("the second run asked %q, want a resume", last)
 	}
 }
