@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -69,9 +70,20 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 	if req.URL.Host != via[0].URL.Host {
 		req.Header.Del("Authorization")
 		req.Header.Del("Cookie")
+		// Config.Header's own fields (an API key header, say) are
+		// credentials too: do lists them in the request's context.
+		if names, ok := req.Context().Value(privateHeadersKey{}).([]string); ok {
+			for _, k := range names {
+				req.Header.Del(k)
+			}
+		}
 	}
 	return nil
 }
+
+// privateHeadersKey marks, in a request's context, the names of the
+// Config.Header fields that checkRedirect drops on the way to another host.
+type privateHeadersKey struct{}
 
 // withIdle runs one attempt under the idle timer: fn calls tick whenever a
 // byte arrives, and IdleTimeout without one cancels the attempt, which then
@@ -97,6 +109,15 @@ func (f *Fetcher) withIdle(ctx context.Context, u string, fn func(ctx context.Co
 // byte), whose body do closes.
 func (f *Fetcher) do(ctx context.Context, u string, extra http.Header, fn func(resp *http.Response, tick func()) error) error {
 	return f.withIdle(ctx, u, func(ctx context.Context, tick func()) error {
+		if len(f.cfg.Header) > 0 {
+			names := make([]string, 0, len(f.cfg.Header))
+			for k := range f.cfg.Header {
+				if !strings.EqualFold(k, "User-Agent") {
+					names = append(names, k)
+				}
+			}
+			ctx = context.WithValue(ctx, privateHeadersKey{}, names)
+		}
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 		if err != nil {
 			return err

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -161,5 +162,29 @@ func TestNetrcNotForPublicHosts(t *testing.T) {
 	pu, _ := url.Parse("https://nexus.example/pbs/x")
 	if c, ok := f.credentialFor(pu); !ok || c.user != "d" {
 		t.Errorf("another host does not get the default entry: %+v %v", c, ok)
+	}
+}
+
+// Config.Header's fields, not only Authorization, stay with the first host
+// across a redirect.
+func TestConfigHeaderNotSentAfterRedirect(t *testing.T) {
+	data := archiveData(32<<10, 11)
+	var got []string
+	var mu sync.Mutex
+	other := newHandlerServer(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		got = append(got, r.Header.Get("X-Jfrog-Art-Api"))
+		mu.Unlock()
+		serveData(w, r, data, `"v1"`)
+	})
+	var first string
+	redirect := newHandlerServer(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+		first = r.Header.Get("X-Jfrog-Art-Api")
+		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusFound)
+	})
+	f, _, _ := newTestFetcher(t, Config{Mirrors: []string{redirect.URL}, Header: http.Header{"X-Jfrog-Art-Api": {"key"}}})
+	fetchAll(t, f, Target{Name: "a", URL: UpstreamPrefix + authAsset, SHA256: sha(data)}, data)
+	if first != "key" || len(got) != 1 || got[0] != "" {
+		t.Fatalf("the mirror got %q; the redirect's host got %q (want nothing)", first, got)
 	}
 }
