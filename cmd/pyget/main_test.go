@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/pyget/pyget/internal/catalog"
 	"github.com/pyget/pyget/internal/faultserver"
 	"github.com/pyget/pyget/internal/fetch"
 	"github.com/pyget/pyget/internal/platform"
@@ -136,17 +136,20 @@ func setupScriptEnv(env *testscript.Env) error {
 	work := env.WorkDir
 	root := filepath.Join(work, ".mirror")
 	p := platform.Detect()
-	cat := map[string]any{}
+	var entries []catalog.Entry
 	for _, b := range fakeBuilds {
 		name, key, data, err := fakeArchive(b, p)
 		if err != nil {
 			return err
 		}
-		sum := sha256.Sum256(data)
-		digest := hex.EncodeToString(sum[:])
-		if b.badSHA {
-			digest = strings.Repeat("ab", 32)
+		e := fakeEntry(b, p, key, name, data)
+		switch {
+		case b.badSHA:
+			e.SHA256 = strings.Repeat("ab", 32)
+		case b.noSHA:
+			e.SHA256 = "" // written as null
 		}
+		entries = append(entries, e)
 		if !b.missing {
 			dir := filepath.Join(root, b.build)
 			if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -155,21 +158,6 @@ func setupScriptEnv(env *testscript.Env) error {
 			if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
 				return err
 			}
-		}
-		var variant any
-		if b.variant != "" {
-			variant = b.variant
-		}
-		var digestJSON any = digest
-		if b.noSHA {
-			digestJSON = nil
-		}
-		var archVariant any
-		cat[key] = map[string]any{
-			"name": "cpython", "arch": map[string]any{"family": p.Arch, "variant": archVariant},
-			"os": p.OS, "libc": p.Libc, "major": b.major, "minor": b.minor, "patch": b.patch,
-			"prerelease": b.pre, "url": fetch.UpstreamPrefix + "/" + b.build + "/" + strings.ReplaceAll(name, "+", "%2B"),
-			"sha256": digestJSON, "variant": variant, "build": b.build,
 		}
 		if b.major == 3 && b.minor == 14 && b.patch == 6 && b.variant == "" {
 			// A copy for the local-archive scripts.
@@ -180,18 +168,20 @@ func setupScriptEnv(env *testscript.Env) error {
 		}
 	}
 	// A build for another platform, listed but never served.
-	cat["cpython-3.14.6-linux-riscv64-gnu"] = map[string]any{
-		"name": "cpython", "arch": map[string]any{"family": "riscv64", "variant": nil},
-		"os": "linux", "libc": "gnu", "major": 3, "minor": 14, "patch": 6, "prerelease": "",
-		"url":    fetch.UpstreamPrefix + "/20260610/cpython-3.14.6%2B20260610-riscv64-unknown-linux-gnu-install_only_stripped.tar.gz",
-		"sha256": strings.Repeat("cd", 32), "variant": nil, "build": "20260610",
-	}
-	// An entry the catalog parser must skip (with a warning under -v).
-	cat["cpython-3.7.17-"+p.OS+"-"+p.Arch+"-"+p.Libc] = map[string]any{"name": "cpython", "sha256": 42}
-	catJSON, err := json.MarshalIndent(cat, "", "  ")
+	entries = append(entries, catalog.Entry{
+		Key: "cpython-3.14.6-linux-riscv64-gnu", Name: "cpython", Arch: catalog.Arch{Family: "riscv64"},
+		OS: "linux", Libc: "gnu", Major: 3, Minor: 14, Patch: 6, Build: "20260610",
+		URL:    fetch.UpstreamPrefix + "/20260610/cpython-3.14.6%2B20260610-riscv64-unknown-linux-gnu-install_only_stripped.tar.gz",
+		SHA256: strings.Repeat("cd", 32),
+	})
+	catJSON, err := catalog.EncodeUV(entries)
 	if err != nil {
 		return err
 	}
+	// An entry the catalog parser must skip (with a warning under -v), which
+	// EncodeUV cannot write: spliced in after the opening brace.
+	bad := `{"cpython-3.7.17-` + p.OS + "-" + p.Arch + "-" + p.Libc + `": {"name": "cpython", "sha256": 42},`
+	catJSON = append([]byte(bad), catJSON[1:]...)
 	if err := os.WriteFile(filepath.Join(work, "catalog.json"), catJSON, 0o644); err != nil {
 		return err
 	}
@@ -232,6 +222,17 @@ func setupScriptEnv(env *testscript.Env) error {
 	env.Setenv("OSLIBC", p.OS+"-"+p.Arch+"-"+p.Libc)
 	env.Setenv("MIRROR", srv.URL)
 	return nil
+}
+
+// fakeEntry is b's catalog entry, whose archive is name holding data.
+func fakeEntry(b fakeBuild, p platform.Platform, key, name string, data []byte) catalog.Entry {
+	sum := sha256.Sum256(data)
+	return catalog.Entry{
+		Key: key, Name: "cpython", Arch: catalog.Arch{Family: p.Arch}, OS: p.OS, Libc: p.Libc,
+		Major: b.major, Minor: b.minor, Patch: b.patch, Prerelease: b.pre, Variant: b.variant, Build: b.build,
+		URL:    fetch.UpstreamPrefix + "/" + b.build + "/" + strings.ReplaceAll(name, "+", "%2B"),
+		SHA256: hex.EncodeToString(sum[:]),
+	}
 }
 
 // fakeArchive builds an install_only-style .tar.gz whose bin/python3.X is a

@@ -5,8 +5,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -17,8 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pyget/pyget/internal/catalog"
 	"github.com/pyget/pyget/internal/faultserver"
-	"github.com/pyget/pyget/internal/fetch"
 	"github.com/pyget/pyget/internal/platform"
 )
 
@@ -42,14 +40,7 @@ func newSignalWorld(t *testing.T) *signalWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sum := sha256.Sum256(data)
-	cat := map[string]any{key: map[string]any{
-		"name": "cpython", "arch": map[string]any{"family": p.Arch, "variant": nil},
-		"os": p.OS, "libc": p.Libc, "major": b.major, "minor": b.minor, "patch": b.patch,
-		"prerelease": "", "url": fetch.UpstreamPrefix + "/" + b.build + "/" + strings.ReplaceAll(name, "+", "%2B"),
-		"sha256": hex.EncodeToString(sum[:]), "variant": nil, "build": b.build,
-	}}
-	catJSON, err := json.Marshal(cat)
+	catJSON, err := catalog.EncodeUV([]catalog.Entry{fakeEntry(b, p, key, name, data)})
 	if err != nil {
 		t.Fatal(err)
 	}
