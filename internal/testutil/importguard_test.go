@@ -1,25 +1,27 @@
 package testutil
 
 import (
-	"errors"
-	"go/parser"
-	"go/token"
-	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 )
 
-// testOnly are the module's packages that exist only for tests (each guards
-// its own importers) and so may import testutil from non-test files.
+// testOnly are the module's packages (and those under them) that exist
+// only for tests and so may depend on testutil.
 var testOnly = []string{"internal/testutil", "internal/faultserver"}
 
-// TestNotImportedByProduction fails if any non-test Go file of the module,
-// outside the test-only packages, imports testutil: its builders and its
-// throwaway CA have no place in a shipped binary.
+// TestNotImportedByProduction fails if any package of the module built for
+// linux, darwin or windows, other than the test-only ones, depends on
+// testutil, directly or through another package: its builders and its
+// throwaway CA have no place in a shipped binary. go list leaves out
+// _test.go files, which may import it.
 func TestNotImportedByProduction(t *testing.T) {
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("go is needed to list the module's packages: %v", err)
+	}
 	root, err := filepath.Abs("../..")
 	if err != nil {
 		t.Fatal(err)
@@ -29,49 +31,44 @@ func TestNotImportedByProduction(t *testing.T) {
 		t.Fatal(err)
 	}
 	first, _, _ := strings.Cut(string(mod), "\n")
-	self := strings.TrimSpace(strings.TrimPrefix(first, "module")) + "/internal/testutil"
-	skip := map[string]bool{}
-	for _, p := range testOnly {
-		skip[filepath.Join(root, filepath.FromSlash(p))] = true
-	}
-	checked := 0
-	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil // removed while we walked: the tree is being edited
-		}
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			name := d.Name()
-			if skip[path] || path != root && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || name == "testdata" || name == "vendor") {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
-		f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.ImportsOnly)
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		checked++
-		for _, imp := range f.Imports {
-			if p, _ := strconv.Unquote(imp.Path.Value); p == self || strings.HasPrefix(p, self+"/") {
-				rel, _ := filepath.Rel(root, path)
-				t.Errorf("%s imports %s, which is for tests only", rel, p)
+	modPath := strings.TrimSpace(strings.TrimPrefix(first, "module"))
+	self := modPath + "/internal/testutil"
+	allowed := func(pkg string) bool {
+		for _, p := range testOnly {
+			if p = modPath + "/" + p; pkg == p || strings.HasPrefix(pkg, p+"/") {
+				return true
 			}
 		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
+		return false
 	}
-	if checked == 0 {
-		t.Fatal("no production Go file found to check")
+	for _, goos := range []string{"linux", "darwin", "windows"} {
+		cmd := exec.Command(goBin, "list", "-e", "-f", "{{.ImportPath}}{{range .Deps}} {{.}}{{end}}", "./...")
+		cmd.Dir = root
+		cmd.Env = append(os.Environ(), "GOOS="+goos)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("GOOS=%s go list: %v", goos, err)
+		}
+		lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+		if len(lines) < 5 {
+			t.Fatalf("GOOS=%s go list: only %d packages:\n%s", goos, len(lines), out)
+		}
+		seen := false
+		for _, line := range lines {
+			fields := strings.Fields(line)
+			pkg, deps := fields[0], fields[1:]
+			seen = seen || pkg == self
+			if allowed(pkg) {
+				continue
+			}
+			for _, d := range deps {
+				if d == self || strings.HasPrefix(d, self+"/") {
+					t.Errorf("GOOS=%s: %s depends on %s, which is for tests only", goos, pkg, d)
+				}
+			}
+		}
+		if !seen {
+			t.Fatalf("GOOS=%s go list did not list %s: the check checks nothing", goos, self)
+		}
 	}
 }
