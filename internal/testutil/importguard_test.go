@@ -3,7 +3,6 @@ package testutil
 import (
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -22,16 +21,11 @@ func TestNotImportedByProduction(t *testing.T) {
 	if err != nil {
 		t.Fatalf("go is needed to list the module's packages: %v", err)
 	}
-	root, err := filepath.Abs("../..")
+	mod, err := exec.Command(goBin, "list", "-m", "-f", "{{.Path}}\n{{.Dir}}").Output()
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("go list -m: %v", err)
 	}
-	mod, err := os.ReadFile(filepath.Join(root, "go.mod"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	first, _, _ := strings.Cut(string(mod), "\n")
-	modPath := strings.TrimSpace(strings.TrimPrefix(first, "module"))
+	modPath, root, _ := strings.Cut(strings.TrimSpace(string(mod)), "\n")
 	self := modPath + "/internal/testutil"
 	allowed := func(pkg string) bool {
 		for _, p := range testOnly {
