@@ -224,6 +224,12 @@ func (a *app) installFresh(ctx context.Context, in *pipeline.Installer, j job, p
 	if err != nil {
 		return pipeline.Outcome{}, failed(fmt.Sprintf("Failed to install %q", j.arg), err)
 	}
+	return a.installResolved(ctx, in, e, claim)
+}
+
+// installResolved installs the catalog entry a request resolved to, unless
+// another job of this run claimed it.
+func (a *app) installResolved(ctx context.Context, in *pipeline.Installer, e catalog.Entry, claim func(string) bool) (pipeline.Outcome, error) {
 	if !claim(e.Key) {
 		return pipeline.Outcome{}, nil
 	}

@@ -78,7 +78,7 @@ func (a *app) runUpgrade(ctx context.Context, args []string, dryRun bool) error 
 	}
 	// PYGET_CPYTHON_BUILD: only the pinned release's CPython builds.
 	entries := catalog.OnlyCPythonRelease(c.Entries, a.env.CPythonBuild)
-	plans, fresh, err := a.chooseUpgrades(ctx, pipeline.PlanUpgrades(installed, entries), installed, reqs, plat, pinPath != "")
+	plans, fresh, err := a.chooseUpgrades(ctx, pipeline.PlanUpgrades(installed, entries), installed, entries, reqs, plat, pinPath != "")
 	if err != nil {
 		return err
 	}
@@ -107,7 +107,7 @@ func (a *app) runUpgrade(ctx context.Context, args []string, dryRun bool) error 
 	return a.installEach(ui, len(plans)+len(fresh), func(i int) (pipeline.Outcome, error) {
 		if i >= len(plans) {
 			j := fresh[i-len(plans)]
-			return a.installFresh(ctx, in, job{arg: j.arg, request: j.request}, plat, claim)
+			return a.installResolved(ctx, in, j.e, claim)
 		}
 		p := plans[i]
 		if !p.Needed() {
@@ -153,7 +153,7 @@ type freshUpgrade struct {
 //
 // Requests read from a pin (fromPin) may name a patch: they select its minor
 // version.
-func (a *app) chooseUpgrades(ctx context.Context, plans []pipeline.Upgrade, installed []store.Installation, reqs []pyrequest.Request, plat platform.Platform, fromPin bool) ([]pipeline.Upgrade, []freshUpgrade, error) {
+func (a *app) chooseUpgrades(ctx context.Context, plans []pipeline.Upgrade, installed []store.Installation, entries []catalog.Entry, reqs []pyrequest.Request, plat platform.Platform, fromPin bool) ([]pipeline.Upgrade, []freshUpgrade, error) {
 	if len(reqs) == 0 {
 		return plans, nil, nil
 	}
@@ -171,6 +171,11 @@ func (a *app) chooseUpgrades(ctx context.Context, plans []pipeline.Upgrade, inst
 			e, err := a.resolveDownload(ctx, r, plat)
 			if err != nil {
 				return nil, nil, failed(fmt.Sprintf("Failed to upgrade %q", r.String()), err)
+			}
+			if fromPin {
+				// A pinned patch selects its minor version: install that
+				// minor version's newest patch, as `upgrade 3.13` would.
+				e = pipeline.NewestPatch(e, entries)
 			}
 			matched = []catalog.Entry{e}
 			fresh = append(fresh, freshUpgrade{arg: r.String(), request: r, e: e})

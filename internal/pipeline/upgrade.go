@@ -74,6 +74,13 @@ func PlanUpgrades(installed []store.Installation, entries []catalog.Entry) []Upg
 	return plans
 }
 
+// NewestPatch is the build an upgrade of e's group installs: the catalog's
+// newest patch of e's minor version, variant and platform in entries (as
+// PlanUpgrades chooses a Target), or e itself when none is newer.
+func NewestPatch(e catalog.Entry, entries []catalog.Entry) catalog.Entry {
+	return PlanUpgrades([]store.Installation{{Record: store.Record{Entry: e}}}, entries)[0].Target
+}
+
 // Upgrade carries out u. When it is Needed, Target is installed like any
 // build (downloaded, verified, committed, then linked): the previous patch
 // stays installed, and the minor link, with the commands through it, moves
