@@ -169,55 +169,38 @@ func encodeZstd(b []byte) ([]byte, error) {
 	return zw.EncodeAll(b, nil), nil
 }
 
-func must(t testing.TB, b []byte, err error) []byte {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
+// mustFor returns a function that returns its bytes, or fails t with its
+// error.
+func mustFor(t testing.TB) func([]byte, error) []byte {
+	return func(b []byte, err error) []byte {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
 	}
-	return b
 }
 
 // Tar is EncodeTar, failing t on error.
-func Tar(t testing.TB, entries []Entry) []byte {
-	t.Helper()
-	b, err := EncodeTar(entries)
-	return must(t, b, err)
-}
+func Tar(t testing.TB, entries []Entry) []byte { t.Helper(); return mustFor(t)(EncodeTar(entries)) }
 
 // TarGz is EncodeTarGz, failing t on error.
-func TarGz(t testing.TB, entries []Entry) []byte {
-	t.Helper()
-	b, err := EncodeTarGz(entries)
-	return must(t, b, err)
-}
+func TarGz(t testing.TB, entries []Entry) []byte { t.Helper(); return mustFor(t)(EncodeTarGz(entries)) }
 
 // TarZst is EncodeTarZst, failing t on error.
 func TarZst(t testing.TB, entries []Entry) []byte {
 	t.Helper()
-	b, err := EncodeTarZst(entries)
-	return must(t, b, err)
+	return mustFor(t)(EncodeTarZst(entries))
 }
 
 // Zip is EncodeZip, failing t on error.
-func Zip(t testing.TB, entries []Entry) []byte {
-	t.Helper()
-	b, err := EncodeZip(entries)
-	return must(t, b, err)
-}
+func Zip(t testing.TB, entries []Entry) []byte { t.Helper(); return mustFor(t)(EncodeZip(entries)) }
 
 // Gzip compresses b (any bytes: a cut tar, garbage) with gzip.
-func Gzip(t testing.TB, b []byte) []byte {
-	t.Helper()
-	out, err := encodeGzip(b)
-	return must(t, out, err)
-}
+func Gzip(t testing.TB, b []byte) []byte { t.Helper(); return mustFor(t)(encodeGzip(b)) }
 
 // Zstd compresses b (any bytes) with zstd.
-func Zstd(t testing.TB, b []byte) []byte {
-	t.Helper()
-	out, err := encodeZstd(b)
-	return must(t, out, err)
-}
+func Zstd(t testing.TB, b []byte) []byte { t.Helper(); return mustFor(t)(encodeZstd(b)) }
 
 // Noise is n incompressible bytes, the same for the same seed.
 func Noise(n int, seed string) []byte {
