@@ -1,11 +1,15 @@
 // Package catalog loads the downloads catalog: uv's download-metadata format,
 // one JSON object mapping a key such as "cpython-3.13.3-linux-x86_64-gnu" to an
-// Entry. It owns what an Entry is: its key (CanonicalKey), its ordering
+// Entry. It owns what an Entry is: its keys (CanonicalKey, MinorKey), its ordering
 // (Compare) and how a python-build-standalone asset name maps to one
 // (EntryFromAssetName).
 package catalog
 
-import "fmt"
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
 
 // Arch is an entry's CPU architecture. Variant is "" (plain), "v2", "v3" or "v4"
 // (x86-64 micro-architecture levels).
@@ -55,11 +59,34 @@ func (e Entry) Debug() bool { return e.Variant == "debug" || e.Variant == "freet
 // CanonicalKey is the key uv's catalog gives a build like e:
 // <name>-<version>[+<variant>]-<os>-<arch>-<libc>, e.g.
 // cpython-3.14.6+freethreaded-linux-x86_64_v3-gnu. It is how pyget names a
-// build the catalog does not list, and the one place that spells keys.
+// build the catalog does not list. It and MinorKey are spelled by spellKey,
+// the one place that spells keys.
 func (e Entry) CanonicalKey() string {
-	v := e.Version()
-	if e.Variant != "" {
-		v += "+" + e.Variant
+	return spellKey(e.Name, e.Version(), e.Variant, e.OS, e.Arch.String(), e.Libc)
+}
+
+// MinorKey names e's minor-version group: the builds of one implementation,
+// minor version, variant and platform, of which the newest patch is the one
+// a minor link follows and `pyget list` shows. It is CanonicalKey with the
+// version cut to <major>.<minor>: cpython-3.14-linux-x86_64-gnu,
+// cpython-3.14+freethreaded-linux-x86_64_v3-gnu. An entry known only by its
+// key (no os, arch or libc) takes what follows the version in its key.
+func (e Entry) MinorKey() string {
+	minor := strconv.Itoa(e.Major) + "." + strconv.Itoa(e.Minor)
+	if e.OS == "" && e.Arch.Family == "" && e.Libc == "" {
+		rest, ok := strings.CutPrefix(e.Key, e.Name+"-"+e.Version())
+		if ok && (strings.HasPrefix(rest, "-") || strings.HasPrefix(rest, "+")) {
+			return e.Name + "-" + minor + rest
+		}
 	}
-	return e.Name + "-" + v + "-" + e.OS + "-" + e.Arch.String() + "-" + e.Libc
+	return spellKey(e.Name, minor, e.Variant, e.OS, e.Arch.String(), e.Libc)
+}
+
+// spellKey spells a key the way uv's catalog does:
+// <name>-<version>[+<variant>]-<os>-<arch>-<libc>.
+func spellKey(name, version, variant, os, arch, libc string) string {
+	if variant != "" {
+		version += "+" + variant
+	}
+	return name + "-" + version + "-" + os + "-" + arch + "-" + libc
 }

@@ -2,22 +2,15 @@ package pyrequest
 
 import "github.com/pyget/pyget/internal/catalog"
 
-// NewestPerMinor keeps, of each implementation, minor version, variant and
-// platform, the newest build (catalog.Compare): the one line per minor
-// version that `pyget list` shows by default. Groups keep the order in which
-// they first appear.
+// NewestPerMinor keeps, of each minor-version group (catalog.Entry.MinorKey:
+// implementation, minor version, variant and platform), the newest build
+// (catalog.Compare): the one line per minor version that `pyget list` shows
+// by default. Groups keep the order in which they first appear.
 func NewestPerMinor(entries []catalog.Entry) []catalog.Entry {
-	type minorKey struct {
-		name         string
-		major, minor int
-		variant, os  string
-		arch         catalog.Arch
-		libc         string
-	}
-	best := map[minorKey]int{} // index into out
+	best := map[string]int{} // MinorKey → index into out
 	var out []catalog.Entry
 	for _, e := range entries {
-		k := minorKey{e.Name, e.Major, e.Minor, e.Variant, e.OS, e.Arch, e.Libc}
+		k := e.MinorKey()
 		i, ok := best[k]
 		switch {
 		case !ok:

@@ -66,25 +66,10 @@ func checkKey(key string) error {
 func (l Layout) Path(key string) string { return filepath.Join(l.InstallDir, key) }
 
 // MinorLinkName names the link that follows the newest patch of e's
-// implementation, minor version, variant and platform:
-// cpython-3.14-linux-x86_64-gnu, cpython-3.14+freethreaded-linux-x86_64-gnu.
+// implementation, minor version, variant and platform: its minor group's key
+// (catalog.Entry.MinorKey), e.g. cpython-3.14-linux-x86_64-gnu.
 func MinorLinkName(e catalog.Entry) string {
-	minor := fmt.Sprintf("%s-%d.%d", e.Name, e.Major, e.Minor)
-	// Reuse the key's own platform suffix when the key has the usual shape,
-	// so the link is named exactly like its builds.
-	prefix := e.Name + "-" + e.Version()
-	if rest, ok := strings.CutPrefix(e.Key, prefix); ok && (strings.HasPrefix(rest, "-") || strings.HasPrefix(rest, "+")) {
-		return minor + rest
-	}
-	if e.Variant != "" {
-		minor += "+" + e.Variant
-	}
-	for _, part := range []string{e.OS, e.Arch.String(), e.Libc} {
-		if part != "" {
-			minor += "-" + part
-		}
-	}
-	return minor
+	return e.MinorKey()
 }
 
 // Newer reports whether a is a newer build than b (catalog.Compare), the
