@@ -16,8 +16,7 @@ var (
 		"darwin":  "darwin",
 		"macos":   "darwin",
 		"windows": "windows",
-		// Pyodide builds: the catalog lists them, but no machine runs them
-		// natively, so Parse refuses them as a target.
+		// Pyodide's OS: the catalog lists its builds (see Pyodide).
 		"emscripten": "emscripten",
 	}
 	// archNames: the catalog's names, then Go's (so users can paste `go env
@@ -52,6 +51,100 @@ var (
 	acceptedArch = "x86_64, x86_64_v2, x86_64_v3, x86_64_v4, aarch64, i686, armv7, powerpc64le, s390x, riscv64, wasm32 (or arm64, x86, i386, riscv64gc and Go's amd64, 386, arm, ppc64le)"
 	acceptedLibc = "gnu, musl, gnueabihf, gnueabi, none"
 )
+
+// Pyodide is the platform of the pyodide builds: CPython for emscripten on
+// wasm32, with musl. The catalog lists them, but no machine runs them
+// natively, so Parse refuses it as a target.
+var Pyodide = Platform{OS: "emscripten", Arch: "wasm32", Libc: "musl"}
+
+// Names uv's request parser accepts (through the target-lexicon crate) for
+// which the catalog has no build. A request naming one is valid and matches
+// nothing, so pyget says "no match" where uv does, not "invalid". Unlike the
+// tables above they are case-sensitive, as in uv.
+var (
+	uvOnlyArches = wordSet(`
+		amdgcn asmjs avr bpfeb bpfel hexagon loongarch64 m68k msp430 nvptx64
+		pulley32 pulley64 pulley32be pulley64be powerpc powerpc64 sparc sparc64
+		sparcv9 wasm64 x86_64h xtensa
+		armeb armv4 armv4t armv5t armv5te armv5tej armv6 armv6j armv6k armv6z
+		armv6kz armv6t2 armv6m armv7a armv7k armv7ve armv7m armv7r armv7s armv8
+		armv8a armv8.1a armv8.2a armv8.3a armv8.4a armv8.5a armv8m.base
+		armv8m.main armv8r thumbeb thumbv4t thumbv5te thumbv6m thumbv7a
+		thumbv7em thumbv7m thumbv7neon thumbv8m.base thumbv8m.main armebv7r
+		aarch64_be
+		riscv32 riscv32gc riscv32i riscv32im riscv32ima riscv32imac
+		riscv32imafc riscv32imc riscv64imac riscv64a23
+		i586
+		mips mipsel mipsisa32r6 mipsisa32r6el mips64 mips64el mipsisa64r6
+		mipsisa64r6el clever clever1.0`)
+	uvOnlyOSes = wordSet(`
+		aix amdhsa bitrig cloudabi cuda cygwin dragonfly freebsd fuchsia haiku
+		hermit horizon hurd illumos l4re nebulet netbsd none openbsd psp redox
+		solaris solid_asp3 uefi vxworks wasi wasip1 wasip2 espidf`)
+	// Apple OSes may carry a deployment target: darwin23, macosx10.9.
+	uvVersionedOSes = []string{"darwin", "ios", "macosx", "tvos", "visionos", "watchos", "xros"}
+	uvOnlyLibcs     = wordSet(`musleabi musleabihf`)
+)
+
+func wordSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		m[w] = true
+	}
+	return m
+}
+
+// KnownOS reads an OS as a request (uv's grammar) may name it: the
+// catalog's name for any spelling OSName knows, or a name only uv knows,
+// kept as written (no build has it).
+func KnownOS(s string) (name string, ok bool) {
+	if name, ok := OSName(s); ok {
+		return name, true
+	}
+	if uvOnlyOSes[s] {
+		return s, true
+	}
+	for _, prefix := range uvVersionedOSes {
+		if target, ok := strings.CutPrefix(s, prefix); ok && isDeploymentTarget(target) {
+			return s, true
+		}
+	}
+	return "", false
+}
+
+// isDeploymentTarget reports "", "23", "10.9" or "10.9.1".
+func isDeploymentTarget(s string) bool {
+	if s == "" {
+		return true
+	}
+	parts := strings.Split(s, ".")
+	if len(parts) > 3 {
+		return false
+	}
+	for _, p := range parts {
+		if p == "" || len(p) > 5 || strings.Trim(p, "0123456789") != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// KnownArch reads an architecture as a request may name it: a family of the
+// catalog in any spelling ParseArch accepts, with its x86-64 level, or a
+// name only uv knows, kept as written (no build has it).
+func KnownArch(s string) (family, level string, ok bool) {
+	if family, level, err := ParseArch(s); err == nil {
+		return family, level, true
+	}
+	if uvOnlyArches[s] {
+		return s, "", true
+	}
+	return "", "", false
+}
+
+// KnownLibc reports whether a request may name libc s: a libc of the
+// catalog or one only uv knows.
+func KnownLibc(s string) bool { return IsLibc(s) || uvOnlyLibcs[s] }
 
 // OSName returns the catalog's name for an OS spelling ("macos" is
 // "darwin"), including OSes no Platform can name (emscripten).

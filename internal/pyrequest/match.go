@@ -15,7 +15,7 @@ func (r *Request) match(e *catalog.Entry, p *platform.Platform) (rank int, ok bo
 	if impl == "" {
 		impl = "cpython"
 	}
-	if e.Name != impl || r.pyodide && e.OS != "emscripten" {
+	if e.Name != impl || r.pyodide && e.OS != platform.Pyodide.OS {
 		return 0, false
 	}
 	if e.Variant != r.variant {
@@ -47,7 +47,7 @@ func (r *Request) matchPlatform(e *catalog.Entry, p *platform.Platform) (rank in
 	switch {
 	case r.arch != "":
 		return 0, e.Arch.Family == r.arch && e.Arch.Variant == r.level
-	case p == nil, e.Arch.Family == "wasm32":
+	case p == nil, e.Arch.Family == platform.Pyodide.Arch:
 		return 0, true
 	}
 	return fitsArch(p, e.Arch.Family, e.Arch.Variant)

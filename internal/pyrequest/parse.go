@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/pyget/pyget/internal/catalog"
+	"github.com/pyget/pyget/internal/platform"
 )
 
 const (
@@ -135,7 +136,7 @@ func parsePrefixed(l string) (r Request, ok bool, why string) {
 func (r Request) withImplementation(name string) Request {
 	if name == pyodide {
 		r.impl, r.pyodide = "cpython", true
-		r.os, r.arch, r.libc = "emscripten", "wasm32", "musl"
+		r.os, r.arch, r.libc = platform.Pyodide.OS, platform.Pyodide.Arch, platform.Pyodide.Libc
 		return r
 	}
 	r.impl = name
@@ -196,21 +197,21 @@ func parseKey(l string) (Request, string) {
 			r.ver, r.variant = q, variant
 			return true, ""
 		case slotOS:
-			name, ok := osPart(part)
+			name, ok := platform.KnownOS(part)
 			if ok {
 				r.os = name
 			}
 			return ok, ""
 		case slotArch:
-			family, level, ok := archPart(part)
+			family, level, ok := platform.KnownArch(part)
 			if ok {
 				r.arch, r.level = family, level
 			}
 			return ok, ""
 		default:
-			libc, ok := libcPart(part)
+			ok := platform.KnownLibc(part)
 			if ok {
-				r.libc = libc
+				r.libc = part
 			}
 			return ok, ""
 		}
@@ -264,9 +265,9 @@ func parseKey(l string) (Request, string) {
 		// pyodide in a key means the emscripten builds, where uv matches
 		// nothing (see the README); the os, arch and libc it names stay.
 		r.impl, r.pyodide = "cpython", true
-		r.os = cmp.Or(r.os, "emscripten")
-		r.arch = cmp.Or(r.arch, "wasm32")
-		r.libc = cmp.Or(r.libc, "musl")
+		r.os = cmp.Or(r.os, platform.Pyodide.OS)
+		r.arch = cmp.Or(r.arch, platform.Pyodide.Arch)
+		r.libc = cmp.Or(r.libc, platform.Pyodide.Libc)
 	default:
 		r.impl = impl
 	}
