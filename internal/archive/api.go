@@ -17,10 +17,6 @@ const (
 	Zip
 )
 
-// FormatOf tells the format from a file name or URL (".tar.gz", ".tgz",
-// ".tar.zst", ".zip"; URL-escaped names and query strings allowed).
-func FormatOf(name string) (Format, error) { return formatOf(name) }
-
 // Limits bound what an archive may write.
 type Limits struct {
 	MaxBytes   int64 // total bytes of regular files; default 4 GiB

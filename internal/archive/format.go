@@ -23,10 +23,12 @@ func (f Format) String() string {
 	return "unknown"
 }
 
-// formatOf holds the one list of archive suffixes: the installer picks an
-// extractor by it, and `pyget install` tells an archive argument from a
-// version request by it.
-func formatOf(name string) (Format, error) {
+// FormatOf tells the format from a file name or URL (".tar.gz", ".tgz",
+// ".tar.zst", ".tar.zstd", ".tzst", ".zip"; URL-escaped names and query
+// strings allowed). It holds the one list of archive suffixes: the installer
+// picks an extractor by it, and `pyget install` tells an archive argument
+// from a version request by it.
+func FormatOf(name string) (Format, error) {
 	s := name
 	// The query and fragment go first: an escaped "?" inside the file name is
 	// part of the name, a literal one starts the query.

@@ -11,17 +11,16 @@ import (
 // request: any CPython version, default build, on the given platform.
 // Requests are immutable and comparable.
 type Request struct {
-	raw       string
-	isDefault bool
-	anyPre    bool   // "any": pre-releases compete with final releases, as in uv
-	impl      string // "" (unnamed: CPython) or a catalog name
-	pyodide   bool   // pyodide: the emscripten builds of CPython
-	ver       versionReq
-	variant   string // "", freethreaded, debug, freethreaded+debug
-	os, libc  string // "" (from the platform) or a name ("any" leaves it "")
-	arch      string // "" (from the platform) or a family
-	level     string // x86-64 level of a named arch: "", v2, v3, v4
-	key       string // the canonical download key when the request is a full one
+	raw      string
+	anyPre   bool   // "any": pre-releases compete with final releases, as in uv
+	impl     string // "" (unnamed: CPython) or a catalog name
+	pyodide  bool   // pyodide: the emscripten builds of CPython
+	ver      versionReq
+	variant  string // "", freethreaded, debug, freethreaded+debug
+	os, libc string // "" (from the platform) or a name ("any" leaves it "")
+	arch     string // "" (from the platform) or a family
+	level    string // x86-64 level of a named arch: "", v2, v3, v4
+	key      string // the canonical download key when the request is a full one
 }
 
 // Parse parses a request. Invalid requests fail with *ParseError.
@@ -37,10 +36,6 @@ func Parse(s string) (Request, error) {
 
 // String returns the request as given, with surrounding whitespace trimmed.
 func (r Request) String() string { return r.raw }
-
-// IsDefault reports "default"/"any"-like requests that name nothing specific:
-// any, default, cpython, cp (and the zero Request).
-func (r Request) IsDefault() bool { return r.isDefault || r.raw == "" }
 
 // Variant returns the requested build variant: "" (the default GIL build,
 // also for +gil), "freethreaded", "debug" or "freethreaded+debug".

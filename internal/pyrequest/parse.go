@@ -54,9 +54,9 @@ func parse(l string) (Request, string) {
 	case "":
 		return Request{}, "empty request; " + acceptedAll
 	case "any":
-		return Request{isDefault: true, anyPre: true}, ""
+		return Request{anyPre: true}, ""
 	case "default":
-		return Request{isDefault: true}, ""
+		return Request{}, ""
 	}
 	r, ok, atWhy := parsePrefixed(l)
 	if ok {
@@ -116,7 +116,6 @@ func parsePrefixed(l string) (r Request, ok bool, why string) {
 	for _, impl := range implementations {
 		if l == impl.spelling {
 			r = Request{}.withImplementation(impl.name)
-			r.isDefault = impl.name == "cpython"
 			return r, true, ""
 		}
 		q, variant, ok, why := try(impl.spelling)

@@ -122,38 +122,37 @@ func TestForms(t *testing.T) {
 func TestAccessors(t *testing.T) {
 	tests := []struct {
 		req, str, impl, variant, key string
-		isDefault                    bool
 	}{
-		{"any", "any", "", "", "", true},
-		{"default", "default", "", "", "", true},
-		{" cpython ", "cpython", "cpython", "", "", true},
-		{"CP", "CP", "cpython", "", "", true},
-		{"pypy", "pypy", "pypy", "", "", false},
-		{"gp", "gp", "graalpy", "", "", false},
-		{"3.12", "3.12", "", "", "", false},
-		{"cp312", "cp312", "cpython", "", "", false},
-		{"pp310", "pp310", "pypy", "", "", false},
-		{"3.13t", "3.13t", "", "freethreaded", "", false},
-		{"3.13d", "3.13d", "", "debug", "", false},
-		{"3.13td", "3.13td", "", "freethreaded+debug", "", false},
-		{"3.13+gil", "3.13+gil", "", "", "", false},
-		{">=3.13t", ">=3.13t", "", "freethreaded", "", false},
-		{"cpython-3.12.4-linux-x86_64-gnu", "cpython-3.12.4-linux-x86_64-gnu", "cpython", "", "cpython-3.12.4-linux-x86_64-gnu", false},
-		{"CPython-3.13.3T-Linux-X86_64_V3-Musl", "CPython-3.13.3T-Linux-X86_64_V3-Musl", "cpython", "freethreaded", "cpython-3.13.3+freethreaded-linux-x86_64_v3-musl", false},
-		{"cpython-3.13.0rc1+debug-linux-aarch64-gnu", "cpython-3.13.0rc1+debug-linux-aarch64-gnu", "cpython", "debug", "cpython-3.13.0rc1+debug-linux-aarch64-gnu", false},
-		{"cpython-3.13rc1-linux-aarch64-gnu", "cpython-3.13rc1-linux-aarch64-gnu", "cpython", "", "cpython-3.13.0rc1-linux-aarch64-gnu", false},
-		{"cpython-3.13.0a1-linux-x86_64-gnu", "cpython-3.13.0a1-linux-x86_64-gnu", "cpython", "", "cpython-3.13.0a1-linux-x86_64-gnu", false},
-		{"cpython-3.13.0B2-linux-x86_64-gnu", "cpython-3.13.0B2-linux-x86_64-gnu", "cpython", "", "cpython-3.13.0b2-linux-x86_64-gnu", false},
-		{"pypy-3.10.16-darwin-arm64-none", "pypy-3.10.16-darwin-arm64-none", "pypy", "", "pypy-3.10.16-darwin-aarch64-none", false},
+		{"any", "any", "", "", ""},
+		{"default", "default", "", "", ""},
+		{" cpython ", "cpython", "cpython", "", ""},
+		{"CP", "CP", "cpython", "", ""},
+		{"pypy", "pypy", "pypy", "", ""},
+		{"gp", "gp", "graalpy", "", ""},
+		{"3.12", "3.12", "", "", ""},
+		{"cp312", "cp312", "cpython", "", ""},
+		{"pp310", "pp310", "pypy", "", ""},
+		{"3.13t", "3.13t", "", "freethreaded", ""},
+		{"3.13d", "3.13d", "", "debug", ""},
+		{"3.13td", "3.13td", "", "freethreaded+debug", ""},
+		{"3.13+gil", "3.13+gil", "", "", ""},
+		{">=3.13t", ">=3.13t", "", "freethreaded", ""},
+		{"cpython-3.12.4-linux-x86_64-gnu", "cpython-3.12.4-linux-x86_64-gnu", "cpython", "", "cpython-3.12.4-linux-x86_64-gnu"},
+		{"CPython-3.13.3T-Linux-X86_64_V3-Musl", "CPython-3.13.3T-Linux-X86_64_V3-Musl", "cpython", "freethreaded", "cpython-3.13.3+freethreaded-linux-x86_64_v3-musl"},
+		{"cpython-3.13.0rc1+debug-linux-aarch64-gnu", "cpython-3.13.0rc1+debug-linux-aarch64-gnu", "cpython", "debug", "cpython-3.13.0rc1+debug-linux-aarch64-gnu"},
+		{"cpython-3.13rc1-linux-aarch64-gnu", "cpython-3.13rc1-linux-aarch64-gnu", "cpython", "", "cpython-3.13.0rc1-linux-aarch64-gnu"},
+		{"cpython-3.13.0a1-linux-x86_64-gnu", "cpython-3.13.0a1-linux-x86_64-gnu", "cpython", "", "cpython-3.13.0a1-linux-x86_64-gnu"},
+		{"cpython-3.13.0B2-linux-x86_64-gnu", "cpython-3.13.0B2-linux-x86_64-gnu", "cpython", "", "cpython-3.13.0b2-linux-x86_64-gnu"},
+		{"pypy-3.10.16-darwin-arm64-none", "pypy-3.10.16-darwin-arm64-none", "pypy", "", "pypy-3.10.16-darwin-aarch64-none"},
 		// Every alias of package platform, as --platform accepts them.
-		{"cpython-3.13.3-linux-ppc64le-gnu", "cpython-3.13.3-linux-ppc64le-gnu", "cpython", "", "cpython-3.13.3-linux-powerpc64le-gnu", false},
-		{"cpython-3.13.3-windows-386-none", "cpython-3.13.3-windows-386-none", "cpython", "", "cpython-3.13.3-windows-i686-none", false},
-		{"cpython-3.13.3-linux-arm-gnueabihf", "cpython-3.13.3-linux-arm-gnueabihf", "cpython", "", "cpython-3.13.3-linux-armv7-gnueabihf", false},
-		{"cpython-3.12.1-emscripten-wasm32-musl", "cpython-3.12.1-emscripten-wasm32-musl", "cpython", "", "cpython-3.12.1-emscripten-wasm32-musl", false},
-		{"cpython-3.12+gil-linux-x86_64-gnu", "cpython-3.12+gil-linux-x86_64-gnu", "cpython", "", "", false}, // no patch: not exact
-		{"cpython-3.12.4-linux-x86_64", "cpython-3.12.4-linux-x86_64", "cpython", "", "", false},             // no libc
-		{"cpython-3.12.4-linux-any-gnu", "cpython-3.12.4-linux-any-gnu", "cpython", "", "", false},
-		{"any-3.12.4-linux-x86_64-gnu", "any-3.12.4-linux-x86_64-gnu", "", "", "", false},
+		{"cpython-3.13.3-linux-ppc64le-gnu", "cpython-3.13.3-linux-ppc64le-gnu", "cpython", "", "cpython-3.13.3-linux-powerpc64le-gnu"},
+		{"cpython-3.13.3-windows-386-none", "cpython-3.13.3-windows-386-none", "cpython", "", "cpython-3.13.3-windows-i686-none"},
+		{"cpython-3.13.3-linux-arm-gnueabihf", "cpython-3.13.3-linux-arm-gnueabihf", "cpython", "", "cpython-3.13.3-linux-armv7-gnueabihf"},
+		{"cpython-3.12.1-emscripten-wasm32-musl", "cpython-3.12.1-emscripten-wasm32-musl", "cpython", "", "cpython-3.12.1-emscripten-wasm32-musl"},
+		{"cpython-3.12+gil-linux-x86_64-gnu", "cpython-3.12+gil-linux-x86_64-gnu", "cpython", "", ""}, // no patch: not exact
+		{"cpython-3.12.4-linux-x86_64", "cpython-3.12.4-linux-x86_64", "cpython", "", ""},             // no libc
+		{"cpython-3.12.4-linux-any-gnu", "cpython-3.12.4-linux-any-gnu", "cpython", "", ""},
+		{"any-3.12.4-linux-x86_64-gnu", "any-3.12.4-linux-x86_64-gnu", "", "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.req, func(t *testing.T) {
@@ -174,18 +173,12 @@ func TestAccessors(t *testing.T) {
 			if key != tt.key || ok != (tt.key != "") {
 				t.Errorf("Key() = %q, %v, want %q", key, ok, tt.key)
 			}
-			if got := r.IsDefault(); got != tt.isDefault {
-				t.Errorf("IsDefault() = %v, want %v", got, tt.isDefault)
-			}
 		})
 	}
 }
 
 func TestZeroRequestIsDefault(t *testing.T) {
 	var zero Request
-	if !zero.IsDefault() {
-		t.Error("zero Request is not default")
-	}
 	want, _ := Parse("default")
 	for _, e := range fixture(t) {
 		if zero.Matches(e, hostGnu) != want.Matches(e, hostGnu) {

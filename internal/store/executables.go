@@ -93,16 +93,3 @@ func Executables(e catalog.Entry, dir string, withDefault bool) ([]Executable, e
 	}
 	return out, nil
 }
-
-// ExecutableNames is Executables' command names.
-func ExecutableNames(e catalog.Entry, dir string, withDefault bool) ([]string, error) {
-	exes, err := Executables(e, dir, withDefault)
-	if err != nil {
-		return nil, err
-	}
-	names := make([]string, len(exes))
-	for i, x := range exes {
-		names[i] = x.Name
-	}
-	return names, nil
-}
