@@ -1,5 +1,9 @@
 // Package archive extracts python-build-standalone, PyPy and GraalPy archives
-// safely while they stream in.
+// safely while they stream in. It owns the archive suffixes (FormatOf), their
+// magic bytes (Sniff) and safe streaming extraction (Extract, ExtractZip).
+//
+// It must never import fetch or store: the transfer layer uses it to tell an
+// archive from an error page, and the pipeline hands it the stream.
 package archive
 
 import (

@@ -2,7 +2,10 @@
 // one JSON object mapping a key such as "cpython-3.13.3-linux-x86_64-gnu" to an
 // Entry. It owns what an Entry is: its keys (CanonicalKey, MinorKey), its ordering
 // (Compare) and how a python-build-standalone asset name maps to one
-// (EntryFromAssetName).
+// (EntryFromAssetName), as well as the compact copy, the built-in snapshot,
+// the remote catalog's refresh and cache.
+//
+// It must never import store, pipeline or archive: they consume entries.
 package catalog
 
 import (

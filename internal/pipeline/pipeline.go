@@ -5,6 +5,8 @@
 // build's lock; a local archive skips the transfer. Every command that
 // installs, relinks or removes a build goes through an Installer; the CLI
 // never calls the store's mutating methods itself. Nothing here prints.
+//
+// It must never import cmd/pyget: the CLI calls it, not the reverse.
 package pipeline
 
 import (

@@ -14,9 +14,11 @@
 //     writes it), and GitHub's attestations API
 //     (<api>/repos/<repo>/attestations/sha256:<hex>, following bundle_url,
 //     whose body may be Snappy-compressed);
-//   - the trusted root: PYGET_SIGSTORE_TRUSTED_ROOT's file when the caller
-//     passes one, else Sigstore's public-good root through TUF (cached under
-//     <cache>/sigstore-tuf), else a copy of that root embedded in pyget;
+//   - the trusted root: a trusted-root file when the caller passes one
+//     (PYGET_SIGSTORE_TRUSTED_ROOT is the name planned for the caller's
+//     setting; it does not exist yet), else Sigstore's public-good root
+//     through TUF (cached under <cache>/sigstore-tuf), else a copy of that
+//     root embedded in pyget;
 //   - what is verified: the bundle's signature, certificate chain, embedded
 //     SCTs and transparency-log or timestamp evidence against the trusted
 //     root (sigstore-go), then pyget's policy: issuer
@@ -33,6 +35,7 @@
 // bundle was obtained and failed; Check wraps either in a *CheckError that
 // names the build.
 //
-// It imports nothing of pyget's but internal/fsutil (atomic cache writes);
-// the store, the pipeline and the commands import it, never the reverse.
+// It imports nothing of pyget's but internal/fsutil (atomic cache writes),
+// and must never import store, pipeline or cmd/pyget. It is not wired into
+// installs yet: nothing imports it.
 package provenance

@@ -5,8 +5,9 @@ import (
 	"strings"
 )
 
-// Mode says what an install does about attestations (--attestations,
-// PYGET_ATTESTATIONS).
+// Mode says what an install does about attestations. The caller will choose
+// it: --attestations and PYGET_ATTESTATIONS are the names planned for that,
+// and neither exists yet.
 type Mode int
 
 const (

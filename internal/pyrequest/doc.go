@@ -72,4 +72,7 @@
 //
 // Invalid requests fail with *ParseError, which quotes the request and says
 // what is accepted.
+//
+// It must never import fetch, store or pipeline: it reads requests and
+// matches entries it is given; the pipeline and the CLI call it.
 package pyrequest

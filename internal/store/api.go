@@ -4,6 +4,8 @@
 // atomic staging, commit and swap so a final name exists only when its tree
 // is complete. It does not download or extract: package pipeline does, and
 // every command that changes installs goes through it.
+//
+// It must never import fetch, archive or pipeline: the pipeline drives it.
 package store
 
 import (
