@@ -305,7 +305,7 @@ func (f *Fetcher) removeItems(archives, partials, others []CacheItem, cutoff tim
 // saves, the caller holding key's lock; with a cutoff, not if a file was
 // touched after it. removed is false when nothing was there to remove.
 func (f *Fetcher) removePartial(key string, cutoff time.Time, dryRun bool) (removed bool, err error) {
-	paths, _ := filepath.Glob(filepath.Join(f.downloadsDir(), "."+key+".json.tmp-*"))
+	paths, _ := filepath.Glob(filepath.Join(f.downloadsDir(), fsutil.TempPattern(key+".json")))
 	paths = append(paths, filepath.Join(f.downloadsDir(), key+".part"), filepath.Join(f.downloadsDir(), key+".json"))
 	var present []string
 	for _, p := range paths {

@@ -66,7 +66,7 @@ func openPartial(dir string, t Target) (*partial, error) {
 		hash:   newAsyncHasher(sha256.New()),
 	}
 	// A sidecar save that a kill interrupted left its temp file.
-	tmps, _ := filepath.Glob(filepath.Join(dir, "."+key+".json.tmp-*"))
+	tmps, _ := filepath.Glob(filepath.Join(dir, fsutil.TempPattern(key+".json")))
 	for _, tmp := range tmps {
 		os.Remove(tmp)
 	}
@@ -196,31 +196,15 @@ func (p *partial) save() {
 	}
 }
 
-// writeSidecar replaces the sidecar atomically (a temp file named as
-// fsutil.WriteFile names its own, then a rename), so a kill -9 leaves the
-// old sidecar or the new, never a torn one. Unlike fsutil.WriteFile it does
-// not fsync: saved every 4 MiB, that cost a third of a loopback transfer
+// writeSidecar replaces the sidecar atomically (fsutil.WriteFileFast), so
+// a kill -9 leaves the old sidecar or the new, never a torn one. It does not
+// fsync: saved every 4 MiB, that cost a third of a loopback transfer
 // (BenchmarkTransferHTTP1), and it would buy nothing, since the partial's
 // own bytes are not fsynced either. After a power cut a sidecar may vouch
 // for bytes the disk lost: load ignores one that claims more than the file
 // holds, and the digest at the end catches the rest.
 func writeSidecar(path string, data []byte) error {
-	dir, base := filepath.Split(path)
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
-	if err != nil {
-		return err
-	}
-	_, err = tmp.Write(data)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name()) // half-written on a full disk
-	}
-	return err
+	return fsutil.WriteFileFast(path, data, 0o600)
 }
 
 // digest is the sha256 of the bytes written, in hex.

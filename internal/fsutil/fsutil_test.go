@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -101,4 +102,55 @@ func TestLockWaitsAndTimesOut(t *testing.T) {
 		t.Fatal("TryLock failed on a free lock")
 	}
 	r3()
+}
+
+// WriteFileFast is as atomic as WriteFile (whole content, mode, no temp
+// left, old content kept on failure) and names its temp files the same way,
+// so the owners' sweeps (TempPattern, IsTemp) match both.
+func TestWriteFileFast(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "k.json")
+	for _, data := range []string{"old", "new content"} {
+		if err := WriteFileFast(p, []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile(p)
+	if err != nil || string(got) != "new content" {
+		t.Fatalf("content %q, %v", got, err)
+	}
+	if fi, _ := os.Stat(p); fi.Mode().Perm() != 0o600 && runtime.GOOS != "windows" {
+		t.Errorf("mode %v, want 0600", fi.Mode().Perm())
+	}
+	assertOnly(t, dir, "k.json")
+
+	target := filepath.Join(dir, "target")
+	if err := os.MkdirAll(filepath.Join(target, "x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFileFast(target, []byte("data"), 0o644); err == nil || !strings.Contains(err.Error(), target) {
+		t.Fatalf("want an error naming %s, got %v", target, err)
+	}
+	assertOnly(t, dir, "k.json", "target")
+}
+
+func TestTempNames(t *testing.T) {
+	dir := t.TempDir()
+	f, err := os.CreateTemp(dir, TempPattern("k.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	m, _ := filepath.Glob(filepath.Join(dir, TempPattern("k.json")))
+	if len(m) != 1 || !IsTemp(filepath.Base(m[0])) {
+		t.Fatalf("glob %v: the temp name %s is not matched", m, f.Name())
+	}
+	for name, want := range map[string]bool{
+		".k.json.tmp-123": true, ".python3.cmd.tmp-9": true,
+		"k.json": false, "k.json.tmp-1": false, ".pyget-link-1": false, ".hidden": false,
+	} {
+		if IsTemp(name) != want {
+			t.Errorf("IsTemp(%q) = %v, want %v", name, !want, want)
+		}
+	}
 }

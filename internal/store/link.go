@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/pyget/pyget/internal/catalog"
+	"github.com/pyget/pyget/internal/fsutil"
 )
 
 // Link points the minor-version link (cpython-3.14-linux-x86_64-gnu) at the
@@ -159,18 +160,29 @@ func replaceLink(target, path string, dir bool) error {
 	return nil
 }
 
-// sweepLinkTemps removes temp links a killed pyget left. Must hold the links
-// lock.
+// sweepLinkTemps removes temp links a killed pyget left, and the temp files
+// of interrupted .cmd shim writes (fsutil's ".<name>.cmd.tmp-*", Windows).
+// Must hold the links lock.
 func (l Layout) sweepLinkTemps(dir string) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return
 	}
 	for _, de := range entries {
-		if strings.HasPrefix(de.Name(), linkTemp) && de.Type()&fs.ModeSymlink != 0 {
-			os.Remove(filepath.Join(dir, de.Name()))
+		name := de.Name()
+		link := strings.HasPrefix(name, linkTemp) && de.Type()&fs.ModeSymlink != 0
+		shim := isShimTemp(name) && de.Type().IsRegular()
+		if link || shim {
+			os.Remove(filepath.Join(dir, name))
 		}
 	}
+}
+
+// isShimTemp reports whether name is the temp file of a .cmd shim write
+// (fsutil.WriteFile's temp for "<command>.cmd"), not a user's file.
+func isShimTemp(name string) bool {
+	base, _, ok := strings.Cut(name, ".tmp-")
+	return ok && fsutil.IsTemp(name) && strings.HasSuffix(base, ".cmd")
 }
 
 // binEntry is what sits at a command's path in BinDir.

@@ -198,6 +198,10 @@ func TestLinkIsIdempotent(t *testing.T) {
 	// A temp link a killed pyget left is swept; a user's hidden file is not.
 	symlinkT(t, "python3", filepath.Join(l.BinDir, ".pyget-link-77"))
 	writeFile(t, filepath.Join(l.BinDir, ".pyget-link-user"), "x", 0o644)
+	// So is an interrupted .cmd shim write (fsutil's temp name); a user's
+	// other temp-looking file is not.
+	writeFile(t, filepath.Join(l.BinDir, ".python3.cmd.tmp-123"), "half", 0o644)
+	writeFile(t, filepath.Join(l.BinDir, ".notes.tmp-1"), "x", 0o644)
 	second, err := l.Link(inst, LinkOptions{Default: true})
 	if err != nil {
 		t.Fatal(err)
@@ -210,8 +214,8 @@ func TestLinkIsIdempotent(t *testing.T) {
 		t.Error("a correct link was rewritten")
 	}
 	des, _ := os.ReadDir(l.BinDir)
-	if len(des) != 4 {
-		t.Errorf("bin dir holds %d entries, want 3 links and the user's file", len(des))
+	if len(des) != 5 {
+		t.Errorf("bin dir holds %d entries, want 3 links and the user's 2 files", len(des))
 	}
 }
 

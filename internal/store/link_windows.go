@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"golang.org/x/sys/windows"
+
+	"github.com/pyget/pyget/internal/fsutil"
 )
 
 // symlink makes a symlink, which on Windows needs Developer Mode or an
@@ -106,13 +108,6 @@ func (l Layout) placeBin(name, target string, force bool) (path string, placed b
 
 func writeShim(target, path string) error {
 	body := fmt.Sprintf("@echo off\r\n%s%s\r\n\"%s\" %%*\r\n", shimMarker, target, target)
-	tmp := filepath.Join(filepath.Dir(path), linkTemp+randomSuffix())
-	if err := os.WriteFile(tmp, []byte(body), 0o755); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return nil
+	// Temp ".<name>.cmd.tmp-*", swept by sweepLinkTemps after a kill.
+	return fsutil.WriteFile(path, []byte(body), 0o755)
 }
