@@ -14,7 +14,7 @@
 // It is for tests only. Non-test production code (cmd/pyget and the
 // packages it builds from) must never import it; only _test.go files may,
 // and the demo binary internal/faultserver/cmd/pyget-faultserver.
-// TestNotImportedByProduction enforces this.
+// internal/importrules' test enforces this.
 package faultserver
 
 import (

@@ -1,8 +1,6 @@
 package fetch
 
 import (
-	"go/build"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -38,42 +36,5 @@ func TestConfig(t *testing.T) {
 	}
 	if _, err := New(Config{CacheDir: dir, Retries: -1}); err == nil || !strings.Contains(err.Error(), "Retries") {
 		t.Fatalf("negative Retries: %v", err)
-	}
-}
-
-// TestImportsNoLayerAbove: fetch is below the store, the pipeline, the
-// catalog and the CLI, and never imports them, directly or through another
-// of pyget's packages.
-func TestImportsNoLayerAbove(t *testing.T) {
-	const mod = "github.com/pyget/pyget/"
-	root, err := filepath.Abs("../..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	forbidden := []string{"internal/store", "internal/pipeline", "internal/catalog", "cmd/"}
-	seen := map[string]bool{}
-	var walk func(dir, from string)
-	walk = func(dir, from string) {
-		pkg, err := build.ImportDir(dir, 0)
-		if err != nil {
-			t.Fatalf("%s: %v", dir, err)
-		}
-		for _, imp := range pkg.Imports {
-			rel, ok := strings.CutPrefix(imp, mod)
-			if !ok || seen[rel] {
-				continue
-			}
-			seen[rel] = true
-			for _, f := range forbidden {
-				if rel == strings.TrimSuffix(f, "/") || strings.HasPrefix(rel, f) || strings.HasPrefix(rel, f+"/") {
-					t.Errorf("%s imports %s", from, imp)
-				}
-			}
-			walk(filepath.Join(root, filepath.FromSlash(rel)), imp)
-		}
-	}
-	walk(".", mod+"internal/fetch")
-	if !seen["internal/archive"] {
-		t.Fatalf("the walk found none of pyget's packages: %v", seen)
 	}
 }

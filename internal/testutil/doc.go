@@ -3,5 +3,5 @@
 // certificate authority (NewCA) and a small full filesystem (Tmpfs).
 //
 // Nothing outside _test.go files may import it, except the test-only
-// package internal/faultserver; TestNotImportedByProduction checks.
+// package internal/faultserver; internal/importrules' test checks.
 package testutil
