@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/pyget/pyget/internal/catalog"
 	"github.com/pyget/pyget/internal/fetch"
+	"github.com/pyget/pyget/internal/pipeline"
 )
 
 // pyget cache: the cache folder's size, and pruning or cleaning it. The
@@ -181,12 +183,15 @@ func relName(root, p string) string {
 	return p
 }
 
-// requestDigests are the sha256s of the builds the requests match, of every
-// platform unless a request names one: in the catalog, and installed ones
-// (an install's own record knows a digest the catalog may lack). A request
-// matching no build at all is an error. names maps the digests to build
-// keys.
+// requestDigests are the sha256s of the builds the requests match, of
+// every platform unless a request names one, in the catalog and installed
+// (pipeline.Digests); names maps them to build keys. A request matching no
+// build at all is an error.
 func (a *app) requestDigests(ctx context.Context, args []string) (shas []string, names map[string]string, err error) {
+	reqs, err := parseRequests(args, "")
+	if err != nil {
+		return nil, nil, err
+	}
 	c, err := a.catalog(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -194,41 +199,13 @@ func (a *app) requestDigests(ctx context.Context, args []string) (shas []string,
 	// What is installed only adds digests: without an install dir the
 	// catalog's are enough.
 	_, installed, _ := a.installed()
-	names = map[string]string{}
-	add := func(sha, key string) {
-		sha = strings.ToLower(sha)
-		if sha == "" {
-			return
-		}
-		if _, ok := names[sha]; !ok {
-			shas = append(shas, sha)
-		}
-		names[sha] = key
+	shas, names, err = pipeline.Digests(c.Entries, installed, reqs)
+	var nb *pipeline.NoBuildError
+	if errors.As(err, &nb) {
+		return nil, nil, withHint(err,
+			fmt.Sprintf("`pyget list %s --all-platforms` shows the builds the catalog has", quoteArg(nb.Request)))
 	}
-	for _, s := range args {
-		r, err := parseRequest(s, "")
-		if err != nil {
-			return nil, nil, err
-		}
-		matched := false
-		for _, e := range c.Entries {
-			if r.Matches(e, nil) {
-				matched = true
-				add(e.SHA256, e.Key)
-			}
-		}
-		for _, inst := range installed {
-			if r.Matches(inst.Entry, nil) {
-				matched = true
-				add(inst.SHA256, inst.Entry.Key)
-			}
-		}
-		if !matched {
-			return nil, nil, withHint(fmt.Errorf("no build matches %q in the catalog", s),
-				fmt.Sprintf("`pyget list %s --all-platforms` shows the builds the catalog has", quoteArg(s)))
-		}
-	}
-	return shas, names, nil
+	return shas, names, err
 }
 
 // archiveNames maps digests to build keys, for messages: the installed

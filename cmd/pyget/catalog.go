@@ -8,7 +8,6 @@ import (
 
 	"github.com/pyget/pyget/internal/catalog"
 	"github.com/pyget/pyget/internal/fetch"
-	"github.com/pyget/pyget/internal/pyrequest"
 )
 
 // snapshotOverride replaces the catalog snapshot built into pyget (tests
@@ -162,25 +161,4 @@ func (a *app) newerCatalogHint(c *catalog.Catalog) string {
 	}
 	return fmt.Sprintf("this run used %s (newest release %s) because %s; a newer catalog may have it: run again online, or point PYGET_DOWNLOADS_JSON at a current copy",
 		what, orUnknown(c.Date()), why)
-}
-
-// exactRequest is the request that names e's version exactly, as pin
-// --resolved writes it: 3.14.6, 3.14.6t, 3.15.0rc1, pypy@3.10.16.
-func exactRequest(e catalog.Entry) (string, error) {
-	s := e.Version()
-	switch e.Variant {
-	case "freethreaded":
-		s += "t"
-	case "debug":
-		s += "d"
-	case "freethreaded+debug":
-		s += "td"
-	}
-	if e.Name != "cpython" {
-		s = e.Name + "@" + s
-	}
-	if r, err := pyrequest.Parse(s); err != nil || !r.Matches(e, nil) {
-		return "", fmt.Errorf("cannot name %s exactly as a request (%q)", e.Key, s)
-	}
-	return s, nil
 }

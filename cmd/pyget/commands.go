@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pyget/pyget/internal/fsutil"
+	"github.com/pyget/pyget/internal/pipeline"
 	"github.com/pyget/pyget/internal/pyrequest"
 	"github.com/pyget/pyget/internal/store"
 )
@@ -50,14 +51,14 @@ func (a *app) runFind(_ context.Context, args []string, showVersion bool) error 
 	if err != nil {
 		return err
 	}
+	parsed, err := parseRequests(reqs, from)
+	if err != nil {
+		return err
+	}
 	// A .python-version may list several versions: the first installed wins.
-	for _, s := range reqs {
-		r, err := parseRequest(s, from)
-		if err != nil {
-			return err
-		}
-		wide := installedTarget(plat)
-		if best := bestInstalled(all, r, &wide); len(best) > 0 {
+	wide := plat.ForInstalled()
+	for _, r := range parsed {
+		if best := pipeline.BestInstalled(all, r, &wide); len(best) > 0 {
 			if showVersion {
 				fmt.Fprintln(a.stdout, best[0].Entry.Version())
 			} else {
@@ -118,12 +119,12 @@ func (a *app) runUninstall(ctx context.Context, args []string, f uninstallFlags)
 	case f.all:
 		targets = installed
 	default:
+		reqs, err := parseRequests(args, "")
+		if err != nil {
+			return err
+		}
 		seen := map[string]bool{}
-		for _, s := range args {
-			r, err := parseRequest(s, "")
-			if err != nil {
-				return err
-			}
+		for _, r := range reqs {
 			// Every match goes, of every platform unless the request names
 			// one, pre-releases too: a user removing 3.13 means all of them.
 			var matches []store.Installation
@@ -133,7 +134,7 @@ func (a *app) runUninstall(ctx context.Context, args []string, f uninstallFlags)
 				}
 			}
 			if len(matches) == 0 {
-				return withHint(fmt.Errorf("%w %s", errNoMatch, s), "`pyget list --only-installed` shows what is installed")
+				return withHint(fmt.Errorf("%w %s", errNoMatch, r.String()), "`pyget list --only-installed` shows what is installed")
 			}
 			for _, m := range matches {
 				if !seen[m.Entry.Key] {
@@ -350,13 +351,13 @@ func (a *app) resolvePin(ctx context.Context, r pyrequest.Request) (string, erro
 	if err != nil {
 		return "", err
 	}
-	wide := installedTarget(plat)
-	if best := bestInstalled(all, r, &wide); len(best) > 0 {
-		return exactRequest(best[0].Entry)
+	wide := plat.ForInstalled()
+	if best := pipeline.BestInstalled(all, r, &wide); len(best) > 0 {
+		return pyrequest.Exact(best[0].Entry)
 	}
 	e, err := a.resolveDownload(ctx, r, plat)
 	if err != nil {
 		return "", err
 	}
-	return exactRequest(e)
+	return pyrequest.Exact(e)
 }

@@ -4,14 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 
 	"github.com/spf13/cobra"
 
-	"github.com/pyget/pyget/internal/archive"
 	"github.com/pyget/pyget/internal/catalog"
 	"github.com/pyget/pyget/internal/fetch"
 	"github.com/pyget/pyget/internal/pipeline"
@@ -70,19 +67,16 @@ func (a *app) runInstall(ctx context.Context, args []string, f installFlags) err
 	newest := len(args) == 0 && from == ""
 	var jobs []job
 	for _, arg := range reqs {
-		// An archive suffix (archive.FormatOf's, the extractor's own list)
-		// never ends a version request.
-		if _, err := archive.FormatOf(arg); err == nil {
-			if _, err := os.Stat(arg); err == nil {
-				abs, err := filepath.Abs(arg)
-				if err != nil {
-					return err
-				}
-				jobs = append(jobs, job{arg: arg, archive: abs})
-				continue
-			} else if len(args) > 0 && !strings.ContainsAny(arg, "<>=!~,@") {
-				return usagef("%s: no such archive", arg)
-			}
+		path, err := pipeline.ArchivePath(arg, len(args) > 0)
+		if errors.Is(err, pipeline.ErrNoArchive) {
+			return usageError{err}
+		}
+		if err != nil {
+			return err
+		}
+		if path != "" {
+			jobs = append(jobs, job{arg: arg, archive: path})
+			continue
 		}
 		r, err := parseRequest(arg, from)
 		if err != nil {
@@ -156,11 +150,14 @@ func (a *app) installEach(ui *progressUI, n int, one func(i int) (pipeline.Outco
 		a.report(o)
 	}
 	a.warnPATH(outcomes)
-	switch len(failures) {
-	case 0:
+	return a.lastFailure(failures)
+}
+
+// lastFailure prints every failure but the last, which it returns (to be
+// printed with the exit code it sets); nil without failures.
+func (a *app) lastFailure(failures []error) error {
+	if len(failures) == 0 {
 		return nil
-	case 1:
-		return failures[0]
 	}
 	for _, e := range failures[:len(failures)-1] {
 		printError(a.stderr, e, a.color())
@@ -200,8 +197,8 @@ func (a *app) installJob(ctx context.Context, in *pipeline.Installer, j job, pla
 	}
 	// Satisfied by what is installed: no catalog, no network.
 	if !f.reinstall && !j.newest {
-		wide := installedTarget(plat)
-		if best := bestInstalled(installed, j.request, &wide); len(best) > 0 {
+		wide := plat.ForInstalled()
+		if best := pipeline.BestInstalled(installed, j.request, &wide); len(best) > 0 {
 			if !claim(best[0].Entry.Key) {
 				return pipeline.Outcome{}, nil
 			}

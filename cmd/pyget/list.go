@@ -103,7 +103,7 @@ func (a *app) runList(ctx context.Context, args []string, f listFlags) error {
 	if err != nil {
 		return err
 	}
-	keepInstalled := listFilter(req, installedTarget(plat), f)
+	keepInstalled := pyrequest.Filter(req, plat.ForInstalled(), f.scope())
 
 	var rows []listRow
 	installedKeys := map[string]bool{}
@@ -178,19 +178,20 @@ func (a *app) runList(ctx context.Context, args []string, f listFlags) error {
 // none) on plat, as f's --all-* flags widen it: by default the newest patch
 // of each minor version. `mirror` selects with it too.
 func (a *app) selectDownloads(ctx context.Context, req *pyrequest.Request, plat platform.Platform, f listFlags) ([]catalog.Entry, error) {
-	c, err := a.catalog(ctx)
+	keep := pyrequest.Filter(req, plat, f.scope())
+	sel := func(entries []catalog.Entry) []catalog.Entry { return pyrequest.FilterEntries(entries, keep) }
+	var downloads []catalog.Entry
+	var err error
+	if req != nil {
+		_, downloads, err = a.selectFromCatalog(ctx, sel)
+	} else {
+		var c *catalog.Catalog
+		if c, err = a.catalog(ctx); err == nil {
+			downloads = sel(catalog.OnlyCPythonRelease(c.Entries, a.env.CPythonBuild))
+		}
+	}
 	if err != nil {
 		return nil, err
-	}
-	keep := listFilter(req, plat, f)
-	// PYGET_CPYTHON_BUILD: only the pinned release's CPython builds.
-	release := a.env.CPythonBuild
-	downloads := filterEntries(catalog.OnlyCPythonRelease(c.Entries, release), keep)
-	if len(downloads) == 0 && req != nil {
-		// Perhaps the cached catalog predates the build: look again.
-		if fresh, err := a.refreshCatalog(ctx); err == nil {
-			downloads = filterEntries(catalog.OnlyCPythonRelease(fresh.Entries, release), keep)
-		}
 	}
 	if !f.allVersions {
 		downloads = pyrequest.NewestPerMinor(downloads)
@@ -198,37 +199,13 @@ func (a *app) selectDownloads(ctx context.Context, req *pyrequest.Request, plat 
 	return downloads, nil
 }
 
-// listFilter decides which builds `list` shows.
-func listFilter(req *pyrequest.Request, plat platform.Platform, f listFlags) func(catalog.Entry) bool {
-	fits := func(e catalog.Entry) bool {
-		switch {
-		case f.allPlatforms:
-			return true
-		case f.allArches:
-			return e.OS == plat.OS && e.Libc == plat.Libc
-		}
-		_, ok := plat.FitsArch(e.Arch.Family, e.Arch.Variant)
-		return ok && e.OS == plat.OS && e.Libc == plat.Libc
+// scope is how far f's --all-* flags widen a listing.
+func (f listFlags) scope() pyrequest.Scope {
+	switch {
+	case f.allPlatforms:
+		return pyrequest.AllPlatforms
+	case f.allArches:
+		return pyrequest.AllArches
 	}
-	if req == nil {
-		// Without a request: every implementation, but not debug builds,
-		// which few want and which would double the list.
-		return func(e catalog.Entry) bool { return !e.Debug() && fits(e) }
-	}
-	if !f.allPlatforms && !f.allArches {
-		// The request applies the platform itself, and a key's own os,
-		// arch or libc override it (`list cpython-3.14-linux-aarch64`).
-		return func(e catalog.Entry) bool { return req.Matches(e, &plat) }
-	}
-	return func(e catalog.Entry) bool { return req.Matches(e, nil) && fits(e) }
-}
-
-func filterEntries(entries []catalog.Entry, keep func(catalog.Entry) bool) []catalog.Entry {
-	var out []catalog.Entry
-	for _, e := range entries {
-		if keep(e) {
-			out = append(out, e)
-		}
-	}
-	return out
+	return pyrequest.ThisPlatform
 }

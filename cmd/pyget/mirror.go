@@ -78,13 +78,13 @@ func (a *app) runMirror(ctx context.Context, dir string, args []string, f mirror
 	if err != nil {
 		return err
 	}
+	parsed, err := parseRequests(args, "")
+	if err != nil {
+		return err
+	}
 	var reqs []*pyrequest.Request
-	for _, arg := range args {
-		r, err := parseRequest(arg, "")
-		if err != nil {
-			return err
-		}
-		reqs = append(reqs, &r)
+	for i := range parsed {
+		reqs = append(reqs, &parsed[i])
 	}
 	if len(reqs) == 0 {
 		reqs = []*pyrequest.Request{nil}
@@ -203,16 +203,7 @@ func (a *app) runMirror(ctx context.Context, dir string, args []string, f mirror
 		summary += fmt.Sprintf(", %d failed", n)
 	}
 	a.info("%s; %d %s in %s", summary, rep.Entries, plural(rep.Entries, "build", "builds"), filepath.Join(dir, mirror.CatalogFile))
-	switch len(failures) {
-	case 0:
-		return nil
-	case 1:
-		return failures[0]
-	}
-	for _, e := range failures[:len(failures)-1] {
-		printError(a.stderr, e, a.color())
-	}
-	return failures[len(failures)-1]
+	return a.lastFailure(failures)
 }
 
 func (a *app) runMirrorCheck(ctx context.Context, dir string) error {

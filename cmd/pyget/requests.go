@@ -11,7 +11,6 @@ import (
 	"github.com/pyget/pyget/internal/catalog"
 	"github.com/pyget/pyget/internal/platform"
 	"github.com/pyget/pyget/internal/pyrequest"
-	"github.com/pyget/pyget/internal/store"
 )
 
 // requestsOrPin returns the requests given, else those of the pin in force
@@ -73,37 +72,15 @@ func parseRequest(s, from string) (pyrequest.Request, error) {
 	return r, nil
 }
 
-// bestInstalled returns the installed builds matching r on p, best first.
-func bestInstalled(all []store.Installation, r pyrequest.Request, p *platform.Platform) []store.Installation {
-	entries := make([]catalog.Entry, len(all))
-	byKey := make(map[string]store.Installation, len(all))
-	for i, inst := range all {
-		entries[i] = inst.Entry
-		byKey[inst.Entry.Key] = inst
-	}
-	var out []store.Installation
-	for _, e := range r.Select(entries, p) {
-		out = append(out, byKey[e.Key])
-	}
-	return out
-}
-
 // resolveDownload picks the catalog entry for r on p, revalidating a cached
 // remote catalog once when nothing matches. With PYGET_CPYTHON_BUILD only
 // that python-build-standalone release's CPython builds count.
 func (a *app) resolveDownload(ctx context.Context, r pyrequest.Request, p platform.Platform) (catalog.Entry, error) {
-	c, err := a.catalog(ctx)
+	c, matches, err := a.selectFromCatalog(ctx, func(entries []catalog.Entry) []catalog.Entry { return r.Select(entries, &p) })
 	if err != nil {
 		return catalog.Entry{}, err
 	}
 	release := a.env.CPythonBuild
-	matches := r.Select(catalog.OnlyCPythonRelease(c.Entries, release), &p)
-	if len(matches) == 0 {
-		if fresh, err := a.refreshCatalog(ctx); err == nil {
-			c = fresh
-			matches = r.Select(catalog.OnlyCPythonRelease(fresh.Entries, release), &p)
-		}
-	}
 	if len(matches) > 0 {
 		return matches[0], nil
 	}
@@ -118,6 +95,26 @@ func (a *app) resolveDownload(ctx context.Context, r pyrequest.Request, p platfo
 	}
 	return catalog.Entry{}, withHint(
 		fmt.Errorf("no download for %q on %s in the catalog", r.String(), r.Target(p)), hint)
+}
+
+// selectFromCatalog is what sel picks from the catalog's builds (with
+// PYGET_CPYTHON_BUILD, only that release's CPython builds), and the catalog
+// it picked from. When sel picks nothing, the cached catalog may predate the
+// build: it is revalidated once and sel picks again.
+func (a *app) selectFromCatalog(ctx context.Context, sel func([]catalog.Entry) []catalog.Entry) (*catalog.Catalog, []catalog.Entry, error) {
+	c, err := a.catalog(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	release := a.env.CPythonBuild
+	picked := sel(catalog.OnlyCPythonRelease(c.Entries, release))
+	if len(picked) == 0 {
+		if fresh, err := a.refreshCatalog(ctx); err == nil {
+			c = fresh
+			picked = sel(catalog.OnlyCPythonRelease(fresh.Entries, release))
+		}
+	}
+	return c, picked, nil
 }
 
 // releaseHint says where a request the pinned release cannot satisfy could

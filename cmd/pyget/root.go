@@ -259,18 +259,6 @@ func (a *app) target() (platform.Platform, error) {
 	return p, nil
 }
 
-// installedTarget widens p for matching installed builds: a build of any
-// x86-64 level this CPU runs counts (one installed with --arch auto must not
-// vanish from find and list run without it), unless a level was pinned.
-func installedTarget(p platform.Platform) platform.Platform {
-	if p.Arch == "x86_64" && p.Level == "" && !p.AutoLevel {
-		if auto, err := p.WithArch("auto"); err == nil {
-			return auto
-		}
-	}
-	return p
-}
-
 // usageArgs marks cobra's argument-count errors as usage errors (exit 2).
 func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {

@@ -9,7 +9,6 @@ import (
 
 	"github.com/pyget/pyget/internal/catalog"
 	"github.com/pyget/pyget/internal/pipeline"
-	"github.com/pyget/pyget/internal/platform"
 	"github.com/pyget/pyget/internal/pyrequest"
 	"github.com/pyget/pyget/internal/store"
 )
@@ -48,13 +47,9 @@ func (a *app) runUpgrade(ctx context.Context, args []string, dryRun bool) error 
 	if err != nil {
 		return err
 	}
-	var reqs []pyrequest.Request
-	for _, s := range args {
-		r, err := parseRequest(s, pinPath)
-		if err != nil {
-			return err
-		}
-		reqs = append(reqs, r)
+	reqs, err := parseRequests(args, pinPath)
+	if err != nil {
+		return err
 	}
 	plat, err := a.target()
 	if err != nil {
@@ -78,7 +73,18 @@ func (a *app) runUpgrade(ctx context.Context, args []string, dryRun bool) error 
 	}
 	// PYGET_CPYTHON_BUILD: only the pinned release's CPython builds.
 	entries := catalog.OnlyCPythonRelease(c.Entries, a.env.CPythonBuild)
-	plans, fresh, err := a.chooseUpgrades(ctx, pipeline.PlanUpgrades(installed, entries), installed, entries, reqs, plat, pinPath != "")
+	resolve := func(r pyrequest.Request) (catalog.Entry, error) {
+		e, err := a.resolveDownload(ctx, r, plat)
+		if err != nil {
+			return e, failed(fmt.Sprintf("Failed to upgrade %q", r.String()), err)
+		}
+		return e, nil
+	}
+	plans, fresh, err := pipeline.ChooseUpgrades(pipeline.PlanUpgrades(installed, entries), installed, entries, reqs, plat, pinPath != "", resolve)
+	var pe *pipeline.PatchRequestError
+	if errors.As(err, &pe) {
+		return withHint(usageError{err}, fmt.Sprintf("`pyget install %s` installs that version", quoteArg(pe.Request)))
+	}
 	if err != nil {
 		return err
 	}
@@ -94,7 +100,7 @@ func (a *app) runUpgrade(ctx context.Context, args []string, dryRun bool) error 
 	}
 	if dryRun {
 		for _, j := range fresh {
-			a.info("Would install %s %s (%s): no %s is installed", implName(j.e.Name), j.e.Version(), j.e.Key, j.arg)
+			a.info("Would install %s %s (%s): no %s is installed", implName(j.Entry.Name), j.Entry.Version(), j.Entry.Key, j.Request.String())
 		}
 		return nil
 	}
@@ -107,7 +113,7 @@ func (a *app) runUpgrade(ctx context.Context, args []string, dryRun bool) error 
 	return a.installEach(ui, len(plans)+len(fresh), func(i int) (pipeline.Outcome, error) {
 		if i >= len(plans) {
 			j := fresh[i-len(plans)]
-			return a.installResolved(ctx, in, j.e, claim)
+			return a.installResolved(ctx, in, j.Entry, claim)
 		}
 		p := plans[i]
 		if !p.Needed() {
@@ -138,114 +144,31 @@ func (a *app) upgradeCatalog(ctx context.Context) (*catalog.Catalog, error) {
 	return a.catalog(ctx)
 }
 
-// freshUpgrade is a request naming a minor version none of whose builds is
-// installed: upgrading it installs its newest patch, as uv does.
-type freshUpgrade struct {
-	arg     string
-	request pyrequest.Request
-	e       catalog.Entry // what it resolves to now
-}
-
-// chooseUpgrades keeps the plans of the groups an installed build of which
-// a request matches (every plan without requests), and resolves the
-// requests that match no installed build. A request naming a patch or a
-// pre-release is a usage error.
-//
-// Requests read from a pin (fromPin) may name a patch: they select its minor
-// version.
-func (a *app) chooseUpgrades(ctx context.Context, plans []pipeline.Upgrade, installed []store.Installation, entries []catalog.Entry, reqs []pyrequest.Request, plat platform.Platform, fromPin bool) ([]pipeline.Upgrade, []freshUpgrade, error) {
-	if len(reqs) == 0 {
-		return plans, nil, nil
-	}
-	wide := installedTarget(plat)
-	named := map[string]bool{} // groups
-	var fresh []freshUpgrade
-	for _, r := range reqs {
-		var matched []catalog.Entry
-		for _, inst := range installed {
-			if r.Matches(inst.Entry, &wide) {
-				matched = append(matched, inst.Entry)
-			}
-		}
-		if len(matched) == 0 {
-			e, err := a.resolveDownload(ctx, r, plat)
-			if err != nil {
-				return nil, nil, failed(fmt.Sprintf("Failed to upgrade %q", r.String()), err)
-			}
-			if fromPin {
-				// A pinned patch selects its minor version: install that
-				// minor version's newest patch, as `upgrade 3.13` would.
-				e = pipeline.NewestPatch(e, entries)
-			}
-			matched = []catalog.Entry{e}
-			fresh = append(fresh, freshUpgrade{arg: r.String(), request: r, e: e})
-		}
-		for _, e := range matched {
-			if !fromPin && namesPatch(r, e, &wide) {
-				return nil, nil, withHint(usagef("upgrade takes minor versions (3.14, 3.14t, pypy@3.11), not a patch or a pre-release: %s", r.String()),
-					fmt.Sprintf("`pyget install %s` installs that version", quoteArg(r.String())))
-			}
-			named[store.MinorLinkName(e)] = true
-		}
-	}
-	var out []pipeline.Upgrade
-	for _, p := range plans {
-		if named[p.Group] {
-			out = append(out, p)
-		}
-	}
-	return out, fresh, nil
-}
-
-// namesPatch reports whether r, which matches e, names a patch or a
-// pre-release rather than a minor version: it does not match a final
-// release of e's minor version with a patch number beyond any a request
-// can spell (they stop at 255).
-func namesPatch(r pyrequest.Request, e catalog.Entry, p *platform.Platform) bool {
-	e.Patch, e.Prerelease = 1000, ""
-	return !r.Matches(e, p)
-}
-
 // outdatedTargets lists the builds `uninstall --outdated` removes: those a
 // newer installed patch of their minor version supersedes and no link leads
 // to, only those matching a request when there are requests. It says which
 // it keeps because a link still leads to them.
 func (a *app) outdatedTargets(in *pipeline.Installer, args []string) ([]store.Installation, error) {
-	reqs, err := parseRequests(args)
+	reqs, err := parseRequests(args, "")
 	if err != nil {
 		return nil, err
 	}
-	outdated, kept, err := in.Outdated()
+	outdated, kept, err := in.OutdatedMatching(reqs)
 	if err != nil {
 		return nil, err
-	}
-	wanted := func(inst store.Installation) bool {
-		for _, r := range reqs {
-			if r.Matches(inst.Entry, nil) {
-				return true
-			}
-		}
-		return len(reqs) == 0
-	}
-	var out []store.Installation
-	for _, inst := range outdated {
-		if wanted(inst) {
-			out = append(out, inst)
-		}
 	}
 	for _, inst := range kept {
-		if wanted(inst) {
-			a.info("keeping %s: a link still leads to it (`pyget upgrade` moves the links to the newest patch)", inst.Entry.Key)
-		}
+		a.info("keeping %s: a link still leads to it (`pyget upgrade` moves the links to the newest patch)", inst.Entry.Key)
 	}
-	return out, nil
+	return outdated, nil
 }
 
-// parseRequests parses requests given on the command line.
-func parseRequests(args []string) ([]pyrequest.Request, error) {
+// parseRequests parses requests, given on the command line or read from the
+// pin file from ("" for the command line).
+func parseRequests(args []string, from string) ([]pyrequest.Request, error) {
 	reqs := make([]pyrequest.Request, len(args))
 	for i, s := range args {
-		r, err := parseRequest(s, "")
+		r, err := parseRequest(s, from)
 		if err != nil {
 			return nil, err
 		}

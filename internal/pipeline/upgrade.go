@@ -2,8 +2,11 @@ package pipeline
 
 import (
 	"context"
+	"slices"
 
 	"github.com/pyget/pyget/internal/catalog"
+	"github.com/pyget/pyget/internal/platform"
+	"github.com/pyget/pyget/internal/pyrequest"
 	"github.com/pyget/pyget/internal/store"
 )
 
@@ -81,6 +84,79 @@ func NewestPatch(e catalog.Entry, entries []catalog.Entry) catalog.Entry {
 	return PlanUpgrades([]store.Installation{{Record: store.Record{Entry: e}}}, entries)[0].Target
 }
 
+// FreshUpgrade is a request naming a minor version none of whose builds is
+// installed: upgrading it installs Entry, its newest patch, as uv does.
+type FreshUpgrade struct {
+	Request pyrequest.Request
+	Entry   catalog.Entry
+}
+
+// PatchRequestError: an upgrade request names a patch or a pre-release
+// rather than a minor version.
+type PatchRequestError struct{ Request string }
+
+func (e *PatchRequestError) Error() string {
+	return "upgrade takes minor versions (3.14, 3.14t, pypy@3.11), not a patch or a pre-release: " + e.Request
+}
+
+// ChooseUpgrades keeps the plans (PlanUpgrades of installed and entries)
+// of the groups an installed build of which a request matches on plat
+// (widened with ForInstalled), every plan without requests. A request that
+// matches no installed build is resolved with resolve (whose error is
+// returned as it is) and becomes a FreshUpgrade. A request naming a patch or
+// a pre-release gives a *PatchRequestError, unless fromPin: a pin's exact
+// patch (pin --resolved) selects its minor version, and a fresh one installs
+// that minor version's newest patch in entries.
+func ChooseUpgrades(plans []Upgrade, installed []store.Installation, entries []catalog.Entry, reqs []pyrequest.Request, plat platform.Platform, fromPin bool, resolve func(pyrequest.Request) (catalog.Entry, error)) ([]Upgrade, []FreshUpgrade, error) {
+	if len(reqs) == 0 {
+		return plans, nil, nil
+	}
+	wide := plat.ForInstalled()
+	named := map[string]bool{} // groups
+	var fresh []FreshUpgrade
+	for _, r := range reqs {
+		var matched []catalog.Entry
+		for _, inst := range installed {
+			if r.Matches(inst.Entry, &wide) {
+				matched = append(matched, inst.Entry)
+			}
+		}
+		if len(matched) == 0 {
+			e, err := resolve(r)
+			if err != nil {
+				return nil, nil, err
+			}
+			if fromPin {
+				e = NewestPatch(e, entries)
+			}
+			matched = []catalog.Entry{e}
+			fresh = append(fresh, FreshUpgrade{Request: r, Entry: e})
+		}
+		for _, e := range matched {
+			if !fromPin && NamesPatch(r, e, &wide) {
+				return nil, nil, &PatchRequestError{Request: r.String()}
+			}
+			named[store.MinorLinkName(e)] = true
+		}
+	}
+	var out []Upgrade
+	for _, p := range plans {
+		if named[p.Group] {
+			out = append(out, p)
+		}
+	}
+	return out, fresh, nil
+}
+
+// NamesPatch reports whether r, which matches e, names a patch or a
+// pre-release rather than a minor version: it does not match a final
+// release of e's minor version with a patch number beyond any a request
+// can spell (they stop at 255).
+func NamesPatch(r pyrequest.Request, e catalog.Entry, p *platform.Platform) bool {
+	e.Patch, e.Prerelease = 1000, ""
+	return !r.Matches(e, p)
+}
+
 // Upgrade carries out u. When it is Needed, Target is installed like any
 // build (downloaded, verified, committed, then linked): the previous patch
 // stays installed, and the minor link, with the commands through it, moves
@@ -124,4 +200,23 @@ func (in *Installer) Outdated() (outdated, kept []store.Installation, err error)
 		}
 	}
 	return outdated, kept, nil
+}
+
+// OutdatedMatching is Outdated limited to the builds a request matches (of
+// every platform unless it names one); all of them without requests.
+func (in *Installer) OutdatedMatching(reqs []pyrequest.Request) (outdated, kept []store.Installation, err error) {
+	outdated, kept, err = in.Outdated()
+	if err != nil || len(reqs) == 0 {
+		return outdated, kept, err
+	}
+	wanted := func(inst store.Installation) bool {
+		for _, r := range reqs {
+			if r.Matches(inst.Entry, nil) {
+				return true
+			}
+		}
+		return false
+	}
+	return slices.DeleteFunc(outdated, func(i store.Installation) bool { return !wanted(i) }),
+		slices.DeleteFunc(kept, func(i store.Installation) bool { return !wanted(i) }), nil
 }

@@ -12,6 +12,8 @@ import (
 
 	"github.com/pyget/pyget/internal/catalog"
 	"github.com/pyget/pyget/internal/faultserver"
+	"github.com/pyget/pyget/internal/platform"
+	"github.com/pyget/pyget/internal/pyrequest"
 	"github.com/pyget/pyget/internal/store"
 )
 
@@ -318,5 +320,98 @@ func checkGroupConsistent(t *testing.T, in *Installer, e catalog.Entry, link, cm
 	} else if len(keys) > 0 {
 		// The command goes with the last build only.
 		t.Fatalf("%s missing with %v installed: %v", cmd, keys, err)
+	}
+}
+
+func TestNewestPatchAndChooseUpgrades(t *testing.T) {
+	p314 := catalog.Entry{
+		Key: "cpython-3.14.6-linux-x86_64-gnu", Name: "cpython", OS: "linux", Libc: "gnu",
+		Arch: catalog.Arch{Family: "x86_64"}, Major: 3, Minor: 14, Patch: 6, Build: "20260610",
+	}
+	p313 := patchOf(p314, 4, "")
+	p313.Minor, p313.Key = 13, "cpython-3.13.4-linux-x86_64-gnu"
+	p312 := patchOf(p314, 2, "")
+	p312.Minor, p312.Key = 12, "cpython-3.12.2-linux-x86_64-gnu"
+	cat := []catalog.Entry{p314, patchOf(p314, 8, ""), p313, patchOf(p313, 5, ""), p312, patchOf(p312, 9, "")}
+
+	if got := NewestPatch(p312, cat); got.Key != "cpython-3.12.9-linux-x86_64-gnu" {
+		t.Errorf("NewestPatch(3.12.2) = %s, want 3.12.9", got.Key)
+	}
+	if got := NewestPatch(patchOf(p312, 9, ""), cat[:5]); got.Key != "cpython-3.12.9-linux-x86_64-gnu" {
+		t.Errorf("NewestPatch with nothing newer = %s, want the entry itself", got.Key)
+	}
+
+	installed := installations(p314, p313)
+	plans := PlanUpgrades(installed, cat)
+	plat := platform.Platform{OS: "linux", Arch: "x86_64", Libc: "gnu"}
+	resolved := 0
+	resolve := func(r pyrequest.Request) (catalog.Entry, error) {
+		resolved++
+		if m := r.Select(cat, &plat); len(m) > 0 {
+			return m[0], nil
+		}
+		return catalog.Entry{}, errors.New("no download for " + r.String())
+	}
+	reqs := func(ss ...string) []pyrequest.Request {
+		var out []pyrequest.Request
+		for _, s := range ss {
+			r, err := pyrequest.Parse(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, r)
+		}
+		return out
+	}
+	groups := func(ps []Upgrade) []string {
+		var out []string
+		for _, p := range ps {
+			out = append(out, p.Group)
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		name    string
+		reqs    []string
+		fromPin bool
+		groups  []string
+		fresh   string // the fresh upgrade's entry, if any
+		wantErr string
+	}{
+		{"no requests: every plan", nil, false, []string{"cpython-3.14-linux-x86_64-gnu", "cpython-3.13-linux-x86_64-gnu"}, "", ""},
+		{"a minor version installed", []string{"3.13"}, false, []string{"cpython-3.13-linux-x86_64-gnu"}, "", ""},
+		{"a minor version not installed", []string{"3.12"}, false, nil, "cpython-3.12.9-linux-x86_64-gnu", ""},
+		{"a patch on the command line", []string{"3.13.4"}, false, nil, "", "not a patch or a pre-release: 3.13.4"},
+		{"a pinned patch selects its minor", []string{"3.13.4"}, true, []string{"cpython-3.13-linux-x86_64-gnu"}, "", ""},
+		{"a pinned patch not installed: its minor's newest", []string{"3.12.2"}, true, nil, "cpython-3.12.9-linux-x86_64-gnu", ""},
+		{"nothing to resolve to", []string{"3.11"}, false, nil, "", "no download for 3.11"},
+	} {
+		got, fresh, err := ChooseUpgrades(plans, installed, cat, reqs(tt.reqs...), plat, tt.fromPin, resolve)
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("%s: error %v, want %q", tt.name, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+			continue
+		}
+		if g := groups(got); strings.Join(g, " ") != strings.Join(tt.groups, " ") {
+			t.Errorf("%s: groups %v, want %v", tt.name, g, tt.groups)
+		}
+		var fk string
+		if len(fresh) == 1 {
+			fk = fresh[0].Entry.Key
+		} else if len(fresh) > 1 {
+			fk = "several"
+		}
+		if fk != tt.fresh {
+			t.Errorf("%s: fresh %q, want %q", tt.name, fk, tt.fresh)
+		}
+	}
+	var pe *PatchRequestError
+	if _, _, err := ChooseUpgrades(plans, installed, cat, reqs("3.14.6"), plat, false, resolve); !errors.As(err, &pe) || pe.Request != "3.14.6" {
+		t.Errorf("a patch request: %v, want a *PatchRequestError naming it", err)
 	}
 }

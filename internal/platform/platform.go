@@ -134,6 +134,19 @@ func (p Platform) WithArchFeatures(arch string, cpu CPUFeatures) (Platform, erro
 	return p, nil
 }
 
+// ForInstalled widens p for matching installed builds: on x86-64 without a
+// pinned level, a build of any level this CPU runs counts (one installed
+// with --arch auto must not vanish from find and list run without it).
+// Otherwise p is returned as it is.
+func (p Platform) ForInstalled() Platform {
+	if p.Arch == "x86_64" && p.Level == "" && !p.AutoLevel {
+		if auto, err := p.WithArch("auto"); err == nil {
+			return auto
+		}
+	}
+	return p
+}
+
 // FitsArch reports whether a build for family/variant fits, and a rank
 // (higher is preferred) among the levels that fit.
 func (p Platform) FitsArch(family, variant string) (rank int, ok bool) {

@@ -194,3 +194,26 @@ func TestFitsArch(t *testing.T) {
 		}
 	}
 }
+
+func TestForInstalled(t *testing.T) {
+	base, err := Parse("linux-x86_64-gnu")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wide := base.ForInstalled()
+	if !wide.AutoLevel || wide.Level != HostCPU().Level() || wide.Arch != "x86_64" {
+		t.Errorf("ForInstalled(%v) = %+v, want this CPU's level with AutoLevel", base, wide)
+	}
+	if _, ok := wide.FitsArch("x86_64", ""); !ok {
+		t.Errorf("the widened platform does not fit a baseline build")
+	}
+	for _, s := range []string{"linux-x86_64_v3-gnu", "linux-aarch64-gnu", "macos-aarch64-none"} {
+		p, err := Parse(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := p.ForInstalled(); got != p {
+			t.Errorf("ForInstalled(%s) = %+v, want it unchanged", s, got)
+		}
+	}
+}
