@@ -15,6 +15,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/pyget/pyget/internal/fsutil"
 )
 
 // HTTPStatusError is a response whose status is not a success. 408, 429 and
@@ -227,7 +229,7 @@ func classify(err error) verdict {
 	case isCertError(err),
 		errors.Is(err, ErrInsecureRedirect), errors.Is(err, errTooManyRedirects),
 		// A file:// mirror's own problems: its disk is not the cache's.
-		isDiskFull(err), errors.Is(err, fs.ErrPermission), errors.Is(err, syscall.EROFS),
+		fsutil.IsDiskFull(err), errors.Is(err, fs.ErrPermission),
 		errors.Is(err, fs.ErrNotExist):
 		return nextSource
 	}

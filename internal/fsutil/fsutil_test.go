@@ -3,6 +3,7 @@ package fsutil
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -151,6 +152,22 @@ func TestTempNames(t *testing.T) {
 	} {
 		if IsTemp(name) != want {
 			t.Errorf("IsTemp(%q) = %v, want %v", name, !want, want)
+		}
+	}
+}
+
+// IsDiskFull knows the codes of a disk refusing writes, through wrapping,
+// and nothing else.
+func TestIsDiskFull(t *testing.T) {
+	for _, err := range diskFullErrors() {
+		wrapped := fmt.Errorf("writing x: %w", &os.PathError{Op: "write", Path: "x", Err: err})
+		if !IsDiskFull(wrapped) {
+			t.Errorf("IsDiskFull(%v) = false", wrapped)
+		}
+	}
+	for _, err := range []error{nil, os.ErrPermission, os.ErrNotExist, errors.New("no space left on device")} {
+		if IsDiskFull(err) {
+			t.Errorf("IsDiskFull(%v) = true", err)
 		}
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/pyget/pyget/internal/archive"
 	"github.com/pyget/pyget/internal/catalog"
 	"github.com/pyget/pyget/internal/fetch"
+	"github.com/pyget/pyget/internal/fsutil"
 	"github.com/pyget/pyget/internal/store"
 )
 
@@ -209,7 +210,7 @@ func (in *Installer) extractStream(ctx context.Context, e catalog.Entry, stream 
 				return fetch.Result{}, derr
 			}
 		}
-		if err != nil && !result.FromCache && !reread && !localDiskFull(err) {
+		if err != nil && !result.FromCache && !reread && !fsutil.IsDiskFull(err) {
 			// The extractor may have choked on bytes that were wrong in
 			// transit (a flipped byte early in the body) before the transfer
 			// noticed the digest and fetched them again: the archive is
@@ -240,7 +241,7 @@ func (in *Installer) extractor() func(context.Context, io.Reader, archive.Format
 // is named too unless the install dir's disk failed, which is no fault of
 // the archive's.
 func (in *Installer) extractError(e catalog.Entry, archivePath string, err error) error {
-	if localDiskFull(err) {
+	if fsutil.IsDiskFull(err) {
 		return fmt.Errorf("installing %s into %s: %w", e.Key, in.Layout.InstallDir, err)
 	}
 	return fmt.Errorf("installing %s into %s: extracting %s: %w", e.Key, in.Layout.InstallDir, archivePath, err)
