@@ -129,7 +129,7 @@ func TestDetectLibc(t *testing.T) {
 	}
 }
 
-func TestDetectAt(t *testing.T) {
+func TestDetectFakeRoot(t *testing.T) {
 	muslRoot := makeRoot(t, map[string]fsEntry{"bin/sh": {data: fakeELF(t, "/lib/ld-musl-aarch64.so.1", false, 0)}})
 	tests := []struct {
 		goos, goarch, root string
@@ -146,18 +146,18 @@ func TestDetectAt(t *testing.T) {
 		{"windows", "amd64", muslRoot, Platform{OS: "windows", Arch: "x86_64", Libc: "none"}},
 	}
 	for _, tt := range tests {
-		if got := DetectAt(tt.goos, tt.goarch, tt.root); got != tt.want {
-			t.Errorf("DetectAt(%s, %s) = %+v, want %+v", tt.goos, tt.goarch, got, tt.want)
+		if got := detect(tt.goos, tt.goarch, tt.root); got != tt.want {
+			t.Errorf("detect(%s, %s) = %+v, want %+v", tt.goos, tt.goarch, got, tt.want)
 		}
 	}
 }
 
-// The real machine: whatever it is, Detect must agree with DetectAt on "/"
+// The real machine: whatever it is, Detect must agree with detect on "/"
 // and name a libc the catalog knows.
 func TestDetectHost(t *testing.T) {
 	p := Detect()
-	if p != DetectAt(runtime.GOOS, runtime.GOARCH, "/") {
-		t.Fatalf("Detect() = %+v disagrees with DetectAt", p)
+	if p != detect(runtime.GOOS, runtime.GOARCH, "/") {
+		t.Fatalf("Detect() = %+v disagrees with detect", p)
 	}
 	if p.Level != "" || p.AutoLevel {
 		t.Fatalf("Detect() = %+v: level must be unset", p)

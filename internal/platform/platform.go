@@ -2,6 +2,8 @@
 // (with x86-64 micro-architecture levels) and libc. It owns the names of
 // those (names.go): every alias pyget accepts for an OS, architecture or
 // libc, wherever it is written, is read through its tables.
+//
+// It imports nothing of pyget's, so every package may use it.
 package platform
 
 import (
@@ -31,10 +33,8 @@ func Detect() Platform {
 	return detect(runtime.GOOS, runtime.GOARCH, "/")
 }
 
-// DetectAt is Detect for a given GOOS/GOARCH with the filesystem rooted at
-// root; it lets tests (and cross-target tooling) probe a fake system tree.
-func DetectAt(goos, goarch, root string) Platform { return detect(goos, goarch, root) }
-
+// detect is Detect for a given GOOS/GOARCH with the filesystem rooted at
+// root, so tests can probe a fake system tree.
 func detect(goos, goarch, root string) Platform {
 	p := Platform{OS: goos, Arch: goarch, Libc: "none"}
 	if a, ok := archNames[goarch]; ok {
