@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"strings"
 
 	"github.com/pyget/pyget/internal/fetch"
@@ -173,6 +174,10 @@ func hintFor(err error) string {
 	var he hintError
 	if errors.As(err, &he) {
 		return he.hint
+	}
+	var dns *net.DNSError
+	if errors.As(err, &dns) {
+		return fmt.Sprintf("cannot resolve %s: offline? `--offline` uses cached data only; `--mirror`/`PYGET_DOWNLOADS_JSON` point at reachable copies", dns.Name)
 	}
 	var se *fetch.HTTPStatusError
 	if errors.As(err, &se) && (se.Code == 404 || se.Code == 410) {
