@@ -142,3 +142,71 @@ func TestCached(t *testing.T) {
 		t.Error("Cached(a directory)")
 	}
 }
+
+// WaitVerified vouches for the archive at Result.Path without a reader: a
+// cache hit is hashed (once), a damaged one is ErrCorruptCache and removed
+// under the download lock, and a fresh archive that replaced the damaged
+// one in the meantime is not removed. A download is verified already.
+func TestWaitVerified(t *testing.T) {
+	data := archiveData(300_000, 62)
+	damaged := bytes.Clone(data)
+	damaged[1000] ^= 0xff
+	f, _, _ := newTestFetcher(t, Config{})
+	tg := Target{URL: "https://x.example/a.tar.gz", SHA256: sha(data), Size: int64(len(data))}
+	p := f.ArchivePath(tg.SHA256)
+	put := func(b []byte) {
+		t.Helper()
+		os.Remove(p)
+		if err := os.MkdirAll(f.archivesDir(), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	start := func() *Stream {
+		t.Helper()
+		s, err := f.Start(context.Background(), tg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+
+	put(data)
+	s := start()
+	if res, err := s.WaitVerified(); err != nil || !res.FromCache || res.Path != p {
+		t.Fatalf("whole cached archive: %+v, %v", res, err)
+	}
+	// Verified once: damage after the check is the next stream's to find.
+	put(damaged)
+	if _, err := s.WaitVerified(); err != nil {
+		t.Fatalf("second WaitVerified hashed again: %v", err)
+	}
+
+	s = start()
+	res, err := s.WaitVerified()
+	var de *DigestError
+	if !errors.Is(err, ErrCorruptCache) || !errors.As(err, &de) || de.Got != sha(damaged) || res.Path != "" {
+		t.Fatalf("damaged cached archive: %+v, %v; want ErrCorruptCache", res, err)
+	}
+	if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the damaged archive was kept: %v", err)
+	}
+	if _, err := s.WaitVerified(); !errors.Is(err, ErrCorruptCache) {
+		t.Fatalf("the verdict is not kept: %v", err)
+	}
+
+	// A reader that finds the damage only drops the file it read.
+	put(damaged)
+	s = start()
+	r := s.NewReader()
+	put(data) // a download replaced it meanwhile (a new file, a new name)
+	if _, err := io.ReadAll(r); !errors.Is(err, ErrCorruptCache) {
+		t.Fatalf("reading the damaged archive: %v", err)
+	}
+	if got, err := os.ReadFile(p); err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("the fresh archive was removed: %v", err)
+	}
+}

@@ -39,10 +39,19 @@ type Stream struct {
 	// nothing since vouches for it (a power cut after the rename, a disk
 	// error).
 	cached *cachedArchive
+	// Under mu: a reader or WaitVerified hashed the cached archive whole;
+	// cacheOK when it matched, cacheErr (ErrCorruptCache) when it did not.
+	cacheOK  bool
+	cacheErr error
+	// verifyMu serialises WaitVerified's hashing.
+	verifyMu sync.Mutex
 }
 
 type cachedArchive struct {
 	path, sha256 string
+	fi           os.FileInfo // of the file the stream reads
+	// drop removes the archive read as fi, under its download lock.
+	drop func(read os.FileInfo)
 }
 
 func newStream(name string, cancel context.CancelFunc) *Stream {
@@ -76,10 +85,12 @@ func (s *Stream) setFile(f *os.File) {
 }
 
 // setCached makes s a stream over a cached archive, whose readers verify
-// sha as they read. Called before anything is published.
-func (s *Stream) setCached(f *os.File, sha string) {
+// sha as they read; drop removes it when they find it corrupt. Called before
+// anything is published.
+func (s *Stream) setCached(f *os.File, sha string, drop func(os.FileInfo)) {
+	fi, _ := f.Stat()
 	s.mu.Lock()
-	s.cached = &cachedArchive{path: f.Name(), sha256: sha}
+	s.cached = &cachedArchive{path: f.Name(), sha256: sha, fi: fi, drop: drop}
 	s.mu.Unlock()
 	s.setFile(f)
 }
@@ -125,12 +136,84 @@ func (s *Stream) NewReader() io.Reader {
 	return &reader{s: s, gen: s.gen}
 }
 
-// Wait waits for the transfer and verification to finish.
+// Wait waits for the transfer to finish. A downloaded archive is verified
+// before Wait returns; a cache hit is verified only by a reader that reads
+// it to its end. Use WaitVerified for the archive at Result.Path without
+// reading it through the stream.
 func (s *Stream) Wait() (Result, error) {
 	<-s.done
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.res, s.err
+}
+
+// WaitVerified is Wait, and for a cache hit also the check that the bytes
+// at Result.Path still match the digest: unless a reader already read the
+// archive to its end, it is hashed here, once per stream. A mismatch
+// removes the archive (under its download lock, as a reader's does) and is
+// ErrCorruptCache, so the next Start downloads it again.
+func (s *Stream) WaitVerified() (Result, error) {
+	res, err := s.Wait()
+	if err != nil || !res.FromCache {
+		return res, err
+	}
+	s.verifyMu.Lock()
+	defer s.verifyMu.Unlock()
+	s.mu.Lock()
+	c, ok, cerr := s.cached, s.cacheOK, s.cacheErr
+	s.mu.Unlock()
+	switch {
+	case cerr != nil:
+		return Result{}, cerr
+	case ok || c == nil:
+		return res, nil
+	}
+	got, fi, err := hashPath(c.path)
+	if err != nil {
+		return Result{}, fmt.Errorf("verifying the cached archive %s: %w", c.path, err)
+	}
+	if err := s.cacheVerdict(c, got, fi); err != nil {
+		return Result{}, err
+	}
+	return res, nil
+}
+
+// cacheVerdict records the digest got of the cached archive, read as fi.
+// A mismatch drops the archive and is ErrCorruptCache.
+func (s *Stream) cacheVerdict(c *cachedArchive, got string, fi os.FileInfo) error {
+	var err error
+	if got != c.sha256 {
+		if c.drop != nil {
+			c.drop(fi)
+		}
+		err = fmt.Errorf("%s: %w: %w", c.path, ErrCorruptCache, &DigestError{Name: s.name, Want: c.sha256, Got: got})
+	}
+	s.mu.Lock()
+	if err != nil {
+		s.cacheErr = err
+	} else {
+		s.cacheOK = true
+	}
+	s.mu.Unlock()
+	return err
+}
+
+// hashPath is the sha256 (hex) of the file at path, and the file's info.
+func hashPath(path string) (string, os.FileInfo, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return "", nil, err
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", nil, err
+	}
+	return hex.EncodeToString(h.Sum(nil)), fi, nil
 }
 
 // Close stops the transfer if it still runs, keeping the resumable partial,
@@ -191,16 +274,15 @@ func (r *reader) Read(p []byte) (int, error) {
 }
 
 // check compares the digest of a cached archive read to its end; a
-// mismatch removes the file, so the next Start downloads it again.
+// mismatch removes the file (cacheVerdict), so the next Start downloads it
+// again.
 func (r *reader) check() error {
 	c := r.cached
-	got := hex.EncodeToString(r.verify.Sum(nil))
-	if got == c.sha256 {
-		return io.EOF
+	if err := r.s.cacheVerdict(c, hex.EncodeToString(r.verify.Sum(nil)), c.fi); err != nil {
+		r.err = err
+		return err
 	}
-	os.Remove(c.path)
-	r.err = fmt.Errorf("%s: %w: %w", c.path, ErrCorruptCache, &DigestError{Name: r.s.name, Want: c.sha256, Got: got})
-	return r.err
+	return io.EOF
 }
 
 func (r *reader) readOnce(p []byte) (int, error) {

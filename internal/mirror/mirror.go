@@ -304,9 +304,10 @@ func (m *Mirror) ensure(ctx context.Context, e catalog.Entry, rel string) FileOu
 }
 
 // fetchInto fetches e and puts it at dst: linked or copied from the
-// download cache into a temp file beside dst, hashed, renamed. A cached
-// archive that no longer matches its digest is dropped and fetched again,
-// once.
+// download cache into a temp file beside dst, renamed. The archive is
+// verified by the transfer (a download) or by WaitVerified (a cache hit);
+// a cached archive that no longer matches its digest is dropped by the
+// Fetcher, under its download lock, and fetched again, once.
 func (m *Mirror) fetchInto(ctx context.Context, e catalog.Entry, dst string) (fetch.Result, error) {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return fetch.Result{}, err
@@ -316,14 +317,19 @@ func (m *Mirror) fetchInto(ctx context.Context, e catalog.Entry, dst string) (fe
 		if err != nil {
 			return fetch.Result{}, err
 		}
-		res, err := s.Wait()
+		res, err := s.WaitVerified()
 		s.Close()
+		if errors.Is(err, fetch.ErrCorruptCache) && attempt == 0 {
+			continue // the cache rotted and the Fetcher dropped it: fetch it again
+		}
 		if err != nil {
 			return res, err
 		}
-		err = placeVerified(res.Path, dst, e.SHA256)
+		err = place(res.Path, dst, e.SHA256)
 		if errors.Is(err, errDigest) && res.FromCache && attempt == 0 {
-			os.Remove(res.Path) // the cache rotted: fetch it again
+			// The copy read other bytes than WaitVerified hashed: drop the
+			// archive as the cache does, under its lock, and fetch again.
+			m.Fetcher.Remove([]string{e.SHA256}, false)
 			continue
 		}
 		return res, err
@@ -332,10 +338,15 @@ func (m *Mirror) fetchInto(ctx context.Context, e catalog.Entry, dst string) (fe
 
 var errDigest = errors.New("sha256 mismatch")
 
-// placeVerified puts src at dst through a temp file in dst's folder: a hard
-// link when both are on one filesystem, else a copy; either way the bytes
-// are hashed before the rename, so dst never holds a wrong archive.
-func placeVerified(src, dst, want string) (err error) {
+// mirrorPerm is the mode of a mirrored archive: readable by the web server.
+const mirrorPerm = 0o644
+
+// place puts the verified archive src at dst through a temp file in dst's
+// folder: a hard link when both are on one filesystem and src already has
+// the mirror's mode (a link shares src's mode, so changing it would change
+// the cache's archive too), else a copy, hashed as it is written, so dst
+// never holds a wrong archive.
+func place(src, dst, want string) (err error) {
 	dir := filepath.Dir(dst)
 	tmp := filepath.Join(dir, fmt.Sprintf(".%s.tmp-%d", filepath.Base(dst), os.Getpid()))
 	os.Remove(tmp)
@@ -344,20 +355,25 @@ func placeVerified(src, dst, want string) (err error) {
 			os.Remove(tmp)
 		}
 	}()
-	if os.Link(src, tmp) != nil {
-		if err := copyFile(src, tmp); err != nil {
-			return fmt.Errorf("copying into the mirror: %w", err)
+	linked := false
+	if os.Link(src, tmp) == nil {
+		fi, err := os.Stat(tmp)
+		linked = err == nil && fi.Mode().Perm() == mirrorPerm
+		if !linked {
+			os.Remove(tmp)
 		}
 	}
-	got, err := hashFile(tmp)
-	if err != nil {
-		return err
-	}
-	if got != want {
-		return fmt.Errorf("%s: %w (got %s, want %s)", src, errDigest, got, want)
-	}
-	if err := os.Chmod(tmp, 0o644); err != nil {
-		return err
+	if !linked {
+		got, err := copyFile(src, tmp)
+		if err != nil {
+			return fmt.Errorf("copying into the mirror: %w", err)
+		}
+		if got != want {
+			return fmt.Errorf("%s: %w (got %s, want %s)", src, errDigest, got, want)
+		}
+		if err := os.Chmod(tmp, mirrorPerm); err != nil { // our own copy
+			return err
+		}
 	}
 	if err := os.Rename(tmp, dst); err != nil {
 		return err
@@ -366,25 +382,31 @@ func placeVerified(src, dst, want string) (err error) {
 	return nil
 }
 
-func copyFile(src, dst string) error {
+// copyFile copies src to the new file dst, fsynced, and returns the sha256
+// (hex) of the bytes written.
+func copyFile(src, dst string) (string, error) {
 	in, err := os.Open(src)
 	if err != nil {
-		return err
+		return "", err
 	}
 	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, mirrorPerm)
 	if err != nil {
-		return err
+		return "", err
 	}
-	if _, err := io.Copy(out, in); err != nil {
+	h := sha256.New()
+	if _, err := io.Copy(io.MultiWriter(out, h), in); err != nil {
 		out.Close()
-		return err
+		return "", err
 	}
 	if err := out.Sync(); err != nil {
 		out.Close()
-		return err
+		return "", err
 	}
-	return out.Close()
+	if err := out.Close(); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 func hashFile(path string) (string, error) {

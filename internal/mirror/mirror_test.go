@@ -228,3 +228,42 @@ func TestSyncInterruptedResumes(t *testing.T) {
 		t.Fatalf("the second run asked %q, want a resume", last)
 	}
 }
+
+// A cached archive that rotted is dropped by the Fetcher (WaitVerified) and
+// fetched again; one with another mode than the mirror's is copied, not
+// linked and chmodded, so the cache's file keeps its mode.
+func TestSyncFromCacheRotAndMode(t *testing.T) {
+	fx := newFixture(t)
+	ctx := context.Background()
+	a := fx.entry(13, "20260101")
+	rel, _ := RelPath(a)
+	cached := fx.fetcher.ArchivePath(a.SHA256)
+	if err := os.MkdirAll(filepath.Dir(cached), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cached, []byte("\x1f\x8b rotten"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := fx.mirror().Sync(ctx, []catalog.Entry{a}, false)
+	if err != nil || states(rep) != a.Key+"=downloaded" || fx.hits.Load() != 1 {
+		t.Fatalf("Sync over a rotten cache: %v (%s), %d requests", err, states(rep), fx.hits.Load())
+	}
+	got, err := os.ReadFile(filepath.Join(fx.dir, filepath.FromSlash(rel)))
+	if err != nil || string(got) != string(fx.files["/"+rel]) {
+		t.Fatalf("mirrored file: %v", err)
+	}
+
+	if err := os.Chmod(cached, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(filepath.Join(fx.dir, filepath.FromSlash(rel)))
+	if rep, err := fx.mirror().Sync(ctx, []catalog.Entry{a}, false); err != nil || fx.hits.Load() != 1 {
+		t.Fatalf("Sync from the cache: %v (%s), %d requests", err, states(rep), fx.hits.Load())
+	}
+	if fi, err := os.Stat(cached); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("the cache's archive: %v, %v; want mode 0600 kept", fi, err)
+	}
+	if fi, err := os.Stat(filepath.Join(fx.dir, filepath.FromSlash(rel))); err != nil || fi.Mode().Perm() != 0o644 {
+		t.Fatalf("the mirrored archive: %v, %v; want mode 0644", fi, err)
+	}
+}

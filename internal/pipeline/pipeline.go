@@ -164,17 +164,11 @@ func (in *Installer) fetchAndExtract(ctx context.Context, e catalog.Entry, forma
 // bytes, so the stage is emptied and extraction starts over.
 func (in *Installer) extractStream(ctx context.Context, e catalog.Entry, stream *fetch.Stream, format archive.Format, stage *store.Staging) (fetch.Result, error) {
 	if format == archive.Zip {
-		// Zip needs random access: wait for the verified file.
-		result, err := stream.Wait()
+		// Zip needs random access: wait for the verified file (a cache hit
+		// is hashed, and dropped if damaged, by WaitVerified).
+		result, err := stream.WaitVerified()
 		if err != nil {
 			return fetch.Result{}, err
-		}
-		if result.FromCache {
-			// Reading a cached archive through the stream checks its digest
-			// (removing it if damaged); zip cannot be extracted from a stream.
-			if _, err := io.Copy(io.Discard, stream.NewReader()); err != nil {
-				return fetch.Result{}, err
-			}
 		}
 		if err := archive.ExtractZip(ctx, result.Path, stage.Dir, in.Limits); err != nil {
 			return fetch.Result{}, in.extractError(e, result.Path, err)
