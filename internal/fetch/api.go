@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net/http"
 	"time"
+
+	"github.com/pyget/pyget/internal/config"
 )
 
 // UpstreamPrefix is the prefix of python-build-standalone URLs in the catalog;
@@ -23,9 +25,11 @@ var defaultMirrors = []string{
 var ErrRestarted = errors.New("download restarted from the beginning")
 
 // The defaults of DefaultConfig, which New also applies to zero durations.
+// The two a user can set (PYGET_HTTP_RETRIES, PYGET_HTTP_TIMEOUT) are
+// defined once, by package config.
 const (
-	DefaultRetries     = 5                      // consecutive attempts without progress after the first
-	DefaultIdleTimeout = 30 * time.Second       // no byte for this long fails an attempt
+	DefaultRetries     = config.DefaultHTTPRetries // consecutive attempts without progress after the first
+	DefaultIdleTimeout = config.DefaultHTTPTimeout // no byte for this long fails an attempt
 	DefaultBaseDelay   = 500 * time.Millisecond // the first backoff's upper bound
 	DefaultMaxDelay    = 10 * time.Second       // the backoff's cap
 	DefaultDeadline    = 12 * time.Hour         // a last resort per transfer: slow links must finish
