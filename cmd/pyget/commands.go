@@ -328,7 +328,10 @@ func (a *app) removePin(global bool) error {
 	}
 	if err := os.Remove(path); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("no global pin to remove (%s)", path)
+			if global {
+				return fmt.Errorf("no global pin to remove (%s)", path)
+			}
+			return fmt.Errorf("no pin to remove: %s is gone (removed meanwhile)", path)
 		}
 		return failed("Failed to remove "+path, err)
 	}

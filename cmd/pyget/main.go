@@ -1,5 +1,14 @@
 // Command pyget installs and manages standalone CPython builds.
 //
+// This package is the CLI only: it owns the flags (and which setting a flag
+// overrides), the output (status lines, progress bars, error chains with
+// their hints) and the exit codes. It parses requests, calls the packages
+// that own each concept (pyrequest for matching and filtering, pipeline for
+// installs, upgrades and what a request means among installed builds,
+// catalog, fetch, mirror, store for reading the layout) and prints what they
+// return: it holds no domain logic of its own, and no other package imports
+// it.
+//
 // Exit codes: 0 success; 1 failure (including "no installed python matches"
 // from find); 2 a usage error (bad flag, bad request, bad environment
 // variable); 130 interrupted.

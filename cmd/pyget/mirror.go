@@ -63,7 +63,7 @@ are published elsewhere).`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringArrayVar(&f.platforms, "platform", nil, "a platform to mirror, e.g. linux-aarch64-gnu; repeatable (default: this machine)")
+	fl.StringArrayVar(&f.platforms, "platform", nil, "a platform to mirror, e.g. linux-aarch64-gnu; repeatable (default: this machine); --arch and PYGET_ARCH apply to each")
 	fl.BoolVar(&f.allVersions, "all-versions", false, "every patch version, not only the newest of each minor")
 	fl.BoolVar(&f.allPlatforms, "all-platforms", false, "builds for every platform")
 	fl.BoolVar(&f.allArches, "all-arches", false, "builds for every architecture of each platform's OS")
@@ -101,6 +101,9 @@ func (a *app) runMirror(ctx context.Context, dir string, args []string, f mirror
 		p, err := platform.Parse(s)
 		if err != nil {
 			return usageError{fmt.Errorf("--platform: %w", err)}
+		}
+		if p, err = a.withArch(p); err != nil {
+			return err
 		}
 		plats = append(plats, p)
 	}

@@ -242,6 +242,11 @@ func (a *app) target() (platform.Platform, error) {
 			return p, usageError{fmt.Errorf("--platform: %w", err)}
 		}
 	}
+	return a.withArch(p)
+}
+
+// withArch applies --arch, else PYGET_ARCH, to p.
+func (a *app) withArch(p platform.Platform) (platform.Platform, error) {
 	s, err := a.settings()
 	if err != nil {
 		return p, err
