@@ -192,7 +192,7 @@ func (a *app) layout() (store.Layout, error) {
 	if err != nil {
 		return store.Layout{}, err
 	}
-	var l store.Layout
+	l := store.Layout{PathEnv: s.Path}
 	if l.InstallDir, err = chooseDir(a.installDir, "--install-dir", s.InstallDir, "PYGET_INSTALL_DIR"); err != nil {
 		return l, err
 	}

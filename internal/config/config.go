@@ -101,6 +101,10 @@ type Settings struct {
 	// Home.
 	ZDotDir string
 
+	// Path: PATH, as set: the directories commands are looked up in (the
+	// store tells whether the bin dir is among them).
+	Path string
+
 	// Netrc: NETRC, the netrc file that gives logins for private mirrors,
 	// as curl reads it; "" = unset (NetrcFile gives the default).
 	Netrc string
@@ -133,6 +137,7 @@ func load(getenv func(string) string, goos string) (Settings, error) {
 		LoginShell:    r.word("SHELL"),
 		CPUProfile:    r.str("PYGET_CPUPROFILE"),
 		Netrc:         r.str("NETRC"),
+		Path:          r.str("PATH"),
 		NoColor:       getenv("NO_COLOR") != "",
 	}
 	if m := strings.Fields(getenv("PYGET_MIRROR")); len(m) > 0 {

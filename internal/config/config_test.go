@@ -79,6 +79,8 @@ func TestLoad(t *testing.T) {
 			want: func(*Settings) {}},
 		{name: "shell", env: with(map[string]string{"SHELL": " /usr/bin/zsh ", "ZDOTDIR": "/home/u/.config/zsh"}),
 			want: func(s *Settings) { s.LoginShell, s.ZDotDir = "/usr/bin/zsh", "/home/u/.config/zsh" }},
+		{name: "path", env: with(map[string]string{"PATH": "/usr/bin:/home/u/.local/bin "}),
+			want: func(s *Settings) { s.Path = "/usr/bin:/home/u/.local/bin " }},
 		{name: "cpython build", env: with(map[string]string{"PYGET_CPYTHON_BUILD": " 20260610 "}),
 			want: func(s *Settings) { s.CPythonBuild = "20260610" }},
 		{name: "localappdata ignored off windows", env: with(map[string]string{"LOCALAPPDATA": "/lad"}),

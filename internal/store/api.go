@@ -24,6 +24,9 @@ var ErrLockTimeout = fsutil.ErrLockTimeout
 type Layout struct {
 	InstallDir string // the builds, their minor links and .locks
 	BinDir     string // the commands linked to them
+	// PathEnv is the PATH the caller's settings read (config.Settings.Path),
+	// for OnPATH; the store reads no environment.
+	PathEnv string
 }
 
 // Record is what an install says about itself, written inside the build

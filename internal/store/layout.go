@@ -3,7 +3,6 @@ package store
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -81,8 +80,8 @@ func Newer(a, b catalog.Entry) bool {
 	return a.Key > b.Key
 }
 
-// OnPATH reports whether BinDir is one of the directories in $PATH.
-func (l Layout) OnPATH() bool { return onPath(l.BinDir, os.Getenv("PATH")) }
+// OnPATH reports whether BinDir is one of the directories in PathEnv.
+func (l Layout) OnPATH() bool { return onPath(l.BinDir, l.PathEnv) }
 
 func onPath(dir, pathEnv string) bool {
 	if dir == "" {

@@ -64,11 +64,13 @@ func TestOnPATH(t *testing.T) {
 		}
 	}
 	l := Layout{BinDir: t.TempDir()}
-	t.Setenv("PATH", "/nonexistent"+sep+l.BinDir)
+	l.PathEnv = "/nonexistent" + sep + l.BinDir
 	if !l.OnPATH() {
 		t.Error("OnPATH false with BinDir on PATH")
 	}
-	t.Setenv("PATH", "/nonexistent")
+	// The environment is the caller's to read, not the store's.
+	t.Setenv("PATH", l.PathEnv)
+	l.PathEnv = "/nonexistent"
 	if l.OnPATH() {
 		t.Error("OnPATH true with BinDir not on PATH")
 	}

@@ -180,7 +180,7 @@ func TestLinkReportsOnPATH(t *testing.T) {
 		if onPath {
 			path += string(filepath.ListSeparator) + l.BinDir
 		}
-		t.Setenv("PATH", path)
+		l.PathEnv = path
 		rep, err := l.Link(inst, LinkOptions{})
 		if err != nil {
 			t.Fatal(err)
