@@ -30,9 +30,9 @@ var ErrRestarted = errors.New("download restarted from the beginning")
 const (
 	DefaultRetries     = config.DefaultHTTPRetries // consecutive attempts without progress after the first
 	DefaultIdleTimeout = config.DefaultHTTPTimeout // no byte for this long fails an attempt
-	DefaultBaseDelay   = 500 * time.Millisecond // the first backoff's upper bound
-	DefaultMaxDelay    = 10 * time.Second       // the backoff's cap
-	DefaultDeadline    = 12 * time.Hour         // a last resort per transfer: slow links must finish
+	DefaultBaseDelay   = 500 * time.Millisecond    // the first backoff's upper bound
+	DefaultMaxDelay    = 10 * time.Second          // the backoff's cap
+	DefaultDeadline    = 12 * time.Hour            // a last resort per transfer: slow links must finish
 )
 
 // Config configures a Fetcher. DefaultConfig gives pyget's settings.

@@ -441,6 +441,3 @@ func exists(p string) bool {
 	_, err := os.Lstat(p)
 	return err == nil
 }
-
-// HumanBytes formats n as "12.4 MiB", as transfer messages do.
-func HumanBytes(n int64) string { return humanBytes(n) }

@@ -236,8 +236,10 @@ func classify(err error) verdict {
 	return retry
 }
 
-// IsPermanent reports whether err must not be retried: it is the verdict of
-// the classification the transfers use, for any error chain.
+// IsPermanent reports whether the verdict of classify, the one
+// classification the transfers act on, is not "retry" for err (any error
+// chain): trying the same source again cannot help, so a transfer moves to
+// the next source or stops. A nil error is not permanent.
 func IsPermanent(err error) bool {
 	return err != nil && classify(err) != retry
 }
@@ -343,8 +345,9 @@ func describe(err error) string {
 	return msg
 }
 
-// humanBytes formats n as "12.4 MiB".
-func humanBytes(n int64) string {
+// HumanBytes formats n as "12.4 MiB", as transfer messages and the cache's
+// reports do.
+func HumanBytes(n int64) string {
 	const unit = 1024
 	if n < unit {
 		return fmt.Sprintf("%d B", n)

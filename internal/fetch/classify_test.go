@@ -142,8 +142,8 @@ func TestParseRetryAfter(t *testing.T) {
 
 func TestHelpers(t *testing.T) {
 	for in, want := range map[int64]string{0: "0 B", 1023: "1023 B", 1536: "1.5 KiB", 13002342: "12.4 MiB"} {
-		if got := humanBytes(in); got != want {
-			t.Errorf("humanBytes(%d) = %q, want %q", in, got, want)
+		if got := HumanBytes(in); got != want {
+			t.Errorf("HumanBytes(%d) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -85,7 +85,7 @@ func (f *Fetcher) getOnce(ctx context.Context, u, etag string) (body []byte, new
 				tick()
 				buf.Write(chunk[:n])
 				if buf.Len() > maxGetSize {
-					return fmt.Errorf("GET %s: body larger than %s", u, humanBytes(maxGetSize))
+					return fmt.Errorf("GET %s: body larger than %s", u, HumanBytes(maxGetSize))
 				}
 			}
 			if err == io.EOF {

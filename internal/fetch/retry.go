@@ -65,7 +65,7 @@ func (f *Fetcher) retryLoop(ctx context.Context, r retryRun) error {
 		ev.Kind, ev.Err, ev.Attempt = EventFault, err, *r.attempts+1
 		where, next := "", "retrying"
 		if ev.Done > 0 {
-			where, next = " at "+humanBytes(ev.Done), "resuming"
+			where, next = " at "+HumanBytes(ev.Done), "resuming"
 		}
 		ev.Message = fmt.Sprintf("%s%s; %s in %v (attempt %d)", describe(err), where, next, delay.Round(time.Millisecond), ev.Attempt)
 		f.emit(ev)

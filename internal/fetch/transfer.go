@@ -93,7 +93,7 @@ func (x *transfer) run(ctx context.Context) (res Result, err error) {
 		if i > 0 {
 			ev := x.event(EventMirror, u)
 			ev.Err = failures[len(failures)-1]
-			ev.Message = fmt.Sprintf("trying %s from %s", u, humanBytes(p.off))
+			ev.Message = fmt.Sprintf("trying %s from %s", u, HumanBytes(p.off))
 			x.f.emit(ev)
 		}
 		err := x.fromSource(ctx, u)
@@ -113,9 +113,9 @@ func (x *transfer) run(ctx context.Context) (res Result, err error) {
 func (x *transfer) ctxErr(ctx context.Context, at int64) error {
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		return fmt.Errorf("download %s: gave up after the overall deadline of %v at %s: %w",
-			x.t.Name, x.f.cfg.Deadline, humanBytes(at), ctx.Err())
+			x.t.Name, x.f.cfg.Deadline, HumanBytes(at), ctx.Err())
 	}
-	return fmt.Errorf("download %s: stopped at %s (partial kept): %w", x.t.Name, humanBytes(at), ctx.Err())
+	return fmt.Errorf("download %s: stopped at %s (partial kept): %w", x.t.Name, HumanBytes(at), ctx.Err())
 }
 
 // fromSource runs the retry loop against one URL until the body is
@@ -189,7 +189,7 @@ func (x *transfer) fromHTTP(ctx context.Context, u string) error {
 			}
 		}
 		if d.act == restartBody {
-			if err := x.takeFromZero(u, fmt.Sprintf("server sent the whole file instead of resuming at %s (file changed or Range ignored)", humanBytes(start))); err != nil {
+			if err := x.takeFromZero(u, fmt.Sprintf("server sent the whole file instead of resuming at %s (file changed or Range ignored)", HumanBytes(start))); err != nil {
 				return err
 			}
 		}
@@ -244,7 +244,7 @@ func (x *transfer) fromFile(ctx context.Context, u string) error {
 		return &NotArchiveError{URL: u, Reason: fmt.Sprintf("%d bytes, want %d", size, x.t.Size)}
 	}
 	if x.p.off > size || (x.p.total >= 0 && size != x.p.total) {
-		if err := x.takeFromZero(u, fmt.Sprintf("%s holds %s, not the file the partial's %s come from", p, humanBytes(size), humanBytes(x.p.off))); err != nil {
+		if err := x.takeFromZero(u, fmt.Sprintf("%s holds %s, not the file the partial's %s come from", p, HumanBytes(size), HumanBytes(x.p.off))); err != nil {
 			return err
 		}
 	}
