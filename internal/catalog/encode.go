@@ -12,24 +12,6 @@ import (
 // are empty ("" sha256, arch variant and variant) are written as null, as uv
 // writes them. Two entries with one key are an error.
 func EncodeUV(entries []Entry) ([]byte, error) {
-	type arch struct {
-		Family  string  `json:"family"`
-		Variant *string `json:"variant"`
-	}
-	type out struct {
-		Name       string  `json:"name"`
-		Arch       arch    `json:"arch"`
-		OS         string  `json:"os"`
-		Libc       string  `json:"libc"`
-		Major      int     `json:"major"`
-		Minor      int     `json:"minor"`
-		Patch      int     `json:"patch"`
-		Prerelease string  `json:"prerelease"`
-		URL        string  `json:"url"`
-		SHA256     *string `json:"sha256"`
-		Variant    *string `json:"variant"`
-		Build      string  `json:"build"`
-	}
 	null := func(s string) *string {
 		if s == "" {
 			return nil
@@ -37,7 +19,8 @@ func EncodeUV(entries []Entry) ([]byte, error) {
 		return &s
 	}
 	// encoding/json writes map keys sorted, so the output is stable.
-	doc := make(map[string]out, len(entries))
+	// The entry's shape is Parse's (rawEntry): one definition of the format.
+	doc := make(map[string]rawEntry, len(entries))
 	for _, e := range entries {
 		key := e.Key
 		if key == "" {
@@ -46,9 +29,10 @@ func EncodeUV(entries []Entry) ([]byte, error) {
 		if _, dup := doc[key]; dup {
 			return nil, fmt.Errorf("catalog: two entries with the key %s", key)
 		}
-		doc[key] = out{
-			Name: e.Name, Arch: arch{e.Arch.Family, null(e.Arch.Variant)},
-			OS: e.OS, Libc: e.Libc, Major: e.Major, Minor: e.Minor, Patch: e.Patch,
+		major, minor, patch := e.Major, e.Minor, e.Patch
+		doc[key] = rawEntry{
+			Name: e.Name, Arch: &rawArch{e.Arch.Family, null(e.Arch.Variant)},
+			OS: e.OS, Libc: e.Libc, Major: &major, Minor: &minor, Patch: &patch,
 			Prerelease: e.Prerelease, URL: e.URL, SHA256: null(e.SHA256),
 			Variant: null(e.Variant), Build: e.Build,
 		}

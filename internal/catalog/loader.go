@@ -162,6 +162,8 @@ func (l *Loader) loadLocal(src, path string) (*Catalog, error) {
 		return nil, err
 	}
 	l.warnAll(warnings)
+	// The real clock, not l.now(): the mtime was stamped by the kernel's
+	// clock, and the racy window is about that clock's tick.
 	if binPath != "" && time.Since(fi.ModTime()) > racyWindow {
 		l.writeCompact(binPath, key, warnings, c.Entries)
 	}
