@@ -43,11 +43,7 @@ func (a *app) runFind(_ context.Context, args []string, showVersion bool) error 
 	if err != nil {
 		return err
 	}
-	plat, err := a.target()
-	if err != nil {
-		return err
-	}
-	_, all, err := a.installed()
+	plat, _, all, err := a.targetInstalled()
 	if err != nil {
 		return err
 	}
@@ -346,11 +342,7 @@ func (a *app) removePin(global bool) error {
 // resolvePin is the exact version r resolves to, as install would choose:
 // the best installed build, else the catalog's best download.
 func (a *app) resolvePin(ctx context.Context, r pyrequest.Request) (string, error) {
-	plat, err := a.target()
-	if err != nil {
-		return "", err
-	}
-	_, all, err := a.installed()
+	plat, _, all, err := a.targetInstalled()
 	if err != nil {
 		return "", err
 	}

@@ -31,9 +31,9 @@ func (a *app) installCommand() *cobra.Command {
 		Short: "Install Python builds",
 		Long: `Install the builds matching each request, in parallel. Without a request:
 the .python-version of this folder or a parent, else the newest stable CPython.
-A path to a local archive (.tar.gz, .tgz, .tar.zst, .tzst, .zip) installs it
-(verified when the catalog lists its digest). Already installed: says so, no
-network.`,
+A path to a local archive (.tar.gz, .tgz, .tar.zst, .tar.zstd, .tzst, .zip)
+installs it (verified when the catalog lists its digest). Already installed:
+says so, no network.`,
 		Example: `  pyget install 3.13
   pyget install 3.12 3.13 3.14t pypy@3.11
   pyget install '>=3.11,<3.13' --default
@@ -84,11 +84,7 @@ func (a *app) runInstall(ctx context.Context, args []string, f installFlags) err
 		}
 		jobs = append(jobs, job{arg: arg, request: r, from: from, newest: newest})
 	}
-	plat, err := a.target()
-	if err != nil {
-		return err
-	}
-	layout, installed, err := a.installed()
+	plat, layout, installed, err := a.targetInstalled()
 	if err != nil {
 		return err
 	}

@@ -215,6 +215,17 @@ func chooseDir(flag, flagName, fromEnv, variable string) (string, error) {
 	return fromEnv, nil
 }
 
+// targetInstalled is the target platform, the layout and the complete
+// installs in it.
+func (a *app) targetInstalled() (platform.Platform, store.Layout, []store.Installation, error) {
+	plat, err := a.target()
+	if err != nil {
+		return plat, store.Layout{}, nil, err
+	}
+	l, all, err := a.installed()
+	return plat, l, all, err
+}
+
 // installed returns the layout and the complete installs in it.
 func (a *app) installed() (store.Layout, []store.Installation, error) {
 	l, err := a.layout()

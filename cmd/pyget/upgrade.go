@@ -51,11 +51,7 @@ func (a *app) runUpgrade(ctx context.Context, args []string, dryRun bool) error 
 	if err != nil {
 		return err
 	}
-	plat, err := a.target()
-	if err != nil {
-		return err
-	}
-	layout, installed, err := a.installed()
+	plat, layout, installed, err := a.targetInstalled()
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,8 @@ import (
 // minor-version link (the same implementation, minor version, variant and
 // platform).
 type Upgrade struct {
-	// Group is the minor link's name (store.MinorLinkName), e.g.
+	// Group is the minor-version group's key (catalog.Entry.MinorKey, the
+	// name of its minor link), e.g.
 	// cpython-3.14-linux-x86_64-gnu.
 	Group string
 	// Current is the group's newest installed build: the one its minor link
@@ -37,7 +38,7 @@ func PlanUpgrades(installed []store.Installation, entries []catalog.Entry) []Upg
 	var plans []Upgrade
 	index := map[string]int{} // group -> plans index
 	for _, inst := range installed {
-		g := store.MinorLinkName(inst.Entry)
+		g := inst.Entry.MinorKey()
 		i, ok := index[g]
 		switch {
 		case !ok:
@@ -52,7 +53,7 @@ func PlanUpgrades(installed []store.Installation, entries []catalog.Entry) []Upg
 	anyKind := make([]*catalog.Entry, len(plans))
 	for k := range entries {
 		e := &entries[k]
-		i, ok := index[store.MinorLinkName(*e)]
+		i, ok := index[e.MinorKey()]
 		if !ok {
 			continue
 		}
@@ -136,7 +137,7 @@ func ChooseUpgrades(plans []Upgrade, installed []store.Installation, entries []c
 			if !fromPin && NamesPatch(r, e, &wide) {
 				return nil, nil, &PatchRequestError{Request: r.String()}
 			}
-			named[store.MinorLinkName(e)] = true
+			named[e.MinorKey()] = true
 		}
 	}
 	var out []Upgrade
@@ -190,7 +191,7 @@ func (in *Installer) Outdated() (outdated, kept []store.Installation, err error)
 		newest[p.Group] = p.Current
 	}
 	for _, inst := range installed {
-		if newest[store.MinorLinkName(inst.Entry)].Entry.Key == inst.Entry.Key {
+		if newest[inst.Entry.MinorKey()].Entry.Key == inst.Entry.Key {
 			continue
 		}
 		if _, ok := linked[inst.Entry.Key]; ok {
