@@ -179,6 +179,19 @@ func TestUpgradeMovesLinksAndKeepsPrevious(t *testing.T) {
 	if err != nil || len(kept) != 0 || len(out) != 1 || out[0].Entry.Key != older.Key {
 		t.Fatalf("Outdated = %v, kept %v, %v; want %s", out, kept, err, older.Key)
 	}
+	// Limited by requests: only the outdated builds a request matches.
+	for _, tt := range []struct {
+		req  string
+		want int
+	}{{"3.14", 1}, {"3.13", 0}} {
+		r, err := pyrequest.Parse(tt.req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out, _, err := in.OutdatedMatching([]pyrequest.Request{r}); err != nil || len(out) != tt.want {
+			t.Errorf("OutdatedMatching(%s) = %v, %v; want %d", tt.req, out, err, tt.want)
+		}
+	}
 }
 
 // A kill between committing the new patch and linking it leaves the links
