@@ -138,32 +138,14 @@ func startPlainNginx(t *testing.T, extra string, body func(port, second int) str
 	var lastErr error
 	for attempt := 0; attempt < 5; attempt++ {
 		port, second := freePort(t), freePort(t)
-		var b strings.Builder
-		if os.Geteuid() == 0 {
-			b.WriteString("user root;\n")
-		}
-		fmt.Fprintf(&b, `worker_processes 2;
-pid %[1]s/nginx.pid;
-events { worker_connections 512; }
-http {
-    default_type application/octet-stream;
-    log_format e2e '$request_method "$request_uri" $status $body_bytes_sent "$http_range" $server_protocol';
-    access_log %[2]s e2e;
-    client_body_temp_path %[1]s/tmp/body;
-    proxy_temp_path %[1]s/tmp/proxy;
-    fastcgi_temp_path %[1]s/tmp/fastcgi;
-    uwsgi_temp_path %[1]s/tmp/uwsgi;
-    scgi_temp_path %[1]s/tmp/scgi;
-    %[3]s
+		http := fmt.Sprintf(`%[1]s
     server {
-        listen 127.0.0.1:%[4]d;
-        listen 127.0.0.1:%[5]d;
-        %[6]s
-    }
-}
-`, prefix, s.accessLog, strings.ReplaceAll(extra, "PREFIX", prefix), port, second, body(port, second))
+        listen 127.0.0.1:%[2]d;
+        listen 127.0.0.1:%[3]d;
+        %[4]s
+    }`, strings.ReplaceAll(extra, "PREFIX", prefix), port, second, body(port, second))
 		conf := filepath.Join(prefix, "nginx.conf")
-		if err := os.WriteFile(conf, []byte(b.String()), 0o644); err != nil {
+		if err := os.WriteFile(conf, []byte(nginxMain(prefix, s.accessLog, http)), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		s.URL = fmt.Sprintf("http://127.0.0.1:%d", port)

@@ -161,6 +161,27 @@ func (s *nginxServer) launch(t *testing.T, bin, prefix, conf string) error {
 }
 
 func nginxConf(prefix, root string, port int, listenSuffix, h2Directive, cert, key, accessLog string) string {
+	return nginxMain(prefix, accessLog, fmt.Sprintf(`types {
+        application/gzip gz;
+        application/zstd zst;
+        application/json json;
+    }
+    sendfile on;
+    server {
+        listen 127.0.0.1:%[1]d %[2]s;
+        %[3]s
+        server_name localhost;
+        ssl_certificate %[4]s;
+        ssl_certificate_key %[5]s;
+        root %[6]s;
+        location / { }
+    }`, port, listenSuffix, h2Directive, cert, key, root))
+}
+
+// nginxMain is an nginx.conf whose state lives under prefix, logging each
+// request to accessLog in the format the tests read, with http-level
+// directives http (servers included).
+func nginxMain(prefix, accessLog, http string) string {
 	var b strings.Builder
 	// Workers run as `nobody` when the master is root and could not read a
 	// fixture under /root.
@@ -171,11 +192,6 @@ func nginxConf(prefix, root string, port int, listenSuffix, h2Directive, cert, k
 pid %[1]s/nginx.pid;
 events { worker_connections 512; }
 http {
-    types {
-        application/gzip gz;
-        application/zstd zst;
-        application/json json;
-    }
     default_type application/octet-stream;
     log_format e2e '$request_method "$request_uri" $status $body_bytes_sent "$http_range" $server_protocol';
     access_log %[2]s e2e;
@@ -184,18 +200,9 @@ http {
     fastcgi_temp_path %[1]s/tmp/fastcgi;
     uwsgi_temp_path %[1]s/tmp/uwsgi;
     scgi_temp_path %[1]s/tmp/scgi;
-    sendfile on;
-    server {
-        listen 127.0.0.1:%[3]d %[4]s;
-        %[5]s
-        server_name localhost;
-        ssl_certificate %[6]s;
-        ssl_certificate_key %[7]s;
-        root %[8]s;
-        location / { }
-    }
+    %[3]s
 }
-`, prefix, accessLog, port, listenSuffix, h2Directive, cert, key, root)
+`, prefix, accessLog, http)
 	return b.String()
 }
 
