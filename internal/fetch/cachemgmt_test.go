@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -246,14 +247,17 @@ func TestCleanAndRemove(t *testing.T) {
 // A real download, stalled mid-body, holds its lock: Prune (and Clean and
 // Remove of its digest) during it remove another build's archive and an
 // old abandoned partial, but leave the running download's partial and lock
-// alone, even with its partial made to look days old; the download then
-// resumes and completes, verified.
+// alone, even with its partial made to look days old; the download, stopped
+// afterwards, then resumes from its partial and completes, verified. The
+// server stalls until the client leaves and the client waits for minutes,
+// so the download is surely running while the cache is pruned: no timing.
 func TestPruneDuringRunningDownload(t *testing.T) {
 	data := archiveData(700_000, 71)
 	const stallAt = 256 << 10
 	srv := newFileServer(t, data)
-	srv.Script(faultserver.Fault{Kind: faultserver.StallMidBody, At: stallAt, Stall: 1500 * time.Millisecond})
+	srv.Script(faultserver.Fault{Kind: faultserver.StallMidBody, At: stallAt})
 	c := newCacheFixture(t)
+	c.f.cfg.IdleTimeout = 10 * time.Minute
 	other, abandoned := digest('e'), digest('f')
 	c.archive(other, 100)
 	c.partial(abandoned, 100, 72*time.Hour)
@@ -305,14 +309,27 @@ func TestPruneDuringRunningDownload(t *testing.T) {
 	}
 	exist(t, true, c.path(tg.SHA256+".lock"))
 
+	// Stop it (the partial stays), then run it again: it resumes where the
+	// prune left it.
+	s.Close()
+	s, err = c.f.Start(context.Background(), tg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
 	got, rerr := io.ReadAll(s.NewReader())
 	res, werr := s.Wait()
 	if rerr != nil || werr != nil {
 		t.Fatalf("the download after the prune: %v, %v", rerr, werr)
 	}
 	checkResult(t, res, got, data)
-	if res.Faults == 0 {
-		t.Errorf("the stall was not seen: %+v", res)
+	reqs := srv.Requests()
+	if len(reqs) != 2 {
+		t.Fatalf("%d requests, want the stalled one and one resume: %v", len(reqs), reqs)
+	}
+	var from int64
+	if _, err := fmt.Sscanf(reqs[1].Range, "bytes=%d-", &from); err != nil || from < stallAt {
+		t.Errorf("the resume asked Range %q, want bytes=N- with N >= %d (the partial was not kept)", reqs[1].Range, stallAt)
 	}
 	exist(t, true, c.f.ArchivePath(tg.SHA256))
 	exist(t, false, part)
