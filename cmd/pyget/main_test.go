@@ -43,6 +43,7 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"faults":   cmdFaults,
 			"requests": cmdRequests,
+			"waitsent": cmdWaitSent,
 			"holdlock": cmdHoldLock,
 			"unlock":   cmdUnlock,
 		},
@@ -106,6 +107,30 @@ func cmdRequests(ts *testscript.TestScript, neg bool, args []string) {
 	got := fmt.Sprint(len(ts.Value(mirrorKey{}).(*faultserver.Server).Requests()))
 	if (got == args[0]) == neg {
 		ts.Fatalf("mirror served %s requests (want %s, negated: %v)", got, args[0], neg)
+	}
+}
+
+// waitsent SIZE: wait (a minute at most) until a response that got a
+// scripted fault (see faults) has sent SIZE body bytes, e.g. up to its
+// stall: that download is then running, holding its lock, whatever the
+// machine's speed.
+func cmdWaitSent(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: waitsent SIZE")
+	}
+	n, err := faultserver.ParseSize(args[0])
+	ts.Check(err)
+	srv := ts.Value(mirrorKey{}).(*faultserver.Server)
+	for deadline := time.Now().Add(time.Minute); ; {
+		for _, r := range srv.Requests() {
+			if r.Fault != faultserver.None && r.BytesSent >= n {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			ts.Fatalf("no response reached %s in a minute: %v", args[0], srv.Requests())
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 
