@@ -54,7 +54,11 @@ func (f *Fetcher) retryLoop(ctx context.Context, r retryRun) error {
 			noProgress++
 		}
 		if noProgress > f.cfg.Retries {
-			return fmt.Errorf("%d attempts in a row without progress: %w", noProgress, err)
+			attempts := "attempts"
+			if noProgress == 1 {
+				attempts = "attempt"
+			}
+			return fmt.Errorf("%d %s in a row without progress: %w", noProgress, attempts, err)
 		}
 		delay := f.backoff(noProgress)
 		var se *HTTPStatusError

@@ -60,7 +60,13 @@ func TestLockWaitsForRelease(t *testing.T) {
 		}
 		done <- err
 	}()
-	time.Sleep(200 * time.Millisecond)
+	// Release only once the second locker is waiting (onWait was called).
+	for deadline := time.Now().Add(time.Minute); waits.Load() == 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the second locker never waited")
+		}
+	}
+	time.Sleep(20 * time.Millisecond) // it may still be polling: it must keep waiting
 	released.Store(true)
 	release()
 	if err := <-done; err != nil {

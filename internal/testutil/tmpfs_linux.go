@@ -43,7 +43,9 @@ func Tmpfs(t *testing.T, size string, body func(dir string)) {
 		mountErr = errors.New("not root")
 	}
 	if os.Getenv(tmpfsChildEnv) != "" {
-		t.Fatalf("root in a user namespace, but cannot mount a tmpfs: %v", mountErr)
+		// Some systems let users make a namespace but not mount in it
+		// (AppArmor's restriction on Ubuntu): nothing to test on here.
+		t.Skipf("root in a user namespace, but cannot mount a tmpfs: %v", mountErr)
 	}
 	cmd := exec.Command(os.Args[0], "-test.run="+runPattern(t.Name()), "-test.count=1", "-test.v")
 	cmd.Env = append(os.Environ(), tmpfsChildEnv+"=1")
