@@ -8,7 +8,7 @@
 // package reads PYGET_* variables.
 //
 // It imports nothing of pyget's but package platform, which owns the names
-// PYGET_ARCH may use.
+// PYGET_ARCH may use, and package attest, which owns the attestations modes.
 package config
 
 import (
@@ -21,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pyget/pyget/internal/attest"
 	"github.com/pyget/pyget/internal/platform"
 )
 
@@ -35,6 +36,9 @@ const (
 	// MaxHTTPRetries bounds PYGET_HTTP_RETRIES.
 	MaxHTTPRetries = 1000
 )
+
+// DefaultGitHubAPIURL is GITHUB_API_URL's default.
+const DefaultGitHubAPIURL = "https://api.github.com"
 
 // Settings is pyget's configuration from the environment. Directories are
 // absolute, or "" when neither their variable nor a home directory gives
@@ -109,6 +113,19 @@ type Settings struct {
 	// as curl reads it; "" = unset (NetrcFile gives the default).
 	Netrc string
 
+	// Attestations: PYGET_ATTESTATIONS, auto (the default), require or
+	// off: what installs and pyget mirror do about Sigstore attestations.
+	Attestations attest.Mode
+	// SigstoreTrustedRoot: PYGET_SIGSTORE_TRUSTED_ROOT, a trusted_root.json
+	// replacing Sigstore's public-good root; "" = the public-good root.
+	SigstoreTrustedRoot string
+	// GitHubAPIURL: GITHUB_API_URL, GitHub's REST API, where attestations
+	// are looked up. Default DefaultGitHubAPIURL.
+	GitHubAPIURL string
+	// GitHubToken: GITHUB_TOKEN, else GH_TOKEN; sent to the attestations
+	// API only. "" = none.
+	GitHubToken string
+
 	// CPUProfile: PYGET_CPUPROFILE, a file to write a Go CPU profile of the
 	// run to (a development aid); "" = none.
 	CPUProfile string
@@ -136,9 +153,19 @@ func load(getenv func(string) string, goos string) (Settings, error) {
 		CPythonBuild:  r.releaseTag("PYGET_CPYTHON_BUILD"),
 		LoginShell:    r.word("SHELL"),
 		CPUProfile:    r.str("PYGET_CPUPROFILE"),
+		Attestations:  r.attestations("PYGET_ATTESTATIONS"),
+		GitHubAPIURL:  r.word("GITHUB_API_URL"),
+		GitHubToken:   r.word("GITHUB_TOKEN"),
 		Netrc:         r.str("NETRC"),
 		Path:          r.str("PATH"),
 		NoColor:       getenv("NO_COLOR") != "",
+	}
+	s.SigstoreTrustedRoot = r.str("PYGET_SIGSTORE_TRUSTED_ROOT")
+	if s.GitHubAPIURL == "" {
+		s.GitHubAPIURL = DefaultGitHubAPIURL
+	}
+	if s.GitHubToken == "" {
+		s.GitHubToken = r.word("GH_TOKEN")
 	}
 	if m := strings.Fields(getenv("PYGET_MIRROR")); len(m) > 0 {
 		s.Mirrors = m
@@ -229,6 +256,16 @@ func (r *reader) count(name string, def, max int) int {
 		return def
 	}
 	return n
+}
+
+// attestations: auto, require or off (attest.ParseMode); unset is auto.
+func (r *reader) attestations(name string) attest.Mode {
+	v := r.word(name)
+	m, err := attest.ParseMode(v)
+	if err != nil {
+		r.bad(name, v, attest.ModeValues)
+	}
+	return m
 }
 
 // releaseTag: a python-build-standalone release tag, 8 digits (YYYYMMDD).

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pyget/pyget/internal/attest"
 )
 
 // defaults is what an environment that names only a home directory gives
@@ -21,6 +23,8 @@ func defaults() Settings {
 		LockTimeout: DefaultLockTimeout,
 		HTTPRetries: DefaultHTTPRetries,
 		HTTPTimeout: DefaultHTTPTimeout,
+
+		GitHubAPIURL: DefaultGitHubAPIURL,
 	}
 }
 
@@ -134,6 +138,15 @@ func TestLoad(t *testing.T) {
 		{name: "retries fraction", env: with(map[string]string{"PYGET_HTTP_RETRIES": "1.5"}), bad: []string{"PYGET_HTTP_RETRIES"}},
 		{name: "retries negative", env: with(map[string]string{"PYGET_HTTP_RETRIES": "-1"}), bad: []string{"PYGET_HTTP_RETRIES"}},
 		{name: "retries too many", env: with(map[string]string{"PYGET_HTTP_RETRIES": "1001"}), bad: []string{"PYGET_HTTP_RETRIES"}},
+		{name: "attestations", env: with(map[string]string{"PYGET_ATTESTATIONS": " Require ", "PYGET_SIGSTORE_TRUSTED_ROOT": "/r/trusted_root.json",
+			"GITHUB_API_URL": "http://127.0.0.1:9/api", "GITHUB_TOKEN": "t1", "GH_TOKEN": "t2"}),
+			want: func(s *Settings) {
+				s.Attestations, s.SigstoreTrustedRoot = attest.Require, "/r/trusted_root.json"
+				s.GitHubAPIURL, s.GitHubToken = "http://127.0.0.1:9/api", "t1"
+			}},
+		{name: "attestations off, GH_TOKEN", env: with(map[string]string{"PYGET_ATTESTATIONS": "off", "GH_TOKEN": "t2"}),
+			want: func(s *Settings) { s.Attestations, s.GitHubToken = attest.Off, "t2" }},
+		{name: "bad attestations", env: with(map[string]string{"PYGET_ATTESTATIONS": "strict"}), bad: []string{"PYGET_ATTESTATIONS"}},
 		{name: "bad arch", env: with(map[string]string{"PYGET_ARCH": "sparc64"}), bad: []string{"PYGET_ARCH"}},
 		{name: "cpython build short", env: with(map[string]string{"PYGET_CPYTHON_BUILD": "2026061"}), bad: []string{"PYGET_CPYTHON_BUILD"}},
 		{name: "cpython build long", env: with(map[string]string{"PYGET_CPYTHON_BUILD": "202606100"}), bad: []string{"PYGET_CPYTHON_BUILD"}},
@@ -203,6 +216,7 @@ func TestLoadErrorsSayTheForm(t *testing.T) {
 		"PYGET_HTTP_TIMEOUT":  "seconds above 0 to 86400 (fractions like 0.5 allowed)",
 		"PYGET_HTTP_RETRIES":  "a whole number from 0 to 1000",
 		"PYGET_ARCH":          "accepted: x86_64",
+		"PYGET_ATTESTATIONS":  "want auto, require or off",
 		"PYGET_CPYTHON_BUILD": "want a python-build-standalone release tag, 8 digits like 20260610",
 	} {
 		_, err := Load(func(k string) string {

@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -31,7 +32,7 @@ var nothing = []string{}
 // rules is docs/architecture.md's "never imports" column; keep the two
 // together. importrules itself is not in the table: it holds no code.
 var rules = []rule{
-	{pkg: "internal/config", only: []string{"internal/platform"}},
+	{pkg: "internal/config", only: []string{"internal/platform", "internal/attest"}},
 	{pkg: "internal/platform", only: nothing},
 	{pkg: "internal/pyrequest", never: []string{"internal/fetch", "internal/store", "internal/pipeline"}},
 	{pkg: "internal/catalog", never: []string{"internal/store", "internal/pipeline", "internal/archive"}},
@@ -42,8 +43,16 @@ var rules = []rule{
 	{pkg: "internal/mirror", never: []string{"cmd", "internal/store", "internal/pipeline"}},
 	{pkg: "internal/shellpath", only: []string{"internal/fsutil"}},
 	{pkg: "internal/provenance", never: []string{"internal/store", "internal/pipeline", "cmd"}},
+	{pkg: "internal/attest", only: nothing},
 	{pkg: "internal/fsutil", only: nothing},
 	{pkg: "internal/importrules", only: nothing},
+}
+
+// importedOnlyBy lists packages that only the given ones (and packages
+// under the restricted one itself, and tests) may import: sigstore-go stays
+// out of pyget, in the pyget-attest helper (see TestPygetLinksNoSigstore).
+var importedOnlyBy = map[string][]string{
+	"internal/provenance": {"cmd/pyget-attest"},
 }
 
 // testOnly are the packages for tests only: no package outside them may
@@ -120,6 +129,11 @@ func (g graph) violations(rules []rule, testOnly []string) []violation {
 		forbidden := func(d string) bool {
 			if !underAny(pkg, testOnly) && underAny(d, testOnly) {
 				return true
+			}
+			for restricted, allowed := range importedOnlyBy {
+				if under(d, restricted) && !under(pkg, restricted) && !underAny(pkg, allowed) {
+					return true
+				}
 			}
 			for _, r := range rules {
 				if !under(pkg, r.pkg) || under(d, r.pkg) {
@@ -262,6 +276,10 @@ func TestViolations(t *testing.T) {
 		"internal/testutil":          {},
 		"internal/faultserver":       {"internal/testutil": "internal/faultserver/f.go"},
 		"internal/faultserver/cmd/x": {"internal/faultserver": "internal/faultserver/cmd/x/main.go"},
+		"internal/attest":            {},
+		"internal/provenance":        {"internal/attest": "internal/provenance/mode.go"},
+		"cmd/pyget-attest":           {"internal/provenance": "cmd/pyget-attest/main.go"},
+		"internal/mirror":            {"internal/attest": "internal/mirror/m.go", "internal/provenance": "internal/mirror/p.go"},
 	}
 	var got []string
 	for _, v := range g.violations(rules, testOnly) {
@@ -272,9 +290,39 @@ func TestViolations(t *testing.T) {
 		"internal/catalog imports internal/archive (internal/catalog/c.go imports internal/archive)",
 		"internal/catalog/cmd/gen imports internal/archive through internal/catalog (internal/catalog/cmd/gen/main.go imports internal/catalog)",
 		"internal/config imports internal/fsutil (internal/config/f.go imports internal/fsutil)",
+		"internal/mirror imports internal/provenance (internal/mirror/p.go imports internal/provenance)",
 		"internal/store imports internal/archive through internal/catalog (internal/store/s.go imports internal/catalog)",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("violations:\n got %q\nwant %q", got, want)
+	}
+}
+
+// TestPygetLinksNoSigstore: pyget itself links no sigstore-go (nor anything
+// of github.com/sigstore), so find and list start as fast as before
+// attestations; the verifier is the pyget-attest helper.
+func TestPygetLinksNoSigstore(t *testing.T) {
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command on PATH")
+	}
+	deps := func(pkg string) []string {
+		cmd := exec.Command(goBin, "list", "-deps", pkg)
+		cmd.Dir = "../.."
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("go list -deps %s: %v", pkg, err)
+		}
+		return strings.Fields(string(out))
+	}
+	isSigstore := func(p string) bool { return strings.HasPrefix(p, "github.com/sigstore/") }
+	for _, p := range deps("./cmd/pyget") {
+		if isSigstore(p) {
+			t.Errorf("cmd/pyget links %s: sigstore belongs in cmd/pyget-attest only (docs/architecture.md)", p)
+		}
+	}
+	// The check must be able to see sigstore where it is.
+	if !slices.ContainsFunc(deps("./cmd/pyget-attest"), isSigstore) {
+		t.Error("go list -deps ./cmd/pyget-attest lists no github.com/sigstore package: the check checks nothing")
 	}
 }

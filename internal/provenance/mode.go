@@ -1,72 +1,19 @@
 package provenance
 
-import (
-	"fmt"
-	"strings"
-)
+import "github.com/pyget/pyget/internal/attest"
 
-// Mode says what an install does about attestations. The caller will choose
-// it: --attestations and PYGET_ATTESTATIONS are the names planned for that,
-// and neither exists yet.
-type Mode int
+// Mode, its values and the release rule are package attest's (the light
+// package pyget itself links): provenance applies them.
+type Mode = attest.Mode
 
 const (
-	// Auto verifies when a bundle can be obtained: a bundle that fails
-	// verification fails the install; no bundle at all gives one warning
-	// line and the install proceeds.
-	Auto Mode = iota
-	// Require installs only what has a verified attestation.
-	Require
-	// Off makes no lookup at all.
-	Off
+	Auto    = attest.Auto
+	Require = attest.Require
+	Off     = attest.Off
 )
 
-func (m Mode) String() string {
-	switch m {
-	case Auto:
-		return "auto"
-	case Require:
-		return "require"
-	case Off:
-		return "off"
-	}
-	return fmt.Sprintf("Mode(%d)", int(m))
-}
+// FirstAttestedRelease is attest.FirstAttestedRelease.
+const FirstAttestedRelease = attest.FirstAttestedRelease
 
-// ParseMode reads "auto", "require" or "off" (any case, surrounding blanks
-// ignored); the empty string is Auto, the default.
-func ParseMode(s string) (Mode, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "", "auto":
-		return Auto, nil
-	case "require":
-		return Require, nil
-	case "off":
-		return Off, nil
-	}
-	return Auto, fmt.Errorf("attestations mode %q: want auto, require or off", s)
-}
-
-// FirstAttestedRelease is the first python-build-standalone release whose
-// archives (.tar.gz and .tar.zst) carry a build-provenance attestation.
-const FirstAttestedRelease = "20250212"
-
-// Attested reports whether a build of the given python-build-standalone
-// release can have an attestation. It takes a release tag ("20250212") or a
-// full version with one ("3.13.2+20250212"). A tag that is not a date
-// (YYYYMMDD) counts as attested: a lookup is then tried rather than skipped.
-func Attested(buildTag string) bool {
-	tag := buildTag
-	if i := strings.LastIndexByte(tag, '+'); i >= 0 {
-		tag = tag[i+1:]
-	}
-	if len(tag) != len(FirstAttestedRelease) {
-		return true
-	}
-	for _, c := range tag {
-		if c < '0' || c > '9' {
-			return true
-		}
-	}
-	return tag >= FirstAttestedRelease
-}
+// Attested is attest.Attested.
+func Attested(buildTag string) bool { return attest.Attested(buildTag) }

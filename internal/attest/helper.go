@@ -1,0 +1,257 @@
+package attest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+)
+
+// HelperName is the helper executable's name (with .exe on Windows).
+const HelperName = "pyget-attest"
+
+// InstallHint says how to get the helper.
+const InstallHint = "install pyget-attest beside pyget or on PATH: `go install github.com/pyget/pyget/cmd/pyget-attest@latest`, or `make build`, which builds both into bin/"
+
+// ErrUnavailable is what every *Error of KindUnavailable is (errors.Is): no
+// attestation could be obtained (none published, the API refused or could
+// not be reached, the helper is missing), so nothing was verified.
+var ErrUnavailable = errors.New("no attestation available")
+
+// ErrVerification is what every *Error of KindVerification is (errors.Is):
+// an attestation was obtained and does not verify.
+var ErrVerification = errors.New("attestation failed verification")
+
+// Error is a failure the helper reported (or running it met). Message says
+// what and for which build; Hint, when set, says what may help.
+type Error struct {
+	Kind    string
+	Message string
+	Hint    string
+	// Err is the underlying error when the failure was pyget's own (the
+	// helper would not start, its answer was unreadable).
+	Err error
+}
+
+func (e *Error) Error() string { return e.Message }
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Is makes errors.Is(err, ErrUnavailable) and errors.Is(err,
+// ErrVerification) follow Kind.
+func (e *Error) Is(target error) bool {
+	return (target == ErrUnavailable && e.Kind == KindUnavailable) ||
+		(target == ErrVerification && e.Kind == KindVerification)
+}
+
+// Result is what an operation decided when the caller may proceed.
+type Result struct {
+	Verified    bool
+	Attestation *Summary
+	// Warning: one line to show (Auto, no bundle); it names the build.
+	Warning string
+	// Note: one line for -v (what was verified, or why nothing was).
+	Note string
+}
+
+// Helper runs pyget-attest. The zero value with Mode and Settings filled is
+// ready; the helper is looked for on first use, so a Helper that checks
+// nothing costs nothing.
+type Helper struct {
+	Mode Mode
+	Settings
+	// Path is the helper to run; "" = Locate's answer.
+	Path string
+
+	once    sync.Once
+	path    string
+	pathErr error
+}
+
+// ErrHelperMissing is what a Helper that found no pyget-attest reports
+// (wrapped in an *Error of KindUnavailable).
+var ErrHelperMissing = errors.New(HelperName + " not found beside pyget or on PATH")
+
+// Locate finds the helper: beside the running executable first (a release
+// ships both), then on PATH.
+func Locate() (string, error) {
+	name := HelperName
+	if runtime.GOOS == "windows" {
+		name += ".exe"
+	}
+	if exe, err := os.Executable(); err == nil {
+		p := filepath.Join(filepath.Dir(exe), name)
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+			return p, nil
+		}
+	}
+	if p, err := exec.LookPath(name); err == nil {
+		return p, nil
+	}
+	return "", ErrHelperMissing
+}
+
+func (h *Helper) helperPath() (string, error) {
+	h.once.Do(func() {
+		if h.Path != "" {
+			h.path = h.Path
+			return
+		}
+		h.path, h.pathErr = Locate()
+	})
+	return h.path, h.pathErr
+}
+
+// Pending is a helper run under way.
+type Pending struct {
+	done chan struct{}
+	resp Response
+	err  error
+}
+
+// Start runs the helper on req in the background; Wait gives its answer.
+// Ending ctx kills the helper. The request's Mode and Settings are h's.
+func (h *Helper) Start(ctx context.Context, req Request) *Pending {
+	req.Mode = h.Mode
+	req.Settings = h.Settings
+	p := &Pending{done: make(chan struct{})}
+	path, err := h.helperPath()
+	if err != nil {
+		p.err = err
+		close(p.done)
+		return p
+	}
+	go func() {
+		defer close(p.done)
+		p.resp, p.err = run(ctx, path, req)
+	}()
+	return p
+}
+
+// Wait waits for the helper and returns its answer: the error is
+// ErrHelperMissing, the context's error, or a failure to run the helper or
+// read it. The Response may carry an error of its own.
+func (p *Pending) Wait() (Response, error) {
+	<-p.done
+	return p.resp, p.err
+}
+
+func run(ctx context.Context, path string, req Request) (Response, error) {
+	in, err := json.Marshal(req)
+	if err != nil {
+		return Response{}, err
+	}
+	var stdout, stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, path)
+	cmd.Stdin = bytes.NewReader(in)
+	cmd.Stdout = &stdout
+	cmd.Stderr = &stderr
+	runErr := cmd.Run()
+	if ctx.Err() != nil {
+		return Response{}, ctx.Err()
+	}
+	var resp Response
+	if err := json.Unmarshal(stdout.Bytes(), &resp); err != nil {
+		if runErr != nil {
+			return Response{}, fmt.Errorf("running %s: %w%s", path, runErr, stderrTail(stderr.Bytes()))
+		}
+		return Response{}, fmt.Errorf("%s answered no readable response: %w", path, err)
+	}
+	return resp, nil
+}
+
+// stderrTail is the helper's last stderr line, for a message.
+func stderrTail(b []byte) string {
+	s := strings.TrimSpace(string(b))
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+		s = s[i+1:]
+	}
+	if s == "" {
+		return ""
+	}
+	return " (" + s + ")"
+}
+
+// result turns a helper's answer into a Result or an *Error.
+func result(resp Response, err error, name string) (Result, error) {
+	if err != nil {
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return Result{}, err
+		}
+		return Result{}, &Error{Kind: KindOther, Message: fmt.Sprintf("%s: checking the attestation: %v", name, err), Err: err}
+	}
+	if e := resp.Error; e != nil {
+		kind := e.Kind
+		if kind != KindUnavailable && kind != KindVerification {
+			kind = KindOther
+		}
+		return Result{}, &Error{Kind: kind, Message: e.Message, Hint: e.Hint}
+	}
+	return Result{Verified: resp.Verified, Attestation: resp.Attestation, Warning: resp.Warning, Note: resp.Note}, nil
+}
+
+// Check decides about one build under h.Mode: Off starts no helper; a
+// build of a release older than the first attested one is noted, not looked
+// up (Require refuses it); otherwise the helper verifies. A missing helper
+// is no bundle: Auto warns, Require fails with InstallHint. A nil error
+// means the install may proceed.
+func (h *Helper) Check(ctx context.Context, s Subject) (Result, error) {
+	if h.Mode == Off {
+		return Result{Note: s.Name + ": attestation not checked (attestations off)"}, nil
+	}
+	if s.Release != "" && !Attested(s.Release) {
+		reason := fmt.Sprintf("release %s predates python-build-standalone's attestations (first: %s)", s.Release, FirstAttestedRelease)
+		if h.Mode == Require {
+			return Result{}, &Error{Kind: KindUnavailable, Message: requiredMessage(s.Name, reason)}
+		}
+		return Result{Note: s.Name + ": attestation not checked: " + reason}, nil
+	}
+	resp, err := h.Start(ctx, Request{Op: OpCheck, Subject: s}).Wait()
+	if errors.Is(err, ErrHelperMissing) {
+		return h.missing(s.Name)
+	}
+	return result(resp, err, s.Name)
+}
+
+func (h *Helper) missing(name string) (Result, error) {
+	if h.Mode == Require {
+		return Result{}, &Error{Kind: KindUnavailable, Message: requiredMessage(name, ErrHelperMissing.Error()), Hint: InstallHint, Err: ErrHelperMissing}
+	}
+	return Result{Warning: name + ": attestation not verified: " + ErrHelperMissing.Error()}, nil
+}
+
+func requiredMessage(name, reason string) string {
+	return fmt.Sprintf("%s: no verified attestation, and attestations are required: %s", name, reason)
+}
+
+// Fetch obtains and verifies the bundle for s.SHA256 and writes it to path
+// (pyget mirror). Under Off it does nothing; when no bundle can be had,
+// Auto gives a Warning and Require an *Error; a bundle that fails
+// verification is an *Error either way.
+func (h *Helper) Fetch(ctx context.Context, s Subject, path string) (Result, error) {
+	if h.Mode == Off {
+		return Result{}, nil
+	}
+	resp, err := h.Start(ctx, Request{Op: OpFetch, Subject: s, BundlePath: path}).Wait()
+	if errors.Is(err, ErrHelperMissing) {
+		return h.missing(s.Name)
+	}
+	return result(resp, err, s.Name)
+}
+
+// Verify checks the bundle file at path against s.SHA256, offline (pyget
+// mirror --check). The mode does not apply: a bundle at hand is checked.
+func (h *Helper) Verify(ctx context.Context, s Subject, path string) (Result, error) {
+	resp, err := h.Start(ctx, Request{Op: OpVerify, Subject: s, BundlePath: path}).Wait()
+	if errors.Is(err, ErrHelperMissing) {
+		return Result{}, &Error{Kind: KindUnavailable, Message: fmt.Sprintf("%s: cannot verify its bundle: %v", s.Name, err), Hint: InstallHint, Err: err}
+	}
+	return result(resp, err, s.Name)
+}
