@@ -51,6 +51,10 @@ type Fault struct {
 	Code       int           // for Status (0 means 503)
 	RetryAfter string        // for Status: Retry-After header value
 	Stall      time.Duration // for StallMidBody (and FreezeMidBody): 0 stalls until the client or Close gives up; then HTTP/1.1 closes, HTTP/2 sends RST_STREAM CANCEL (FreezeMidBody: closes the connection)
+	// Pace, when positive, paces this response's body at Pace bytes per
+	// second (it overrides Server.SetPace for this response); it combines
+	// with any Kind.
+	Pace int64
 }
 
 // Proto selects the protocol.
@@ -73,6 +77,9 @@ type Logged struct {
 	Method string // GET, HEAD...
 	Detail Fault  // the whole fault applied (Fault is its Kind)
 	ETag   string // the ETag sent with the response ("" if none)
+	// Conn names the TCP connection the request came on: the client's
+	// address (host:port), so distinct values are distinct connections.
+	Conn string
 }
 
 // Server serves files from memory. Its state lives in server.go.
@@ -96,6 +103,11 @@ func New(proto Proto, files map[string][]byte) *Server {
 // Script queues faults: the n-th request after this call gets faults[n];
 // requests past the script are served normally (unless Repeat is used).
 func (s *Server) Script(faults ...Fault) { s.script(faults) }
+
+// SetPace paces every response's body at bytesPerSecond, each response on
+// its own (as a CDN edge that caps each response does); 0 turns pacing off.
+// A Fault's own Pace overrides it for that response.
+func (s *Server) SetPace(bytesPerSecond int64) { s.pace.Store(max(bytesPerSecond, 0)) }
 
 // Requests returns the log so far.
 func (s *Server) Requests() []Logged { return s.requests() }

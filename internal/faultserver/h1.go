@@ -29,6 +29,7 @@ func (s *state) serveH1(c, raw net.Conn) {
 			rangeHdr:    req.Header.Get("Range"),
 			ifRange:     req.Header.Get("If-Range"),
 			ifNoneMatch: req.Header.Get("If-None-Match"),
+			conn:        raw.RemoteAddr().String(),
 		}
 		w := &h1wire{c: c, raw: raw, closing: req.Close}
 		if !s.serve(w, r) || req.Close {

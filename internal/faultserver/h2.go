@@ -221,7 +221,7 @@ func (h *h2conn) resetStream(id uint32, code http2.ErrCode) {
 }
 
 func (h *h2conn) startStream(f *http2.MetaHeadersFrame) {
-	r := &request{method: f.PseudoValue("method")}
+	r := &request{method: f.PseudoValue("method"), conn: h.raw.RemoteAddr().String()}
 	r.path = f.PseudoValue("path")
 	if u, err := url.ParseRequestURI(r.path); err == nil {
 		r.path = u.Path

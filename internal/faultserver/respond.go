@@ -12,6 +12,7 @@ import (
 type request struct {
 	method, path                   string
 	rangeHdr, ifRange, ifNoneMatch string
+	conn                           string // the client's address: one per TCP connection
 }
 
 type header struct{ name, value string }
@@ -82,13 +83,26 @@ func (s *state) serve(w wire, r *request) bool {
 		return false
 	}
 	sent := func(n int) { s.addSent(l, int64(n)) }
+	pace := f.Pace
+	if pace <= 0 {
+		pace = s.pace.Load()
+	}
+	began := time.Now()
 	for off := 0; off < cut; {
 		n := min(chunkSize, cut-off)
+		if pace > 0 {
+			// Smaller pieces keep a paced response smooth rather than
+			// bursting a whole chunk at once.
+			n = min(n, int(max(pace/20, 1)))
+		}
 		last := !mid && off+n == len(body)
 		if err := w.body(body[off:off+n], last, sent); err != nil {
 			return false
 		}
 		off += n
+		if pace > 0 && !s.waitPace(began, int64(off), pace) {
+			return false
+		}
 	}
 	switch f.Kind {
 	case ResetMidBody:
@@ -105,6 +119,24 @@ func (s *state) serve(w wire, r *request) bool {
 		return true
 	}
 	return false
+}
+
+// waitPace sleeps until sent bytes are due at pace bytes per second since
+// began; false when the server is closing.
+func (s *state) waitPace(began time.Time, sent, pace int64) bool {
+	due := began.Add(time.Duration(float64(sent) / float64(pace) * float64(time.Second)))
+	d := time.Until(due)
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-s.done:
+		return false
+	}
 }
 
 // plan builds the response for r under fault f (mid-body faults are applied

@@ -89,6 +89,9 @@ func (l Logged) String() string {
 		fmt.Fprintf(&b, " (fault: %s)", d)
 	}
 	fmt.Fprintf(&b, " sent %s", FormatSize(l.BytesSent))
+	if l.Conn != "" {
+		fmt.Fprintf(&b, " conn=%s", l.Conn)
+	}
 	return b.String()
 }
 

@@ -56,6 +56,7 @@ type state struct {
 	closed    bool
 
 	totalSent atomic.Int64
+	pace      atomic.Int64 // bytes per second per response; 0 unpaced
 	done      chan struct{}
 	wg        sync.WaitGroup
 }
@@ -250,7 +251,7 @@ func (s *state) begin(r *request) (Fault, *Logged) {
 	case s.repeat != nil:
 		f = *s.repeat
 	}
-	l := &Logged{Method: r.method, Path: r.path, Range: r.rangeHdr, IfRange: r.ifRange, Fault: f.Kind, Detail: f}
+	l := &Logged{Method: r.method, Path: r.path, Range: r.rangeHdr, IfRange: r.ifRange, Fault: f.Kind, Detail: f, Conn: r.conn}
 	s.log = append(s.log, l)
 	return f, l
 }

@@ -541,7 +541,10 @@ func TestOnRequestAndCAFile(t *testing.T) {
 	s.Script(Fault{Kind: CloseMidBody, At: 8 << 10})
 	get(t, s.NoRetryClient(), "GET", s.URL+"/f.tar.gz", "Range", "bytes=123-")
 	l := <-got
-	want := "GET /f.tar.gz range=bytes=123- -> 206 (fault: close at 8.0 KiB) sent 8.0 KiB"
+	if l.Conn == "" {
+		t.Error("the log names no connection")
+	}
+	want := "GET /f.tar.gz range=bytes=123- -> 206 (fault: close at 8.0 KiB) sent 8.0 KiB conn=" + l.Conn
 	if l.String() != want {
 		t.Errorf("log line\n got %q\nwant %q", l.String(), want)
 	}
@@ -556,5 +559,42 @@ func TestOnRequestAndCAFile(t *testing.T) {
 	defer h1.Close()
 	if p, err := h1.CAFile(t.TempDir()); p != "" || err != nil || h1.CertPool() != nil {
 		t.Errorf("HTTP1 CA: %q %v", p, err)
+	}
+}
+
+// TestPaceAndConnections: a paced response takes the time its size asks for
+// (checked against the clock's lower bound only, which a slow machine can
+// only exceed), and two concurrent requests on two connections are logged
+// with two distinct Conn values.
+func TestPaceAndConnections(t *testing.T) {
+	s, _ := newServer(t, HTTP1)
+	const pace = 1 << 20
+	s.Script(Fault{Pace: pace})
+	began := time.Now()
+	resp, err := s.NoRetryClient().Get(s.URL + "/f.tar.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, _ := io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if min := time.Duration(float64(n-pace/20) / pace * float64(time.Second)); time.Since(began) < min {
+		t.Errorf("%d bytes paced at %d B/s took %v, want at least %v", n, pace, time.Since(began), min)
+	}
+	c := s.NoRetryClient()
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if r, err := c.Get(s.URL + "/f.tar.gz"); err == nil {
+				io.Copy(io.Discard, r.Body)
+				r.Body.Close()
+			}
+		}()
+	}
+	wg.Wait()
+	logs := s.Requests()
+	if len(logs) != 3 || logs[1].Conn == "" || logs[1].Conn == logs[2].Conn {
+		t.Errorf("want 3 requests, the last two on distinct connections; got %v", logs)
 	}
 }

@@ -3,6 +3,7 @@
 //
 //	pyget-faultserver -root DIR [-addr 127.0.0.1:0] [-proto h1|h2] [-ca FILE]
 //	    [-faults "refuse,reset@8MiB,close@20MiB,html,status503:retry=1,..."]
+//	    [-pace 5MB]
 //
 // Its first line on stdout is "listening on URL"; each request is logged to
 // stderr on one line.
@@ -33,6 +34,7 @@ func run() error {
 	proto := flag.String("proto", "h1", "protocol: h1 (plain http) or h2 (https, self-signed CA)")
 	caFile := flag.String("ca", "", "with -proto h2: write the CA certificate (PEM) to this file")
 	faults := flag.String("faults", "", "comma-separated fault script applied to successive requests")
+	pace := flag.String("pace", "", "pace each response's body at this many bytes per second (e.g. 5MB); empty = unpaced")
 	flag.Parse()
 
 	var p faultserver.Proto
@@ -43,6 +45,14 @@ func run() error {
 		p = faultserver.HTTP2
 	default:
 		return fmt.Errorf("-proto %q: want h1 or h2", *proto)
+	}
+	var paceBPS int64
+	if *pace != "" {
+		n, err := faultserver.ParseSize(*pace)
+		if err != nil || n <= 0 {
+			return fmt.Errorf("-pace %q: want a size per second such as 5MB", *pace)
+		}
+		paceBPS = n
 	}
 	script, err := faultserver.ParseScript(*faults)
 	if err != nil {
@@ -68,6 +78,7 @@ func run() error {
 	// The exact count in brackets is for scripts that add up the bytes sent.
 	s.OnRequest(func(l faultserver.Logged) { fmt.Fprintf(os.Stderr, "%s [%d bytes]\n", l, l.BytesSent) })
 	s.Script(script...)
+	s.SetPace(paceBPS)
 	fmt.Printf("listening on %s\n", s.URL)
 
 	sig := make(chan os.Signal, 1)
