@@ -8,6 +8,7 @@ import (
 	"net"
 	"strings"
 
+	"github.com/pyget/pyget/internal/attest"
 	"github.com/pyget/pyget/internal/fetch"
 	"github.com/pyget/pyget/internal/pipeline"
 	"github.com/pyget/pyget/internal/pyrequest"
@@ -174,6 +175,10 @@ func hintFor(err error) string {
 	var he hintError
 	if errors.As(err, &he) {
 		return he.hint
+	}
+	var ae *attest.Error
+	if errors.As(err, &ae) && ae.Hint != "" {
+		return ae.Hint
 	}
 	var dns *net.DNSError
 	if errors.As(err, &dns) {

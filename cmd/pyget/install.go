@@ -47,6 +47,7 @@ says so, no network.`,
 	fl.BoolVar(&f.force, "force", false, "replace executables in the bin dir that pyget did not create")
 	fl.BoolVar(&f.isDefault, "default", false, "also link python3 and python")
 	fl.BoolVar(&f.noBin, "no-bin", false, "link no executables into the bin dir")
+	a.addAttestationsFlag(cmd)
 	return cmd
 }
 
@@ -99,6 +100,9 @@ func (a *app) runInstall(ctx context.Context, args []string, f installFlags) err
 	in := a.installer(layout, fetcher, ui.println)
 	in.Links = store.LinkOptions{Default: f.isDefault, Force: f.force, NoBin: f.noBin}
 	in.Reinstall = f.reinstall
+	if err := a.withAttestations(in); err != nil {
+		return err
+	}
 
 	claim := claims()
 	return a.installEach(ui, len(jobs), func(i int) (pipeline.Outcome, error) {
@@ -273,6 +277,7 @@ func (a *app) report(o pipeline.Outcome) {
 			line += " (from the download cache)"
 		}
 		a.info("%s", line)
+		a.reportAttestation(o.Attestation)
 	}
 	a.info(" + %s", o.Installation.Executable)
 	for _, l := range o.Links.Links {

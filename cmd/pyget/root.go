@@ -40,6 +40,7 @@ type app struct {
 	verbose       bool
 	platformFlag  string
 	archFlag      string
+	attestations  string // --attestations (install, upgrade, mirror)
 
 	catalogOnce sync.Once
 	catalogVal  *catalog.Catalog

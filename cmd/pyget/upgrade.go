@@ -35,6 +35,7 @@ the newest patch: says so, downloads nothing.`,
 		},
 	}
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "show what would be installed and change nothing")
+	a.addAttestationsFlag(cmd)
 	return cmd
 }
 
@@ -105,6 +106,9 @@ func (a *app) runUpgrade(ctx context.Context, args []string, dryRun bool) error 
 	defer ui.stop()
 	a.setEventHandler(ui.event)
 	in := a.installer(layout, fetcher, ui.println)
+	if err := a.withAttestations(in); err != nil {
+		return err
+	}
 	claim := claims()
 	return a.installEach(ui, len(plans)+len(fresh), func(i int) (pipeline.Outcome, error) {
 		if i >= len(plans) {

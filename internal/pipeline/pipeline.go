@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/pyget/pyget/internal/archive"
+	"github.com/pyget/pyget/internal/attest"
 	"github.com/pyget/pyget/internal/catalog"
 	"github.com/pyget/pyget/internal/fetch"
 	"github.com/pyget/pyget/internal/fsutil"
@@ -44,6 +45,12 @@ type Installer struct {
 	Offline bool
 	// OnWait is called when another process holds the build's lock.
 	OnWait func(key string)
+	// Attester, when set, checks each archive's provenance while it is
+	// fetched and extracted; the install commits only if it agrees (see
+	// attest.go). AttestMirror is the mirror base URL whose
+	// <archive>.sigstore.json it looks at first ("" = none).
+	Attester     Attester
+	AttestMirror string
 
 	// extract is archive.Extract; tests wrap it to watch extractions.
 	extract func(ctx context.Context, r io.Reader, f archive.Format, dest string, lim archive.Limits) error
@@ -63,6 +70,9 @@ type Outcome struct {
 	Transfer *fetch.Result
 	Links    store.LinkReport
 	Elapsed  time.Duration
+	// Attestation is the provenance check's verdict (its warning or note
+	// for the CLI to show); zero when nothing was checked.
+	Attestation attest.Result
 }
 
 // archiveInfo is what a fill says about the archive it extracted.
@@ -133,7 +143,15 @@ func (in *Installer) install(ctx context.Context, e catalog.Entry, fill func(*st
 			stage.Abort()
 		}
 	}()
+	// The catalog gives the digest up front: the provenance check runs
+	// while the archive is fetched and extracted.
+	pending := in.startAttestation(ctx, e, e.SHA256)
+	defer pending.stop()
 	info, err := fill(stage)
+	if err != nil {
+		return Outcome{}, err
+	}
+	verdict, err := in.waitAttestation(ctx, pending, e, info.sha256)
 	if err != nil {
 		return Outcome{}, err
 	}
@@ -147,7 +165,7 @@ func (in *Installer) install(ctx context.Context, e catalog.Entry, fill func(*st
 	if err != nil {
 		return Outcome{}, fmt.Errorf("installed %s but could not link it: %w", e.Key, err)
 	}
-	return Outcome{Installation: inst, Size: info.size, Transfer: info.transfer, Links: links, Elapsed: time.Since(start)}, nil
+	return Outcome{Installation: inst, Size: info.size, Transfer: info.transfer, Links: links, Elapsed: time.Since(start), Attestation: verdict}, nil
 }
 
 func (in *Installer) fetchAndExtract(ctx context.Context, e catalog.Entry, format archive.Format, stage *store.Staging) (fetch.Result, error) {

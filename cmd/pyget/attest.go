@@ -1,0 +1,81 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pyget/pyget/internal/attest"
+	"github.com/pyget/pyget/internal/pipeline"
+)
+
+// addAttestationsFlag gives a command that installs or mirrors archives
+// --attestations, which wins over PYGET_ATTESTATIONS.
+func (a *app) addAttestationsFlag(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&a.attestations, "attestations", "",
+		"verify each CPython archive's Sigstore attestation: auto (when one is published), require or off (env PYGET_ATTESTATIONS; default auto)")
+}
+
+// attestMode is --attestations, else PYGET_ATTESTATIONS.
+func (a *app) attestMode() (attest.Mode, error) {
+	s, err := a.settings()
+	if err != nil {
+		return attest.Auto, err
+	}
+	if a.attestations == "" {
+		return s.Attestations, nil
+	}
+	m, err := attest.ParseMode(a.attestations)
+	if err != nil {
+		return m, usageError{fmt.Errorf("--attestations: %w", err)}
+	}
+	return m, nil
+}
+
+// attestHelper runs pyget-attest with the user's mode and settings; it is
+// looked for only when something is checked (never under off).
+func (a *app) attestHelper() (*attest.Helper, error) {
+	mode, err := a.attestMode()
+	if err != nil {
+		return nil, err
+	}
+	cache, err := a.cacheRoot()
+	if err != nil {
+		return nil, err
+	}
+	s := a.env
+	return &attest.Helper{Mode: mode, Settings: attest.Settings{
+		CacheDir:        cache,
+		APIURL:          s.GitHubAPIURL,
+		Token:           s.GitHubToken,
+		TrustedRootPath: s.SigstoreTrustedRoot,
+		UserAgent:       "pyget/" + strings.SplitN(versionString(), "\n", 2)[0],
+	}}, nil
+}
+
+// withAttestations makes in check each CPython archive's attestation: by
+// its bundle on the first configured mirror, else GitHub's API.
+func (a *app) withAttestations(in *pipeline.Installer) error {
+	h, err := a.attestHelper()
+	if err != nil {
+		return err
+	}
+	in.Attester = h
+	in.AttestMirror = ""
+	if cfg, err := a.fetchConfig(); err == nil && len(cfg.Mirrors) > 0 {
+		in.AttestMirror = cfg.Mirrors[0]
+	}
+	return nil
+}
+
+// reportAttestation shows what the check said: its warning always (unless
+// -q), what was verified or why nothing was under -v.
+func (a *app) reportAttestation(r attest.Result) {
+	if r.Warning != "" {
+		a.warn("%s", r.Warning)
+	}
+	if r.Note != "" {
+		a.debug("%s", r.Note)
+	}
+}

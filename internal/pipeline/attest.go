@@ -1,0 +1,94 @@
+package pipeline
+
+import (
+	"context"
+	"strings"
+
+	"github.com/pyget/pyget/internal/attest"
+	"github.com/pyget/pyget/internal/catalog"
+	"github.com/pyget/pyget/internal/fetch"
+)
+
+// Attester checks a CPython archive's provenance by its digest.
+// *attest.Helper is one (it runs pyget-attest, under the user's mode);
+// tests use fakes. A nil error means the install may proceed; the Result
+// carries the warning or note to show.
+type Attester interface {
+	Check(ctx context.Context, s attest.Subject) (attest.Result, error)
+}
+
+// attestation is a check running beside the fetch and extraction.
+type attestation struct {
+	sha    string
+	cancel context.CancelFunc
+	done   chan struct{}
+	res    attest.Result
+	err    error
+}
+
+// startAttestation starts checking e's archive, whose digest is sha, when
+// an Attester is set and the digest known; nil otherwise. A build that is
+// not python-build-standalone's gets a note and no check.
+func (in *Installer) startAttestation(ctx context.Context, e catalog.Entry, sha string) *attestation {
+	if in.Attester == nil || sha == "" {
+		return nil
+	}
+	a := &attestation{sha: sha, done: make(chan struct{})}
+	if e.Name != "cpython" {
+		a.res = attest.Result{Note: e.Key + ": attestation not checked: not a python-build-standalone build"}
+		a.cancel = func() {}
+		close(a.done)
+		return a
+	}
+	ctx, a.cancel = context.WithCancel(ctx)
+	s := attest.Subject{Name: e.Key, Release: e.Build, SHA256: sha, MirrorURL: in.attestMirrorURL(e.URL)}
+	go func() {
+		defer close(a.done)
+		a.res, a.err = in.Attester.Check(ctx, s)
+	}()
+	return a
+}
+
+// stop ends a check nobody will wait for (the install failed); safe on nil
+// and after wait.
+func (a *attestation) stop() {
+	if a != nil {
+		a.cancel()
+	}
+}
+
+// waitAttestation gives the verdict on the archive that was extracted,
+// whose digest is sha: the running check's when it was about these bytes,
+// else (a local archive whose digest was not known up front) a check
+// started now. With no Attester, the verdict is a yes.
+func (in *Installer) waitAttestation(ctx context.Context, a *attestation, e catalog.Entry, sha string) (attest.Result, error) {
+	if in.Attester == nil {
+		return attest.Result{}, nil
+	}
+	if a == nil || a.sha != sha {
+		a.stop()
+		a = in.startAttestation(ctx, e, sha)
+		if a == nil {
+			return attest.Result{}, nil
+		}
+		defer a.stop()
+	}
+	select {
+	case <-a.done:
+		return a.res, a.err
+	case <-ctx.Done():
+		return attest.Result{}, ctx.Err()
+	}
+}
+
+// attestMirrorURL is where the mirror that serves archives (the first
+// configured, AttestMirror) would keep catalogURL's bundle's archive: its
+// bundle is that URL + ".sigstore.json". "" when no mirror is configured
+// or the URL is not python-build-standalone's.
+func (in *Installer) attestMirrorURL(catalogURL string) string {
+	rest, ok := strings.CutPrefix(catalogURL, fetch.UpstreamPrefix)
+	if in.AttestMirror == "" || !ok {
+		return ""
+	}
+	return strings.TrimRight(in.AttestMirror, "/") + rest
+}
