@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pyget/pyget/internal/attest"
+	"github.com/pyget/pyget/internal/mirror"
 	"github.com/pyget/pyget/internal/pipeline"
 )
 
@@ -78,4 +79,14 @@ func (a *app) reportAttestation(r attest.Result) {
 	if r.Note != "" {
 		a.debug("%s", r.Note)
 	}
+}
+
+// mirrorBundles is what stores and checks a mirror's attestation bundles;
+// nil under off (none stored, none checked).
+func (a *app) mirrorBundles() (mirror.Bundler, error) {
+	h, err := a.attestHelper()
+	if err != nil || h.Mode == attest.Off {
+		return nil, err
+	}
+	return h, nil
 }

@@ -37,9 +37,15 @@ file://), clients need only:
 
   PYGET_MIRROR=BASE PYGET_DOWNLOADS_JSON=BASE/download-metadata.json
 
+Each archive's Sigstore attestation bundle is stored beside it
+(<asset>.sigstore.json), so that installs from the mirror verify provenance
+without reaching GitHub (--attestations: auto stores what it can get, require
+fails an archive without one, off stores none).
+
 A second run downloads only what is missing or damaged and adds new builds to
-the catalog; --prune removes builds no longer selected; --check verifies
-every archive and changes nothing. Only CPython is mirrored (PyPy and GraalPy
+the catalog; --prune removes builds no longer selected (and their bundles);
+--check verifies every archive and bundle and changes nothing. Only CPython is
+mirrored (PyPy and GraalPy
 are published elsewhere).`,
 		Example: `  pyget mirror /srv/python
   pyget mirror /srv/python 3.12 3.13 3.14 --platform linux-x86_64-gnu --platform linux-aarch64-gnu
@@ -70,6 +76,7 @@ are published elsewhere).`,
 	fl.BoolVar(&f.prune, "prune", false, "remove builds this run does not select")
 	fl.BoolVar(&f.check, "check", false, "verify every archive against the catalog and SHA256SUMS; change nothing")
 	fl.IntVarP(&f.jobs, "jobs", "j", 4, "downloads at once")
+	a.addAttestationsFlag(cmd)
 	return cmd
 }
 
@@ -152,13 +159,24 @@ func (a *app) runMirror(ctx context.Context, dir string, args []string, f mirror
 	if err != nil {
 		return err
 	}
+	bundles, err := a.mirrorBundles()
+	if err != nil {
+		return err
+	}
 	ui := newProgressUI(a)
 	defer ui.stop()
 	a.setEventHandler(ui.event)
 	m := &mirror.Mirror{
-		Dir: dir, Fetcher: fetcher, Jobs: f.jobs, LockTimeout: a.env.LockTimeout,
+		Bundles: bundles,
+		Dir:     dir, Fetcher: fetcher, Jobs: f.jobs, LockTimeout: a.env.LockTimeout,
 		OnWait: func() { ui.println("waiting for another pyget working on " + dir + "…") },
 		OnFile: func(o mirror.FileOutcome) {
+			if o.BundleWarning != "" {
+				ui.println(label("warning", false) + ": " + o.BundleWarning)
+			}
+			if o.BundleStored && a.verbose {
+				ui.println("Stored   " + o.RelPath + mirror.BundleSuffix)
+			}
 			switch o.State {
 			case mirror.Downloaded, mirror.Repaired:
 				line := "Mirrored " + o.RelPath
@@ -214,7 +232,11 @@ func (a *app) runMirrorCheck(ctx context.Context, dir string) error {
 	if err != nil {
 		return err
 	}
-	problems, n, err := (&mirror.Mirror{Dir: dir}).Check(ctx)
+	bundles, err := a.mirrorBundles()
+	if err != nil {
+		return err
+	}
+	problems, n, err := (&mirror.Mirror{Dir: dir, Bundles: bundles}).Check(ctx)
 	if err != nil {
 		return err
 	}

@@ -83,6 +83,11 @@ type Mirror struct {
 	LockTimeout time.Duration
 	OnWait      func()            // called once if another pyget holds Dir
 	OnFile      func(FileOutcome) // each archive's outcome, as it happens; may be nil
+	// Bundles, when set, stores each archive's attestation bundle beside
+	// it (<asset>.sigstore.json, fetched while the archive is, when not
+	// there yet) and Check verifies the bundles present (bundles.go).
+	// nil: no bundles (--attestations off).
+	Bundles Bundler
 }
 
 // State is what a run found or did for one archive.
@@ -107,6 +112,11 @@ type FileOutcome struct {
 	State    State
 	Err      error
 	Transfer *fetch.Result // when fetched
+	// BundleWarning: no bundle stored, and the mode allowed it; one line
+	// naming the build and why.
+	BundleWarning string
+	// BundleStored: a bundle was fetched, verified and stored this run.
+	BundleStored bool
 }
 
 // Report is what Sync did.
@@ -249,6 +259,7 @@ func (m *Mirror) Sync(ctx context.Context, wanted []catalog.Entry, prune bool) (
 			}
 			keep[rel] = true // once
 			if err := os.Remove(m.path(rel)); err == nil || errors.Is(err, fs.ErrNotExist) {
+				m.removeBundle(rel)
 				rep.Files = append(rep.Files, FileOutcome{Entry: e, RelPath: rel, State: Removed})
 			}
 		}
@@ -279,9 +290,28 @@ func (m *Mirror) lock(ctx context.Context) (func(), error) {
 func (m *Mirror) path(rel string) string { return filepath.Join(m.Dir, filepath.FromSlash(rel)) }
 
 // ensure makes rel hold e's archive, verified.
-func (m *Mirror) ensure(ctx context.Context, e catalog.Entry, rel string) FileOutcome {
-	out := FileOutcome{Entry: e, RelPath: rel}
+func (m *Mirror) ensure(ctx context.Context, e catalog.Entry, rel string) (out FileOutcome) {
+	out = FileOutcome{Entry: e, RelPath: rel}
 	dst := m.path(rel)
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		out.State, out.Err = Failed, err
+		return out
+	}
+	// The bundle comes while the archive is hashed or fetched.
+	bundle := m.startBundle(ctx, e, dst+BundleSuffix)
+	defer func() {
+		if out.State == Failed {
+			bundle.wait() // let it finish; the archive's error is the news
+			return
+		}
+		res, err := bundle.wait()
+		if err != nil {
+			out.State, out.Err = Failed, err
+			return
+		}
+		out.BundleWarning = res.Warning
+		out.BundleStored = bundle != nil && res.Warning == ""
+	}()
 	sum, err := hashFile(dst)
 	switch {
 	case err == nil && sum == e.SHA256:
@@ -544,6 +574,9 @@ func (m *Mirror) Check(ctx context.Context) (problems []Problem, checked int, er
 			problems = append(problems, Problem{rel, e.Key, "unreadable: " + herr.Error()})
 		case got != e.SHA256:
 			problems = append(problems, Problem{rel, e.Key, fmt.Sprintf("damaged: sha256 %s, want %s", got, e.SHA256)})
+		}
+		if reason := m.checkBundle(ctx, e, rel); reason != "" {
+			problems = append(problems, Problem{rel + BundleSuffix, e.Key, reason})
 		}
 	}
 	return problems, checked, nil
