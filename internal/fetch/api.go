@@ -63,6 +63,13 @@ type Config struct {
 	// ($NETRC, else ~/.netrc); "" = none. A missing file is no error.
 	// Mirrors may also carry user:password@ (see netrc.go).
 	Netrc string
+	// Connections is how many segments of one archive may be fetched at
+	// once, each on its own TCP connection (segments.go); 1 = one
+	// connection; 0 = DefaultConnections. Negative is an error.
+	Connections int
+	// SegmentThreshold is the smallest archive fetched in segments; 0 =
+	// DefaultSegmentThreshold (16 MiB). Tests lower it.
+	SegmentThreshold int64
 }
 
 // DefaultConfig is pyget's configuration for a cache directory: the default
@@ -76,6 +83,7 @@ func DefaultConfig(cacheDir string) Config {
 		BaseDelay:   DefaultBaseDelay,
 		MaxDelay:    DefaultMaxDelay,
 		Deadline:    DefaultDeadline,
+		Connections: DefaultConnections,
 	}
 }
 
@@ -123,9 +131,10 @@ type Result struct {
 
 // Fetcher runs transfers. It is safe for concurrent use.
 type Fetcher struct {
-	cfg    Config
-	client *http.Client
-	hooks  fetcherHooks
+	cfg       Config
+	client    *http.Client
+	segClient *http.Client // the client's transport on HTTP/1.1 only, for segments
+	hooks     fetcherHooks
 
 	userinfo map[string]credential // by host:port, from the mirrors' user:password@
 	netrc    *Netrc                // nil: none

@@ -108,6 +108,11 @@ func (f *Fetcher) withIdle(ctx context.Context, u string, fn func(ctx context.Co
 // User-Agent and the extra headers; fn reads the response (tick on every
 // byte), whose body do closes.
 func (f *Fetcher) do(ctx context.Context, u string, extra http.Header, fn func(resp *http.Response, tick func()) error) error {
+	return f.doWith(ctx, f.client, u, extra, fn)
+}
+
+// doWith is do with another client (segments' HTTP/1.1 one).
+func (f *Fetcher) doWith(ctx context.Context, client *http.Client, u string, extra http.Header, fn func(resp *http.Response, tick func()) error) error {
 	return f.withIdle(ctx, u, func(ctx context.Context, tick func()) error {
 		if len(f.cfg.Header) > 0 {
 			names := make([]string, 0, len(f.cfg.Header))
@@ -136,7 +141,7 @@ func (f *Fetcher) do(ctx context.Context, u string, extra http.Header, fn func(r
 		if req.Header.Get("User-Agent") == "" {
 			req.Header.Set("User-Agent", userAgent)
 		}
-		resp, err := f.client.Do(req)
+		resp, err := client.Do(req)
 		if err != nil {
 			return err
 		}

@@ -20,6 +20,9 @@ type fetcherHooks struct {
 	sleep func(ctx context.Context, d time.Duration) error
 	now   func() time.Time
 	rand  func(n int64) int64 // uniform in [0, n)
+	// minSegment is the smallest half a split leaves (defaultMinSegment,
+	// less under a SegmentThreshold below 16 MiB).
+	minSegment int64
 }
 
 // New returns a Fetcher. Zero durations take their defaults; a negative
@@ -38,10 +41,14 @@ func New(cfg Config) (*Fetcher, error) {
 	if f.client == nil {
 		f.client = NewHTTPClient(cfg.IdleTimeout)
 	}
+	f.segClient = newSegmentClient(f.client)
 	f.hooks = fetcherHooks{
-		sleep: sleepCtx,
-		now:   time.Now,
-		rand:  func(n int64) int64 { return rand.Int64N(n) },
+		sleep:      sleepCtx,
+		now:        time.Now,
+		rand:       func(n int64) int64 { return rand.Int64N(n) },
+		// 1 MiB at the default threshold; a lowered threshold (tests)
+		// lowers it with it, so that small bodies split too.
+		minSegment: max(1, min(defaultMinSegment, f.cfg.SegmentThreshold/16)),
 	}
 	return f, nil
 }
@@ -53,6 +60,15 @@ func (c *Config) check() error {
 	}
 	if c.Retries < 0 {
 		return fmt.Errorf("fetch: Config.Retries is %d: want 0 (no retry) or more", c.Retries)
+	}
+	if c.Connections < 0 {
+		return fmt.Errorf("fetch: Config.Connections is %d: want 1 (one connection) or more", c.Connections)
+	}
+	if c.Connections == 0 {
+		c.Connections = DefaultConnections
+	}
+	if c.SegmentThreshold <= 0 {
+		c.SegmentThreshold = DefaultSegmentThreshold
 	}
 	def := func(d *time.Duration, v time.Duration) {
 		if *d <= 0 {

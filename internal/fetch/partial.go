@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pyget/pyget/internal/fsutil"
@@ -28,16 +29,30 @@ const (
 // both used only under <key>.lock. It owns the offset of the valid bytes,
 // the total size, their running sha256 and the validator they came with;
 // the Stream reads the same file handle (and closes it).
+//
+// A segmented transfer (segments.go) also keeps segs: the pieces of
+// [off, total) that connections fetch at once, each with the bytes already
+// written at its start. off is then the contiguous prefix: the hash and the
+// Stream's readers follow it as it grows.
 type partial struct {
 	path, side string
 	target     Target // its URL and digest identify the sidecar
 	file       *os.File
 
-	off     int64        // valid bytes in the file
+	// mu guards everything below while segments run on several
+	// goroutines; one connection alone never contends for it.
+	mu      sync.Mutex
+	off     int64        // valid bytes in the file: the contiguous prefix
 	total   int64        // full size, -1 when unknown
 	hash    *asyncHasher // sha256 of [0, off)
 	val     validator
 	savedAt int64 // off when the sidecar was last saved
+
+	// segs partition [off, total) in order when the transfer is
+	// segmented (nil otherwise); the first one starts at off.
+	segs      []*segment
+	sinceSave int64  // segment bytes written since the last save
+	readBack  []byte // for hashing segment bytes the prefix reaches
 }
 
 // sidecar is the resume state saved next to the partial. Offset never
@@ -52,6 +67,19 @@ type sidecar struct {
 	Total        int64  `json:"total"`
 	Offset       int64  `json:"offset"`
 	HashState    []byte `json:"hash_state"`
+	// Segments are the pieces of [Offset, Total) of a segmented transfer,
+	// in order, each with the bytes written at its start; absent in a
+	// transfer on one connection (and in sidecars older than segments),
+	// where the file's bytes past Offset continue the prefix.
+	Segments []sidecarSegment `json:"segments,omitempty"`
+}
+
+// sidecarSegment is one segment in the sidecar: [Start, End), of which
+// [Start, Start+Written) is on disk.
+type sidecarSegment struct {
+	Start   int64 `json:"start"`
+	End     int64 `json:"end"`
+	Written int64 `json:"written"`
 }
 
 // openPartial opens (or creates) t's partial in dir, the caller holding its
@@ -107,6 +135,9 @@ func (p *partial) load() error {
 			if sc.Total > 0 && (p.target.Size <= 0 || sc.Total == p.target.Size) {
 				p.total = sc.Total
 			}
+			if len(sc.Segments) > 0 {
+				return p.loadSegments(sc.Segments, size)
+			}
 			return p.rehash(size)
 		}
 	}
@@ -119,7 +150,9 @@ func (p *partial) load() error {
 func (p *partial) readSidecar() (sidecar, bool) {
 	var sc sidecar
 	data, err := os.ReadFile(p.side)
-	if err != nil || json.Unmarshal(data, &sc) != nil || sc.Offset <= 0 {
+	// A segmented transfer saves its sidecar before its first byte, at
+	// offset 0; one on a single connection only once it has bytes.
+	if err != nil || json.Unmarshal(data, &sc) != nil || sc.Offset < 0 || (sc.Offset == 0 && len(sc.Segments) == 0) {
 		return sc, false
 	}
 	if p.target.SHA256 != "" {
@@ -164,6 +197,7 @@ func (p *partial) restart() error {
 	p.off, p.savedAt = 0, 0
 	p.val = validator{}
 	p.total = sizeOrUnknown(p.target.Size)
+	p.segs, p.sinceSave = nil, 0
 	os.Remove(p.side)
 	return nil
 }
@@ -172,10 +206,16 @@ func (p *partial) restart() error {
 // without it the next run rehashes the file (or, with no digest, starts
 // over). It is the sidecar's one writer (writeSidecar).
 func (p *partial) save() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.saveLocked()
+}
+
+func (p *partial) saveLocked() {
 	if p.file == nil {
 		return
 	}
-	if p.off == 0 {
+	if p.off == 0 && len(p.segs) == 0 {
 		os.Remove(p.side)
 		return
 	}
@@ -183,16 +223,20 @@ func (p *partial) save() {
 	if err != nil {
 		return
 	}
-	data, err := json.Marshal(sidecar{
+	sc := sidecar{
 		Target: p.target.URL, SHA256: p.target.SHA256,
 		URL: p.val.URL, ETag: p.val.ETag, LastModified: p.val.LastModified,
 		Total: p.total, Offset: p.off, HashState: state,
-	})
+	}
+	for _, g := range p.segs {
+		sc.Segments = append(sc.Segments, sidecarSegment{Start: g.start, End: g.end, Written: g.written})
+	}
+	data, err := json.Marshal(sc)
 	if err != nil {
 		return
 	}
 	if writeSidecar(p.side, data) == nil {
-		p.savedAt = p.off
+		p.savedAt, p.sinceSave = p.off, 0
 	}
 }
 

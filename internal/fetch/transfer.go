@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pyget/pyget/internal/archive"
@@ -33,16 +35,31 @@ type transfer struct {
 	t Target
 	p *partial
 
+	// mu guards attempts, faults and the progress events' marks while
+	// segments run on several goroutines.
+	mu         sync.Mutex
 	attempts   int
 	faults     int
-	mismatches int    // digest mismatches so far: the first one is retried from zero
-	high       int64  // the highest offset written in this run: progress
-	wire       int64  // body bytes received over the network in this run
-	lastURL    string // the source of the latest attempt
-	lastEvOff  int64  // where the last progress event was
+	mismatches int          // digest mismatches so far: the first one is retried from zero
+	high       int64        // the highest offset written on one connection in this run: progress
+	gained     atomic.Int64 // bytes segments wrote in this run: progress too
+	wire       atomic.Int64 // body bytes received over the network in this run
+	lastURL    string       // the source of the latest attempt
+	lastEvOff  int64        // where the last progress event was
 	lastEvTime time.Time
 	buf        []byte
+
+	// toSegments: the latest attempt split the rest of the file into
+	// segments instead of reading its body (segments.go).
+	toSegments bool
+	// unsegmented: this source's segments stopped; it goes on with one
+	// connection.
+	unsegmented bool
 }
+
+// progress is what the retry budget watches: bytes never held before in
+// this run, on one connection or in segments.
+func (x *transfer) progress() int64 { return x.high + x.gained.Load() }
 
 func newTransfer(f *Fetcher, s *Stream, t Target) *transfer {
 	return &transfer{f: f, s: s, t: t, buf: make([]byte, copyBufSize)}
@@ -119,18 +136,49 @@ func (x *transfer) ctxErr(ctx context.Context, at int64) error {
 }
 
 // fromSource runs the retry loop against one URL until the body is
-// complete and verified, or the loop gives the source up.
+// complete and verified, or the loop gives the source up. When an attempt
+// hands the rest of the file to segments, or the partial holds segments
+// from an earlier run or source, the segments run (runSegments) and the
+// loop supervises each of their connections; when the segmenting stops,
+// the transfer goes on here on one connection.
 func (x *transfer) fromSource(ctx context.Context, u string) error {
-	return x.f.retryLoop(ctx, retryRun{
-		attempts: &x.attempts,
-		attempt:  func(ctx context.Context) error { return x.attempt(ctx, u) },
-		progress: func() int64 { return x.high },
-		onFault: func() Event {
-			x.faults++
-			x.p.save()
-			return x.event(EventFault, u)
-		},
-	})
+	x.unsegmented = false
+	for {
+		if x.p.segmented() {
+			err := x.runSegments(ctx, u)
+			if errors.Is(err, errUnsegmented) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			x.lastURL = u
+			if err := x.verify(); err != nil {
+				if rerr := x.restart(); rerr != nil {
+					return rerr
+				}
+				if classify(err) == retry {
+					continue // a first mismatch: once more from zero
+				}
+				return err
+			}
+			return nil
+		}
+		x.toSegments = false
+		err := x.f.retryLoop(ctx, retryRun{
+			attempts: &x.attempts,
+			attempt:  func(ctx context.Context) error { return x.attempt(ctx, u) },
+			progress: x.progress,
+			onFault: func() Event {
+				x.faults++
+				x.p.save()
+				return x.event(EventFault, u)
+			},
+		})
+		if err != nil || !x.toSegments {
+			return err
+		}
+	}
 }
 
 // attempt is one request and as much of its body as arrives, and the
@@ -146,7 +194,7 @@ func (x *transfer) attempt(ctx context.Context, u string) error {
 	} else {
 		err = x.fromHTTP(ctx, u)
 	}
-	if err == nil {
+	if err == nil && !x.toSegments {
 		err = x.verify()
 	}
 	var re *rangeError
@@ -179,6 +227,22 @@ func (x *transfer) fromHTTP(ctx context.Context, u string) error {
 			return &rangeError{URL: u, Detail: d.why}
 		case complete:
 			x.p.total = d.total
+			return nil
+		}
+		if x.segmentable(resp, d, start) {
+			// The rest goes in segments, on fresh connections: this
+			// response is left unread, which costs what the server
+			// already put in flight, not a byte more.
+			if d.act == restartBody {
+				if err := x.takeFromZero(u, fmt.Sprintf("server sent the whole file instead of resuming at %s (file changed or Range ignored)", HumanBytes(start))); err != nil {
+					return err
+				}
+			}
+			x.p.total = d.total
+			x.p.val = d.val
+			x.p.val.URL = u
+			x.p.split(x.f.cfg.Connections, x.f.hooks.minSegment)
+			x.toSegments = true
 			return nil
 		}
 		body := io.Reader(resp.Body)
@@ -266,7 +330,7 @@ func (x *transfer) copyBody(u string, body io.Reader, tick func(), network bool)
 				return werr
 			}
 			if network {
-				x.wire += int64(n)
+				x.wire.Add(int64(n))
 			}
 		}
 		if err == io.EOF {
@@ -354,7 +418,7 @@ func (x *transfer) complete() (Result, error) {
 	}
 	x.f.emit(x.event(EventProgress, ""))
 	x.f.emit(x.event(EventDone, x.t.URL))
-	return Result{Path: final, URL: x.lastURL, SHA256: sum, Size: x.p.off, Faults: x.faults, WireBytes: x.wire}, nil
+	return Result{Path: final, URL: x.lastURL, SHA256: sum, Size: x.p.off, Faults: x.faults, WireBytes: x.wire.Load()}, nil
 }
 
 type ctxReader struct {
