@@ -324,6 +324,7 @@ func (a *app) fetchConfig() (fetch.Config, error) {
 	}
 	cfg := fetch.DefaultConfig(cache)
 	cfg.Mirrors, cfg.Retries, cfg.IdleTimeout = s.Mirrors, s.HTTPRetries, s.HTTPTimeout
+	cfg.Connections = s.Connections
 	cfg.Netrc = s.NetrcFile() // logins for private mirrors
 	if len(a.mirrors) > 0 {
 		cfg.Mirrors = a.mirrors

@@ -30,11 +30,15 @@ const (
 	DefaultLockTimeout = 10 * time.Minute // PYGET_LOCK_TIMEOUT
 	DefaultHTTPTimeout = 30 * time.Second // PYGET_HTTP_TIMEOUT
 	DefaultHTTPRetries = 5                // PYGET_HTTP_RETRIES
+	DefaultConnections = 4                // PYGET_CONNECTIONS
 
 	// MaxTimeout bounds both timeouts: a day.
 	MaxTimeout = 24 * time.Hour
 	// MaxHTTPRetries bounds PYGET_HTTP_RETRIES.
 	MaxHTTPRetries = 1000
+	// MaxConnections bounds PYGET_CONNECTIONS: beyond a handful, more
+	// connections to one server only crowd each other (and the server).
+	MaxConnections = 16
 )
 
 // DefaultGitHubAPIURL is GITHUB_API_URL's default.
@@ -84,6 +88,10 @@ type Settings struct {
 	// HTTPTimeout: PYGET_HTTP_TIMEOUT seconds without a byte before an
 	// attempt counts as stalled. Default DefaultHTTPTimeout.
 	HTTPTimeout time.Duration
+	// Connections: PYGET_CONNECTIONS, how many segments of one large
+	// archive are fetched at once, each on its own connection; 1 = one
+	// connection. Default DefaultConnections, at most MaxConnections.
+	Connections int
 
 	// CPythonBuild: PYGET_CPYTHON_BUILD, a python-build-standalone release
 	// tag (8 digits, e.g. 20260610) CPython downloads are restricted to;
@@ -150,6 +158,7 @@ func load(getenv func(string) string, goos string) (Settings, error) {
 		LockTimeout:   r.seconds("PYGET_LOCK_TIMEOUT", DefaultLockTimeout, true),
 		HTTPRetries:   r.count("PYGET_HTTP_RETRIES", DefaultHTTPRetries, MaxHTTPRetries),
 		HTTPTimeout:   r.seconds("PYGET_HTTP_TIMEOUT", DefaultHTTPTimeout, false),
+		Connections:   r.between("PYGET_CONNECTIONS", DefaultConnections, 1, MaxConnections),
 		CPythonBuild:  r.releaseTag("PYGET_CPYTHON_BUILD"),
 		LoginShell:    r.word("SHELL"),
 		CPUProfile:    r.str("PYGET_CPUPROFILE"),
@@ -253,6 +262,20 @@ func (r *reader) count(name string, def, max int) int {
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 0 || n > max {
 		r.bad(name, v, fmt.Sprintf("a whole number from 0 to %d", max))
+		return def
+	}
+	return n
+}
+
+// between: a whole number from lo to hi. Unset or empty gives def.
+func (r *reader) between(name string, def, lo, hi int) int {
+	v := r.word(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		r.bad(name, v, fmt.Sprintf("a whole number from %d to %d", lo, hi))
 		return def
 	}
 	return n

@@ -22,6 +22,7 @@ func defaults() Settings {
 		Home:        "/home/u",
 		LockTimeout: DefaultLockTimeout,
 		HTTPRetries: DefaultHTTPRetries,
+		Connections: DefaultConnections,
 		HTTPTimeout: DefaultHTTPTimeout,
 
 		GitHubAPIURL: DefaultGitHubAPIURL,
@@ -138,6 +139,11 @@ func TestLoad(t *testing.T) {
 		{name: "retries fraction", env: with(map[string]string{"PYGET_HTTP_RETRIES": "1.5"}), bad: []string{"PYGET_HTTP_RETRIES"}},
 		{name: "retries negative", env: with(map[string]string{"PYGET_HTTP_RETRIES": "-1"}), bad: []string{"PYGET_HTTP_RETRIES"}},
 		{name: "retries too many", env: with(map[string]string{"PYGET_HTTP_RETRIES": "1001"}), bad: []string{"PYGET_HTTP_RETRIES"}},
+		{name: "one connection", env: with(map[string]string{"PYGET_CONNECTIONS": " 1 "}), want: func(s *Settings) { s.Connections = 1 }},
+		{name: "most connections", env: with(map[string]string{"PYGET_CONNECTIONS": "16"}), want: func(s *Settings) { s.Connections = MaxConnections }},
+		{name: "connections zero", env: with(map[string]string{"PYGET_CONNECTIONS": "0"}), bad: []string{"PYGET_CONNECTIONS"}},
+		{name: "connections too many", env: with(map[string]string{"PYGET_CONNECTIONS": "17"}), bad: []string{"PYGET_CONNECTIONS"}},
+		{name: "connections not a number", env: with(map[string]string{"PYGET_CONNECTIONS": "four"}), bad: []string{"PYGET_CONNECTIONS"}},
 		{name: "attestations", env: with(map[string]string{"PYGET_ATTESTATIONS": " Require ", "PYGET_SIGSTORE_TRUSTED_ROOT": "/r/trusted_root.json",
 			"GITHUB_API_URL": "http://127.0.0.1:9/api", "GITHUB_TOKEN": "t1", "GH_TOKEN": "t2"}),
 			want: func(s *Settings) {
@@ -215,6 +221,7 @@ func TestLoadErrorsSayTheForm(t *testing.T) {
 		"PYGET_LOCK_TIMEOUT":  "seconds from 0 to 86400 (fractions like 0.5 allowed)",
 		"PYGET_HTTP_TIMEOUT":  "seconds above 0 to 86400 (fractions like 0.5 allowed)",
 		"PYGET_HTTP_RETRIES":  "a whole number from 0 to 1000",
+		"PYGET_CONNECTIONS":   "a whole number from 1 to 16",
 		"PYGET_ARCH":          "accepted: x86_64",
 		"PYGET_ATTESTATIONS":  "want auto, require or off",
 		"PYGET_CPYTHON_BUILD": "want a python-build-standalone release tag, 8 digits like 20260610",
