@@ -213,6 +213,9 @@ func (e *env) environ() []string {
 		"PYGET_CACHE_DIR="+e.cacheDir,
 		"PYGET_DOWNLOADS_JSON="+e.catalog,
 		"PYGET_NO_PROGRESS=1",
+		// The suite serves its builds from loopback only: no attestation
+		// lookup at api.github.com (auto's default).
+		"PYGET_ATTESTATIONS=off",
 	)
 	return append(out, e.extra...)
 }

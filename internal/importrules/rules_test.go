@@ -57,7 +57,7 @@ var importedOnlyBy = map[string][]string{
 
 // testOnly are the packages for tests only: no package outside them may
 // import them (their _test.go files and one another may).
-var testOnly = []string{"internal/faultserver", "internal/testutil"}
+var testOnly = []string{"internal/faultserver", "internal/testutil", "internal/provenance/provenancetest"}
 
 // graph maps each of the module's packages to the module's packages its
 // non-test files import, each with one file that does.

@@ -104,10 +104,10 @@ func newEnv(t *testing.T) *env {
 	sha := digestOf("cpython-3.13.2+20250212-x86_64-unknown-linux-gnu-install_only.tar.gz")
 	return &env{
 		f: f, sha: sha,
-		good:  f.bundle(att{statement: statement(SLSAProvenanceV1, digestOf("another archive"), sha)}),
+		good:  f.Bundle(att{Statement: statement(SLSAProvenanceV1, digestOf("another archive"), sha)}),
 		api:   newServer(t, answer(404, `{"message":"Not Found"}`)),
 		cache: t.TempDir(),
-		root:  f.writeRoot(rootOpts{}),
+		root:  f.WriteRoot(rootOpts{}),
 	}
 }
 
@@ -342,8 +342,8 @@ func TestAPIUnavailable(t *testing.T) {
 // the attestation and why, installs nothing and caches nothing.
 func TestAPIBadBundleFailsInstall(t *testing.T) {
 	e := newEnv(t)
-	bad := e.f.bundle(att{san: "https://github.com/someone-else/python-build-standalone/.github/workflows/release.yml@refs/heads/main",
-		sourceRepo: "https://github.com/someone-else/python-build-standalone", statement: statement(SLSAProvenanceV1, e.sha)})
+	bad := e.f.Bundle(att{SAN: "https://github.com/someone-else/python-build-standalone/.github/workflows/release.yml@refs/heads/main",
+		SourceRepo: "https://github.com/someone-else/python-build-standalone", Statement: statement(SLSAProvenanceV1, e.sha)})
 	cases := []struct {
 		name, body, what string
 	}{
@@ -378,7 +378,7 @@ func TestAPIBadBundleFailsInstall(t *testing.T) {
 // One good attestation among several is enough.
 func TestAPISeveralAttestations(t *testing.T) {
 	e := newEnv(t)
-	bad := e.f.bundle(att{statement: statement("https://slsa.dev/provenance/v0.2", e.sha)})
+	bad := e.f.Bundle(att{Statement: statement("https://slsa.dev/provenance/v0.2", e.sha)})
 	e.api.set(answer(200, listing(bad, e.good)))
 	o, err := e.verifier(t, "").Check(context.Background(), Require, e.subject())
 	if err != nil || !o.Verified {
@@ -430,7 +430,7 @@ func TestOldReleaseNotLookedUp(t *testing.T) {
 // there is the answer.
 func TestMirrorBundle(t *testing.T) {
 	e := newEnv(t)
-	bad := e.f.bundle(att{statement: statement(SLSAProvenanceV1, digestOf("other"))})
+	bad := e.f.Bundle(att{Statement: statement(SLSAProvenanceV1, digestOf("other"))})
 	var mirrorBody []byte
 	var mirrorStatus int
 	mirror := newServer(t, func(w http.ResponseWriter, r *http.Request) {
@@ -515,7 +515,7 @@ func TestFetchBundle(t *testing.T) {
 	}
 
 	e2 := newEnv(t)
-	e2.api.set(answer(200, listing(e2.f.bundle(att{issuer: "https://accounts.example.com", statement: statement(SLSAProvenanceV1, e2.sha)}))))
+	e2.api.set(answer(200, listing(e2.f.Bundle(att{Issuer: "https://accounts.example.com", Statement: statement(SLSAProvenanceV1, e2.sha)}))))
 	_, err = e2.verifier(t, "").FetchBundle(context.Background(), e2.sha)
 	wantVerificationError(t, err, "certificate issuer", "")
 	e2.api.set(answer(404, "{}"))

@@ -42,8 +42,8 @@ func wantVerificationError(t *testing.T, err error, what string, gotHas string) 
 func TestGoodAttestationPasses(t *testing.T) {
 	f := newFixture(t)
 	sha := digestOf("archive")
-	v := newTestVerifier(t, f.writeRoot(rootOpts{}))
-	b := f.bundle(att{statement: statement(SLSAProvenanceV1, digestOf("other"), sha)})
+	v := newTestVerifier(t, f.WriteRoot(rootOpts{}))
+	b := f.Bundle(att{Statement: statement(SLSAProvenanceV1, digestOf("other"), sha)})
 	a, err := v.VerifyBundle(b, sha)
 	if err != nil {
 		t.Fatal(err)
@@ -67,7 +67,7 @@ func TestGoodAttestationPasses(t *testing.T) {
 
 	// No source-repository extension: nothing to compare, it passes. The
 	// repository's name is compared without regard to case, as GitHub's.
-	b = f.bundle(att{san: strings.Replace(goodSAN, "astral-sh", "Astral-SH", 1), sourceRepo: "-", statement: statement(SLSAProvenanceV1, sha)})
+	b = f.Bundle(att{SAN: strings.Replace(goodSAN, "astral-sh", "Astral-SH", 1), SourceRepo: "-", Statement: statement(SLSAProvenanceV1, sha)})
 	if a, err = v.VerifyBundle(b, sha); err != nil || a.SourceRepo != "" {
 		t.Fatalf("%+v %v", a, err)
 	}
@@ -88,41 +88,41 @@ func TestMismatchesFail(t *testing.T) {
 		gotHas string
 	}{
 		{name: "another repository's workflow", what: "signer identity", gotHas: "someone-else/python-build-standalone",
-			a: att{san: "https://github.com/someone-else/python-build-standalone/.github/workflows/release.yml@refs/heads/main", sourceRepo: "-"}},
+			a: att{SAN: "https://github.com/someone-else/python-build-standalone/.github/workflows/release.yml@refs/heads/main", SourceRepo: "-"}},
 		{name: "a repository whose name extends the project's", what: "signer identity", gotHas: "python-build-standalone-fork",
-			a: att{san: "https://github.com/astral-sh/python-build-standalone-fork/.github/workflows/release.yml@refs/heads/main", sourceRepo: "-"}},
+			a: att{SAN: "https://github.com/astral-sh/python-build-standalone-fork/.github/workflows/release.yml@refs/heads/main", SourceRepo: "-"}},
 		{name: "the project, but not a workflow", what: "signer identity", gotHas: "/scripts/",
-			a: att{san: "https://github.com/astral-sh/python-build-standalone/scripts/sign.yml@refs/heads/main"}},
+			a: att{SAN: "https://github.com/astral-sh/python-build-standalone/scripts/sign.yml@refs/heads/main"}},
 		{name: "another issuer", what: "certificate issuer", gotHas: "https://accounts.example.com",
-			a: att{issuer: "https://accounts.example.com"}},
+			a: att{Issuer: "https://accounts.example.com"}},
 		{name: "source-repository extension of another repository", what: "source repository", gotHas: "https://github.com/someone-else/x",
-			a: att{sourceRepo: "https://github.com/someone-else/x"}},
+			a: att{SourceRepo: "https://github.com/someone-else/x"}},
 		{name: "another digest", what: "subject digest", gotHas: digestOf("other")[:16],
-			a: att{statement: statement(SLSAProvenanceV1, digestOf("other"))}},
+			a: att{Statement: statement(SLSAProvenanceV1, digestOf("other"))}},
 		{name: "another predicate type", what: "predicate type", gotHas: "https://slsa.dev/provenance/v0.2",
-			a: att{statement: statement("https://slsa.dev/provenance/v0.2", sha)}},
+			a: att{Statement: statement("https://slsa.dev/provenance/v0.2", sha)}},
 		{name: "expired certificate, no log entry or timestamp", what: "transparency log",
-			a: att{notBefore: past, noTlog: true, noTSA: true}},
-		{name: "expired certificate, no timestamp, root without logs", root: rootOpts{noTlog: true}, what: "timestamp",
-			a: att{notBefore: past, noTlog: true, noTSA: true}},
+			a: att{NotBefore: past, NoTlog: true, NoTSA: true}},
+		{name: "expired certificate, no timestamp, root without logs", root: rootOpts{NoTlog: true}, what: "timestamp",
+			a: att{NotBefore: past, NoTlog: true, NoTSA: true}},
 		{name: "expired certificate, logged after it expired", what: "transparency log", gotHas: "outside certificate validity",
-			a: att{notBefore: past, noTSA: true}},
-		{name: "expired certificate, timestamped after it expired", root: rootOpts{noTlog: true}, what: "certificate chain", gotHas: "certificate valid",
-			a: att{notBefore: past, noTlog: true}},
+			a: att{NotBefore: past, NoTSA: true}},
+		{name: "expired certificate, timestamped after it expired", root: rootOpts{NoTlog: true}, what: "certificate chain", gotHas: "certificate valid",
+			a: att{NotBefore: past, NoTlog: true}},
 		{name: "no SCT in the certificate", what: "certificate transparency",
-			a: att{noSCT: true}},
+			a: att{NoSCT: true}},
 	}
 	roots := map[rootOpts]string{}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			if roots[c.root] == "" {
-				roots[c.root] = f.writeRoot(c.root)
+				roots[c.root] = f.WriteRoot(c.root)
 			}
 			v := newTestVerifier(t, roots[c.root])
-			if c.a.statement == nil {
-				c.a.statement = good
+			if c.a.Statement == nil {
+				c.a.Statement = good
 			}
-			_, err := v.VerifyBundle(f.bundle(c.a), sha)
+			_, err := v.VerifyBundle(f.Bundle(c.a), sha)
 			t.Logf("%v", err)
 			wantVerificationError(t, err, c.what, c.gotHas)
 		})
@@ -134,16 +134,16 @@ func TestMismatchesFail(t *testing.T) {
 func TestForgeriesFail(t *testing.T) {
 	f, other := newFixture(t), newFixture(t)
 	sha := digestOf("archive")
-	v := newTestVerifier(t, f.writeRoot(rootOpts{}))
+	v := newTestVerifier(t, f.WriteRoot(rootOpts{}))
 
-	_, err := v.VerifyBundle(other.bundle(att{statement: statement(SLSAProvenanceV1, sha)}), sha)
+	_, err := v.VerifyBundle(other.Bundle(att{Statement: statement(SLSAProvenanceV1, sha)}), sha)
 	t.Logf("%v", err)
 	var ve *VerificationError
 	if !errors.As(err, &ve) || ve.Want != "" {
 		t.Fatalf("want a cryptographic failure, got %v", err)
 	}
 
-	b := f.bundle(att{statement: statement(SLSAProvenanceV1, digestOf("other"))})
+	b := f.Bundle(att{Statement: statement(SLSAProvenanceV1, digestOf("other"))})
 	forged := strings.Replace(string(b), base64Std(statement(SLSAProvenanceV1, digestOf("other"))), base64Std(statement(SLSAProvenanceV1, sha)), 1)
 	if forged == string(b) {
 		t.Fatal("payload not found in the bundle")
@@ -163,23 +163,23 @@ func TestForgeriesFail(t *testing.T) {
 func TestVirtualSigstoreAttest(t *testing.T) {
 	f := newFixture(t)
 	sha := digestOf("archive")
-	v := newTestVerifier(t, f.writeRoot(rootOpts{vsCA: true, noCT: true}))
+	v := newTestVerifier(t, f.WriteRoot(rootOpts{VsCA: true, NoCT: true}))
 	st := statement(SLSAProvenanceV1, sha)
 
-	a, err := v.VerifyBundle(f.vsAttest(goodSAN, GitHubActionsIssuer, st), sha)
+	a, err := v.VerifyBundle(f.VSAttest(goodSAN, GitHubActionsIssuer, st), sha)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if a.SignerIdentity != goodSAN || a.SourceRepo != "" {
 		t.Errorf("attestation %+v", a)
 	}
-	_, err = v.VerifyBundle(f.vsAttest(goodSAN, "https://accounts.example.com", st), sha)
+	_, err = v.VerifyBundle(f.VSAttest(goodSAN, "https://accounts.example.com", st), sha)
 	wantVerificationError(t, err, "certificate issuer", "accounts.example.com")
-	_, err = v.VerifyBundle(f.vsAttest("https://github.com/someone-else/python-build-standalone/.github/workflows/release.yml@refs/heads/main", GitHubActionsIssuer, st), sha)
+	_, err = v.VerifyBundle(f.VSAttest("https://github.com/someone-else/python-build-standalone/.github/workflows/release.yml@refs/heads/main", GitHubActionsIssuer, st), sha)
 	wantVerificationError(t, err, "signer identity", "someone-else")
-	_, err = v.VerifyBundle(f.vsAttest(goodSAN, GitHubActionsIssuer, statement("https://example.com/other/v1", sha)), sha)
+	_, err = v.VerifyBundle(f.VSAttest(goodSAN, GitHubActionsIssuer, statement("https://example.com/other/v1", sha)), sha)
 	wantVerificationError(t, err, "predicate type", "https://example.com/other/v1")
-	_, err = v.VerifyBundle(f.vsAttest(goodSAN, GitHubActionsIssuer, st), digestOf("other"))
+	_, err = v.VerifyBundle(f.VSAttest(goodSAN, GitHubActionsIssuer, st), digestOf("other"))
 	wantVerificationError(t, err, "subject digest", sha[:16])
 }
 
