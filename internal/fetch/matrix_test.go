@@ -84,56 +84,139 @@ func TestFaultMatrix(t *testing.T) {
 	for _, proto := range []faultserver.Proto{faultserver.HTTP1, faultserver.HTTP2} {
 		srv := faultserver.New(proto, map[string][]byte{matrixPath: data})
 		t.Cleanup(srv.Close)
-		for _, c := range cases {
-			t.Run(protoName(proto)+"/"+c.name, func(t *testing.T) {
-				// Long enough that a busy machine does not make a healthy
-				// response look stalled.
-				idle := time.Second
-				f, _, _ := newTestFetcher(t, Config{IdleTimeout: idle, Client: faultClient(t, srv, idle)})
-				before := srv.BodyBytesSent()
-				nreq := len(srv.Requests())
-				srv.Script(c.faults...)
-				tg := Target{Name: c.name, URL: srv.URL + matrixPath, SHA256: sha(data), Size: size}
-				var res Result
-				if c.restart {
-					res, _ = fetchAllRestarting(t, f, tg, data)
-				} else {
-					res = fetchAll(t, f, tg, data)
-				}
-				checkResumeRequests(t, proto, srv.Requests()[nreq:], size)
-				// Resume efficiency: the body bytes the client received.
-				limit := int64(size * 11 / 10)
-				if c.restart {
-					limit = int64(size * 21 / 10)
-				}
-				if res.WireBytes > limit {
-					t.Errorf("received %d body bytes for a %d-byte file (limit %d)", res.WireBytes, size, limit)
-				}
-				// The server counts bytes its kernel accepted; an aborted
-				// connection discards what was still buffered (up to a
-				// few MiB on loopback), so only faulted responses may
-				// account for bytes sent but never received.
-				sent := srv.BodyBytesSent() - before
-				var lost int64
-				for _, fl := range c.faults {
-					switch fl.Kind {
-					case faultserver.ResetMidBody, faultserver.GoAwayMidBody, faultserver.CloseMidBody, faultserver.StallMidBody:
-						lost += fl.At
-					case faultserver.HTMLPage, faultserver.HTMLOctet, faultserver.HTMLPartial, faultserver.Status:
-						lost += 4 << 10
+		for _, segmented := range []bool{false, true} {
+			for _, c := range cases {
+				t.Run(protoName(proto)+"/"+segmentsName(segmented)+"/"+c.name, func(t *testing.T) {
+					// Long enough that a busy machine does not make a healthy
+					// response look stalled.
+					idle := time.Second
+					cfg := Config{IdleTimeout: idle, Client: faultClient(t, srv, idle), Connections: 1}
+					faults := c.faults
+					if segmented {
+						// The first response only tells the client it may
+						// segment (it is left unread), so the faults go to
+						// the segments' requests, at offsets inside them.
+						cfg.Connections, cfg.SegmentThreshold = 4, segThreshold
+						faults = []faultserver.Fault{{}}
+						for _, fl := range c.faults {
+							fl.At /= 4
+							faults = append(faults, fl)
+						}
 					}
-				}
-				if sent > res.WireBytes+lost {
-					t.Errorf("server sent %d body bytes, client received %d; at most %d may be lost to the faults", sent, res.WireBytes, lost)
-				}
-				if got := len(srv.Requests()) - nreq; got < len(c.faults) {
-					t.Errorf("%d requests for %d scripted faults", got, len(c.faults))
-				}
-				// net/http itself retries a refused HTTP/2 stream.
-				if len(c.faults) > 0 && res.Faults == 0 && c.faults[0].Kind != faultserver.RefuseStream {
-					t.Errorf("no fault recorded: %+v", res)
-				}
-			})
+					f, _, _ := newTestFetcher(t, cfg)
+					before := srv.BodyBytesSent()
+					nreq := len(srv.Requests())
+					srv.Script(faults...)
+					tg := Target{Name: c.name, URL: srv.URL + matrixPath, SHA256: sha(data), Size: size}
+					var res Result
+					switch {
+					case segmented:
+						// Which segment a fault lands on is up to the
+						// scheduler: a flipped byte or a changed file may
+						// or may not cost the bytes already held.
+						var got []byte
+						var restarts int
+						var err error
+						res, got, restarts, err = fetchReadRestarts(context.Background(), f, tg)
+						if err != nil {
+							t.Fatalf("fetch: %v", err)
+						}
+						if restarts > 0 && !c.restart {
+							t.Fatalf("%d restarts from zero, none expected", restarts)
+						}
+						checkResult(t, res, got, data)
+					case c.restart:
+						res, _ = fetchAllRestarting(t, f, tg, data)
+					default:
+						res = fetchAll(t, f, tg, data)
+					}
+					log := srv.Requests()[nreq:]
+					if segmented {
+						checkSegmentRequests(t, log, size)
+					} else {
+						checkResumeRequests(t, proto, log, size)
+					}
+					// Resume efficiency: the body bytes the client received.
+					limit := int64(size * 11 / 10)
+					if c.restart {
+						limit = int64(size * 21 / 10)
+					}
+					if res.WireBytes > limit {
+						t.Errorf("received %d body bytes for a %d-byte file (limit %d)", res.WireBytes, size, limit)
+					}
+					// The server counts bytes its kernel accepted; an aborted
+					// connection discards what was still buffered (up to a
+					// few MiB on loopback), so only faulted responses may
+					// account for bytes sent but never received.
+					sent := srv.BodyBytesSent() - before
+					var lost int64
+					if segmented && len(log) > 0 {
+						// The first response, left unread once it showed
+						// that the file may be segmented.
+						lost += log[0].BytesSent
+					}
+					for _, fl := range faults {
+						switch fl.Kind {
+						case faultserver.ResetMidBody, faultserver.GoAwayMidBody, faultserver.CloseMidBody, faultserver.StallMidBody:
+							lost += fl.At
+						case faultserver.HTMLPage, faultserver.HTMLOctet, faultserver.HTMLPartial, faultserver.Status:
+							lost += 4 << 10
+						}
+					}
+					// Segments: a split leaves the rest of its holder's
+				// response unread, which loopback has already sent.
+				if !segmented && sent > res.WireBytes+lost {
+						t.Errorf("server sent %d body bytes, client received %d; at most %d may be lost to the faults", sent, res.WireBytes, lost)
+					}
+					if got := len(srv.Requests()) - nreq; got < len(faults) {
+						t.Errorf("%d requests for %d scripted faults", got, len(faults))
+					}
+					// net/http itself retries a refused HTTP/2 stream.
+					// A flipped byte lands only if its offset is in the
+				// segment whose request the fault meets.
+				if len(c.faults) > 0 && res.Faults == 0 && c.faults[0].Kind != faultserver.RefuseStream &&
+					!(segmented && c.faults[0].Kind == faultserver.FlipByte) {
+						t.Errorf("no fault recorded: %+v", res)
+					}
+				})
+			}
+		}
+	}
+}
+
+func segmentsName(on bool) string {
+	if on {
+		return "segments"
+	}
+	return "one-conn"
+}
+
+// checkSegmentRequests checks the requests of a segmented transfer: a first
+// request for the whole file, then bounded ranges (segments) and open ones
+// (one connection, after the segmenting stopped) within the file, whose
+// If-Range is a validator an earlier response gave.
+func checkSegmentRequests(t *testing.T, log []faultserver.Logged, size int64) {
+	t.Helper()
+	if len(log) == 0 || log[0].Range != "" {
+		t.Fatalf("the first request should ask for the whole file:\n%s", logLines(log))
+	}
+	// Segments run at once: a request may leave before an earlier one's
+	// response showed the file changed, so its If-Range may be any
+	// validator the client had seen by then.
+	seen := map[string]bool{log[0].ETag: true}
+	for i, l := range log[1:] {
+		if l.Range == "" {
+			continue // from zero again after a restart
+		}
+		first, last := rangeOf(t, l.Range)
+		if last >= 0 && (last < first || last >= size) {
+			t.Errorf("request %d asked %q beyond a %d-byte file", i+1, l.Range, size)
+		}
+		if l.IfRange != "" && !seen[l.IfRange] {
+			t.Errorf("request %d: If-Range %q, a validator no earlier response gave:\n%s", i+1, l.IfRange, logLines(log))
+		}
+		if l.ETag != "" && fileResponse(l) {
+			seen[l.ETag] = true
 		}
 	}
 }
