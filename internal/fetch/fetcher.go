@@ -43,9 +43,9 @@ func New(cfg Config) (*Fetcher, error) {
 	}
 	f.segClient = newSegmentClient(f.client)
 	f.hooks = fetcherHooks{
-		sleep:      sleepCtx,
-		now:        time.Now,
-		rand:       func(n int64) int64 { return rand.Int64N(n) },
+		sleep: sleepCtx,
+		now:   time.Now,
+		rand:  func(n int64) int64 { return rand.Int64N(n) },
 		// 1 MiB at the default threshold; a lowered threshold (tests)
 		// lowers it with it, so that small bodies split too.
 		minSegment: max(1, min(defaultMinSegment, f.cfg.SegmentThreshold/16)),

@@ -108,6 +108,9 @@ func newTestFetcher(t testing.TB, cfg Config) (*Fetcher, *sleepLog, *eventLog) {
 	if cfg.Mirrors == nil {
 		cfg.Mirrors = []string{"http://mirror.invalid"}
 	}
+	if cfg.Connections == 0 && segmentsForTests {
+		cfg.Connections, cfg.SegmentThreshold = 4, segThreshold
+	}
 	ev := &eventLog{}
 	if cfg.OnEvent == nil {
 		cfg.OnEvent = ev.add

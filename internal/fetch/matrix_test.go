@@ -164,8 +164,8 @@ func TestFaultMatrix(t *testing.T) {
 						}
 					}
 					// Segments: a split leaves the rest of its holder's
-				// response unread, which loopback has already sent.
-				if !segmented && sent > res.WireBytes+lost {
+					// response unread, which loopback has already sent.
+					if !segmented && sent > res.WireBytes+lost {
 						t.Errorf("server sent %d body bytes, client received %d; at most %d may be lost to the faults", sent, res.WireBytes, lost)
 					}
 					if got := len(srv.Requests()) - nreq; got < len(faults) {
@@ -173,9 +173,9 @@ func TestFaultMatrix(t *testing.T) {
 					}
 					// net/http itself retries a refused HTTP/2 stream.
 					// A flipped byte lands only if its offset is in the
-				// segment whose request the fault meets.
-				if len(c.faults) > 0 && res.Faults == 0 && c.faults[0].Kind != faultserver.RefuseStream &&
-					!(segmented && c.faults[0].Kind == faultserver.FlipByte) {
+					// segment whose request the fault meets.
+					if len(c.faults) > 0 && res.Faults == 0 && c.faults[0].Kind != faultserver.RefuseStream &&
+						!(segmented && c.faults[0].Kind == faultserver.FlipByte) {
 						t.Errorf("no fault recorded: %+v", res)
 					}
 				})

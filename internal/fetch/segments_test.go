@@ -90,3 +90,53 @@ func TestSegmentsUseDistinctConnections(t *testing.T) {
 
 var _ = context.Background
 var _ = http.StatusOK
+
+// segmentsForTests makes newTestFetcher segment bodies of segThreshold and
+// more (unless the test chose its Connections): TestWithSegments runs
+// tests written for one connection that way. Tests run one at a time in
+// this package (none calls t.Parallel), so a variable does.
+var segmentsForTests bool
+
+// TestWithSegments runs tests written for one connection again with
+// segments on: the resume from a damaged state (left by one connection: an
+// old sidecar without segments), the resume across processes, the clean
+// transfer and the full disk. Tests whose assertions spell out the request
+// sequence of one connection are not in the list; the fault matrix and the
+// tests below cover their behaviours with segments.
+func TestWithSegments(t *testing.T) {
+	segmentsForTests = true
+	defer func() { segmentsForTests = false }()
+	for name, fn := range map[string]func(*testing.T){
+		"ResumeFromDamagedState": TestResumeFromDamagedState,
+		"ResumeAcrossProcesses":  TestResumeAcrossProcesses,
+		"DiskFull":               TestDiskFullStopsTransferAndMirrors,
+		"CleanTransferAndCache":  TestCleanTransferAndCache,
+	} {
+		t.Run(name, fn)
+	}
+}
+
+// checkSegmentsAfter checks the requests that follow a resumed request
+// which handed the rest to segments: bounded ranges, none of them asking
+// for the bytes already held.
+func checkSegmentsAfter(t *testing.T, log []faultserver.Logged, held int64) {
+	t.Helper()
+	for i, l := range log {
+		first, last := rangeOf(t, l.Range)
+		if last < 0 || first < held {
+			t.Fatalf("request %d after the resume asked %q: want a segment past the %d bytes held", i, l.Range, held)
+		}
+	}
+}
+
+// distinctRanges reports whether no two requests asked the same Range.
+func distinctRanges(log []faultserver.Logged) bool {
+	seen := map[string]bool{}
+	for _, l := range log {
+		if seen[l.Range] {
+			return false
+		}
+		seen[l.Range] = true
+	}
+	return true
+}
