@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -29,7 +28,7 @@ func (a *app) attestMode() (attest.Mode, error) {
 	}
 	m, err := attest.ParseMode(a.attestations)
 	if err != nil {
-		return m, usageError{fmt.Errorf("--attestations: %w", err)}
+		return m, usagef("--attestations %q: want %s", a.attestations, attest.ModeValues)
 	}
 	return m, nil
 }

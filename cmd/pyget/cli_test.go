@@ -124,6 +124,7 @@ func TestBadEnvironmentIsUsageError(t *testing.T) {
 		{"PYGET_HTTP_TIMEOUT", "0", "seconds above 0 to"},
 		{"PYGET_HTTP_RETRIES", "-1", "a whole number from 0 to"},
 		{"PYGET_ARCH", "sparc64", "accepted:"},
+		{"PYGET_ATTESTATIONS", "strict", "auto, require or off"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Setenv(c.name, c.value)

@@ -17,6 +17,7 @@ import (
 	"github.com/pyget/pyget/internal/faultserver"
 	"github.com/pyget/pyget/internal/fetch"
 	"github.com/pyget/pyget/internal/platform"
+	"github.com/pyget/pyget/internal/provenance"
 	"github.com/pyget/pyget/internal/store"
 	"github.com/pyget/pyget/internal/testutil"
 )
@@ -30,6 +31,8 @@ func TestMain(m *testing.M) {
 		"pyget": func() { os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr)) },
 		// The binary's own entry point, signal handling included.
 		mainCmd: main,
+		// The attestation verifier pyget runs (cmd/pyget-attest's main).
+		"pyget-attest": func() { os.Exit(provenance.ServeHelper(os.Stdin, os.Stdout, os.Stderr)) },
 	})
 }
 
@@ -37,6 +40,7 @@ func TestMain(m *testing.M) {
 // mirror of synthetic builds whose "python" is a shell script that prints
 // its version, so the scripts can check that what was linked runs.
 func TestScripts(t *testing.T) {
+	sigstoreWorld = newAttestWorld(t)
 	testscript.Run(t, testscript.Params{
 		Dir:   "testdata/script",
 		Setup: setupScriptEnv,
@@ -46,6 +50,10 @@ func TestScripts(t *testing.T) {
 			"waitsent": cmdWaitSent,
 			"holdlock": cmdHoldLock,
 			"unlock":   cmdUnlock,
+			// attestation scripts (attest_test.go)
+			"attestapi":    cmdAttestAPI,
+			"mirrorbundle": cmdMirrorBundle,
+			"nohelper":     cmdNoHelper,
 		},
 	})
 }
@@ -184,12 +192,16 @@ func setupScriptEnv(env *testscript.Env) error {
 				return err
 			}
 		}
+		if b.major == 3 && b.minor == 13 && b.patch == 5 {
+			env.Setenv("ASSET313", name)
+		}
 		if b.major == 3 && b.minor == 14 && b.patch == 6 && b.variant == "" {
 			// A copy for the local-archive scripts.
 			if err := os.WriteFile(filepath.Join(work, name), data, 0o644); err != nil {
 				return err
 			}
 			env.Setenv("LOCALARCHIVE", filepath.Join(work, name))
+			env.Setenv("ASSET314", name)
 		}
 	}
 	// A build for another platform, listed but never served.
@@ -242,6 +254,10 @@ func setupScriptEnv(env *testscript.Env) error {
 	env.Setenv("PYGET_MIRROR", srv.URL)
 	env.Setenv("PYGET_HTTP_RETRIES", "1")
 	env.Setenv("PYGET_NO_PROGRESS", "1")
+	// No attestation lookup unless a script asks for one (then against
+	// the loopback stand-in setupAttest starts).
+	env.Setenv("PYGET_ATTESTATIONS", "off")
+	setupAttest(env)
 	env.Setenv("PLATFORM", p.String())
 	env.Setenv("ARCH", p.Arch)
 	env.Setenv("OSLIBC", p.OS+"-"+p.Arch+"-"+p.Libc)

@@ -547,3 +547,20 @@ func sameJSON(a, b []byte) bool {
 	var ca, cb bytes.Buffer
 	return json.Compact(&ca, a) == nil && json.Compact(&cb, b) == nil && bytes.Equal(ca.Bytes(), cb.Bytes())
 }
+
+// A file:// mirror (pyget mirror's folder read in place): the bundle beside
+// the archive is read from disk, and the API is not asked.
+func TestFileMirrorBundle(t *testing.T) {
+	e := newEnv(t)
+	dir := t.TempDir()
+	archive := filepath.Join(dir, "20250212", "cpython.tar.gz")
+	must(t, os.MkdirAll(filepath.Dir(archive), 0o755))
+	must(t, os.WriteFile(archive+".sigstore.json", e.good, 0o644))
+	s := e.subject()
+	s.MirrorURL = "file://" + filepath.ToSlash(archive)
+	v := e.verifier(t, "")
+	o, err := v.Check(context.Background(), Require, s)
+	if err != nil || o.Attestation.Source != s.MirrorURL+".sigstore.json" || len(e.api.requests()) != 0 {
+		t.Fatalf("file mirror: %+v, %v, %d API requests", o, err, len(e.api.requests()))
+	}
+}

@@ -9,6 +9,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -123,6 +125,19 @@ func (v *Verifier) fetchMirror(ctx context.Context, archiveURL string) (raw []by
 		u.RawPath += ".sigstore.json"
 	}
 	source = u.Redacted()
+	if u.Scheme == "file" {
+		// A mirror folder served as file:// (pyget mirror's output, read
+		// in place): the bundle is a file beside the archive.
+		body, ferr := os.ReadFile(filepath.FromSlash(u.Path))
+		if ferr != nil {
+			return nil, "", fmt.Sprintf("no bundle on the mirror (%v)", ferr), nil
+		}
+		raw, derr := decodeBundleBody("", body)
+		if derr != nil {
+			return nil, "", fmt.Sprintf("mirror bundle unreadable (%v)", derr), nil
+		}
+		return raw, source, "", nil
+	}
 	resp, body, gerr := v.get(ctx, u.String(), false)
 	switch {
 	case gerr != nil:

@@ -215,7 +215,7 @@ func (v *Verifier) Verify(ctx context.Context, sha256Hex, mirrorArchiveURL strin
 	}
 	var u *UnavailableError
 	if mirrorNote != "" && errors.As(err, &u) {
-		u.Reason += "; " + mirrorNote
+		u.Reason = mirrorNote + "; " + u.Reason
 	}
 	return Attestation{}, err
 }
