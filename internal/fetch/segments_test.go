@@ -140,3 +140,159 @@ func distinctRanges(log []faultserver.Logged) bool {
 	}
 	return true
 }
+
+// faultEventsSaying are the fault events whose message contains s.
+func faultEventsSaying(ev *eventLog, s string) []Event {
+	var out []Event
+	for _, e := range ev.kinds(EventFault) {
+		if strings.Contains(e.Message, s) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// A reset in one segment resumes that segment where it stopped, and no
+// other: no byte crosses the wire twice.
+func TestSegmentResetResumesOnlyThatSegment(t *testing.T) {
+	const size = 4 << 20
+	data := archiveData(size, 42)
+	srv := newFileServer(t, data)
+	// The first response is left unread; the third request is a segment's.
+	srv.Script(faultserver.Fault{}, faultserver.Fault{}, faultserver.Fault{Kind: faultserver.ResetMidBody, At: 300_000})
+	f, _, _ := segFetcher(t, srv, 4, Config{})
+	res := fetchAll(t, f, Target{Name: "seg", URL: fileURL(srv), SHA256: sha(data), Size: size}, data)
+	if res.Faults != 1 {
+		t.Errorf("%d faults, want the one reset", res.Faults)
+	}
+	if res.WireBytes != size {
+		t.Errorf("received %d body bytes, want exactly %d: a reset segment resumes, nothing is fetched twice", res.WireBytes, size)
+	}
+	log := srv.Requests()
+	var reset faultserver.Logged
+	for _, l := range log {
+		if l.Fault == faultserver.ResetMidBody {
+			reset = l
+		}
+	}
+	first, last := rangeOf(t, reset.Range)
+	want := first + reset.BytesSent
+	resumed := 0
+	for _, l := range log {
+		if a, b := rangeOf0(l.Range); a == want && b <= last && l.IfRange == reset.ETag {
+			resumed++
+		}
+	}
+	if reset.BytesSent != 300_000 || resumed != 1 {
+		t.Errorf("the segment reset at %d should be asked again from there once (If-Range %s); requests:\n%s", want, reset.ETag, logLines(log))
+	}
+}
+
+// rangeOf0 is rangeOf for a log entry that may have no Range: -1, -1.
+func rangeOf0(v string) (int64, int64) {
+	if !strings.HasPrefix(v, "bytes=") {
+		return -1, -1
+	}
+	a, b, _ := strings.Cut(strings.TrimPrefix(v, "bytes="), "-")
+	first, err1 := strconv.ParseInt(a, 10, 64)
+	last, err2 := strconv.ParseInt(b, 10, 64)
+	if err1 != nil {
+		return -1, -1
+	}
+	if err2 != nil {
+		last = -1
+	}
+	return first, last
+}
+
+// A segment answered with a 200 (Range ignored) stops the segmenting: the
+// transfer goes on on one connection, from the prefix, and is whole.
+func TestSegmentIgnoredRangeFallsBackToOneConnection(t *testing.T) {
+	const size = 4 << 20
+	data := archiveData(size, 43)
+	srv := newFileServer(t, data)
+	srv.Script(faultserver.Fault{}, faultserver.Fault{Kind: faultserver.IgnoreRange})
+	f, _, ev := segFetcher(t, srv, 4, Config{})
+	res := fetchAll(t, f, Target{Name: "seg", URL: fileURL(srv), SHA256: sha(data), Size: size}, data)
+	if len(faultEventsSaying(ev, "continuing on one connection")) != 1 {
+		t.Errorf("want one fault event saying the transfer continues on one connection: %+v", ev.kinds(EventFault))
+	}
+	log := srv.Requests()
+	if finisher(log) == nil {
+		t.Errorf("no request of one connection (an open range, or the whole file again) ended the file:\n%s", logLines(log))
+	}
+	if res.Faults < 1 {
+		t.Errorf("faults %d, want the fallback counted", res.Faults)
+	}
+}
+
+// A segment that comes with another ETag (the file changed mid-transfer)
+// stops the segmenting; one connection then finds the change through
+// If-Range and starts over. The result is the new file, whole.
+func TestSegmentChangedETag(t *testing.T) {
+	const size = 4 << 20
+	data := archiveData(size, 44)
+	srv := newFileServer(t, data)
+	srv.Script(faultserver.Fault{}, faultserver.Fault{}, faultserver.Fault{Kind: faultserver.ChangeETag})
+	f, _, ev := segFetcher(t, srv, 4, Config{})
+	res, got, _, err := fetchReadRestarts(context.Background(), f, Target{Name: "seg", URL: fileURL(srv), SHA256: sha(data), Size: size})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, res, got, data)
+	if len(faultEventsSaying(ev, "continuing on one connection")) != 1 {
+		t.Errorf("want one fault event saying the transfer continues on one connection: %+v", ev.kinds(EventFault))
+	}
+	log := srv.Requests()
+	changed := ""
+	for _, l := range log {
+		if l.Fault == faultserver.ChangeETag {
+			changed = l.ETag
+		}
+	}
+	if l := finisher(log); l == nil || l.ETag != changed {
+		t.Errorf("the transfer should end on one connection with the new ETag %s:\n%s", changed, logLines(log))
+	}
+}
+
+// Dynamic splitting: one paced segment is slow; the connections that finish
+// take over part of its range, so it sends less than it was asked.
+func TestSegmentSplitsTheSlowest(t *testing.T) {
+	const size = 4 << 20
+	data := archiveData(size, 45)
+	srv := newFileServer(t, data)
+	srv.Script(faultserver.Fault{}, faultserver.Fault{Pace: 512 << 10})
+	f, _, _ := segFetcher(t, srv, 4, Config{})
+	res := fetchAll(t, f, Target{Name: "seg", URL: fileURL(srv), SHA256: sha(data), Size: size}, data)
+	log := srv.Requests()
+	slow := log[1]
+	a, b := rangeOf(t, slow.Range)
+	taken := 0
+	for _, l := range log[2:] {
+		if x, _ := rangeOf0(l.Range); x > a && x <= b {
+			taken++
+		}
+	}
+	if taken == 0 || slow.BytesSent >= b-a+1 {
+		t.Errorf("no connection took over part of the slow segment %s (it sent %d of %d):\n%s", slow.Range, slow.BytesSent, b-a+1, logLines(log))
+	}
+	if res.WireBytes != size {
+		t.Errorf("received %d body bytes, want exactly %d", res.WireBytes, size)
+	}
+}
+
+// finisher is the request of one connection, after the first, whose
+// response carried the file to its end: an open range, or the whole file.
+func finisher(log []faultserver.Logged) *faultserver.Logged {
+	for i := len(log) - 1; i >= 1; i-- {
+		l := log[i]
+		a, b := rangeOf0(l.Range)
+		switch {
+		case l.Fault != faultserver.None || b != -1:
+		case l.Status == http.StatusOK && l.BytesSent == int64(4<<20),
+			a >= 0 && l.Status == http.StatusPartialContent && a+l.BytesSent == int64(4<<20):
+			return &log[i]
+		}
+	}
+	return nil
+}
