@@ -2,9 +2,13 @@ package fetch
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -158,33 +162,34 @@ func TestSegmentResetResumesOnlyThatSegment(t *testing.T) {
 	const size = 4 << 20
 	data := archiveData(size, 42)
 	srv := newFileServer(t, data)
-	// The first response is left unread; the third request is a segment's.
-	srv.Script(faultserver.Fault{}, faultserver.Fault{}, faultserver.Fault{Kind: faultserver.ResetMidBody, At: 300_000})
+	// The first response is left unread; each segment's first response is
+	// reset (so at least three of them away from the prefix).
+	reset := faultserver.Fault{Kind: faultserver.ResetMidBody, At: 300_000}
+	srv.Script(faultserver.Fault{}, reset, reset, reset, reset)
 	f, _, _ := segFetcher(t, srv, 4, Config{})
 	res := fetchAll(t, f, Target{Name: "seg", URL: fileURL(srv), SHA256: sha(data), Size: size}, data)
-	if res.Faults != 1 {
-		t.Errorf("%d faults, want the one reset", res.Faults)
+	if res.Faults != 4 {
+		t.Errorf("%d faults, want the four resets", res.Faults)
 	}
 	if res.WireBytes != size {
 		t.Errorf("received %d body bytes, want exactly %d: a reset segment resumes, nothing is fetched twice", res.WireBytes, size)
 	}
 	log := srv.Requests()
-	var reset faultserver.Logged
-	for _, l := range log {
-		if l.Fault == faultserver.ResetMidBody {
-			reset = l
+	for _, r := range log {
+		if r.Fault != faultserver.ResetMidBody {
+			continue
 		}
-	}
-	first, last := rangeOf(t, reset.Range)
-	want := first + reset.BytesSent
-	resumed := 0
-	for _, l := range log {
-		if a, b := rangeOf0(l.Range); a == want && b <= last && l.IfRange == reset.ETag {
-			resumed++
+		first, last := rangeOf(t, r.Range)
+		want := first + r.BytesSent
+		resumed := 0
+		for _, l := range log {
+			if a, b := rangeOf0(l.Range); a == want && b <= last && l.IfRange == r.ETag {
+				resumed++
+			}
 		}
-	}
-	if reset.BytesSent != 300_000 || resumed != 1 {
-		t.Errorf("the segment reset at %d should be asked again from there once (If-Range %s); requests:\n%s", want, reset.ETag, logLines(log))
+		if r.BytesSent != 300_000 || resumed != 1 {
+			t.Errorf("the segment reset at %d should be asked again from there once (If-Range %s); requests:\n%s", want, r.ETag, logLines(log))
+		}
 	}
 }
 
@@ -206,23 +211,48 @@ func rangeOf0(v string) (int64, int64) {
 }
 
 // A segment answered with a 200 (Range ignored) stops the segmenting: the
-// transfer goes on on one connection, from the prefix, and is whole.
+// transfer goes on on one connection, from the prefix, and is whole. The
+// segment at byte 0 and a later one are judged by different lines (a 200
+// there is no restart), so each gets its case.
 func TestSegmentIgnoredRangeFallsBackToOneConnection(t *testing.T) {
 	const size = 4 << 20
 	data := archiveData(size, 43)
-	srv := newFileServer(t, data)
-	srv.Script(faultserver.Fault{}, faultserver.Fault{Kind: faultserver.IgnoreRange})
-	f, _, ev := segFetcher(t, srv, 4, Config{})
-	res := fetchAll(t, f, Target{Name: "seg", URL: fileURL(srv), SHA256: sha(data), Size: size}, data)
-	if len(faultEventsSaying(ev, "continuing on one connection")) != 1 {
-		t.Errorf("want one fault event saying the transfer continues on one connection: %+v", ev.kinds(EventFault))
-	}
-	log := srv.Requests()
-	if finisher(log) == nil {
-		t.Errorf("no request of one connection (an open range, or the whole file again) ended the file:\n%s", logLines(log))
-	}
-	if res.Faults < 1 {
-		t.Errorf("faults %d, want the fallback counted", res.Faults)
+	for _, c := range []struct {
+		name    string
+		ignored func(rangeHdr string) bool
+	}{
+		{"segment at zero", func(v string) bool { return strings.HasPrefix(v, "bytes=0-") }},
+		{"later segment", func(v string) bool { a, b := rangeOf0(v); return a > 0 && b > 0 }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var mu sync.Mutex
+			done := false
+			hs := newHandlerServer(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+				mu.Lock()
+				ignore := !done && c.ignored(r.Header.Get("Range"))
+				done = done || ignore
+				mu.Unlock()
+				if ignore {
+					r.Header.Del("Range")
+				}
+				serveData(w, r, data, `"strong"`)
+			})
+			f, _, ev := segFetcher(t, nil, 4, Config{})
+			res := fetchAll(t, f, Target{Name: "seg", URL: hs.url(), SHA256: sha(data), Size: size}, data)
+			if len(faultEventsSaying(ev, "continuing on one connection")) != 1 || res.Faults < 1 {
+				t.Errorf("want one fault event saying the transfer continues on one connection: %+v", ev.kinds(EventFault))
+			}
+			reqs := hs.requests()
+			single := 0
+			for _, l := range reqs[1:] {
+				if _, b := rangeOf0(l.Range); b == -1 {
+					single++
+				}
+			}
+			if single == 0 {
+				t.Errorf("no request of one connection (an open range or the whole file) followed: %+v", reqs)
+			}
+		})
 	}
 }
 
@@ -295,4 +325,153 @@ func finisher(log []faultserver.Logged) *faultserver.Logged {
 		}
 	}
 	return nil
+}
+
+// A stopped segmented transfer (Close, as a kill leaves it but with a last
+// save) leaves a sidecar that records every segment; the next run asks for
+// exactly the missing pieces, on as many connections.
+func TestSegmentSidecarSurvivesAStop(t *testing.T) {
+	const size = 4 << 20
+	data := archiveData(size, 46)
+	srv := newFileServer(t, data)
+	srv.SetPace(1 << 20) // each of four segments: about a second
+	dir := t.TempDir()
+	tg := Target{Name: "seg", URL: fileURL(srv), SHA256: sha(data), Size: size}
+	reached := make(chan struct{})
+	var once sync.Once
+	f1, _, _ := segFetcher(t, srv, 4, Config{CacheDir: dir, OnEvent: func(e Event) {
+		if e.Kind == EventProgress && e.Done >= size/4 {
+			once.Do(func() { close(reached) })
+		}
+	}})
+	s, err := f1.Start(context.Background(), tg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-reached
+	s.Close()
+	srv.SetPace(0)
+
+	data1, err := os.ReadFile(filepath.Join(dir, "downloads", partialKey(tg)+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sc sidecar
+	if err := json.Unmarshal(data1, &sc); err != nil || len(sc.Segments) == 0 {
+		t.Fatalf("sidecar %s: %v, want segments", data1, err)
+	}
+	// The missing pieces, by the sidecar.
+	type span struct{ a, b int64 } // [a, b)
+	var missing []span
+	var want int64
+	for _, g := range sc.Segments {
+		if g.Start+g.Written < g.End {
+			missing = append(missing, span{g.Start + g.Written, g.End})
+			want += g.End - g.Start - g.Written
+		}
+	}
+	if want == 0 || want >= size {
+		t.Fatalf("sidecar %s: %d bytes missing, want some but not all", data1, want)
+	}
+	nreq := len(srv.Requests())
+	f2, _, _ := segFetcher(t, srv, 4, Config{CacheDir: dir})
+	res := fetchAll(t, f2, tg, data)
+	if res.WireBytes != want {
+		t.Errorf("the resumed run received %d bytes, want the %d missing", res.WireBytes, want)
+	}
+	// Every request starts at a missing piece's start or inside one (a
+	// split), and ends at most at that piece's end; with the byte count
+	// above, the requests cover exactly the missing pieces.
+	log := srv.Requests()[nreq:]
+	starts := map[int64]bool{}
+	for _, l := range log {
+		a, b := rangeOf(t, l.Range)
+		ok := false
+		for _, m := range missing {
+			if a >= m.a && a < m.b && b >= a && b < m.b {
+				ok = true
+			}
+		}
+		if !ok || l.IfRange != sc.ETag {
+			t.Errorf("request %q (If-Range %s) is not within a missing piece %v (validator %s)", l.Range, l.IfRange, missing, sc.ETag)
+		}
+		starts[a] = true
+	}
+	for _, m := range missing {
+		if !starts[m.a] {
+			t.Errorf("no request for the missing piece from %d: %v", m.a, log)
+		}
+	}
+}
+
+// A segment that fails for good on one mirror (a 404) moves to the next,
+// with every segment and the prefix kept: the next mirror gets segments'
+// ranges, never the whole file.
+func TestSegmentsMoveToTheNextMirror(t *testing.T) {
+	const size = 4 << 20
+	data := archiveData(size, 47)
+	first := newFileServer(t, data, "/m1/dl/a.tar.gz")
+	second := newFileServer(t, data, "/m2/dl/a.tar.gz")
+	first.Script(faultserver.Fault{}, faultserver.Fault{}, faultserver.Fault{Kind: faultserver.Status, Code: 404})
+	f, _, ev := segFetcher(t, nil, 4, Config{
+		Mirrors: []string{first.URL + "/m1", second.URL + "/m2"},
+		Client:  first.Client(),
+	})
+	tg := Target{Name: "seg", URL: UpstreamPrefix + "/dl/a.tar.gz", SHA256: sha(data), Size: size}
+	res := fetchAll(t, f, tg, data)
+	if len(ev.kinds(EventMirror)) != 1 || !strings.HasPrefix(res.URL, second.URL) {
+		t.Errorf("mirror events %+v, result from %s: want one move to the second mirror", ev.kinds(EventMirror), res.URL)
+	}
+	log := second.Requests()
+	if len(log) == 0 {
+		t.Fatal("no request to the second mirror")
+	}
+	for _, l := range log {
+		if _, b := rangeOf0(l.Range); b < 0 {
+			t.Errorf("the second mirror got %q, want only segments' ranges:\n%s", l.Range, logLines(log))
+		}
+	}
+	if res.WireBytes != size {
+		t.Errorf("received %d body bytes over both mirrors, want exactly %d", res.WireBytes, size)
+	}
+}
+
+// One connection when segments cannot or need not be used: a weak ETag, a
+// server that does not take ranges, a body below the threshold, or
+// Connections 1.
+func TestSegmentsNotUsed(t *testing.T) {
+	const size = 1 << 20
+	data := archiveData(size, 48)
+	for _, c := range []struct {
+		name  string
+		conns int
+		body  []byte
+		h     func(w http.ResponseWriter, r *http.Request, data []byte)
+	}{
+		{"weak etag", 4, data, func(w http.ResponseWriter, r *http.Request, data []byte) { serveData(w, r, data, `W/"weak"`) }},
+		{"last-modified only", 4, data, func(w http.ResponseWriter, r *http.Request, data []byte) { serveData(w, r, data, "") }},
+		{"no ranges", 4, data, func(w http.ResponseWriter, r *http.Request, data []byte) {
+			w.Header().Set("ETag", `"strong"`)
+			w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+			w.Write(data)
+		}},
+		{"below the threshold", 4, data[:segThreshold-1], func(w http.ResponseWriter, r *http.Request, data []byte) { serveData(w, r, data, `"strong"`) }},
+		{"one connection", 1, data, func(w http.ResponseWriter, r *http.Request, data []byte) { serveData(w, r, data, `"strong"`) }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			hs := newHandlerServer(t, func(_ int, w http.ResponseWriter, r *http.Request) { c.h(w, r, c.body) })
+			f, _, _ := segFetcher(t, nil, c.conns, Config{})
+			fetchAll(t, f, Target{Name: "one", URL: hs.url(), SHA256: sha(c.body), Size: int64(len(c.body))}, c.body)
+			if reqs := hs.requests(); len(reqs) != 1 || reqs[0].Range != "" {
+				t.Errorf("requests %+v, want one for the whole file", reqs)
+			}
+		})
+	}
+	// The control: the same handler with a strong ETag does segment.
+	hs := newHandlerServer(t, func(_ int, w http.ResponseWriter, r *http.Request) { serveData(w, r, data, `"strong"`) })
+	f, _, _ := segFetcher(t, nil, 4, Config{})
+	fetchAll(t, f, Target{Name: "seg", URL: hs.url(), SHA256: sha(data), Size: size}, data)
+	if n := len(hs.requests()); n < 3 {
+		t.Errorf("%d requests with a strong ETag, want the first and segments", n)
+	}
 }
