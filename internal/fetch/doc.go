@@ -68,4 +68,18 @@
 // (capped at 60 s). When a source's budget is spent the next mirror is
 // tried. IsPermanent applies the same classification to any error chain: it
 // reports whether the verdict is not retry.
+//
+// # Segments
+//
+// A large archive from a server with a strong ETag that takes ranges is
+// fetched in segments, up to Config.Connections at once, each on its own
+// HTTP/1.1 connection (segments.go). The loop then supervises each
+// connection: every connection is a worker running retryLoop over the
+// segment it holds, under the same contract — one classify, one judge,
+// resumes with Range and If-Range — with the budget counting bytes gained by
+// any segment. A worker's loop that gives up ends the segmented run, and the
+// transfer moves to the next mirror with every segment kept; a response that
+// shows the segments cannot go on (a 200, another or a weak validator, a
+// range that does not fit) drops the bytes past the contiguous prefix and
+// the transfer continues on one connection.
 package fetch
