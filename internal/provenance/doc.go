@@ -15,8 +15,8 @@
 //     (<api>/repos/<repo>/attestations/sha256:<hex>, following bundle_url,
 //     whose body may be Snappy-compressed);
 //   - the trusted root: a trusted-root file when the caller passes one
-//     (PYGET_SIGSTORE_TRUSTED_ROOT is the name planned for the caller's
-//     setting; it does not exist yet), else Sigstore's public-good root
+//     (PYGET_SIGSTORE_TRUSTED_ROOT, read by package config), else
+//     Sigstore's public-good root
 //     through TUF (cached under <cache>/sigstore-tuf), else a copy of that
 //     root embedded in pyget;
 //   - what is verified: the bundle's signature, certificate chain, embedded
@@ -28,14 +28,19 @@
 //     subject whose sha256 is the archive's, and predicate type SLSA
 //     provenance v1. Runner type is not checked: the project uses its own
 //     runners;
-//   - what the three modes (auto, require, off) make of the outcome (Check).
+//   - what the three modes (auto, require, off; package attest owns them)
+//     make of the outcome (Check);
+//   - the pyget-attest helper's side of the protocol (ServeHelper, Serve):
+//     one attest.Request on stdin, one attest.Response on stdout.
 //
 // Errors callers act on are typed: an *UnavailableError (errors.Is
 // ErrNoBundle) when no bundle could be obtained, a *VerificationError when a
 // bundle was obtained and failed; Check wraps either in a *CheckError that
 // names the build.
 //
-// It imports nothing of pyget's but internal/fsutil (atomic cache writes),
-// and must never import store, pipeline or cmd/pyget. It is not wired into
-// installs yet: nothing imports it.
+// It imports nothing of pyget's but internal/fsutil (atomic cache writes)
+// and internal/attest (the modes and the protocol), and must never import
+// store, pipeline or cmd/pyget. Only cmd/pyget-attest imports it (and
+// tests): sigstore-go doubles a binary and slows every start, so pyget
+// itself never links it (internal/importrules checks both).
 package provenance
