@@ -111,11 +111,26 @@ func (t *throttled) Write(p []byte) (int, error) {
 
 // TestKillDuringInstall kills pyget with SIGKILL early in the download, in the
 // middle, and as the last bytes go out; after each, nothing pyget reports
-// may be broken, and a final install resumes rather than starting over.
+// may be broken, and a final install resumes rather than starting over. The
+// archive (26.5 MiB) is fetched in segments by default, and on one
+// connection with PYGET_CONNECTIONS=1; the mirror paces each response.
 func TestKillDuringInstall(t *testing.T) {
+	for _, conns := range []string{"", "1"} {
+		name := "connections=" + conns
+		if conns == "" {
+			name = "connections=default"
+		}
+		t.Run(name, func(t *testing.T) { killDuringInstall(t, conns) })
+	}
+}
+
+func killDuringInstall(t *testing.T, conns string) {
 	a := loadAsset(t, "catalog.json")
 	m := newSlowMirror(t, a, 10<<20)
 	e := newEnv(t, "catalog.json")
+	if conns != "" {
+		e.set("PYGET_CONNECTIONS=" + conns)
+	}
 
 	moments := []struct {
 		name   string
