@@ -34,7 +34,7 @@ type Limits struct {
 // "python/install/" becomes the root. Unsafe entries fail with *UnsafeEntryError.
 // Errors from r are returned wrapped (errors.Is still sees them).
 func Extract(ctx context.Context, r io.Reader, f Format, dest string, lim Limits) error {
-	return extract(ctx, r, f, dest, lim)
+	return extract(ctx, r, f, dest, lim, defaultWriters)
 }
 
 // ExtractZip is Extract for a .zip file on disk (zip needs random access).

@@ -21,7 +21,7 @@ var (
 
 // benchArchive builds a python-like tree: thousands of small source files,
 // a few large shared objects, some symlinks; about 40 MB uncompressed.
-func benchArchive(b *testing.B) {
+func benchArchive(b testing.TB) {
 	benchOnce.Do(func() {
 		rng := rand.New(rand.NewPCG(1, 2))
 		words := strings.Fields("def class import return self if else for in while try except raise with as from lambda yield None True False print len range dict list str int object __init__ value name path os sys")

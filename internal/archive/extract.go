@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"strings"
 )
 
 // maxTrailing bounds what is read after the tar end-of-archive marker (tar's
@@ -14,7 +15,14 @@ import (
 // to its end (gzip CRC, zstd checksum) and the caller's reader is consumed.
 const maxTrailing = 1 << 20
 
-func extract(ctx context.Context, r io.Reader, f Format, dest string, lim Limits) (err error) {
+// extract runs the tar reader on this goroutine and, with writers > 0, that
+// many goroutines creating and filling the regular files; with 0 it writes
+// every file itself (the reference the parallel path is tested against).
+func extract(ctx context.Context, r io.Reader, f Format, dest string, lim Limits, writers int) error {
+	return extractWith(ctx, r, f, dest, lim, writers, createFile)
+}
+
+func extractWith(ctx context.Context, r io.Reader, f Format, dest string, lim Limits, writers int, open openFunc) (err error) {
 	if f != TarGz && f != TarZst {
 		if f == Zip {
 			return fmt.Errorf("zip archives need random access: use ExtractZip")
@@ -33,11 +41,23 @@ func extract(ctx context.Context, r io.Reader, f Format, dest string, lim Limits
 	src := &sourceReader{r: r}
 	p := startPipe(ctx, src, f)
 	defer p.stop()
+	if writers > 0 {
+		t.w = startWriters(ctx, writers, open)
+		// Deferred last, so run first: no writer touches dest, a chunk or
+		// a directory handle once extract returns.
+		defer t.w.stop()
+		p.abort = t.w.failed
+		t.route = p.route
+		t.files = map[string]*fileJob{}
+		t.made = map[string]bool{}
+	}
 
 	// What the tar reader reports is first checked against the pipe: a
 	// decoder or input failure explains any tar error that follows it.
 	streamErr := func(err error) error {
 		switch {
+		case t.w != nil && t.w.failure() != nil:
+			return t.w.failure() // a writer failed first: the reader only stopped
 		case p.failure != nil:
 			return p.failure
 		case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
@@ -56,6 +76,11 @@ func extract(ctx context.Context, r io.Reader, f Format, dest string, lim Limits
 			return err
 		}
 		hdr, err := tr.Next()
+		if p.sinkLeft != 0 && (err == nil || err == io.EOF) {
+			// archive/tar went past a file's data without consuming it
+			// all: its writer would wait for bytes that never come.
+			return fmt.Errorf("extracting: %d bytes of a file's data were never delivered", p.sinkLeft)
+		}
 		if err == io.EOF {
 			break
 		}
@@ -72,7 +97,18 @@ func extract(ctx context.Context, r io.Reader, f Format, dest string, lim Limits
 		if hdr.Typeflag == tar.TypeXGlobalHeader {
 			continue
 		}
+		// A sparse member's data is not its size in bytes of the stream
+		// (archive/tar expands the map), so only the reader can fill it.
+		e.routed = t.w != nil && e.kind == kindFile && !isSparse(hdr)
 		if err := t.add(ctx, e, tr); err != nil {
+			if werr := t.w.failureOrNil(); werr != nil {
+				return werr
+			}
+			return err
+		}
+	}
+	if t.w != nil {
+		if err := t.w.finish(); err != nil {
 			return err
 		}
 	}
@@ -102,6 +138,15 @@ func (t *tree) finish() error {
 		return layoutErr("archive holds no files")
 	}
 	return nil
+}
+
+func isSparse(h *tar.Header) bool {
+	for k := range h.PAXRecords {
+		if strings.HasPrefix(k, "GNU.sparse.") {
+			return true
+		}
+	}
+	return false
 }
 
 func tarEntry(h *tar.Header) (entry, error) {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
 
 	"github.com/klauspost/compress/flate"
 	"github.com/klauspost/compress/gzip"
@@ -16,9 +17,11 @@ import (
 const (
 	// The pipe between the decompressor goroutine and the file writer holds
 	// at most pipeChunks*chunkSize bytes: enough to ride out a slow fsync-less
-	// write burst without letting memory grow with the archive.
+	// write burst without letting memory grow with the archive. With file
+	// writers, the chunks are also the buffers handed to them (no copy), so
+	// a chunk returns to the pool only when every file it feeds is written.
 	chunkSize  = 256 << 10
-	pipeChunks = 16
+	pipeChunks = 32
 
 	// zstd's own default cap on windows (--long aside). python-build-standalone
 	// compresses its full archives at level 22, which uses a 128 MiB window, so
@@ -72,24 +75,61 @@ type chunk struct {
 	b   []byte
 	n   int
 	err error // set on the last chunk: io.EOF or the failure
+
+	// refs counts the holders of the chunk: the reader while it is the
+	// current chunk, and each segment handed to a file writer. The last
+	// release puts it back on the free list.
+	refs atomic.Int32
+	free chan *chunk
 }
+
+func (c *chunk) release() {
+	if c.refs.Add(-1) == 0 {
+		c.free <- c // never blocks: free has room for every chunk
+	}
+}
+
+// segment is a slice of a chunk's data that belongs to one file; the writer
+// releases the chunk once it has written it.
+type segment struct {
+	c   *chunk
+	off int
+	n   int
+}
+
+func (s segment) bytes() []byte { return s.c.b[s.off : s.off+s.n] }
+
+// errWritersFailed stops the reader once a file writer has failed; the
+// writer's own error is what extract reports.
+var errWritersFailed = errors.New("a file writer failed")
 
 // pipe runs the decompressor in its own goroutine so that inflating the next
 // megabytes overlaps with writing the current files, as `curl | tar -xz`
 // gets from running gzip in its own process. Chunks circulate between a free
 // list and a full queue, so memory is fixed.
+//
+// A file's data can be routed instead of read (route): whatever consumes the
+// bytes of that range (the tar reader's Read or its Seek past unread data)
+// hands them to the file's writer as segments of the chunks themselves, so
+// the decompressor's output reaches write(2) without another copy, and the
+// tar reader only ever copies headers.
 type pipe struct {
-	ctx  context.Context
-	full chan *chunk
-	free chan *chunk
-	done chan struct{}
-	wg   sync.WaitGroup
+	ctx   context.Context
+	full  chan *chunk
+	free  chan *chunk
+	done  chan struct{}
+	abort <-chan struct{} // closed when a file writer failed; nil without writers
+	wg    sync.WaitGroup
 
 	cur     *chunk
 	off     int
 	zeros   int   // trailing zero bytes delivered, to spot a missing end-of-archive marker
 	total   int64 // decompressed bytes delivered
 	failure error // the producer's terminal error, other than io.EOF
+
+	sink     *fileJob // receives the next sinkLeft bytes consumed
+	sinkLeft int64
+	pending  segment // the sink's segment still growing in the current chunk
 }
 
 func startPipe(ctx context.Context, src *sourceReader, f Format) *pipe {
@@ -100,7 +140,7 @@ func startPipe(ctx context.Context, src *sourceReader, f Format) *pipe {
 		done: make(chan struct{}),
 	}
 	for range pipeChunks {
-		p.free <- &chunk{b: make([]byte, chunkSize)}
+		p.free <- &chunk{b: make([]byte, chunkSize), free: p.free}
 	}
 	p.wg.Add(1)
 	go p.produce(src, f)
@@ -137,6 +177,7 @@ func (p *pipe) produce(src *sourceReader, f Format) {
 			c.n += n
 		}
 		produced += int64(c.n)
+		c.refs.Store(1) // the reader's
 		if c.err != nil && c.err != io.EOF {
 			c.err = classify(c.err, src, f, produced)
 		}
@@ -215,20 +256,49 @@ func classify(err error, src *sourceReader, f Format, produced int64) error {
 }
 
 func (p *pipe) Read(b []byte) (int, error) {
+	c, err := p.current()
+	if err != nil {
+		return 0, err
+	}
+	n := copy(b, c.b[p.off:c.n])
+	p.consume(c, n)
+	return n, nil
+}
+
+// Seek skips forward (io.SeekCurrent only). archive/tar seeks past the data
+// of a member it was not asked to read, which is how routed file data
+// reaches its writer without a copy; Read would route it too, with one.
+func (p *pipe) Seek(offset int64, whence int) (int64, error) {
+	if whence != io.SeekCurrent || offset < 0 {
+		return p.total, errors.New("archive stream: only forward seeks")
+	}
+	for offset > 0 {
+		c, err := p.current()
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF // skipping into the end: a cut member
+		}
+		if err != nil {
+			return p.total, err
+		}
+		n := int(min(offset, int64(c.n-p.off)))
+		p.consume(c, n)
+		offset -= int64(n)
+	}
+	return p.total, nil
+}
+
+// current returns the chunk holding the next unread byte.
+func (p *pipe) current() (*chunk, error) {
 	for {
 		if c := p.cur; c != nil {
 			if p.off < c.n {
-				n := copy(b, c.b[p.off:c.n])
-				p.off += n
-				p.total += int64(n)
-				p.trackZeros(b[:n])
-				return n, nil
+				return c, nil
 			}
 			if c.err != nil {
-				return 0, c.err
+				return nil, c.err
 			}
-			p.free <- c // never blocks: free has room for every chunk
 			p.cur = nil
+			c.release()
 		}
 		select {
 		case c := <-p.full:
@@ -237,9 +307,60 @@ func (p *pipe) Read(b []byte) (int, error) {
 				p.failure = c.err
 			}
 		case <-p.ctx.Done():
-			return 0, p.ctx.Err()
+			return nil, p.ctx.Err()
+		case <-p.abort:
+			return nil, errWritersFailed
 		}
 	}
+}
+
+// consume marks the next n bytes of c as delivered, routing those that
+// belong to the sink.
+func (p *pipe) consume(c *chunk, n int) {
+	off := p.off
+	p.off += n
+	p.total += int64(n)
+	p.trackZeros(c.b[off:p.off])
+	if p.sinkLeft == 0 {
+		return
+	}
+	k := int(min(int64(n), p.sinkLeft))
+	if p.pending.c == c && p.pending.off+p.pending.n == off {
+		p.pending.n += k
+	} else {
+		p.flushSink()
+		c.refs.Add(1)
+		p.pending = segment{c: c, off: off, n: k}
+	}
+	p.sinkLeft -= int64(k)
+	if p.sinkLeft == 0 {
+		p.flushSink()
+		close(p.sink.data)
+		p.sink = nil
+	}
+}
+
+// flushSink hands the pending segment to the sink. It never blocks: a
+// file's segments each hold a distinct chunk (consecutive bytes of one chunk
+// grow one segment), and its channel has room for every chunk.
+func (p *pipe) flushSink() {
+	if p.pending.c != nil {
+		p.sink.data <- p.pending
+		p.pending = segment{}
+	}
+}
+
+// route sends the next size bytes consumed to job's writer, and closes its
+// data channel after the last one.
+func (p *pipe) route(job *fileJob, size int64) {
+	if p.sinkLeft != 0 {
+		panic("archive: routing a file while the previous one is unfinished")
+	}
+	if size == 0 {
+		close(job.data)
+		return
+	}
+	p.sink, p.sinkLeft = job, size
 }
 
 func (p *pipe) trackZeros(b []byte) {

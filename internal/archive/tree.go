@@ -51,6 +51,7 @@ type entry struct {
 	size     int64 // declared size of a file
 	mtime    time.Time
 	linkname string
+	routed   bool // a file whose data the pipe routes to a writer (tree.w)
 }
 
 type layout int
@@ -77,15 +78,18 @@ type tree struct {
 	wroteAny    bool
 	links       map[string]bool // symlinks created, by dest-relative path
 	dirs        map[string]bool // directories known to exist
-	dirCache    []cachedDir
+	dirCache    []*dirHandle
 	buf         []byte
 	readErr     func(error) error // turns errors reading entry data into reportable ones
 	dataIsSized bool              // tar: the declared size is enforced by the reader
-}
 
-type cachedDir struct {
-	name string
-	root *os.Root
+	// With writers, regular files are created and filled on other
+	// goroutines; everything else (checks, limits, directories, links)
+	// stays here, in archive order.
+	w     *writers
+	route func(*fileJob, int64) // hands a file's data to its job (the pipe's)
+	files map[string]*fileJob   // every file handed out, by dest-relative path
+	made  map[string]bool       // files and links created or handed out
 }
 
 func newTree(dest string, lim Limits) (*tree, error) {
@@ -105,7 +109,7 @@ func newTree(dest string, lim Limits) (*tree, error) {
 
 func (t *tree) close() {
 	for _, d := range t.dirCache {
-		d.root.Close()
+		d.release()
 	}
 	t.dirCache = nil
 	t.root.Close()
@@ -271,14 +275,14 @@ func checkLinkTarget(dst, target string) string {
 // dir returns a handle on directory d (dest-relative), creating it and its
 // parents. Operations through the handle take a single path component, which
 // spares os.Root a component-by-component walk per file.
-func (t *tree) dir(d string, perm fs.FileMode) (*os.Root, error) {
+func (t *tree) dir(d string, perm fs.FileMode) (*dirHandle, error) {
 	for i, c := range t.dirCache {
 		if c.name == d {
 			if i > 0 {
 				copy(t.dirCache[1:i+1], t.dirCache[:i])
 				t.dirCache[0] = c
 			}
-			return c.root, nil
+			return c, nil
 		}
 	}
 	if err := t.mkdirAll(d, perm); err != nil {
@@ -289,16 +293,24 @@ func (t *tree) dir(d string, perm fs.FileMode) (*os.Root, error) {
 		return nil, err
 	}
 	if len(t.dirCache) == dirCacheSize {
-		t.dirCache[dirCacheSize-1].root.Close()
+		t.dirCache[dirCacheSize-1].release()
 		t.dirCache = t.dirCache[:dirCacheSize-1]
 	}
-	t.dirCache = append([]cachedDir{{d, r}}, t.dirCache...)
-	return r, nil
+	h := newDirHandle(d, r)
+	t.dirCache = append([]*dirHandle{h}, t.dirCache...)
+	return h, nil
 }
 
 func (t *tree) mkdirAll(d string, perm fs.FileMode) error {
 	if t.dirs[d] {
 		return nil
+	}
+	// A file handed to a writer at d or above it must exist first, so
+	// that MkdirAll meets it (and fails) as it would in archive order.
+	for p := d; p != "." && !t.dirs[p]; p = path.Dir(p) {
+		if err := t.settle(p); err != nil {
+			return err
+		}
 	}
 	if err := t.root.MkdirAll(filepath.FromSlash(d), perm); err != nil {
 		return err
@@ -306,6 +318,15 @@ func (t *tree) mkdirAll(d string, perm fs.FileMode) error {
 	for d != "." && !t.dirs[d] {
 		t.dirs[d] = true
 		d = path.Dir(d)
+	}
+	return nil
+}
+
+// settle waits until a file handed to a writer at dst is on disk, so that
+// whatever the archive does next at dst (replace it, link to it) meets it.
+func (t *tree) settle(dst string) error {
+	if job := t.files[dst]; job != nil {
+		return t.w.wait(job)
 	}
 	return nil
 }
@@ -372,6 +393,9 @@ func (t *tree) addEntry(ctx context.Context, e entry, data io.Reader) error {
 			reason = "hardlink target goes through a symlink"
 		}
 		if reason == "" {
+			if err := t.settle(target); err != nil {
+				return err
+			}
 			fi, err := t.root.Lstat(filepath.FromSlash(target))
 			if err != nil || !fi.Mode().IsRegular() {
 				reason = "hardlink target " + e.linkname + " is not a file extracted before it"
@@ -382,9 +406,24 @@ func (t *tree) addEntry(ctx context.Context, e entry, data io.Reader) error {
 		}
 		e.linkname = target
 	}
-	parent, err := t.dir(parentName, 0o755)
+	if t.w != nil {
+		// Whatever the archive does at dst, an earlier file there is
+		// complete first; a hard link's target too.
+		err := t.settle(dst)
+		if err == nil && e.kind == kindHardlink {
+			err = t.settle(e.linkname)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	dh, err := t.dir(parentName, 0o755)
 	if err != nil {
 		return fmt.Errorf("extracting %s: %w", e.name, err)
+	}
+	parent := dh.root
+	if e.kind == kindFile && e.routed {
+		return t.handOut(dh, dst, base, e)
 	}
 	for attempt := 0; ; attempt++ {
 		err = t.create(ctx, parent, dst, base, e, data)
@@ -404,6 +443,32 @@ func (t *tree) addEntry(ctx context.Context, e entry, data io.Reader) error {
 		}
 		return fmt.Errorf("extracting %s: %w", e.name, err)
 	}
+	if t.made != nil {
+		t.made[dst] = true
+	}
+	return nil
+}
+
+// handOut gives a file to the writers: what the sequential path learns from
+// O_EXCL (something already there) is checked here, from what this tree
+// made, so a later member still replaces an earlier one and never a
+// directory.
+func (t *tree) handOut(dh *dirHandle, dst, base string, e entry) error {
+	if t.made[dst] || t.dirs[dst] {
+		if err := t.clear(dh.root, dst, base); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("extracting %s: %w", e.name, err)
+		}
+	}
+	if err := t.addBytes(e.name, e.size); err != nil {
+		return err
+	}
+	job := newFileJob(e.name, dh, base, e.perm, e.mtime)
+	if err := t.w.hand(job); err != nil {
+		return err
+	}
+	t.files[dst] = job
+	t.made[dst] = true
+	t.route(job, e.size)
 	return nil
 }
 
