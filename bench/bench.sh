@@ -4,6 +4,7 @@
 # loopback by nginx. Prints a Markdown report (the source of BENCHMARKS.md).
 #
 #   bench/bench.sh [PAIRS]     # PAIRS alternated clean-install pairs (default 7)
+#   BENCH_ONLY=inflate bench/bench.sh   # only section 8 (issue 14 part 2), its own table
 #
 # Needs: go, curl, tar, nginx, /usr/bin/time. Everything runs on 127.0.0.1 in
 # a temp dir that is removed at the end.
@@ -79,6 +80,52 @@ PENV=(env PYGET_INSTALL_DIR="$W/run/install" PYGET_BIN_DIR="$W/run/bin" PYGET_CA
 median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 spread() { sort -g | awk 'NR==1{min=$1} {max=$1} END {printf "%s–%s", min, max}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
+
+# --- 8: bound by inflate (issue 14 part 2) --------------------------------------------
+# gzip -dc ARCHIVE >/dev/null is the floor: inflate alone, on one core. Each
+# round times it before a clean loopback install and again before a
+# reinstall from the archive cache (--reinstall: extract, swap, remove the
+# old tree), so every ratio compares runs made moments apart.
+inflate_section() {
+  local pairs=${INFLATE_PAIRS:-5} g1 g2 cl re
+  log "8. bound by inflate: gzip -dc vs clean install and vs reinstall from the cache ($pairs alternated rounds)"
+  : > "$W/gz.t"; : > "$W/icl.t"; : > "$W/ire.t"; : > "$W/iclr.t"; : > "$W/irer.t"; : > "$W/i.rss"
+  for i in $(seq "$pairs"); do
+    fresh
+    timed gzip -dc "$FIX/20260610/$ASSET"; g1=$T
+    timed "${PENV[@]}" "$W/pyget" install 3.14 --mirror "$MIRROR" --downloads-json "$FIX/catalog.json"; cl=$T; echo "$RSS" >> "$W/i.rss"
+    timed gzip -dc "$FIX/20260610/$ASSET"; g2=$T
+    # An unreachable mirror: the archive can only come from the cache.
+    timed "${PENV[@]}" "$W/pyget" install --reinstall 3.14 --mirror http://127.0.0.1:1 --downloads-json "$FIX/catalog.json"; re=$T; echo "$RSS" >> "$W/i.rss"
+    printf '%s\n%s\n' "$g1" "$g2" >> "$W/gz.t"; echo "$cl" >> "$W/icl.t"; echo "$re" >> "$W/ire.t"
+    ratio "$cl" "$g1" >> "$W/iclr.t"; echo >> "$W/iclr.t"; ratio "$re" "$g2" >> "$W/irer.t"; echo >> "$W/irer.t"
+    log "  round $i: gzip -dc ${g1}s, clean install ${cl}s; gzip -dc ${g2}s, reinstall ${re}s"
+  done
+  GZ_MED=$(median < "$W/gz.t"); ICL_MED=$(median < "$W/icl.t"); IRE_MED=$(median < "$W/ire.t")
+  ICLR_MED=$(grep . "$W/iclr.t" | median); IRER_MED=$(grep . "$W/irer.t" | median)
+  IRSS_MAX=$(sort -g "$W/i.rss" | tail -1)
+  INFLATE_PAIRS_RUN=$pairs
+}
+inflate_rows() {
+  cat <<ROWS
+| 8a | clean loopback install vs \`gzip -dc ARCHIVE >/dev/null\` ($INFLATE_PAIRS_RUN alternated pairs) | $ICL_MED s ($(spread < "$W/icl.t")) | $GZ_MED s ($(spread < "$W/gz.t")) | median of pair ratios $ICLR_MED | ≤ 1.2 |
+| 8b | \`install --reinstall\` from the archive cache vs \`gzip -dc\` (same rounds) | $IRE_MED s ($(spread < "$W/ire.t")) | $GZ_MED s | median of pair ratios $IRER_MED | ≤ 1.1 |
+| 8c | peak RSS of those installs (max of $((2 * INFLATE_PAIRS_RUN))) | $((IRSS_MAX / 1024)) MiB | | | ≤ 64 MiB |
+ROWS
+}
+if [ "${BENCH_ONLY:-}" = inflate ]; then
+  inflate_section
+  cat <<REPORT
+## Section 8 alone, $(date -u +%Y-%m-%d) on $(nproc) cores, $(uname -sr)
+
+Archive: \`$ASSET\` ($(awk -v s="$SIZE" 'BEGIN {printf "%.1f", s/1048576}') MiB), nginx on 127.0.0.1; $(gzip --version | head -1).
+
+| # | measure | pyget | baseline | ratio | goal |
+|---|---|---|---|---|---|
+$(inflate_rows)
+REPORT
+  exit 0
+fi
 
 # --- 0: the transfer alone vs curl -o ------------------------------------------------
 # On a 256 MiB file, so throughput rather than process start-up is measured.
@@ -255,6 +302,8 @@ for i in 1 2 3; do
 done
 MIR_MED=$(median < "$W/mir.t"); C4_MED=$(median < "$W/c4.t"); MIRS_MED=$(median < "$W/mirslow.t"); C4S_MED=$(median < "$W/c4slow.t")
 
+inflate_section
+
 # --- report ----------------------------------------------------------------------------------
 MIB=$(awk -v s="$SIZE" 'BEGIN {printf "%.1f", s/1048576}')
 cat <<REPORT
@@ -278,4 +327,5 @@ Times are wall-clock seconds (nanosecond clock around each command); medians wit
 | 6c | \`install --reinstall\` from the cache (swap in, remove the old tree) | $SWAP_MED s ($(spread < "$W/swap.t")) | $NET_MED s | $(ratio "$SWAP_MED" "$NET_MED") | |
 | 7a | \`pyget mirror\` of four builds ($MIB MiB each; fetch, verify, place, SHA256SUMS, catalog) vs \`curl -s -o\` of each in turn, loopback (3 runs) | $MIR_MED s ($(spread < "$W/mir.t")) | $C4_MED s ($(spread < "$W/c4.t")) | $(ratio "$MIR_MED" "$C4_MED") | |
 | 7b | the same at 100 Mbit/s per connection (nginx limit_rate) | $MIRS_MED s ($(spread < "$W/mirslow.t")) | $C4S_MED s ($(spread < "$W/c4slow.t")) | $(ratio "$MIRS_MED" "$C4S_MED") | |
+$(inflate_rows)
 REPORT
