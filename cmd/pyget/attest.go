@@ -51,6 +51,7 @@ func (a *app) attestHelper() (*attest.Helper, error) {
 		Token:           s.GitHubToken,
 		TrustedRootPath: s.SigstoreTrustedRoot,
 		UserAgent:       "pyget/" + strings.SplitN(versionString(), "\n", 2)[0],
+		Offline:         a.isOffline(),
 	}}, nil
 }
 

@@ -48,6 +48,10 @@ type Settings struct {
 	// Repo is the owner/name whose workflows must have signed; "" =
 	// astral-sh/python-build-standalone.
 	Repo string `json:"repo,omitempty"`
+	// Offline (--offline, PYGET_OFFLINE): no network at all; bundles come
+	// from the cache or a file:// mirror, the trusted root from the TUF
+	// cache or the built-in copy.
+	Offline bool `json:"offline,omitempty"`
 }
 
 // Response is what the helper writes on stdout: one JSON object.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -45,14 +46,18 @@ func ServeHelper(stdin io.Reader, stdout, stderr io.Writer) int {
 // Serve carries out one helper request: what ServeHelper does between
 // reading and writing, for tests and in-process callers.
 func Serve(ctx context.Context, req attest.Request) attest.Response {
-	v, err := New(Config{
+	cfg := Config{
 		CacheDir:        req.CacheDir,
 		APIURL:          req.APIURL,
 		Token:           req.Token,
 		TrustedRootPath: req.TrustedRootPath,
 		Repo:            req.Repo,
 		UserAgent:       req.UserAgent,
-	})
+	}
+	if req.Offline {
+		cfg.HTTPClient = &http.Client{Transport: offlineTransport{}}
+	}
+	v, err := New(cfg)
 	if err != nil {
 		return errorResponse(err)
 	}
@@ -106,6 +111,13 @@ func serveFetch(ctx context.Context, v *Verifier, req attest.Request) attest.Res
 		return errorResponse(fmt.Errorf("%s: writing its bundle: %w", s.Name, err))
 	}
 	return attest.Response{Verified: true, Note: s.Name + ": bundle stored in " + req.BundlePath}
+}
+
+// offlineTransport refuses every request: pyget runs offline.
+type offlineTransport struct{}
+
+func (offlineTransport) RoundTrip(*http.Request) (*http.Response, error) {
+	return nil, errors.New("offline (--offline, PYGET_OFFLINE)")
 }
 
 func summary(a Attestation) *attest.Summary {
