@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -27,6 +28,15 @@ const (
 	// compresses its full archives at level 22, which uses a 128 MiB window, so
 	// anything lower would refuse real archives.
 	zstdMaxWindow = 128 << 20
+
+	// The caller's reader is read ahead in blocks on a goroutine of its
+	// own: whatever reading it costs (a cached archive's sha256, pread,
+	// waiting for the network) stays off the inflating goroutine.
+	readAheadBlock  = 256 << 10
+	readAheadBlocks = 4
+	// The decoder's buffer over the read-ahead blocks (klauspost's flate
+	// has a fast path for *bufio.Reader).
+	decoderBufSize = 64 << 10
 )
 
 // sourceReader remembers the first error of the caller's reader so that it
@@ -156,6 +166,9 @@ func (p *pipe) stop() {
 
 func (p *pipe) produce(src *sourceReader, f Format) {
 	defer p.wg.Done()
+	// The read-ahead sits under sourceReader, so that what sourceReader
+	// remembers (the first error, the first bytes) is what the decoder met.
+	src.r = p.readAhead(src.r)
 	dec, closeDec, err := newDecoder(src, f)
 	if err != nil {
 		p.send(&chunk{err: classify(err, src, f, 0)})
@@ -196,10 +209,10 @@ func (p *pipe) send(c *chunk) bool {
 	}
 }
 
-func newDecoder(src *sourceReader, f Format) (io.Reader, func(), error) {
+func newDecoder(src io.Reader, f Format) (io.Reader, func(), error) {
 	switch f {
 	case TarGz:
-		zr, err := gzip.NewReader(src)
+		zr, err := gzip.NewReader(bufio.NewReaderSize(src, decoderBufSize))
 		if err != nil {
 			return nil, nil, err
 		}
@@ -222,6 +235,83 @@ func newDecoder(src *sourceReader, f Format) (io.Reader, func(), error) {
 	}
 	return nil, nil, fmt.Errorf("unsupported stream format %s", f)
 }
+
+// block is one read of the caller's reader.
+type block struct {
+	b   []byte
+	n   int
+	err error
+}
+
+// readAheadReader serves the blocks the read-ahead goroutine filled.
+type readAheadReader struct {
+	full, free chan *block
+	done       <-chan struct{}
+	cur        *block
+	off        int
+}
+
+// readAhead starts reading src on its own goroutine (stopped and waited for
+// by stop, like the producer) and returns the reader of what it read.
+func (p *pipe) readAhead(src io.Reader) io.Reader {
+	ra := &readAheadReader{
+		full: make(chan *block, readAheadBlocks),
+		free: make(chan *block, readAheadBlocks),
+		done: p.done,
+	}
+	for range readAheadBlocks {
+		ra.free <- &block{b: make([]byte, readAheadBlock)}
+	}
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		for {
+			var b *block
+			select {
+			case b = <-ra.free:
+			case <-p.done:
+				return
+			}
+			// One read, not a full block: the decoder gets bytes as soon
+			// as they exist (a download in progress hands them out slowly).
+			b.n, b.err = src.Read(b.b)
+			select {
+			case ra.full <- b:
+			case <-p.done:
+				return
+			}
+			if b.err != nil {
+				return
+			}
+		}
+	}()
+	return ra
+}
+
+func (ra *readAheadReader) Read(p []byte) (int, error) {
+	for {
+		if b := ra.cur; b != nil {
+			if ra.off < b.n {
+				n := copy(p, b.b[ra.off:b.n])
+				ra.off += n
+				return n, nil
+			}
+			if b.err != nil {
+				return 0, b.err
+			}
+			ra.cur = nil
+			ra.free <- b // never blocks: free has room for every block
+		}
+		select {
+		case b := <-ra.full:
+			ra.cur, ra.off = b, 0
+		case <-ra.done:
+			return 0, errStopped
+		}
+	}
+}
+
+var errStopped = errors.New("archive extraction stopped")
 
 // classify turns a decoder failure into an error that names the problem,
 // preferring the caller's own reader error when there was one.
