@@ -23,6 +23,10 @@ type fetcherHooks struct {
 	// minSegment is the smallest half a split leaves (defaultMinSegment,
 	// less under a SegmentThreshold below 16 MiB).
 	minSegment int64
+	// segmentWarmup is how many bytes a response that may be segmented
+	// brings on its own before warmedUp decides (defaultSegmentWarmup);
+	// 0 segments at the headers (tests: never on the clock).
+	segmentWarmup int64
 }
 
 // New returns a Fetcher. Zero durations take their defaults; a negative
@@ -48,7 +52,8 @@ func New(cfg Config) (*Fetcher, error) {
 		rand:  func(n int64) int64 { return rand.Int64N(n) },
 		// 1 MiB at the default threshold; a lowered threshold (tests)
 		// lowers it with it, so that small bodies split too.
-		minSegment: max(1, min(defaultMinSegment, f.cfg.SegmentThreshold/16)),
+		minSegment:    max(1, min(defaultMinSegment, f.cfg.SegmentThreshold/16)),
+		segmentWarmup: defaultSegmentWarmup,
 	}
 	return f, nil
 }

@@ -56,6 +56,13 @@ const (
 	// side: a finished connection takes half of the largest remaining
 	// segment only if each half is at least this.
 	defaultMinSegment = 1 << 20
+	// defaultSegmentWarmup is what the first response brings alone before
+	// the transfer decides whether segments pay (transfer.warmedUp): at
+	// 5 MB/s a fifth of a second.
+	defaultSegmentWarmup = 1 << 20
+	// segmentWorth: segments pay when the rest would take longer than
+	// this on one connection.
+	segmentWorth = time.Second
 )
 
 // errUnsegmented ends a segmented run that must continue on one

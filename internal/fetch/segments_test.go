@@ -475,3 +475,42 @@ func TestSegmentsNotUsed(t *testing.T) {
 		t.Errorf("%d requests with a strong ETag, want the first and segments", n)
 	}
 }
+
+// The first response decides, once it has brought segmentWarmup bytes,
+// whether segments pay: on a link one connection fills (the rest would come
+// within segmentWorth) it goes on alone; on a slow one the rest goes in
+// segments. The clock is the test's.
+func TestSegmentsOnlyWhenTheyPay(t *testing.T) {
+	const size = 2 << 20
+	data := archiveData(size, 49)
+	for _, c := range []struct {
+		name string
+		tick time.Duration // how far the clock moves at each reading
+		want bool          // segments
+	}{
+		{"fast link", 0, false},
+		{"slow link", time.Second, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			srv := newFileServer(t, data)
+			f, _, _ := segFetcher(t, srv, 4, Config{})
+			f.hooks.segmentWarmup = 256 << 10
+			var mu sync.Mutex
+			now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+			f.hooks.now = func() time.Time {
+				mu.Lock()
+				defer mu.Unlock()
+				now = now.Add(c.tick)
+				return now
+			}
+			res := fetchAll(t, f, Target{Name: "gate", URL: fileURL(srv), SHA256: sha(data), Size: size}, data)
+			log := srv.Requests()
+			if got := len(segmentRequests(log)) > 0; got != c.want {
+				t.Errorf("segments %v, want %v:\n%s", got, c.want, logLines(log))
+			}
+			if res.WireBytes != size {
+				t.Errorf("received %d body bytes, want exactly %d (the first response's bytes are kept)", res.WireBytes, size)
+			}
+		})
+	}
+}

@@ -55,6 +55,32 @@ type transfer struct {
 	// unsegmented: this source's segments stopped; it goes on with one
 	// connection.
 	unsegmented bool
+	// segCandidate: the response being read could hand the rest to
+	// segments once warmedUp says they pay; segFrom and segSince are
+	// where and when it began.
+	segCandidate bool
+	segFrom      int64
+	segSince     time.Time
+}
+
+// warmedUp decides, once the response has brought segmentWarmup bytes,
+// whether the rest goes in segments: only when, at the rate seen, it would
+// take longer than segmentWorth on this one connection. A link that one
+// connection already fills (loopback, a LAN mirror) gains nothing from
+// more, and the extractor, which reads in order, would wait on the first
+// segment's share of it.
+func (x *transfer) warmedUp() bool {
+	read := x.p.off - x.segFrom
+	if read < x.f.hooks.segmentWarmup {
+		return false
+	}
+	x.segCandidate = false // decided once per response
+	elapsed := x.f.hooks.now().Sub(x.segSince)
+	rest := x.p.total - x.p.off
+	if rest < 2*x.f.hooks.minSegment {
+		return false
+	}
+	return time.Duration(float64(rest)/float64(read)*float64(elapsed)) > segmentWorth
 }
 
 // progress is what the retry budget watches: bytes never held before in
@@ -229,7 +255,8 @@ func (x *transfer) fromHTTP(ctx context.Context, u string) error {
 			x.p.total = d.total
 			return nil
 		}
-		if x.segmentable(resp, d, start) {
+		x.segCandidate = x.segmentable(resp, d, start)
+		if x.segCandidate && x.f.hooks.segmentWarmup <= 0 {
 			// The rest goes in segments, on fresh connections: this
 			// response is left unread, which costs what the server
 			// already put in flight, not a byte more.
@@ -260,6 +287,7 @@ func (x *transfer) fromHTTP(ctx context.Context, u string) error {
 		x.p.total = d.total
 		x.p.val = d.val
 		x.p.val.URL = u
+		x.segFrom, x.segSince = x.p.off, x.f.hooks.now()
 		return x.copyBody(u, body, tick, true)
 	})
 }
@@ -331,6 +359,13 @@ func (x *transfer) copyBody(u string, body io.Reader, tick func(), network bool)
 			}
 			if network {
 				x.wire.Add(int64(n))
+				if x.segCandidate && x.warmedUp() {
+					// The rest goes in segments; this response is
+					// left unread from here.
+					x.p.split(x.f.cfg.Connections, x.f.hooks.minSegment)
+					x.toSegments = true
+					return nil
+				}
 			}
 		}
 		if err == io.EOF {
