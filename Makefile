@@ -4,8 +4,10 @@ GOFMT_DIRS = cmd internal e2e tools bench
 
 .PHONY: build test deps unit e2e vet cross demo bench fixture catalog
 
+# pyget and pyget-attest, its attestation verifier (run beside it).
 build:
 	$(GO) build -o bin/pyget ./cmd/pyget
+	$(GO) build -o bin/pyget-attest ./cmd/pyget-attest
 
 # Every test: vet and gofmt, the unit suites (race detector on), the
 # cross-compile check, and the end-to-end suite against a real CPython build
@@ -29,11 +31,13 @@ e2e:
 	$(GO) test -count=1 -timeout 20m ./e2e/
 
 cross:
-	GOOS=linux   GOARCH=amd64 $(GO) build -o /dev/null ./cmd/pyget
-	GOOS=linux   GOARCH=arm64 $(GO) build -o /dev/null ./cmd/pyget
-	GOOS=darwin  GOARCH=arm64 $(GO) build -o /dev/null ./cmd/pyget
-	GOOS=darwin  GOARCH=amd64 $(GO) build -o /dev/null ./cmd/pyget
-	GOOS=windows GOARCH=amd64 $(GO) build -o /dev/null ./cmd/pyget
+	for cmd in ./cmd/pyget ./cmd/pyget-attest; do \
+		GOOS=linux   GOARCH=amd64 $(GO) build -o /dev/null $$cmd && \
+		GOOS=linux   GOARCH=arm64 $(GO) build -o /dev/null $$cmd && \
+		GOOS=darwin  GOARCH=arm64 $(GO) build -o /dev/null $$cmd && \
+		GOOS=darwin  GOARCH=amd64 $(GO) build -o /dev/null $$cmd && \
+		GOOS=windows GOARCH=amd64 $(GO) build -o /dev/null $$cmd || exit 1; \
+	done
 
 # The real CPython 3.14.6 fixture (python-build-standalone layout), cached.
 fixture:
