@@ -15,7 +15,9 @@ import (
 
 // Segmented transfers: an archive of at least Config.SegmentThreshold, from
 // a server that answered with a strong ETag and takes ranges, is fetched as
-// up to Config.Connections ranges at once, each on its own TCP connection.
+// up to Config.Connections ranges at once, each on its own TCP connection,
+// once its first response shows that the rest would take more than
+// segmentWorth on that one connection (transfer.warmedUp).
 // Every segment writes at its offset in the one partial file; the partial's
 // contiguous prefix (partial.off) is what the sha256 covers and what the
 // Stream publishes, so the extractor still reads in order and nothing is
