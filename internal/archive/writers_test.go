@@ -69,11 +69,15 @@ func manyFiles() []member {
 }
 
 // snapshot is listing plus what listing leaves out: file mtimes and which
-// paths share an inode.
+// paths are one file (hard links).
 func snapshot(t testing.TB, dest string) []string {
 	t.Helper()
 	out := listing(t, dest)
-	inodes := map[uint64][]string{}
+	type regular struct {
+		rel string
+		fi  fs.FileInfo
+	}
+	var files []regular
 	err := filepath.WalkDir(dest, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || !d.Type().IsRegular() {
 			return err
@@ -84,18 +88,17 @@ func snapshot(t testing.TB, dest string) []string {
 		}
 		rel, _ := filepath.Rel(dest, p)
 		out = append(out, rel+" mtime "+fi.ModTime().UTC().String())
-		if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-			inodes[st.Ino] = append(inodes[st.Ino], rel)
-		}
+		files = append(files, regular{filepath.ToSlash(rel), fi})
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, names := range inodes {
-		if len(names) > 1 {
-			slices.Sort(names)
-			out = append(out, "same file: "+strings.Join(names, " "))
+	for i, a := range files {
+		for _, b := range files[i+1:] {
+			if os.SameFile(a.fi, b.fi) {
+				out = append(out, "same file: "+a.rel+" "+b.rel)
+			}
 		}
 	}
 	slices.Sort(out)
