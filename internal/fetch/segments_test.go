@@ -3,6 +3,7 @@ package fetch
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -334,32 +335,9 @@ func TestSegmentSidecarSurvivesAStop(t *testing.T) {
 	const size = 4 << 20
 	data := archiveData(size, 46)
 	srv := newFileServer(t, data)
-	srv.SetPace(1 << 20) // each of four segments: about a second
 	dir := t.TempDir()
 	tg := Target{Name: "seg", URL: fileURL(srv), SHA256: sha(data), Size: size}
-	reached := make(chan struct{})
-	var once sync.Once
-	f1, _, _ := segFetcher(t, srv, 4, Config{CacheDir: dir, OnEvent: func(e Event) {
-		if e.Kind == EventProgress && e.Done >= size/4 {
-			once.Do(func() { close(reached) })
-		}
-	}})
-	s, err := f1.Start(context.Background(), tg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	<-reached
-	s.Close()
-	srv.SetPace(0)
-
-	data1, err := os.ReadFile(filepath.Join(dir, "downloads", partialKey(tg)+".json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var sc sidecar
-	if err := json.Unmarshal(data1, &sc); err != nil || len(sc.Segments) == 0 {
-		t.Fatalf("sidecar %s: %v, want segments", data1, err)
-	}
+	sc, data1 := stopSegmented(t, srv, dir, tg)
 	// The missing pieces, by the sidecar.
 	type span struct{ a, b int64 } // [a, b)
 	var missing []span
@@ -513,4 +491,90 @@ func TestSegmentsOnlyWhenTheyPay(t *testing.T) {
 			}
 		})
 	}
+}
+
+// stopSegmented runs tg segmented from srv into dir until a quarter of it is
+// held, stops it (Stream.Close) and returns the sidecar left, parsed and raw.
+func stopSegmented(t *testing.T, srv *faultserver.Server, dir string, tg Target) (sidecar, []byte) {
+	t.Helper()
+	srv.SetPace(1 << 20) // each of four segments: about a second
+	defer srv.SetPace(0)
+	reached := make(chan struct{})
+	var once sync.Once
+	f1, _, _ := segFetcher(t, srv, 4, Config{CacheDir: dir, OnEvent: func(e Event) {
+		if e.Kind == EventProgress && e.Done >= tg.Size/4 {
+			once.Do(func() { close(reached) })
+		}
+	}})
+	s, err := f1.Start(context.Background(), tg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-reached
+	s.Close()
+	raw, err := os.ReadFile(filepath.Join(dir, "downloads", partialKey(tg)+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sc sidecar
+	if err := json.Unmarshal(raw, &sc); err != nil || len(sc.Segments) == 0 {
+		t.Fatalf("sidecar %s: %v, want segments", raw, err)
+	}
+	return sc, raw
+}
+
+// A segmented partial whose state does not hold up is repaired, never
+// trusted: a file shorter than its segments claim loses only the bytes it
+// lacks; segments that do not partition the rest of the file are dropped
+// with the bytes past the prefix, which one connection then resumes from.
+func TestSegmentDamagedSidecar(t *testing.T) {
+	const size = 4 << 20
+	data := archiveData(size, 50)
+	tg := Target{Name: "seg", URL: "", SHA256: sha(data), Size: size}
+	t.Run("file shorter than its segments", func(t *testing.T) {
+		srv := newFileServer(t, data)
+		tg.URL = fileURL(srv)
+		dir := t.TempDir()
+		sc, _ := stopSegmented(t, srv, dir, tg)
+		var missing int64
+		var last *sidecarSegment
+		for i, g := range sc.Segments {
+			missing += g.End - g.Start - g.Written
+			if g.Written > 1 {
+				last = &sc.Segments[i]
+			}
+		}
+		if last == nil {
+			t.Fatalf("no segment holds bytes: %+v", sc.Segments)
+		}
+		lost := last.Written - last.Written/2
+		if err := os.Truncate(filepath.Join(dir, "downloads", partialKey(tg)+".part"), last.Start+last.Written/2); err != nil {
+			t.Fatal(err)
+		}
+		f2, _, _ := segFetcher(t, srv, 4, Config{CacheDir: dir})
+		if res := fetchAll(t, f2, tg, data); res.WireBytes != missing+lost {
+			t.Errorf("received %d bytes, want the %d missing and the %d the file lost", res.WireBytes, missing, lost)
+		}
+	})
+	t.Run("segments that do not partition the file", func(t *testing.T) {
+		srv := newFileServer(t, data)
+		tg.URL = fileURL(srv)
+		dir := t.TempDir()
+		sc, _ := stopSegmented(t, srv, dir, tg)
+		sc.Segments[len(sc.Segments)-1].End-- // a gap before the end
+		raw, _ := json.Marshal(sc)
+		if err := os.WriteFile(filepath.Join(dir, "downloads", partialKey(tg)+".json"), raw, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		nreq := len(srv.Requests())
+		f2, _, _ := segFetcher(t, srv, 4, Config{CacheDir: dir})
+		res := fetchAll(t, f2, tg, data)
+		log := srv.Requests()[nreq:]
+		if want := fmt.Sprintf("bytes=%d-", sc.Offset); log[0].Range != want || log[0].IfRange != sc.ETag {
+			t.Errorf("first request %q If-Range %q, want %q with %s (one connection from the prefix):\n%s", log[0].Range, log[0].IfRange, want, sc.ETag, logLines(log))
+		}
+		if res.WireBytes != size-sc.Offset {
+			t.Errorf("received %d bytes, want the %d past the prefix", res.WireBytes, size-sc.Offset)
+		}
+	})
 }
