@@ -187,7 +187,7 @@ func decodeBundleBody(contentType string, body []byte) ([]byte, error) {
 func (v *Verifier) get(ctx context.Context, u string, toAPI bool) (*http.Response, []byte, error) {
 	for attempt := 0; ; attempt++ {
 		resp, body, err := v.getOnce(ctx, u, toAPI)
-		retry := err != nil || resp.StatusCode >= 500
+		retry := (err != nil && !errors.Is(err, errOffline)) || (err == nil && resp.StatusCode >= 500)
 		if !retry || attempt == 1 || ctx.Err() != nil {
 			return resp, body, err
 		}

@@ -113,11 +113,15 @@ func serveFetch(ctx context.Context, v *Verifier, req attest.Request) attest.Res
 	return attest.Response{Verified: true, Note: s.Name + ": bundle stored in " + req.BundlePath}
 }
 
+// errOffline is every request's fate when pyget runs offline; it is not
+// retried.
+var errOffline = errors.New("offline (--offline, PYGET_OFFLINE)")
+
 // offlineTransport refuses every request: pyget runs offline.
 type offlineTransport struct{}
 
 func (offlineTransport) RoundTrip(*http.Request) (*http.Response, error) {
-	return nil, errors.New("offline (--offline, PYGET_OFFLINE)")
+	return nil, errOffline
 }
 
 func summary(a Attestation) *attest.Summary {
