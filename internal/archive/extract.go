@@ -48,7 +48,7 @@ func extractWith(ctx context.Context, r io.Reader, f Format, dest string, lim Li
 		defer t.w.stop()
 		p.abort = t.w.failed
 		t.route = p.route
-		t.files = map[string]*fileJob{}
+		t.files = map[string]<-chan struct{}{}
 		t.made = map[string]bool{}
 	}
 

@@ -21,6 +21,9 @@ const (
 	// Directory handles kept open. Archives list a directory's files
 	// together, so a handful avoids re-walking the path for nearly every file.
 	dirCacheSize = 8
+	// How many files handed out t.files may list before the finished ones
+	// are dropped from it.
+	forgetEvery = 1024
 )
 
 func (l Limits) withDefaults() Limits {
@@ -87,9 +90,9 @@ type tree struct {
 	// goroutines; everything else (checks, limits, directories, links)
 	// stays here, in archive order.
 	w     *writers
-	route func(*fileJob, int64) // hands a file's data to its job (the pipe's)
-	files map[string]*fileJob   // every file handed out, by dest-relative path
-	made  map[string]bool       // files and links created or handed out
+	route func(*fileJob, int64)      // hands a file's data to its job (the pipe's)
+	files map[string]<-chan struct{} // files handed out and maybe unfinished: their done
+	made  map[string]bool            // files and links created or handed out
 }
 
 func newTree(dest string, lim Limits) (*tree, error) {
@@ -325,10 +328,22 @@ func (t *tree) mkdirAll(d string, perm fs.FileMode) error {
 // settle waits until a file handed to a writer at dst is on disk, so that
 // whatever the archive does next at dst (replace it, link to it) meets it.
 func (t *tree) settle(dst string) error {
-	if job := t.files[dst]; job != nil {
-		return t.w.wait(job)
+	if done, ok := t.files[dst]; ok {
+		return t.w.wait(done)
 	}
 	return nil
+}
+
+// forgetFinished drops the files that are complete from t.files, so that
+// it holds about the files in flight, not one entry per file of the archive.
+func (t *tree) forgetFinished() {
+	for dst, done := range t.files {
+		select {
+		case <-done:
+			delete(t.files, dst)
+		default:
+		}
+	}
 }
 
 // clear removes a file or symlink left at base by an earlier member of the
@@ -406,16 +421,10 @@ func (t *tree) addEntry(ctx context.Context, e entry, data io.Reader) error {
 		}
 		e.linkname = target
 	}
-	if t.w != nil {
-		// Whatever the archive does at dst, an earlier file there is
-		// complete first; a hard link's target too.
-		err := t.settle(dst)
-		if err == nil && e.kind == kindHardlink {
-			err = t.settle(e.linkname)
-		}
-		if err != nil {
-			return err
-		}
+	// Whatever the archive does at dst, an earlier file there is complete
+	// first (a hard link's target was settled above).
+	if err := t.settle(dst); err != nil {
+		return err
 	}
 	dh, err := t.dir(parentName, 0o755)
 	if err != nil {
@@ -466,7 +475,10 @@ func (t *tree) handOut(dh *dirHandle, dst, base string, e entry) error {
 	if err := t.w.hand(job); err != nil {
 		return err
 	}
-	t.files[dst] = job
+	if len(t.files) >= forgetEvery {
+		t.forgetFinished()
+	}
+	t.files[dst] = job.done
 	t.made[dst] = true
 	t.route(job, e.size)
 	return nil

@@ -172,10 +172,11 @@ func (w *writers) hand(job *fileJob) error {
 	}
 }
 
-// wait blocks until job is complete, so that what follows sees it on disk.
-func (w *writers) wait(job *fileJob) error {
+// wait blocks until a job is complete (done is its done channel), so that
+// what follows sees it on disk.
+func (w *writers) wait(done <-chan struct{}) error {
 	select {
-	case <-job.done:
+	case <-done:
 		return w.failure()
 	case <-w.failed:
 		return w.err

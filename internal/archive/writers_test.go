@@ -54,16 +54,28 @@ func mixedTree() []member {
 	}
 }
 
-// manyFiles is a few hundred files over several directories, some of them
-// larger than a chunk, so that writers overlap and chunks are shared.
+// manyFiles is more files than the tree lists before forgetting finished
+// ones (forgetEvery), over several directories, some larger than a chunk so
+// that writers overlap and chunks are shared; every so often a member
+// replaces or links to the file just before it, which a writer may still be
+// writing.
 func manyFiles() []member {
 	var ms []member
-	for i := range 400 {
-		size := 100 + (i*7919)%9000
+	for i := range forgetEvery + 500 {
+		name := fmt.Sprintf("python/lib/pkg%02d/mod%04d.py", i%23, i)
+		size := 100 + (i*7919)%5000
 		if i%97 == 0 {
-			size = chunkSize + i*1000
+			size = chunkSize + i*100
 		}
-		ms = append(ms, file(fmt.Sprintf("python/lib/pkg%02d/mod%03d.py", i%23, i), string(noise(size, fmt.Sprint(i))), 0o644|int64(i%2)*0o111))
+		ms = append(ms, file(name, string(noise(size, fmt.Sprint(i))), 0o644|int64(i%2)*0o111))
+		switch i % 50 {
+		case 10:
+			ms = append(ms, file(name, "replaced", 0o644))
+		case 20:
+			ms = append(ms, hardlink(name+".link", name))
+		case 30:
+			ms = append(ms, symlink(name, "elsewhere"))
+		}
 	}
 	return ms
 }
@@ -289,5 +301,20 @@ func TestWritersSameRefusals(t *testing.T) {
 				s.checkOutside(t)
 			}
 		})
+	}
+}
+
+// TestForgetFinished: the tree forgets only files whose writer is done; one
+// still being written stays listed, so a later member at its path waits.
+func TestForgetFinished(t *testing.T) {
+	finished, writing := make(chan struct{}), make(chan struct{})
+	close(finished)
+	tr := &tree{files: map[string]<-chan struct{}{"lib/a": finished, "lib/b": writing}}
+	tr.forgetFinished()
+	if _, ok := tr.files["lib/a"]; ok {
+		t.Error("a finished file is still listed")
+	}
+	if _, ok := tr.files["lib/b"]; !ok {
+		t.Error("a file still being written was forgotten")
 	}
 }
