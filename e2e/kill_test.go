@@ -273,12 +273,24 @@ func killSeed(t *testing.T) uint64 {
 	return seed
 }
 
-// killRate paces the mirror of TestKillAtRandomMoments' downloads: at 4 MiB/s
-// the 27 MB archive takes about 6.6 s to arrive, several times the 1-1.5 s
+// killRate paces each response of TestKillAtRandomMoments' mirror: at 4 MiB/s
+// the 27 MB archive takes about 6.6 s to arrive on one connection (at least
+// segmentedWindow on pyget's four), several times the 1-1.5 s
 // pyget needs to fetch, extract and commit it unpaced on loopback, so any
 // moment within the transfer finds pyget still working, and a mirror that
 // stopped pacing is noticed.
 const killRate = 4 << 20
+
+// segmentedWindow is the shortest a paced download of size bytes can take
+// with pyget's default of 4 connections, each response paced at killRate:
+// the first MiB alone (the first response shows segments pay), the rest on
+// four connections at once; less a tenth, so every moment drawn finds the
+// download still running.
+func segmentedWindow(size int64) time.Duration {
+	const firstAlone, conns = 1 << 20, 4
+	secs := float64(firstAlone)/killRate + float64(size-firstAlone)/(conns*killRate)
+	return time.Duration(secs * 0.9 * float64(time.Second))
+}
 
 // killOp is one operation TestKillAtRandomMoments kills pyget in.
 type killOp struct {
@@ -327,7 +339,7 @@ func TestKillAtRandomMoments(t *testing.T) {
 		{
 			name: "download", args: e.installArgs(paced.URL, "--reinstall", "3.14"),
 			setup:  func() { installed(); clearCache() },
-			window: time.Duration(float64(a.Size) / killRate * 0.9 * float64(time.Second)), paced: true,
+			window: segmentedWindow(a.Size), paced: true,
 		},
 		{name: "cached reinstall", args: e.installArgs(fast.URL, "--reinstall", "3.14"), setup: func() { cached(); installed() }},
 		{name: "cached install", args: e.installArgs(fast.URL, "3.14"), setup: func() {
