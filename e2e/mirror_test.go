@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -282,8 +283,17 @@ func TestPullThroughCache(t *testing.T) {
 	var resumed bool
 	for _, g := range proxy.assetLog(t, a.Name, func(es []accessEntry) bool { return len(es) >= n+2 }) {
 		if strings.HasPrefix(g.Range, "bytes=") && !strings.HasPrefix(g.Range, "bytes=0-") {
-			if g.Status != http.StatusPartialContent || g.Bytes <= 0 || g.Bytes > a.Size-part+1 {
-				t.Fatalf("the cache answered the resume %q with %d and %d bytes; want 206 with the rest (about %d)", g.Range, g.Status, g.Bytes, a.Size-part)
+			// An open range resumes the rest; a bounded one is a
+			// segment's (pyget fetches large archives in segments, and
+			// the partial's size is then its highest offset written).
+			want := a.Size - part + 1
+			if first, last, ok := strings.Cut(strings.TrimPrefix(g.Range, "bytes="), "-"); ok && last != "" {
+				f, _ := strconv.ParseInt(first, 10, 64)
+				l, _ := strconv.ParseInt(last, 10, 64)
+				want = l - f + 1
+			}
+			if g.Status != http.StatusPartialContent || g.Bytes <= 0 || g.Bytes > want {
+				t.Fatalf("the cache answered the resume %q with %d and %d bytes; want 206 with at most %d", g.Range, g.Status, g.Bytes, want)
 			}
 			resumed = true
 		}
