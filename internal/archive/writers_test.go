@@ -233,7 +233,8 @@ func TestWriterErrorAborts(t *testing.T) {
 }
 
 // TestWritersCancel: cancelling while a writer is in the middle of a file
-// returns context.Canceled, and no writer is left running.
+// returns context.Canceled, and no writer is left running. (How far the tar
+// reader got meanwhile is a race, so the test does not look at the tree.)
 func TestWritersCancel(t *testing.T) {
 	var ms []member
 	for i := range 100 {
@@ -261,9 +262,6 @@ func TestWritersCancel(t *testing.T) {
 	}
 	if n := ff.open.Load(); n != 0 {
 		t.Errorf("%d files still open after extract returned", n)
-	}
-	if _, err := os.Stat(filepath.Join(s.dest, "share", "n099")); err == nil {
-		t.Error("the last file was written although the extraction was cancelled before it")
 	}
 }
 
