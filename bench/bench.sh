@@ -75,8 +75,10 @@ timed() {
   read -r RSS < "$W/time.out"
 }
 fresh() { rm -rf "$W/run"; mkdir -p "$W/run/install" "$W/run/bin" "$W/run/cache" "$W/run/tar"; }
-# The environment of every pyget run: a private install, bin and cache dir.
-PENV=(env PYGET_INSTALL_DIR="$W/run/install" PYGET_BIN_DIR="$W/run/bin" PYGET_CACHE_DIR="$W/run/cache" PYGET_NO_PROGRESS=1)
+# The environment of every pyget run: a private install, bin and cache dir;
+# no provenance lookup (pyget-attest is not built here, and these measure the
+# transfer and the extraction).
+PENV=(env PYGET_INSTALL_DIR="$W/run/install" PYGET_BIN_DIR="$W/run/bin" PYGET_CACHE_DIR="$W/run/cache" PYGET_NO_PROGRESS=1 PYGET_ATTESTATIONS=off)
 median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 spread() { sort -g | awk 'NR==1{min=$1} {max=$1} END {printf "%s–%s", min, max}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }

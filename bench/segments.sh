@@ -50,7 +50,7 @@ timed() {
 median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
 fresh() { rm -rf "$W/run"; mkdir -p "$W/run/install" "$W/run/bin" "$W/run/cache" "$W/run/tar"; }
-PENV=(env PYGET_INSTALL_DIR="$W/run/install" PYGET_BIN_DIR="$W/run/bin" PYGET_CACHE_DIR="$W/run/cache" PYGET_NO_PROGRESS=1)
+PENV=(env PYGET_INSTALL_DIR="$W/run/install" PYGET_BIN_DIR="$W/run/bin" PYGET_CACHE_DIR="$W/run/cache" PYGET_NO_PROGRESS=1 PYGET_ATTESTATIONS=off)
 
 # start_server PACE FAULTS: the fault server on a free port; sets FURL.
 start_server() {

@@ -252,7 +252,7 @@ func TestKillUpgradeAtRandomMoments(t *testing.T) {
 		{
 			name: "upgrade downloading", args: []string{"upgrade", "--mirror", paced.URL},
 			setup:  func() { olderOnly(); clearCache() },
-			window: time.Duration(float64(a.Size) / killRate * 0.9 * float64(time.Second)), paced: true,
+			window: segmentedWindow(a.Size), paced: true,
 		},
 		{name: "upgrade from the cache", args: []string{"upgrade", "--mirror", fast.URL}, setup: func() {
 			olderOnly()
