@@ -135,7 +135,7 @@ func TestWritersMatchSequential(t *testing.T) {
 				if len(want) < 10 {
 					t.Fatalf("reference tree has %d lines", len(want))
 				}
-				for _, n := range []int{1, defaultWriters, 16} {
+				for _, n := range []int{1, 4, 16} {
 					s := newSandbox(t)
 					must(t, extract(context.Background(), bytes.NewReader(data), f, s.dest, Limits{}, n))
 					if got := snapshot(t, s.dest); !slices.Equal(got, want) {
@@ -213,7 +213,7 @@ func TestWriterErrorAborts(t *testing.T) {
 		return f.Write(b)
 	}}
 	s := newSandbox(t)
-	err := extractWith(context.Background(), bytes.NewReader(data), TarGz, s.dest, Limits{}, defaultWriters, ff.openFile)
+	err := extractWith(context.Background(), bytes.NewReader(data), TarGz, s.dest, Limits{}, 4, ff.openFile)
 	if err == nil {
 		t.Fatal("extract succeeded on a full disk")
 	}
@@ -256,7 +256,7 @@ func TestWritersCancel(t *testing.T) {
 		return f.Write(b)
 	}}
 	s := newSandbox(t)
-	err := extractWith(ctx, bytes.NewReader(data), TarGz, s.dest, Limits{}, defaultWriters, ff.openFile)
+	err := extractWith(ctx, bytes.NewReader(data), TarGz, s.dest, Limits{}, 4, ff.openFile)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
@@ -290,7 +290,7 @@ func TestWritersSameRefusals(t *testing.T) {
 			if want == nil {
 				t.Fatal("the sequential path accepted it")
 			}
-			for _, n := range []int{1, defaultWriters} {
+			for _, n := range []int{1, 4} {
 				s := newSandbox(t)
 				got := extract(context.Background(), bytes.NewReader(data), TarGz, s.dest, Limits{}, n)
 				if got == nil || got.Error() != want.Error() {
@@ -314,5 +314,13 @@ func TestForgetFinished(t *testing.T) {
 	}
 	if _, ok := tr.files["lib/b"]; !ok {
 		t.Error("a file still being written was forgotten")
+	}
+}
+
+func TestWritersFor(t *testing.T) {
+	for cpus, want := range map[int]int{1: 1, 2: 1, 3: 2, 5: 4, 64: 4} {
+		if got := writersFor(cpus); got != want {
+			t.Errorf("writersFor(%d) = %d, want %d", cpus, got, want)
+		}
 	}
 }
