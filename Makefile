@@ -57,3 +57,4 @@ demo:
 # pyget against curl | tar and friends; the figures go into BENCHMARKS.md.
 bench:
 	./bench/bench.sh
+	./bench/segments.sh

@@ -14,7 +14,7 @@
 #
 #   bench/segments.sh [PAIRS]   # PAIRS alternated pairs (default 5)
 #
-# Standalone (bench/bench.sh may call it). Needs: go, curl, tar, python3. The
+# Standalone (bench/bench.sh may call it). Needs: go, curl, tar, python3, /usr/bin/time. The
 # fixture comes from `make fixture` (tools/fixture). Everything runs on
 # 127.0.0.1 in a temp dir that is removed at the end.
 set -euo pipefail
@@ -32,25 +32,8 @@ trap cleanup EXIT
 log() { echo "segments: $*" >&2; }
 
 log "building pyget, the fault server and the fixture"
-go build -o "$W/pyget" ./cmd/pyget
-go build -o "$W/faultserver" ./internal/faultserver/cmd/pyget-faultserver
-FIX=${PYGET_FIXTURE_DIR:-$HOME/.cache/pyget-fixture/3.14.6-20260610}
-(cd tools/fixture && go run . -out "$FIX") >&2
-ASSET=$(cd "$FIX/20260610" && ls *install_only_stripped.tar.gz)
-SIZE=$(stat -c %s "$FIX/20260610/$ASSET")
-
-# timed CMD...: runs CMD; sets T, wall seconds from the nanosecond clock.
-timed() {
-  local s e
-  s=$(date +%s%N)
-  "$@" >/dev/null 2>"$W/cmd.err" || { cat "$W/cmd.err" >&2; return 1; }
-  e=$(date +%s%N)
-  T=$(awk -v a="$s" -v b="$e" 'BEGIN {printf "%.3f", (b-a)/1e9}')
-}
-median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
-fresh() { rm -rf "$W/run"; mkdir -p "$W/run/install" "$W/run/bin" "$W/run/cache" "$W/run/tar"; }
-PENV=(env PYGET_INSTALL_DIR="$W/run/install" PYGET_BIN_DIR="$W/run/bin" PYGET_CACHE_DIR="$W/run/cache" PYGET_NO_PROGRESS=1 PYGET_ATTESTATIONS=off)
+source bench/lib.sh
+build_all
 
 # start_server PACE FAULTS: the fault server on a free port; sets FURL.
 start_server() {
@@ -65,9 +48,10 @@ start_server() {
 stop_server() { kill "$FAULT_PID" 2>/dev/null || true; wait "$FAULT_PID" 2>/dev/null || true; FAULT_PID=""; }
 # sent_bytes: body bytes the server sent, all requests (its log's [N bytes]).
 sent_bytes() { sed -n 's/.*\[\([0-9]*\) bytes\]$/\1/p' "$W/fault.log" | awk '{s+=$1} END {print s+0}'; }
-# install [VAR=VALUE...]: a clean install from the fault server, -v (faults
-# on stderr), with the extra environment given.
-install() { "${PENV[@]}" "$@" "$W/pyget" install 3.14 -v --mirror "$FURL" --downloads-json "$FIX/catalog.json"; }
+# install_cmd [VAR=VALUE...]: sets CMD to a clean install from the fault
+# server, -v (faults on stderr), with those variables added to its
+# environment.
+install_cmd() { CMD=("${PENV[@]}" "$@" "$W/pyget" install 3.14 -v --mirror "$FURL" --downloads-json "$FIX/catalog.json"); }
 
 # --- (a) paced: pyget (default connections) vs curl | tar ----------------------
 log "(a) each response paced at $PACE: clean install vs curl | tar ($PAIRS alternated pairs)"
@@ -78,7 +62,7 @@ for i in $(seq "$PAIRS"); do
   fresh
   timed sh -c "curl -s '$URL' | tar -xz -C '$W/run/tar'"; CT=$T
   fresh
-  timed install; PT=$T
+  install_cmd; timed "${CMD[@]}"; PT=$T
   echo "$CT" >> "$W/a.c"; echo "$PT" >> "$W/a.p"; ratio "$PT" "$CT" >> "$W/a.r"; echo >> "$W/a.r"
   log "  pair $i: curl|tar ${CT}s, pyget ${PT}s"
 done
@@ -89,7 +73,7 @@ A_P=$(median < "$W/a.p"); A_C=$(median < "$W/a.c"); A_R=$(grep . "$W/a.r" | medi
 log "(b) paced at $PACE, a reset 2 MiB into the third response"
 fresh
 start_server "$PACE" "none,none,reset@2MiB"
-timed install; BT=$T
+install_cmd; timed "${CMD[@]}"; BT=$T
 B_FAULTS=$(grep -c 'resuming\|retrying' "$W/cmd.err" || true)
 sleep 0.3 # the server logs a request once it is done with it
 B_SENT=$(sent_bytes); B_REQS=$(grep -c '\[' "$W/fault.log" || true)
@@ -101,8 +85,8 @@ log "(c) unpaced loopback: PYGET_CONNECTIONS=4 vs 1 ($PAIRS alternated pairs)"
 start_server "" ""
 : > "$W/c.4"; : > "$W/c.1"; : > "$W/c.r"
 for i in $(seq "$PAIRS"); do
-  fresh; timed install PYGET_CONNECTIONS=1; T1=$T
-  fresh; timed install PYGET_CONNECTIONS=4; T4=$T
+  fresh; install_cmd PYGET_CONNECTIONS=1; timed "${CMD[@]}"; T1=$T
+  fresh; install_cmd PYGET_CONNECTIONS=4; timed "${CMD[@]}"; T4=$T
   echo "$T1" >> "$W/c.1"; echo "$T4" >> "$W/c.4"; ratio "$T4" "$T1" >> "$W/c.r"; echo >> "$W/c.r"
   log "  pair $i: 1 connection ${T1}s, 4 connections ${T4}s"
 done

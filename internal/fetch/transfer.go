@@ -260,14 +260,9 @@ func (x *transfer) fromHTTP(ctx context.Context, u string) error {
 			// The rest goes in segments, on fresh connections: this
 			// response is left unread, which costs what the server
 			// already put in flight, not a byte more.
-			if d.act == restartBody {
-				if err := x.takeFromZero(u, fmt.Sprintf("server sent the whole file instead of resuming at %s (file changed or Range ignored)", HumanBytes(start))); err != nil {
-					return err
-				}
+			if err := x.adopt(u, d, start); err != nil {
+				return err
 			}
-			x.p.total = d.total
-			x.p.val = d.val
-			x.p.val.URL = u
 			x.p.split(x.f.cfg.Connections, x.f.hooks.minSegment)
 			x.toSegments = true
 			return nil
@@ -279,17 +274,28 @@ func (x *transfer) fromHTTP(ctx context.Context, u string) error {
 				return err
 			}
 		}
-		if d.act == restartBody {
-			if err := x.takeFromZero(u, fmt.Sprintf("server sent the whole file instead of resuming at %s (file changed or Range ignored)", HumanBytes(start))); err != nil {
-				return err
-			}
+		if err := x.adopt(u, d, start); err != nil {
+			return err
 		}
-		x.p.total = d.total
-		x.p.val = d.val
-		x.p.val.URL = u
 		x.segFrom, x.segSince = x.p.off, x.f.hooks.now()
 		return x.copyBody(u, body, tick, true)
 	})
+}
+
+// adopt makes the response judged d, from u for a request at start, the
+// one the partial's bytes follow: a whole file where a resume was asked
+// restarts the partial from zero, and the size and validator become the
+// response's.
+func (x *transfer) adopt(u string, d decision, start int64) error {
+	if d.act == restartBody {
+		if err := x.takeFromZero(u, fmt.Sprintf("server sent the whole file instead of resuming at %s (file changed or Range ignored)", HumanBytes(start))); err != nil {
+			return err
+		}
+	}
+	x.p.total = d.total
+	x.p.val = d.val
+	x.p.val.URL = u
+	return nil
 }
 
 // sniff checks that a body from byte zero starts like an archive, when the
