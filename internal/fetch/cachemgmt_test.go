@@ -255,7 +255,15 @@ func TestPruneDuringRunningDownload(t *testing.T) {
 	data := archiveData(700_000, 71)
 	const stallAt = 256 << 10
 	srv := newFileServer(t, data)
-	srv.Script(faultserver.Fault{Kind: faultserver.StallMidBody, At: stallAt})
+	// With segments (TestWithSegments) the first response only hands the
+	// rest to segments, unread: every segment stalls instead, before its
+	// first byte, so that once all have been asked nothing writes to the
+	// partial or its sidecar (saved at the split) any more.
+	if segmentsForTests {
+		srv.Repeat(faultserver.Fault{Kind: faultserver.StallMidBody, At: 0})
+	} else {
+		srv.Script(faultserver.Fault{Kind: faultserver.StallMidBody, At: stallAt})
+	}
 	c := newCacheFixture(t)
 	c.f.cfg.IdleTimeout = 10 * time.Minute
 	other, abandoned := digest('e'), digest('f')
@@ -274,6 +282,9 @@ func TestPruneDuringRunningDownload(t *testing.T) {
 		if fi, err := os.Stat(part); err == nil && fi.Size() >= stallAt {
 			break
 		}
+		if segmentsForTests && len(srv.Requests()) == 1+c.f.cfg.Connections {
+			break
+		}
 		if time.Now().After(deadline) {
 			t.Fatal("the download never reached the stall")
 		}
@@ -283,6 +294,13 @@ func TestPruneDuringRunningDownload(t *testing.T) {
 	when := time.Now().Add(-72 * time.Hour)
 	if err := os.Chtimes(part, when, when); err != nil {
 		t.Fatal(err)
+	}
+	// A segmented download's sidecar is saved as its segments advance:
+	// make it look abandoned too (they are all stalled now).
+	if sidecar := c.path(tg.SHA256 + ".json"); segmentsForTests {
+		if err := os.Chtimes(sidecar, when, when); err != nil {
+			t.Fatal(err)
+		}
 	}
 
 	rep, err := c.f.Prune(PruneOptions{Keep: func(string) bool { return false }})
@@ -304,14 +322,19 @@ func TestPruneDuringRunningDownload(t *testing.T) {
 			t.Errorf("during the download: %+v, %v", rep, err)
 		}
 	}
-	if fi, err := os.Stat(part); err != nil || fi.Size() < stallAt {
+	if fi, err := os.Stat(part); err != nil || !segmentsForTests && fi.Size() < stallAt {
 		t.Fatalf("the running download's partial: %v, %v", fi, err)
 	}
 	exist(t, true, c.path(tg.SHA256+".lock"))
+	if segmentsForTests {
+		exist(t, true, c.path(tg.SHA256+".json"))
+	}
 
 	// Stop it (the partial stays), then run it again: it resumes where the
 	// prune left it.
 	s.Close()
+	srv.Repeat(faultserver.Fault{})
+	stalled := len(srv.Requests())
 	s, err = c.f.Start(context.Background(), tg)
 	if err != nil {
 		t.Fatal(err)
@@ -324,6 +347,17 @@ func TestPruneDuringRunningDownload(t *testing.T) {
 	}
 	checkResult(t, res, got, data)
 	reqs := srv.Requests()
+	if segmentsForTests {
+		// The segments held no byte (they stalled before the first):
+		// what the prune had to leave alone, the partial and its
+		// sidecar with the segments, is checked above.
+		if len(reqs) == stalled {
+			t.Fatalf("no request after the prune: %v", reqs)
+		}
+		exist(t, true, c.f.ArchivePath(tg.SHA256))
+		exist(t, false, part)
+		return
+	}
 	if len(reqs) != 2 {
 		t.Fatalf("%d requests, want the stalled one and one resume: %v", len(reqs), reqs)
 	}

@@ -310,7 +310,9 @@ func fileResponse(l faultserver.Logged) bool {
 // TestSoak runs many transfers, each with a random fault at a random offset.
 func TestSoak(t *testing.T) {
 	n, size := 200, 8<<20
-	if testing.Short() {
+	// The rerun with segments (TestWithSegments) soaks less: the fault
+	// matrix covers each fault with segments systematically.
+	if testing.Short() || segmentsForTests {
 		n = 30
 	}
 	data := archiveData(size, 31)
