@@ -70,6 +70,14 @@ type Config struct {
 	// SegmentThreshold is the smallest archive fetched in segments; 0 =
 	// DefaultSegmentThreshold (16 MiB). Tests lower it.
 	SegmentThreshold int64
+	// SegmentWarmup is how many bytes the first response of an archive
+	// that may be segmented brings alone before the transfer decides
+	// whether segments pay (the rest would take over a second on that
+	// one connection); 0 = the default (1 MiB). Negative decides at the
+	// response's headers: segments whenever the archive qualifies, with
+	// no rate check, so that tests on loopback (where one connection
+	// always suffices) exercise them.
+	SegmentWarmup int64
 }
 
 // DefaultConfig is pyget's configuration for a cache directory: the default

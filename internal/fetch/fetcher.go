@@ -55,6 +55,12 @@ func New(cfg Config) (*Fetcher, error) {
 		minSegment:    max(1, min(defaultMinSegment, f.cfg.SegmentThreshold/16)),
 		segmentWarmup: defaultSegmentWarmup,
 	}
+	switch {
+	case f.cfg.SegmentWarmup < 0:
+		f.hooks.segmentWarmup = 0 // decide at the headers
+	case f.cfg.SegmentWarmup > 0:
+		f.hooks.segmentWarmup = f.cfg.SegmentWarmup
+	}
 	return f, nil
 }
 

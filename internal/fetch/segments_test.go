@@ -597,3 +597,25 @@ func TestSegmentDamagedSidecar(t *testing.T) {
 		}
 	})
 }
+
+// Config.SegmentWarmup < 0 turns the warm-up gate off for packages that
+// cannot reach the test hook (pipeline's fault tests): segments start at the
+// first response's headers even on loopback.
+func TestSegmentWarmupConfig(t *testing.T) {
+	const size = 1 << 20
+	data := archiveData(size, 48)
+	srv := newFileServer(t, data)
+	f, err := New(Config{
+		CacheDir: t.TempDir(), Mirrors: []string{"http://mirror.invalid"},
+		Client:      faultClient(t, srv, 5*time.Second),
+		Connections: 4, SegmentThreshold: segThreshold, SegmentWarmup: -1,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fetchAll(t, f, Target{Name: "warmup", URL: fileURL(srv), SHA256: sha(data), Size: size}, data)
+	log := srv.Requests()
+	if len(segmentRequests(log)) < 4 || log[0].Range != "" {
+		t.Fatalf("want one request from zero, then the rest in segments at once:\n%s", logLines(log))
+	}
+}
