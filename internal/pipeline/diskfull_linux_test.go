@@ -23,6 +23,11 @@ import (
 // diskFullSetup serves fakeArchive (a runnable bin/python3.14 and a
 // fakeBlob-byte file) and returns an installer whose install dir is
 // installDir; the cache and the bin dir are on the ordinary disk.
+func init() {
+	segmentedTests["DiskFullDuringExtractionLeavesNothing"] = TestDiskFullDuringExtractionLeavesNothing
+	segmentedTests["DiskFullReinstallKeepsPrevious"] = TestDiskFullReinstallKeepsPrevious
+}
+
 func diskFullSetup(t *testing.T, installDir string) (*Installer, catalog.Entry, *faultserver.Server) {
 	t.Helper()
 	srv := faultserver.New(faultserver.HTTP1, map[string][]byte{})

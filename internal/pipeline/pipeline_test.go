@@ -41,14 +41,20 @@ func newInstaller(t *testing.T, srv *faultserver.Server) (*Installer, catalog.En
 	sum := sha256.Sum256(data)
 	srv.SetFile("/20260610/cpython-3.14.6.tar.gz", data)
 	dir := t.TempDir()
-	f, err := fetch.New(fetch.Config{
+	cfg := fetch.Config{
 		CacheDir:  filepath.Join(dir, "cache"),
 		Mirrors:   []string{srv.URL},
 		Retries:   fetch.DefaultRetries,
 		BaseDelay: time.Millisecond,
 		MaxDelay:  5 * time.Millisecond,
 		Client:    srv.Client(),
-	})
+	}
+	if segmentsForTests {
+		// Segments at the first response's headers, on loopback where
+		// the warm-up gate would keep one connection.
+		cfg.Connections, cfg.SegmentThreshold, cfg.SegmentWarmup = 4, 64<<10, -1
+	}
+	f, err := fetch.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,6 +69,50 @@ func newInstaller(t *testing.T, srv *faultserver.Server) (*Installer, catalog.En
 		Fetcher: f,
 	}
 	return in, e, data
+}
+
+// segmentsForTests makes newInstaller's fetcher fetch in segments:
+// TestWithSegments runs the fault tests again that way. No test in this
+// package calls t.Parallel, so a variable does.
+var segmentsForTests bool
+
+// TestWithSegments runs the fault, crash and concurrency tests again with
+// segments on (issue #14): the archive in segments from the first
+// response's headers.
+func TestWithSegments(t *testing.T) {
+	segmentsForTests = true
+	defer func() { segmentsForTests = false }()
+	for name, fn := range segmentedTests {
+		t.Run(name, fn)
+	}
+}
+
+// segmentedTests are the tests TestWithSegments runs (platform-specific
+// files add theirs).
+var segmentedTests = map[string]func(*testing.T){
+	"InstallSurvivesRestartUnderExtractor":  TestInstallSurvivesRestartUnderExtractor,
+	"FailedReinstallKeepsPrevious":          TestFailedReinstallKeepsPrevious,
+	"CorruptCachedArchiveIsDownloadedAgain": TestCorruptCachedArchiveIsDownloadedAgain,
+	"FlippedByteEarlyInTheBody":             TestFlippedByteEarlyInTheBody,
+	"ZipArchiveAndItsCache":                 TestZipArchiveAndItsCache,
+	"AttestationRunsWhileExtracting":        TestAttestationRunsWhileExtracting,
+	"AttestationFailureInstallsNothing":     TestAttestationFailureInstallsNothing,
+	"UpgradeMovesLinksAndKeepsPrevious":     TestUpgradeMovesLinksAndKeepsPrevious,
+	"UpgradeAndUninstallAtOnce":             TestUpgradeAndUninstallAtOnce,
+	"UninstallTakesTheLock":                 TestUninstallTakesTheLock,
+	"InstallArchiveOutcome":                 TestInstallArchiveOutcome,
+}
+
+// flipLanded reports whether a request in log whose response carries the
+// byte at was answered with a flipped byte.
+func flipLanded(log []faultserver.Logged, at int64) bool {
+	for _, l := range log {
+		var first, last int64
+		if n, _ := fmt.Sscanf(l.Range, "bytes=%d-%d", &first, &last); n == 2 && first <= at && at <= last && l.Fault == faultserver.FlipByte {
+			return true
+		}
+	}
+	return false
 }
 
 // countExtractions makes in count the extractions it starts.
@@ -92,17 +142,29 @@ func TestInstallSurvivesRestartUnderExtractor(t *testing.T) {
 			srv := faultserver.New(proto, map[string][]byte{})
 			defer srv.Close()
 			in, e, data := newInstaller(t, srv)
-			srv.Script(
-				faultserver.Fault{Kind: faultserver.ResetMidBody, At: 3 << 20},
-				faultserver.Fault{Kind: faultserver.IgnoreRange},
-				faultserver.Fault{Kind: faultserver.CloseMidBody, At: 1 << 20},
-			)
+			if segmentsForTests {
+				// The first response only hands the rest to segments,
+				// unread; the first segment request is reset mid-body
+				// and that segment resumes. Which later request would
+				// meet a scripted whole file is a race between the
+				// segments, so the restart from zero under the
+				// extractor is not forced here: with segments it is
+				// TestFlippedByteEarlyInTheBody's (a digest mismatch
+				// restarts the transfer under the extractor).
+				srv.Script(faultserver.Fault{}, faultserver.Fault{Kind: faultserver.ResetMidBody, At: 512 << 10})
+			} else {
+				srv.Script(
+					faultserver.Fault{Kind: faultserver.ResetMidBody, At: 3 << 20},
+					faultserver.Fault{Kind: faultserver.IgnoreRange},
+					faultserver.Fault{Kind: faultserver.CloseMidBody, At: 1 << 20},
+				)
+			}
 			o, err := in.InstallEntry(context.Background(), e)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if o.Transfer.Faults < 2 {
-				t.Errorf("faults = %d, want at least 2", o.Transfer.Faults)
+			if wantFaults := 2; segmentsForTests && o.Transfer.Faults < 1 || !segmentsForTests && o.Transfer.Faults < wantFaults {
+				t.Errorf("faults = %d, want at least 2:\n%v", o.Transfer.Faults, srv.Requests())
 			}
 			runPython(t, o.Installation)
 			got, err := os.ReadFile(filepath.Join(o.Installation.Dir, "lib", "blob.bin"))
@@ -207,10 +269,40 @@ func TestCorruptCachedArchiveIsDownloadedAgain(t *testing.T) {
 func TestFlippedByteEarlyInTheBody(t *testing.T) {
 	for _, at := range []int64{12, 100, 400, 64 << 10, 2 << 20} {
 		t.Run(fmt.Sprint(at), func(t *testing.T) {
+			if segmentsForTests && at >= 1<<20 {
+				// Past the first segment the byte may fall in a half a
+				// split took from the response the flip was scripted
+				// on: nothing certain to test. Early bytes, the point
+				// of this test, are in segment 0.
+				t.Skip("with segments the flip past the first segment may land in a split-off half")
+			}
 			srv := faultserver.New(faultserver.HTTP1, map[string][]byte{})
 			defer srv.Close()
 			in, e, _ := newInstaller(t, srv)
-			srv.Script(faultserver.Fault{Kind: faultserver.FlipByte, At: at})
+			flip := faultserver.Fault{Kind: faultserver.FlipByte, At: at}
+			if segmentsForTests {
+				// The flip (at a file offset) lands in the response that
+				// carries that byte, whichever request of the segments
+				// it is; it stops once that response has begun, so the
+				// download after the mismatch is clean (that one starts
+				// only after every segment of the damaged one ended).
+				srv.Repeat(flip)
+				done, watched := make(chan struct{}), make(chan struct{})
+				go func() {
+					defer close(watched)
+					for !flipLanded(srv.Requests(), at) {
+						select {
+						case <-done:
+							return
+						case <-time.After(time.Millisecond):
+						}
+					}
+					srv.Repeat(faultserver.Fault{})
+				}()
+				defer func() { close(done); <-watched }()
+			} else {
+				srv.Script(flip)
+			}
 			extractions := countExtractions(in)
 			o, err := in.InstallEntry(context.Background(), e)
 			if err != nil {
@@ -296,6 +388,22 @@ func damage(t *testing.T, path string, data []byte, off int) {
 // wantFullDownload checks that log is one request for the whole file at path.
 func wantFullDownload(t *testing.T, log []faultserver.Logged, path string, size int) {
 	t.Helper()
+	if segmentsForTests && size >= 64<<10 {
+		// One download: a request from zero whose rest went in
+		// segments, each range asked once.
+		asked := map[string]bool{}
+		for i, l := range log {
+			bounded := strings.HasPrefix(l.Range, "bytes=") && !strings.HasSuffix(l.Range, "-")
+			if l.Path != path || (i == 0) != (l.Range == "") || i > 0 && (!bounded || asked[l.Range]) {
+				t.Fatalf("requests %+v, want one download of %s: a request from zero, then segments", log, path)
+			}
+			asked[l.Range] = true
+		}
+		if len(log) < 2 {
+			t.Fatalf("requests %+v, want segments", log)
+		}
+		return
+	}
 	if len(log) != 1 || log[0].Path != path || log[0].Range != "" || log[0].Status != 200 || log[0].BytesSent != int64(size) {
 		t.Fatalf("requests %+v, want one whole download of %s", log, path)
 	}
