@@ -93,19 +93,56 @@ func TestInstallFromNginx(t *testing.T) {
 }
 
 // TestInstallThroughFaults drives the install through one of each transient
-// fault; it must succeed without re-downloading what it already had.
+// fault; it must succeed without re-downloading what it already had. On
+// loopback unpaced, the warm-up gate keeps the download on one connection;
+// paced (each response at faultsPace, so the first MiB shows the rest would
+// take over a second), it goes in segments and the faults meet them.
 func TestInstallThroughFaults(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		pace     int64
+		segments bool
+	}{
+		{"one connection", 0, false},
+		{"segments", faultsPace, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) { installThroughFaults(t, tc.pace, tc.segments) })
+	}
+}
+
+// faultsPace paces each response of TestInstallThroughFaults' segmented
+// run: the 26.5 MiB archive's rest would take over 3 s on one connection,
+// so segments pay, and about a second on four.
+const faultsPace = 8 << 20
+
+func installThroughFaults(t *testing.T, pace int64, segments bool) {
 	a := loadAsset(t, "catalog.json")
 	srv := newFaultServer(t, faultserver.HTTP2, a)
+	srv.SetPace(pace)
 	const mib = 1 << 20
-	srv.Script(
-		faultserver.Fault{Kind: faultserver.RefuseStream},
-		faultserver.Fault{Kind: faultserver.ResetMidBody, At: 8 * mib},
-		faultserver.Fault{Kind: faultserver.CloseMidBody, At: 6 * mib},
-		faultserver.Fault{Kind: faultserver.HTMLPage},
-		faultserver.Fault{Kind: faultserver.Status, Code: 503, RetryAfter: "1"},
-		faultserver.Fault{Kind: faultserver.StallMidBody, At: 4 * mib, Stall: 6 * time.Second},
-	)
+	script := []faultserver.Fault{
+		{Kind: faultserver.RefuseStream},
+		{Kind: faultserver.ResetMidBody, At: 8 * mib},
+		{Kind: faultserver.CloseMidBody, At: 6 * mib},
+		{Kind: faultserver.HTMLPage},
+		{Kind: faultserver.Status, Code: 503, RetryAfter: "1"},
+		{Kind: faultserver.StallMidBody, At: 4 * mib, Stall: 6 * time.Second},
+	}
+	if segments {
+		// The first response hands the rest to segments after its
+		// first MiB, so it is served clean; the faults meet the
+		// segments (about 6.4 MiB each), inside their bodies.
+		script = []faultserver.Fault{
+			{Kind: faultserver.RefuseStream},
+			{},
+			{Kind: faultserver.ResetMidBody, At: 3 * mib},
+			{Kind: faultserver.CloseMidBody, At: 2 * mib},
+			{Kind: faultserver.HTMLPage},
+			{Kind: faultserver.Status, Code: 503, RetryAfter: "1"},
+			{Kind: faultserver.StallMidBody, At: 1 * mib, Stall: 6 * time.Second},
+		}
+	}
+	srv.Script(script...)
 	e := newEnv(t, "catalog.json")
 	ca, err := srv.CAFile(t.TempDir())
 	if err != nil {
@@ -126,8 +163,15 @@ func TestInstallThroughFaults(t *testing.T) {
 	t.Logf("summary: recovered from %s faults; %d bytes on the wire for a %d-byte archive", m[1], srv.BodyBytesSent(), a.Size)
 
 	faults := map[faultserver.Kind]bool{}
+	segmentRequests := 0
 	for _, l := range srv.Requests() {
 		faults[l.Fault] = true
+		if strings.HasPrefix(l.Range, "bytes=") && !strings.HasSuffix(l.Range, "-") {
+			segmentRequests++
+		}
+	}
+	if segments != (segmentRequests > 0) {
+		t.Fatalf("%d segment requests, want segments %v: %v", segmentRequests, segments, srv.Requests())
 	}
 	for _, k := range []faultserver.Kind{faultserver.RefuseStream, faultserver.ResetMidBody, faultserver.CloseMidBody,
 		faultserver.HTMLPage, faultserver.Status, faultserver.StallMidBody} {

@@ -12,7 +12,10 @@ import (
 
 // TestInterruptKeepsPartial presses Ctrl-C (SIGINT) in the middle of a
 // download: pyget stops within a second, exits 130, installs nothing, keeps
-// the partial download, and the next run resumes it with Range.
+// the partial download, and the next run resumes it with Range. The mirror
+// paces each response (8 MiB/s: the first MiB shows the rest would take
+// over 3 s on one connection), so the download runs in segments when the
+// interrupt comes; the sidecar keeps them.
 func TestInterruptKeepsPartial(t *testing.T) {
 	a := loadAsset(t, "catalog.json")
 	m := newSlowMirror(t, a, 8<<20)
@@ -35,6 +38,13 @@ func TestInterruptKeepsPartial(t *testing.T) {
 	}
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
+	}
+	segmented := false
+	for _, r := range m.requestRanges() {
+		segmented = segmented || strings.HasPrefix(r, "bytes=") && !strings.HasSuffix(r, "-")
+	}
+	if !segmented {
+		t.Errorf("no segment request before the interrupt: ranges %q", m.requestRanges())
 	}
 	sent := time.Now()
 	select {
