@@ -37,6 +37,17 @@ func realArchive(b *testing.B) []byte {
 	return data
 }
 
+// benchInputs are the archives the extraction benchmarks run on: the real
+// CPython one when the fixture is present (skipped otherwise), and the
+// synthetic one.
+var benchInputs = []struct {
+	name string
+	data func(*testing.B) []byte
+}{
+	{"real", realArchive},
+	{"synthetic", func(b *testing.B) []byte { benchArchive(b); return benchGz }},
+}
+
 // BenchmarkInflate compares the two gzip decoders on the real archive (and on
 // the synthetic one); MB/s are of compressed input. pipe.go uses the faster.
 func BenchmarkInflate(b *testing.B) {
@@ -47,14 +58,7 @@ func BenchmarkInflate(b *testing.B) {
 		{"stdlib", func(r io.Reader) (io.Reader, error) { return stdgzip.NewReader(r) }},
 		{"klauspost", func(r io.Reader) (io.Reader, error) { return kpgzip.NewReader(r) }},
 	}
-	inputs := []struct {
-		name string
-		data func(*testing.B) []byte
-	}{
-		{"real", realArchive},
-		{"synthetic", func(b *testing.B) []byte { benchArchive(b); return benchGz }},
-	}
-	for _, in := range inputs {
+	for _, in := range benchInputs {
 		for _, d := range decoders {
 			b.Run(in.name+"/"+d.name, func(b *testing.B) {
 				data := in.data(b)
@@ -80,14 +84,7 @@ func BenchmarkInflate(b *testing.B) {
 // and on the synthetic one; MB/s are of compressed input. Compare ns/op with
 // BenchmarkInflate: the goal is extraction as fast as inflate alone.
 func BenchmarkExtractWriters(b *testing.B) {
-	inputs := []struct {
-		name string
-		data func(*testing.B) []byte
-	}{
-		{"real", realArchive},
-		{"synthetic", func(b *testing.B) []byte { benchArchive(b); return benchGz }},
-	}
-	for _, in := range inputs {
+	for _, in := range benchInputs {
 		for _, n := range []int{0, 1, 2, 4, 8} {
 			b.Run(fmt.Sprintf("%s/writers=%d", in.name, n), func(b *testing.B) {
 				data := in.data(b)
