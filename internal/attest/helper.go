@@ -109,38 +109,20 @@ func (h *Helper) helperPath() (string, error) {
 	return h.path, h.pathErr
 }
 
-// Pending is a helper run under way.
-type Pending struct {
-	done chan struct{}
-	resp Response
-	err  error
-}
-
-// Start runs the helper on req in the background; Wait gives its answer.
-// Ending ctx kills the helper. The request's Mode and Settings are h's.
-func (h *Helper) Start(ctx context.Context, req Request) *Pending {
+// call runs the helper on req and waits for its answer; ending ctx kills
+// it. The request's Mode and Settings are h's. The error is
+// ErrHelperMissing, the context's error, or a failure to run the helper or
+// read it; the Response may carry an error of its own. Callers that want it
+// beside other work (the pipeline, beside the download) run it on a
+// goroutine of their own.
+func (h *Helper) call(ctx context.Context, req Request) (Response, error) {
 	req.Mode = h.Mode
 	req.Settings = h.Settings
-	p := &Pending{done: make(chan struct{})}
 	path, err := h.helperPath()
 	if err != nil {
-		p.err = err
-		close(p.done)
-		return p
+		return Response{}, err
 	}
-	go func() {
-		defer close(p.done)
-		p.resp, p.err = run(ctx, path, req)
-	}()
-	return p
-}
-
-// Wait waits for the helper and returns its answer: the error is
-// ErrHelperMissing, the context's error, or a failure to run the helper or
-// read it. The Response may carry an error of its own.
-func (p *Pending) Wait() (Response, error) {
-	<-p.done
-	return p.resp, p.err
+	return run(ctx, path, req)
 }
 
 func run(ctx context.Context, path string, req Request) (Response, error) {
@@ -213,7 +195,7 @@ func (h *Helper) Check(ctx context.Context, s Subject) (Result, error) {
 		}
 		return Result{Note: s.Name + ": attestation not checked: " + reason}, nil
 	}
-	resp, err := h.Start(ctx, Request{Op: OpCheck, Subject: s}).Wait()
+	resp, err := h.call(ctx, Request{Op: OpCheck, Subject: s})
 	if errors.Is(err, ErrHelperMissing) {
 		return h.missing(s.Name)
 	}
@@ -239,7 +221,7 @@ func (h *Helper) Fetch(ctx context.Context, s Subject, path string) (Result, err
 	if h.Mode == Off {
 		return Result{}, nil
 	}
-	resp, err := h.Start(ctx, Request{Op: OpFetch, Subject: s, BundlePath: path}).Wait()
+	resp, err := h.call(ctx, Request{Op: OpFetch, Subject: s, BundlePath: path})
 	if errors.Is(err, ErrHelperMissing) {
 		return h.missing(s.Name)
 	}
@@ -249,7 +231,7 @@ func (h *Helper) Fetch(ctx context.Context, s Subject, path string) (Result, err
 // Verify checks the bundle file at path against s.SHA256, offline (pyget
 // mirror --check). The mode does not apply: a bundle at hand is checked.
 func (h *Helper) Verify(ctx context.Context, s Subject, path string) (Result, error) {
-	resp, err := h.Start(ctx, Request{Op: OpVerify, Subject: s, BundlePath: path}).Wait()
+	resp, err := h.call(ctx, Request{Op: OpVerify, Subject: s, BundlePath: path})
 	if errors.Is(err, ErrHelperMissing) {
 		return Result{}, &Error{Kind: KindUnavailable, Message: fmt.Sprintf("%s: cannot verify its bundle: %v", s.Name, err), Hint: InstallHint, Err: err}
 	}
