@@ -188,8 +188,7 @@ func (h *Helper) Check(ctx context.Context, s Subject) (Result, error) {
 	if h.Mode == Off {
 		return Result{Note: s.Name + ": attestation not checked (attestations off)"}, nil
 	}
-	if s.Release != "" && !Attested(s.Release) {
-		reason := fmt.Sprintf("release %s predates python-build-standalone's attestations (first: %s)", s.Release, FirstAttestedRelease)
+	if reason := notAttested(s); reason != "" {
 		if h.Mode == Require {
 			return Result{}, &Error{Kind: KindUnavailable, Message: requiredMessage(s.Name, reason)}
 		}
@@ -199,7 +198,26 @@ func (h *Helper) Check(ctx context.Context, s Subject) (Result, error) {
 	if errors.Is(err, ErrHelperMissing) {
 		return h.missing(s.Name)
 	}
-	return result(resp, err, s.Name)
+	r, err := result(resp, err, s.Name)
+	if err == nil && h.Mode == Require && !r.Verified {
+		// The helper is found by name; one that is not ours (or an older
+		// one) must not let an unverified build through.
+		return Result{}, &Error{Kind: KindOther, Message: requiredMessage(s.Name, "pyget-attest answered without a verified attestation")}
+	}
+	return r, err
+}
+
+// notAttested says why s has no attestation to look up: a build that is not
+// python-build-standalone's, or a release older than its first attested
+// one; "" when it should have one.
+func notAttested(s Subject) string {
+	switch {
+	case s.NotPBS:
+		return "not a python-build-standalone build"
+	case s.Release != "" && !Attested(s.Release):
+		return fmt.Sprintf("release %s predates python-build-standalone's attestations (first: %s)", s.Release, FirstAttestedRelease)
+	}
+	return ""
 }
 
 func (h *Helper) missing(name string) (Result, error) {

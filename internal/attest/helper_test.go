@@ -3,6 +3,7 @@ package attest
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -61,5 +62,34 @@ func TestResultKinds(t *testing.T) {
 	r, err := result(Response{Verified: true, Note: "n", Attestation: &Summary{Detail: "d"}}, nil, "b")
 	if err != nil || !r.Verified || r.Note != "n" || r.Attestation.Detail != "d" {
 		t.Errorf("verified: %+v, %v", r, err)
+	}
+}
+
+// A build python-build-standalone did not make has nothing to look up:
+// auto notes it, require refuses it; no helper is started either way.
+func TestNotPBS(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "no-such-helper")
+	s := Subject{Name: "pypy-3.11.13", Release: "20260610", SHA256: "ab", NotPBS: true}
+	if r, err := (&Helper{Mode: Auto, Path: bad}).Check(context.Background(), s); err != nil || !strings.Contains(r.Note, "not a python-build-standalone build") {
+		t.Errorf("auto: %+v, %v", r, err)
+	}
+	if _, err := (&Helper{Mode: Require, Path: bad}).Check(context.Background(), s); !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "not a python-build-standalone build") {
+		t.Errorf("require: %v", err)
+	}
+}
+
+// Under require, an answer that is not a verification (a helper that is not
+// ours, or an older one, found on PATH) does not let the build through.
+func TestRequireNeedsVerifiedAnswer(t *testing.T) {
+	helper := filepath.Join(t.TempDir(), "pyget-attest")
+	if err := os.WriteFile(helper, []byte("#!/bin/sh\ncat >/dev/null\necho '{}'\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s := Subject{Name: "cpython-3.14.6", Release: "20260610", SHA256: "ab"}
+	if _, err := (&Helper{Mode: Require, Path: helper}).Check(context.Background(), s); err == nil || !strings.Contains(err.Error(), "without a verified attestation") {
+		t.Errorf("require: %v", err)
+	}
+	if _, err := (&Helper{Mode: Auto, Path: helper}).Check(context.Background(), s); err != nil {
+		t.Errorf("auto: %v", err)
 	}
 }

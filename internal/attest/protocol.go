@@ -24,6 +24,9 @@ type Subject struct {
 	// MirrorURL is the archive's URL on the mirror that serves it: its
 	// bundle is looked for at MirrorURL + ".sigstore.json". "" = none.
 	MirrorURL string `json:"mirror_url,omitempty"`
+	// NotPBS marks a build python-build-standalone did not make (PyPy,
+	// GraalPy): there is nothing to look up, and Require refuses it.
+	NotPBS bool `json:"-"`
 }
 
 // Request is what pyget sends the helper on stdin: one JSON object.

@@ -31,9 +31,10 @@ func subject(e catalog.Entry) attest.Subject {
 
 // pendingBundle is a bundle being fetched beside its archive.
 type pendingBundle struct {
-	done chan struct{}
-	res  attest.Result
-	err  error
+	cancel context.CancelFunc
+	done   chan struct{}
+	res    attest.Result
+	err    error
 }
 
 // startBundle fetches e's bundle to bundlePath while the archive is
@@ -47,6 +48,7 @@ func (m *Mirror) startBundle(ctx context.Context, e catalog.Entry, bundlePath st
 		return nil
 	}
 	p := &pendingBundle{done: make(chan struct{})}
+	ctx, p.cancel = context.WithCancel(ctx)
 	go func() {
 		defer close(p.done)
 		p.res, p.err = m.Bundles.Fetch(ctx, subject(e), bundlePath)
@@ -59,7 +61,17 @@ func (p *pendingBundle) wait() (attest.Result, error) {
 		return attest.Result{}, nil
 	}
 	<-p.done
+	p.cancel()
 	return p.res, p.err
+}
+
+// stop ends a fetch whose archive failed, and waits for it: its pyget-attest
+// must not outlive pyget.
+func (p *pendingBundle) stop() {
+	if p != nil {
+		p.cancel()
+		<-p.done
+	}
 }
 
 // removeBundle removes rel's bundle with its archive (pruning): a bundle

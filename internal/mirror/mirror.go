@@ -301,7 +301,7 @@ func (m *Mirror) ensure(ctx context.Context, e catalog.Entry, rel string) (out F
 	bundle := m.startBundle(ctx, e, dst+BundleSuffix)
 	defer func() {
 		if out.State == Failed {
-			bundle.wait() // let it finish; the archive's error is the news
+			bundle.stop() // the archive's error is the news
 			return
 		}
 		res, err := bundle.wait()

@@ -28,20 +28,15 @@ type attestation struct {
 
 // startAttestation starts checking e's archive, whose digest is sha, when
 // an Attester is set and the digest known; nil otherwise. A build that is
-// not python-build-standalone's gets a note and no check.
+// not python-build-standalone's is marked so: the Attester's mode decides
+// (a note, or under require a refusal).
 func (in *Installer) startAttestation(ctx context.Context, e catalog.Entry, sha string) *attestation {
 	if in.Attester == nil || sha == "" {
 		return nil
 	}
 	a := &attestation{sha: sha, done: make(chan struct{})}
-	if e.Name != "cpython" {
-		a.res = attest.Result{Note: e.Key + ": attestation not checked: not a python-build-standalone build"}
-		a.cancel = func() {}
-		close(a.done)
-		return a
-	}
 	ctx, a.cancel = context.WithCancel(ctx)
-	s := attest.Subject{Name: e.Key, Release: e.Build, SHA256: sha, MirrorURL: in.attestMirrorURL(e.URL)}
+	s := attest.Subject{Name: e.Key, Release: e.Build, SHA256: sha, MirrorURL: in.attestMirrorURL(e.URL), NotPBS: e.Name != "cpython"}
 	go func() {
 		defer close(a.done)
 		a.res, a.err = in.Attester.Check(ctx, s)
@@ -49,11 +44,14 @@ func (in *Installer) startAttestation(ctx context.Context, e catalog.Entry, sha 
 	return a
 }
 
-// stop ends a check nobody will wait for (the install failed); safe on nil
-// and after wait.
+// stop ends a check nobody will wait for (the install failed or is done),
+// and waits until it has ended: a pyget-attest still running when pyget
+// exits would outlive it (the kill comes from a goroutine of os/exec's that
+// exit does not wait for). Safe on nil and after wait.
 func (a *attestation) stop() {
 	if a != nil {
 		a.cancel()
+		<-a.done
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -138,19 +139,75 @@ func TestAttestationOfLocalArchive(t *testing.T) {
 	}
 }
 
-// Builds that are not python-build-standalone's get a note, no check.
-func TestAttestationSkipsOtherBuilds(t *testing.T) {
+// A build python-build-standalone did not make is handed over marked so:
+// the mode decides (attest's TestNotPBS), not the pipeline.
+func TestAttestationMarksOtherBuilds(t *testing.T) {
 	srv := faultserver.New(faultserver.HTTP1, map[string][]byte{})
 	defer srv.Close()
 	in, e, _ := newInstaller(t, srv)
-	fake := newFakeAttester(attest.Result{}, errors.New("must not be asked"))
+	fake := newFakeAttester(attest.Result{Note: "not checked"}, nil)
 	in.Attester = fake
 	e.Name = "pypy"
 	o, err := in.InstallEntry(context.Background(), e)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(fake.seen()) != 0 || o.Attestation.Note == "" {
-		t.Errorf("a pypy build: checked %+v, note %q", fake.seen(), o.Attestation.Note)
+	if seen := fake.seen(); len(seen) != 1 || !seen[0].NotPBS || o.Attestation.Note != "not checked" {
+		t.Errorf("a pypy build: checked %+v, note %q", seen, o.Attestation.Note)
+	}
+	fake = newFakeAttester(attest.Result{Verified: true}, nil)
+	in.Attester, in.Reinstall, e.Name = fake, true, "cpython"
+	if _, err := in.InstallEntry(context.Background(), e); err != nil {
+		t.Fatal(err)
+	}
+	if seen := fake.seen(); len(seen) != 1 || seen[0].NotPBS {
+		t.Errorf("a cpython build: checked %+v", seen)
+	}
+}
+
+// blockingAttester's check runs until its context ends, then until the test
+// releases it.
+type blockingAttester struct {
+	cancelled, release chan struct{}
+	returned           atomic.Bool
+}
+
+func (b *blockingAttester) Check(ctx context.Context, _ attest.Subject) (attest.Result, error) {
+	<-ctx.Done()
+	close(b.cancelled)
+	<-b.release
+	b.returned.Store(true)
+	return attest.Result{}, ctx.Err()
+}
+
+// A failed install ends its check and waits for it: a pyget-attest still
+// running when pyget exits would outlive it.
+func TestFailedInstallEndsAndWaitsForCheck(t *testing.T) {
+	srv := faultserver.New(faultserver.HTTP1, map[string][]byte{})
+	defer srv.Close()
+	in, e, _ := newInstaller(t, srv)
+	b := &blockingAttester{cancelled: make(chan struct{}), release: make(chan struct{})}
+	in.Attester = b
+	e.URL = srv.URL + "/20260610/missing.tar.gz" // a 404: the install fails
+	done := make(chan error, 1)
+	go func() {
+		_, err := in.InstallEntry(context.Background(), e)
+		done <- err
+	}()
+	<-b.cancelled
+	// A negative can only be watched for a while: an install that does not
+	// wait returns within microseconds of the cancel; one that waits never
+	// does while the check is held.
+	select {
+	case err := <-done:
+		t.Fatalf("the install returned (%v) while its check was still running", err)
+	case <-time.After(200 * time.Millisecond):
+	}
+	close(b.release)
+	if err := <-done; err == nil {
+		t.Fatal("installed from a 404")
+	}
+	if !b.returned.Load() {
+		t.Fatal("the check had not returned when the install did")
 	}
 }
