@@ -13,14 +13,15 @@ import (
 )
 
 // defaultWriters is how many goroutines create and fill files while the
-// tar reader goes on: one per core beyond the one inflate keeps busy, at
+// tar reader goes on: one per core (GOMAXPROCS, which follows a container's
+// CPU quota) beyond the one inflate keeps busy, at
 // most 4. Creating a file blocks in the kernel (directory and inode-table
 // locks) longer than it uses a CPU, so a few at once overlap those waits
 // where there are cores to spare; on 2 cores, 4 writers spun on the
 // directory's lock (rwsem_spin_on_owner was 12% of a reinstall's samples
 // under perf) and took CPU from inflate, while one writer cost no more
 // system time than none (BENCHMARKS.md, section 8).
-var defaultWriters = writersFor(runtime.NumCPU())
+var defaultWriters = writersFor(runtime.GOMAXPROCS(0))
 
 func writersFor(cpus int) int { return min(4, max(1, cpus-1)) }
 

@@ -127,16 +127,17 @@ func (x *transfer) segmentable(resp *http.Response, d decision, start int64) boo
 		(resp.StatusCode == http.StatusPartialContent || strings.EqualFold(strings.TrimSpace(resp.Header.Get("Accept-Ranges")), "bytes"))
 }
 
-// split divides [p.off, p.total) into up to n segments of at least min
-// bytes and saves the sidecar before any of them writes a byte, so that a
-// kill leaves no bytes past the prefix that the sidecar does not describe.
-func (p *partial) split(n int, min int64) {
+// split divides [p.off, p.total) into up to n segments of at least
+// minSize bytes and saves the sidecar before any of them writes a byte, so
+// that a kill leaves no bytes past the prefix that the sidecar does not
+// describe.
+func (p *partial) split(n int, minSize int64) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	rest := p.total - p.off
 	k := int64(n)
-	if min > 0 {
-		k = max(1, minInt64(k, rest/min))
+	if minSize > 0 {
+		k = max(1, min(k, rest/minSize))
 	}
 	p.segs = nil
 	from := p.off
@@ -146,13 +147,6 @@ func (p *partial) split(n int, min int64) {
 		from = to
 	}
 	p.saveLocked()
-}
-
-func minInt64(a, b int64) int64 {
-	if a < b {
-		return a
-	}
-	return b
 }
 
 // segmented reports whether the partial holds segments.
@@ -174,7 +168,7 @@ func (p *partial) loadSegments(list []sidecarSegment, size int64) error {
 			break
 		}
 		// The sidecar is not fsynced: never trust more than the file holds.
-		w := max(0, minInt64(s.Written, size-s.Start))
+		w := max(0, min(s.Written, size-s.Start))
 		p.segs = append(p.segs, &segment{start: s.Start, end: s.End, written: w})
 		at = s.End
 	}
@@ -200,6 +194,11 @@ func (p *partial) advance() error {
 			n, err := io.CopyBuffer(p.hash, io.NewSectionReader(p.file, g.start, g.written), p.readBack)
 			p.off += n
 			g.start, g.written = g.start+n, g.written-n
+			if err == nil && g.written > 0 {
+				// The file holds less than the segment says it wrote (the
+				// sidecar is not synced): never hash a hole.
+				err = io.ErrUnexpectedEOF
+			}
 			if err != nil {
 				return local(err)
 			}
@@ -218,7 +217,7 @@ func (p *partial) advance() error {
 // other segments hold.
 func (p *partial) writeSegment(g *segment, b []byte) (int, bool, error) {
 	p.mu.Lock()
-	at, n := g.next(), minInt64(int64(len(b)), g.left())
+	at, n := g.next(), min(int64(len(b)), g.left())
 	p.mu.Unlock()
 	if n <= 0 {
 		return 0, true, nil
@@ -233,7 +232,7 @@ func (p *partial) writeSegment(g *segment, b []byte) (int, bool, error) {
 	// A split cannot have moved the end below these bytes (claim leaves
 	// the holder a read's worth), but count none past it if it did: they
 	// are the next segment's, written again by its holder.
-	n = minInt64(n, g.left())
+	n = min(n, g.left())
 	if n <= 0 {
 		return 0, true, nil
 	}
@@ -512,7 +511,7 @@ func (x *transfer) segmentAttempt(ctx context.Context, run *segmentRun, g *segme
 			if left <= 0 {
 				return nil
 			}
-			n, err := body.Read(buf[:minInt64(int64(len(buf)), left)])
+			n, err := body.Read(buf[:min(int64(len(buf)), left)])
 			if n > 0 {
 				tick()
 				x.wire.Add(int64(n))
