@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net/url"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -163,7 +164,7 @@ func load(getenv func(string) string, goos string) (Settings, error) {
 		LoginShell:    r.word("SHELL"),
 		CPUProfile:    r.str("PYGET_CPUPROFILE"),
 		Attestations:  r.attestations("PYGET_ATTESTATIONS"),
-		GitHubAPIURL:  r.word("GITHUB_API_URL"),
+		GitHubAPIURL:  r.httpURL("GITHUB_API_URL"),
 		GitHubToken:   r.word("GITHUB_TOKEN"),
 		Netrc:         r.str("NETRC"),
 		Path:          r.str("PATH"),
@@ -219,6 +220,19 @@ func (r *reader) str(name string) string { return r.getenv(name) }
 
 // word is a variable without its surrounding white space.
 func (r *reader) word(name string) string { return strings.TrimSpace(r.getenv(name)) }
+
+// httpURL: unset or empty is ""; else an absolute http or https URL.
+func (r *reader) httpURL(name string) string {
+	v := r.word(name)
+	if v == "" {
+		return ""
+	}
+	if u, err := url.Parse(v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		r.bad(name, v, "an http or https URL")
+		return ""
+	}
+	return v
+}
 
 // boolean: unset or empty is false; 1, true, yes, on are true; 0, false,
 // no, off are false; in any case.

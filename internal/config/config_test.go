@@ -153,6 +153,8 @@ func TestLoad(t *testing.T) {
 		{name: "attestations off, GH_TOKEN", env: with(map[string]string{"PYGET_ATTESTATIONS": "off", "GH_TOKEN": "t2"}),
 			want: func(s *Settings) { s.Attestations, s.GitHubToken = attest.Off, "t2" }},
 		{name: "bad attestations", env: with(map[string]string{"PYGET_ATTESTATIONS": "strict"}), bad: []string{"PYGET_ATTESTATIONS"}},
+		{name: "GitHub API URL without a scheme", env: with(map[string]string{"GITHUB_API_URL": "api.github.com"}), bad: []string{"GITHUB_API_URL"}},
+		{name: "GitHub API URL not http", env: with(map[string]string{"GITHUB_API_URL": "ftp://ghe.example/api/v3"}), bad: []string{"GITHUB_API_URL"}},
 		{name: "bad arch", env: with(map[string]string{"PYGET_ARCH": "sparc64"}), bad: []string{"PYGET_ARCH"}},
 		{name: "cpython build short", env: with(map[string]string{"PYGET_CPYTHON_BUILD": "2026061"}), bad: []string{"PYGET_CPYTHON_BUILD"}},
 		{name: "cpython build long", env: with(map[string]string{"PYGET_CPYTHON_BUILD": "202606100"}), bad: []string{"PYGET_CPYTHON_BUILD"}},
@@ -225,6 +227,7 @@ func TestLoadErrorsSayTheForm(t *testing.T) {
 		"PYGET_ARCH":          "accepted: x86_64",
 		"PYGET_ATTESTATIONS":  "want auto, require or off",
 		"PYGET_CPYTHON_BUILD": "want a python-build-standalone release tag, 8 digits like 20260610",
+		"GITHUB_API_URL":      "an http or https URL",
 	} {
 		_, err := Load(func(k string) string {
 			if k == name {
