@@ -190,7 +190,7 @@ func (h *Helper) Check(ctx context.Context, s Subject) (Result, error) {
 	}
 	if reason := notAttested(s); reason != "" {
 		if h.Mode == Require {
-			return Result{}, &Error{Kind: KindUnavailable, Message: requiredMessage(s.Name, reason)}
+			return Result{}, &Error{Kind: KindUnavailable, Message: RequiredMessage(s.Name, reason)}
 		}
 		return Result{Note: s.Name + ": attestation not checked: " + reason}, nil
 	}
@@ -202,7 +202,7 @@ func (h *Helper) Check(ctx context.Context, s Subject) (Result, error) {
 	if err == nil && h.Mode == Require && !r.Verified {
 		// The helper is found by name; one that is not ours (or an older
 		// one) must not let an unverified build through.
-		return Result{}, &Error{Kind: KindOther, Message: requiredMessage(s.Name, "pyget-attest answered without a verified attestation")}
+		return Result{}, &Error{Kind: KindOther, Message: RequiredMessage(s.Name, "pyget-attest answered without a verified attestation")}
 	}
 	return r, err
 }
@@ -222,12 +222,14 @@ func notAttested(s Subject) string {
 
 func (h *Helper) missing(name string) (Result, error) {
 	if h.Mode == Require {
-		return Result{}, &Error{Kind: KindUnavailable, Message: requiredMessage(name, ErrHelperMissing.Error()), Hint: InstallHint, Err: ErrHelperMissing}
+		return Result{}, &Error{Kind: KindUnavailable, Message: RequiredMessage(name, ErrHelperMissing.Error()), Hint: InstallHint, Err: ErrHelperMissing}
 	}
 	return Result{Warning: name + ": attestation not verified: " + ErrHelperMissing.Error()}, nil
 }
 
-func requiredMessage(name, reason string) string {
+// RequiredMessage is how a refusal under Require reads, wherever it is
+// decided (here, or by the helper).
+func RequiredMessage(name, reason string) string {
 	return fmt.Sprintf("%s: no verified attestation, and attestations are required: %s", name, reason)
 }
 

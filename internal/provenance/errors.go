@@ -3,6 +3,7 @@ package provenance
 import (
 	"errors"
 	"fmt"
+	"github.com/pyget/pyget/internal/attest"
 	"strings"
 	"time"
 )
@@ -113,7 +114,7 @@ type CheckError struct {
 func (e *CheckError) Error() string {
 	var u *UnavailableError
 	if e.Mode == Require && errors.As(e.Err, &u) {
-		s := fmt.Sprintf("%s: no verified attestation, and attestations are required: %s", e.Name, u.Reason)
+		s := attest.RequiredMessage(e.Name, u.Reason)
 		if u.RateLimited && u.RetryAfter > 0 {
 			s += fmt.Sprintf(" (retry after %s)", u.RetryAfter.Round(time.Second))
 		}
