@@ -3,9 +3,10 @@ package provenance
 import (
 	"errors"
 	"fmt"
-	"github.com/pyget/pyget/internal/attest"
 	"strings"
 	"time"
+
+	"github.com/pyget/pyget/internal/attest"
 )
 
 // ErrNoBundle is what every *UnavailableError is (errors.Is): no attestation
