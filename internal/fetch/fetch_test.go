@@ -277,8 +277,13 @@ func TestPermanentErrors(t *testing.T) {
 		bad := archiveData(300_000, 7)
 		srv := newFileServer(t, bad)
 		srv.Script(faultserver.Fault{Kind: faultserver.CloseMidBody, At: 100_000})
-		f, _, _ := newTestFetcher(t, Config{})
+		f, _, ev := newTestFetcher(t, Config{})
 		_, _, restarts, err := fetchReadRestarts(context.Background(), f, Target{URL: fileURL(srv), SHA256: sha(data)})
+		// The first mismatch is a fault the user sees, on one connection
+		// (the retry loop's event) and after segments alike.
+		if n := len(faultEventsSaying(ev, "sha256")); n != 1 {
+			t.Errorf("%d fault events name the first sha256 mismatch, want 1: %+v", n, ev.kinds(EventFault))
+		}
 		var de *DigestError
 		if !errors.As(err, &de) || de.Want != sha(data) || de.Got != sha(bad) || !strings.Contains(err.Error(), sha(bad)) {
 			t.Fatalf("err = %v", err)

@@ -183,10 +183,16 @@ func (x *transfer) fromSource(ctx context.Context, u string) error {
 				if rerr := x.restart(); rerr != nil {
 					return rerr
 				}
-				if classify(err) == retry {
-					continue // a first mismatch: once more from zero
+				if classify(err) != retry {
+					return err
 				}
-				return err
+				// A first mismatch: once more from zero, reported as the
+				// one-connection path's retry loop reports it.
+				x.faults++
+				ev := x.event(EventFault, u)
+				ev.Err, ev.Message = err, describe(err)+"; restarting from zero"
+				x.f.emit(ev)
+				continue
 			}
 			return nil
 		}
