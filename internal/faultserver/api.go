@@ -42,12 +42,13 @@ const (
 	HTMLOctet     // status 200, an HTML error page labelled application/octet-stream
 	HTMLPartial   // status 206 with a Content-Range that continues the asked range, but a text/html error page as its body
 	FreezeMidBody // after At body bytes the connection goes silent: HTTP/2 sends no frame at all, not even a PING ack (a dead peer); after Stall (0: until the client or Close gives up) it is closed. HTTP/1.1: like StallMidBody
+	WrongRange    // status 206 whose Content-Range and body start at byte At of the file, not where the request asked (one byte later if that is where it asked): the asked length, clipped to the file, of the right file from the wrong place, as a cache that mixed up its ranges would send
 )
 
 // Fault is one scripted fault, applied to one request.
 type Fault struct {
 	Kind       Kind
-	At         int64         // byte offset into the served body (for *MidBody, FlipByte)
+	At         int64         // byte offset into the served body (for *MidBody, FlipByte); the file offset served from (WrongRange)
 	Code       int           // for Status (0 means 503)
 	RetryAfter string        // for Status: Retry-After header value
 	Stall      time.Duration // for StallMidBody (and FreezeMidBody): 0 stalls until the client or Close gives up; then HTTP/1.1 closes, HTTP/2 sends RST_STREAM CANCEL (FreezeMidBody: closes the connection)

@@ -221,6 +221,17 @@ func (s *state) plan(r *request, f Fault) response {
 			contentRange = fmt.Sprintf("bytes %d-%d/%d", a, b-1, size)
 		}
 	}
+	if f.Kind == WrongRange && size > 1 {
+		// The asked length from the wrong offset, with a Content-Range
+		// and Content-Length that agree with the body: only the range's
+		// start tells the client these are not the bytes it asked for.
+		from := min(max(f.At, 0), size-1)
+		if from == start {
+			from = (start + 1) % size
+		}
+		start, end, status = from, min(from+end-start, size), http.StatusPartialContent
+		contentRange = fmt.Sprintf("bytes %d-%d/%d", start, end-1, size)
+	}
 	body := data[start:end]
 	if f.Kind == FlipByte && f.At >= start && f.At < end {
 		body = append([]byte(nil), body...)

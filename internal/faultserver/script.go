@@ -22,6 +22,7 @@ var kindNames = [...]string{
 	HTMLOctet:     "html-octet",
 	HTMLPartial:   "html206",
 	FreezeMidBody: "freeze",
+	WrongRange:    "wrong-range",
 }
 
 func (k Kind) String() string {
@@ -51,6 +52,8 @@ func (f Fault) String() string {
 		return f.Kind.String() + " at " + FormatSize(f.At) + " " + d
 	case FlipByte:
 		return "flip byte " + strconv.FormatInt(f.At, 10)
+	case WrongRange:
+		return "wrong range from byte " + strconv.FormatInt(f.At, 10)
 	case Status:
 		s := "status " + strconv.Itoa(f.Code)
 		if f.RetryAfter != "" {
@@ -177,13 +180,14 @@ func parseFault(item string) (Fault, error) {
 		"reset": ResetMidBody, "goaway": GoAwayMidBody, "close": CloseMidBody,
 		"stall": StallMidBody, "flip": FlipByte,
 		"html-octet": HTMLOctet, "html206": HTMLPartial, "freeze": FreezeMidBody,
+		"wrong-range": WrongRange,
 	}
 	k, ok := kinds[name]
 	if !ok {
 		return Fault{}, fmt.Errorf("unknown fault %q", name)
 	}
 	f := Fault{Kind: k}
-	needsAt := midBody(k) || k == FlipByte
+	needsAt := midBody(k) || k == FlipByte || k == WrongRange
 	if needsAt != hasAt {
 		if needsAt {
 			return Fault{}, fmt.Errorf("%s needs @OFFSET", name)

@@ -30,6 +30,8 @@ func TestParseScript(t *testing.T) {
 		{in: "html-octet,html206,freeze@1MiB:2s,freeze@10", want: []Fault{
 			{Kind: HTMLOctet}, {Kind: HTMLPartial},
 			{Kind: FreezeMidBody, At: 1 << 20, Stall: 2 * time.Second}, {Kind: FreezeMidBody, At: 10}}},
+		{in: "wrong-range@0,wrong-range@4MiB", want: []Fault{{Kind: WrongRange}, {Kind: WrongRange, At: 4 << 20}}},
+		{in: "wrong-range", wantErr: "needs @OFFSET"},
 		{in: "explode", wantErr: "unknown fault"},
 		{in: "reset", wantErr: "needs @OFFSET"},
 		{in: "html@5", wantErr: "takes no @OFFSET"},

@@ -263,6 +263,18 @@ func TestFaults(t *testing.T) {
 				t.Errorf("Content-Range %q body %q, want %q and the page's first 10 bytes", cr, r.body, want)
 			}
 		}},
+		{name: "wrong range", fault: Fault{Kind: WrongRange, At: 0}, hdr: []string{"Range", "bytes=1000-1999"}, check: func(t *testing.T, p Proto, r result, data []byte) {
+			wantWrongRange(t, r, data, 0, 1000)
+		}},
+		{name: "wrong range at the asked start", fault: Fault{Kind: WrongRange, At: 1000}, hdr: []string{"Range", "bytes=1000-1999"}, check: func(t *testing.T, p Proto, r result, data []byte) {
+			wantWrongRange(t, r, data, 1001, 1000)
+		}},
+		{name: "wrong range clipped", fault: Fault{Kind: WrongRange, At: fileSize - 10}, hdr: []string{"Range", "bytes=0-99"}, check: func(t *testing.T, p Proto, r result, data []byte) {
+			wantWrongRange(t, r, data, fileSize-10, 10)
+		}},
+		{name: "wrong range without range", fault: Fault{Kind: WrongRange, At: 0}, check: func(t *testing.T, p Proto, r result, data []byte) {
+			wantWrongRange(t, r, data, 1, fileSize-1)
+		}},
 		{name: "freeze", fault: Fault{Kind: FreezeMidBody, At: at, Stall: 50 * time.Millisecond}, check: func(t *testing.T, p Proto, r result, data []byte) {
 			wantCut(t, r, data, at)
 		}},
@@ -343,6 +355,19 @@ func wantCut(t *testing.T, r result, data []byte, at int) {
 	}
 	if r.resp.ContentLength != int64(len(data)) {
 		t.Errorf("Content-Length %d, want %d", r.resp.ContentLength, len(data))
+	}
+}
+
+// wantWrongRange checks a 206 of n bytes from byte from, whatever was
+// asked, whose Content-Range and Content-Length agree with its body.
+func wantWrongRange(t *testing.T, r result, data []byte, from, n int) {
+	t.Helper()
+	wantStatus(t, r, 206)
+	if cr, want := r.resp.Header.Get("Content-Range"), fmt.Sprintf("bytes %d-%d/%d", from, from+n-1, len(data)); cr != want {
+		t.Errorf("Content-Range %q, want %q", cr, want)
+	}
+	if r.err != nil || !bytes.Equal(r.body, data[from:from+n]) || r.resp.ContentLength != int64(n) {
+		t.Errorf("body of %d bytes (Content-Length %d, %v), want the file's %d bytes from %d", len(r.body), r.resp.ContentLength, r.err, n, from)
 	}
 }
 

@@ -44,25 +44,35 @@ func TestFaultMatrix(t *testing.T) {
 		name    string
 		faults  []faultserver.Fault
 		restart bool // the fault forces bytes to be sent again from zero
+		// refetch: the fault may cost bytes already received without a
+		// restart from zero (segments stop and drop what lies past the
+		// prefix).
+		refetch bool
 	}
 	cases := []tc{
-		{"none", nil, false},
-		{"refuse stream", []faultserver.Fault{{Kind: faultserver.RefuseStream}}, false},
-		{"reset mid body", []faultserver.Fault{{Kind: faultserver.ResetMidBody, At: q}}, false},
-		{"goaway mid body", []faultserver.Fault{{Kind: faultserver.GoAwayMidBody, At: q}}, false},
-		{"close mid body", []faultserver.Fault{{Kind: faultserver.CloseMidBody, At: q}}, false},
-		{"stall mid body", []faultserver.Fault{{Kind: faultserver.StallMidBody, At: q, Stall: 5 * time.Second}}, false},
-		{"html page", []faultserver.Fault{{Kind: faultserver.HTMLPage}}, false},
-		{"503", []faultserver.Fault{{Kind: faultserver.Status, Code: 503}}, false},
-		{"429 retry-after", []faultserver.Fault{{Kind: faultserver.Status, Code: 429, RetryAfter: "1"}}, false},
-		{"408", []faultserver.Fault{{Kind: faultserver.Status, Code: 408}}, false},
-		{"ignore range", []faultserver.Fault{{Kind: faultserver.CloseMidBody, At: q}, {Kind: faultserver.IgnoreRange}}, true},
-		{"change etag", []faultserver.Fault{{Kind: faultserver.ResetMidBody, At: q}, {Kind: faultserver.ChangeETag}}, true},
-		{"flip byte", []faultserver.Fault{{Kind: faultserver.FlipByte, At: 3 * q}}, true},
-		{"html page on resume", []faultserver.Fault{{Kind: faultserver.CloseMidBody, At: q}, {Kind: faultserver.HTMLPage}}, false},
-		{"html octet", []faultserver.Fault{{Kind: faultserver.HTMLOctet}}, false},
-		{"html octet on resume", []faultserver.Fault{{Kind: faultserver.ResetMidBody, At: q}, {Kind: faultserver.HTMLOctet}}, false},
-		{"html 206 on resume", []faultserver.Fault{{Kind: faultserver.StallMidBody, At: q, Stall: 5 * time.Second}, {Kind: faultserver.HTMLPartial}}, false},
+		{"none", nil, false, false},
+		{"refuse stream", []faultserver.Fault{{Kind: faultserver.RefuseStream}}, false, false},
+		{"reset mid body", []faultserver.Fault{{Kind: faultserver.ResetMidBody, At: q}}, false, false},
+		{"goaway mid body", []faultserver.Fault{{Kind: faultserver.GoAwayMidBody, At: q}}, false, false},
+		{"close mid body", []faultserver.Fault{{Kind: faultserver.CloseMidBody, At: q}}, false, false},
+		{"stall mid body", []faultserver.Fault{{Kind: faultserver.StallMidBody, At: q, Stall: 5 * time.Second}}, false, false},
+		{"html page", []faultserver.Fault{{Kind: faultserver.HTMLPage}}, false, false},
+		{"503", []faultserver.Fault{{Kind: faultserver.Status, Code: 503}}, false, false},
+		{"429 retry-after", []faultserver.Fault{{Kind: faultserver.Status, Code: 429, RetryAfter: "1"}}, false, false},
+		{"408", []faultserver.Fault{{Kind: faultserver.Status, Code: 408}}, false, false},
+		{"ignore range", []faultserver.Fault{{Kind: faultserver.CloseMidBody, At: q}, {Kind: faultserver.IgnoreRange}}, true, false},
+		{"change etag", []faultserver.Fault{{Kind: faultserver.ResetMidBody, At: q}, {Kind: faultserver.ChangeETag}}, true, false},
+		{"flip byte", []faultserver.Fault{{Kind: faultserver.FlipByte, At: 3 * q}}, true, false},
+		// A 206 from the wrong offset: nothing of it is written; one
+		// connection asks again (from the prefix, once segments stop).
+		{"wrong content-range", []faultserver.Fault{{Kind: faultserver.WrongRange, At: q}}, false, true},
+		// On a resumed request one connection discards its partial (the
+		// range does not continue it), so this may restart from zero.
+		{"wrong content-range on resume", []faultserver.Fault{{Kind: faultserver.CloseMidBody, At: q}, {Kind: faultserver.WrongRange, At: 0}}, true, true},
+		{"html page on resume", []faultserver.Fault{{Kind: faultserver.CloseMidBody, At: q}, {Kind: faultserver.HTMLPage}}, false, false},
+		{"html octet", []faultserver.Fault{{Kind: faultserver.HTMLOctet}}, false, false},
+		{"html octet on resume", []faultserver.Fault{{Kind: faultserver.ResetMidBody, At: q}, {Kind: faultserver.HTMLOctet}}, false, false},
+		{"html 206 on resume", []faultserver.Fault{{Kind: faultserver.StallMidBody, At: q, Stall: 5 * time.Second}, {Kind: faultserver.HTMLPartial}}, false, false},
 		{"sequence", []faultserver.Fault{
 			{Kind: faultserver.RefuseStream},
 			{Kind: faultserver.ResetMidBody, At: q / 2},
@@ -72,14 +82,14 @@ func TestFaultMatrix(t *testing.T) {
 			{Kind: faultserver.CloseMidBody, At: q},
 			{Kind: faultserver.StallMidBody, At: q / 3, Stall: 5 * time.Second},
 			{Kind: faultserver.Status, Code: 500},
-		}, false},
+		}, false, false},
 		{"sequence with restart", []faultserver.Fault{
 			{Kind: faultserver.ResetMidBody, At: q},
 			{Kind: faultserver.Status, Code: 503, RetryAfter: "2"},
 			{Kind: faultserver.StallMidBody, At: q, Stall: 5 * time.Second},
 			{Kind: faultserver.CloseMidBody, At: q},
 			{Kind: faultserver.ChangeETag},
-		}, true},
+		}, true, false},
 	}
 	for _, proto := range []faultserver.Proto{faultserver.HTTP1, faultserver.HTTP2} {
 		srv := faultserver.New(proto, map[string][]byte{matrixPath: data})
@@ -138,7 +148,7 @@ func TestFaultMatrix(t *testing.T) {
 					}
 					// Resume efficiency: the body bytes the client received.
 					limit := int64(size * 11 / 10)
-					if c.restart {
+					if c.restart || c.refetch {
 						limit = int64(size * 21 / 10)
 					}
 					if res.WireBytes > limit {
@@ -161,6 +171,8 @@ func TestFaultMatrix(t *testing.T) {
 							lost += fl.At
 						case faultserver.HTMLPage, faultserver.HTMLOctet, faultserver.HTMLPartial, faultserver.Status:
 							lost += 4 << 10
+						case faultserver.WrongRange:
+							lost += size // refused at its headers: whatever the kernel took
 						}
 					}
 					// Segments: a split leaves the rest of its holder's
@@ -269,6 +281,11 @@ func checkResumeRequests(t *testing.T, proto faultserver.Proto, log []faultserve
 		// Now the client's position is known exactly; a refusal, an error
 		// status or a page does not change it.
 		lo, hi = n, n
+		if l.Fault == faultserver.WrongRange {
+			// A range that does not continue the partial discards it.
+			lo, hi, etag = 0, 0, ""
+			continue
+		}
 		if !fileResponse(l) {
 			continue
 		}
@@ -301,7 +318,7 @@ func rangeStart(v string) (int64, bool) {
 // fileResponse reports whether l sent (part of) the file itself.
 func fileResponse(l faultserver.Logged) bool {
 	switch l.Fault {
-	case faultserver.HTMLPage, faultserver.HTMLOctet, faultserver.HTMLPartial, faultserver.Status, faultserver.RefuseStream:
+	case faultserver.HTMLPage, faultserver.HTMLOctet, faultserver.HTMLPartial, faultserver.Status, faultserver.RefuseStream, faultserver.WrongRange:
 		return false
 	}
 	return l.Status == http.StatusOK || l.Status == http.StatusPartialContent

@@ -619,3 +619,81 @@ func TestSegmentWarmupConfig(t *testing.T) {
 		t.Fatalf("want one request from zero, then the rest in segments at once:\n%s", logLines(log))
 	}
 }
+
+// A segment answered with a 206 from elsewhere than asked (a cache that
+// mixed up its ranges: "bytes 0-…" to a request at 4 MiB) is judged
+// against the offset the segment asked for, never the one the server
+// claims: the segmenting stops with a fault event naming the mismatch, the
+// bytes past the prefix are dropped, and one connection resumes from the
+// prefix. No misplaced byte is written, so the transfer needs no restart
+// from zero when a digest is known, and the file is whole when none is (a
+// local --downloads-json without sha256), where nothing else would notice.
+func TestSegmentWrongContentRange(t *testing.T) {
+	const size = 8 << 20
+	const at = size / 2 // the third of four segments starts here
+	data := archiveData(size, 51)
+	for _, withDigest := range []bool{true, false} {
+		t.Run(fmt.Sprintf("digest %v", withDigest), func(t *testing.T) {
+			var mu sync.Mutex
+			served := false
+			hs := newHandlerServer(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+				a, b := rangeOf0(r.Header.Get("Range"))
+				mu.Lock()
+				wrong := !served && a == at && b > a
+				served = served || wrong
+				mu.Unlock()
+				if !wrong {
+					serveData(w, r, data, `"strong"`)
+					return
+				}
+				n := b - a + 1
+				w.Header().Set("ETag", `"strong"`)
+				w.Header().Set("Content-Range", fmt.Sprintf("bytes 0-%d/%d", n-1, size))
+				w.Header().Set("Content-Length", strconv.FormatInt(n, 10))
+				w.WriteHeader(http.StatusPartialContent)
+				w.Write(data[:n])
+			})
+			f, _, ev := segFetcher(t, nil, 4, Config{})
+			tg := Target{Name: "seg", URL: hs.url(), Size: size}
+			if withDigest {
+				tg.SHA256 = sha(data)
+			}
+			// fetchAll fails on a restart from zero (a digest mismatch)
+			// and on any byte that differs from data.
+			fetchAll(t, f, tg, data)
+			if !served {
+				t.Fatalf("no segment was asked from %d: %+v", at, hs.requests())
+			}
+			stops := faultEventsSaying(ev, "continuing on one connection")
+			if len(stops) != 1 {
+				t.Fatalf("want one fault event stopping the segments, got %+v", ev.kinds(EventFault))
+			}
+			stop := stops[0]
+			want := fmt.Sprintf(`Content-Range "bytes 0-%d/%d" for a request from byte %d`, size/4-1, size, at)
+			if !strings.Contains(stop.Message, want) {
+				t.Errorf("fault event %q does not name the mismatch (%s)", stop.Message, want)
+			}
+			// The bytes past the prefix were dropped: the event counts
+			// only the prefix as held, and one connection asks for the
+			// rest from exactly there.
+			var open []logged
+			for _, l := range hs.requests()[1:] {
+				if _, b := rangeOf0(l.Range); b == -1 {
+					open = append(open, l)
+				}
+			}
+			// From zero (no prefix yet) one connection asks for the
+			// whole file.
+			wantRange, wantIf := "", ""
+			if stop.Done > 0 {
+				wantRange, wantIf = fmt.Sprintf("bytes=%d-", stop.Done), `"strong"`
+			}
+			if len(open) != 1 || open[0].Range != wantRange || open[0].IfRange != wantIf {
+				t.Errorf("requests of one connection %+v, want one with Range %q If-Range %q (from the prefix the event reports)", open, wantRange, wantIf)
+			}
+			if stop.Done >= size {
+				t.Errorf("the event reports %d bytes held, want less than the file", stop.Done)
+			}
+		})
+	}
+}
