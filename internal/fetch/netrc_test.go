@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 func TestParseNetrc(t *testing.T) {
@@ -192,5 +194,102 @@ func TestConfigHeaderNotSentAfterRedirect(t *testing.T) {
 	fetchAll(t, f, Target{Name: "a", URL: UpstreamPrefix + authAsset, SHA256: sha(data)}, data)
 	if first != "key" || len(got) != 1 || got[0] != "" {
 		t.Fatalf("the mirror got %q; the redirect's host got %q (want nothing)", first, got)
+	}
+}
+
+// A netrc machine names one host exactly: not a host that ends with it
+// (evil-mirror.example.com, xmirror.example.com), nor one it ends with.
+func TestNetrcMachineMatchesExactly(t *testing.T) {
+	n := ParseNetrc([]byte("machine mirror.example.com login ci password s3cret\n"))
+	if l, _, ok := n.Lookup("MIRROR.example.com"); !ok || l != "ci" {
+		t.Errorf("Lookup(MIRROR.example.com) = %q %v, want ci (host names are case-insensitive)", l, ok)
+	}
+	for _, host := range []string{"evil-mirror.example.com", "xmirror.example.com", "example.com", "mirror.example.com.evil", "mirror.example"} {
+		if l, _, ok := n.Lookup(host); ok {
+			t.Errorf("Lookup(%s) found login %q, want none: the entry names mirror.example.com only", host, l)
+		}
+	}
+}
+
+// loopbackNames is a client that dials the host names given to loopback
+// servers' addresses (name:port -> 127.0.0.1:port), so that tests can
+// reach distinct host names without DNS.
+func loopbackNames(names map[string]string) *http.Client {
+	c := NewHTTPClient(5 * time.Second)
+	tr := c.Transport.(*http.Transport)
+	tr.Proxy = nil
+	dial := tr.DialContext
+	tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if to, ok := names[addr]; ok {
+			addr = to
+		}
+		return dial(ctx, network, addr)
+	}
+	return c
+}
+
+// End to end: the netrc entry for mirror.example.com is sent to that host
+// and to no host whose name merely ends with it, each a loopback server
+// reached by name; a server that gets no Authorization still serves.
+func TestNetrcLoginNotSentToSimilarHosts(t *testing.T) {
+	data := archiveData(64<<10, 12)
+	netrc := filepath.Join(t.TempDir(), "netrc")
+	os.WriteFile(netrc, []byte("machine mirror.example.com login ci password s3cret\n"), 0o600)
+	want := "Basic " + base64.StdEncoding.EncodeToString([]byte("ci:s3cret"))
+	for _, c := range []struct {
+		host      string
+		sendsAuth bool
+	}{
+		{"mirror.example.com", true},
+		{"evil-mirror.example.com", false},
+		{"xmirror.example.com", false},
+	} {
+		t.Run(c.host, func(t *testing.T) {
+			hs := newHandlerServer(t, func(_ int, w http.ResponseWriter, r *http.Request) { serveData(w, r, data, `"v1"`) })
+			_, port, _ := net.SplitHostPort(strings.TrimPrefix(hs.URL, "http://"))
+			name := net.JoinHostPort(c.host, port)
+			client := loopbackNames(map[string]string{name: "127.0.0.1:" + port})
+			f, _, _ := newTestFetcher(t, Config{Mirrors: []string{"http://" + name}, Netrc: netrc, Client: client})
+			fetchAll(t, f, Target{Name: "a", URL: UpstreamPrefix + authAsset, SHA256: sha(data)}, data)
+			reqs := hs.requests()
+			if len(reqs) == 0 {
+				t.Fatal("no request reached the server")
+			}
+			for _, r := range reqs {
+				if got := r.Auth; c.sendsAuth && got != want || !c.sendsAuth && got != "" {
+					t.Errorf("%s got Authorization %q, want %q", c.host, got, map[bool]string{true: want}[c.sendsAuth])
+				}
+			}
+		})
+	}
+}
+
+// Credentials written in a mirror URL belong to its host and port: a second
+// mirror on the same host but another port (a loopback server each) never
+// gets them, when the transfer moves to it after the first fails.
+func TestMirrorCredentialsKeyedByHostAndPort(t *testing.T) {
+	data := archiveData(64<<10, 13)
+	first := newHandlerServer(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "not here", http.StatusNotFound)
+	})
+	second := newHandlerServer(t, func(_ int, w http.ResponseWriter, r *http.Request) { serveData(w, r, data, `"v1"`) })
+	f, _, ev := newTestFetcher(t, Config{Mirrors: []string{strings.Replace(first.URL, "http://", "http://u:p@", 1), second.URL}})
+	res := fetchAll(t, f, Target{Name: "a", URL: UpstreamPrefix + authAsset, SHA256: sha(data)}, data)
+	if !strings.HasPrefix(res.URL, second.URL) || len(ev.kinds(EventMirror)) != 1 {
+		t.Fatalf("result from %s after %d mirror events, want the second mirror", res.URL, len(ev.kinds(EventMirror)))
+	}
+	want := "Basic " + base64.StdEncoding.EncodeToString([]byte("u:p"))
+	for _, r := range first.requests() {
+		if r.Auth != want {
+			t.Errorf("the first mirror got Authorization %q, want %q", r.Auth, want)
+		}
+	}
+	if len(second.requests()) == 0 {
+		t.Fatal("no request reached the second mirror")
+	}
+	for _, r := range second.requests() {
+		if r.Auth != "" {
+			t.Errorf("the second mirror (same host, another port) got Authorization %q, want none", r.Auth)
+		}
 	}
 }
