@@ -160,6 +160,25 @@ func TestHostileEntries(t *testing.T) {
 	}
 }
 
+// A hardlink whose target names a file under another top folder is refused
+// for that reason, even when, with the top folder stripped, the target
+// maps onto a file already extracted (other/bin/python3 -> bin/python3):
+// checking only that the target exists would link to it.
+func TestHardlinkTargetOutsideTopFolder(t *testing.T) {
+	for _, target := range []string{"other/bin/python3", "bin/python3", "python"} {
+		t.Run(target, func(t *testing.T) {
+			s := newSandbox(t)
+			data := gz(t, makeTar(t, []member{file("python/bin/python3", "x", 0o755), hardlink("python/h", target)}))
+			err := extractBytes(t, TarGz, data, s.dest, Limits{})
+			var ue *UnsafeEntryError
+			if !errors.As(err, &ue) || ue.Entry != "python/h" || ue.Reason != "hardlink target outside the tree" {
+				t.Fatalf("err = %v, want python/h refused as \"hardlink target outside the tree\"", err)
+			}
+			s.checkOutside(t)
+		})
+	}
+}
+
 func TestLaterEntryReplacesEarlier(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("symlinks need privileges on windows")
