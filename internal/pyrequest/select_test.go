@@ -175,3 +175,48 @@ func TestFitsArch(t *testing.T) {
 		}
 	}
 }
+
+// An OS left out or given as "any" is the platform's, never every OS. On
+// Linux the libc check hides a request that matched any OS (no darwin or
+// windows build has libc gnu), so the cases that show it are on a host
+// whose libc is "none" like darwin's, and a request that names libc none.
+func TestOmittedOrAnyOSIsThePlatforms(t *testing.T) {
+	entry := func(os, arch, libc string) catalog.Entry {
+		return catalog.Entry{
+			Key: "cpython-3.13.3-" + os + "-" + arch + "-" + libc, Name: "cpython",
+			OS: os, Arch: catalog.Arch{Family: arch}, Libc: libc, Major: 3, Minor: 13, Patch: 3, Build: "20260610",
+		}
+	}
+	darwin := entry("darwin", "x86_64", "none")
+	windows := entry("windows", "x86_64", "none")
+	linuxNone := entry("linux", "x86_64", "none")
+	hostWindows := &platform.Platform{OS: "windows", Arch: "x86_64", Libc: "none"}
+	for _, c := range []struct {
+		req  string
+		p    *platform.Platform
+		e    catalog.Entry
+		want bool
+	}{
+		{"3.13", hostWindows, darwin, false},
+		{"cpython-3.13-any-any-any", hostWindows, darwin, false},
+		{"cpython-3.13", hostWindows, darwin, false},
+		{"cpython-3.13-any-any-none", hostGnu, darwin, false},
+		{"cpython-3.13-any-any-none", hostGnu, windows, false},
+		// The controls: the platform's own OS matches.
+		{"3.13", hostWindows, windows, true},
+		{"cpython-3.13-any-any-any", hostWindows, windows, true},
+		{"cpython-3.13-any-any-none", hostGnu, linuxNone, true},
+		{"cpython-3.13-macos", hostWindows, darwin, true},
+	} {
+		r, err := Parse(c.req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := r.Matches(c.e, c.p); got != c.want {
+			t.Errorf("%q on %s-%s-%s matches %s: %v, want %v", c.req, c.p.OS, c.p.Arch, c.p.Libc, c.e.Key, got, c.want)
+		}
+		if got := r.Select([]catalog.Entry{c.e}, c.p) != nil; got != c.want {
+			t.Errorf("%q on %s-%s-%s selects %s: %v, want %v", c.req, c.p.OS, c.p.Arch, c.p.Libc, c.e.Key, got, c.want)
+		}
+	}
+}
