@@ -151,7 +151,14 @@ func TestInstallSurvivesRestartUnderExtractor(t *testing.T) {
 				// extractor is not forced here: with segments it is
 				// TestFlippedByteEarlyInTheBody's (a digest mismatch
 				// restarts the transfer under the extractor).
-				srv.Script(faultserver.Fault{}, faultserver.Fault{Kind: faultserver.ResetMidBody, At: 512 << 10})
+				// The reset comes early in its response: a connection
+				// that finishes takes half of the busiest segment but
+				// leaves its holder at least a read's worth (256 KiB)
+				// past the byte it is at, so no split, however the
+				// scheduler orders the connections, can end this
+				// response before the reset reaches the client (at
+				// 512 KiB, two splits did under load).
+				srv.Script(faultserver.Fault{}, faultserver.Fault{Kind: faultserver.ResetMidBody, At: 64 << 10})
 			} else {
 				srv.Script(
 					faultserver.Fault{Kind: faultserver.ResetMidBody, At: 3 << 20},
@@ -163,8 +170,12 @@ func TestInstallSurvivesRestartUnderExtractor(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if wantFaults := 2; segmentsForTests && o.Transfer.Faults < 1 || !segmentsForTests && o.Transfer.Faults < wantFaults {
-				t.Errorf("faults = %d, want at least 2:\n%v", o.Transfer.Faults, srv.Requests())
+			wantFaults := 2
+			if segmentsForTests {
+				wantFaults = 1
+			}
+			if o.Transfer.Faults < wantFaults {
+				t.Errorf("faults = %d, want at least %d:\n%v", o.Transfer.Faults, wantFaults, srv.Requests())
 			}
 			runPython(t, o.Installation)
 			got, err := os.ReadFile(filepath.Join(o.Installation.Dir, "lib", "blob.bin"))
