@@ -110,6 +110,12 @@ func (s *Server) Script(faults ...Fault) { s.script(faults) }
 // A Fault's own Pace overrides it for that response.
 func (s *Server) SetPace(bytesPerSecond int64) { s.pace.Store(max(bytesPerSecond, 0)) }
 
+// SetFirstByteDelay makes every response wait d after its request before
+// its status line, as a distant server's round trip and think time do; 0
+// turns it off. It combines with pacing and faults (a refused stream is
+// refused at once).
+func (s *Server) SetFirstByteDelay(d time.Duration) { s.firstByte.Store(int64(max(d, 0))) }
+
 // Requests returns the log so far.
 func (s *Server) Requests() []Logged { return s.requests() }
 

@@ -65,6 +65,9 @@ func (s *state) serve(w wire, r *request) bool {
 		w.refuse()
 		return false
 	}
+	if d := time.Duration(s.firstByte.Load()); d > 0 && !s.wait(d) {
+		return false
+	}
 	resp := s.plan(r, f)
 	body := resp.body
 	if r.method == http.MethodHead {
@@ -119,6 +122,18 @@ func (s *state) serve(w wire, r *request) bool {
 		return true
 	}
 	return false
+}
+
+// wait sleeps for d; false when the server is closing.
+func (s *state) wait(d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-s.done:
+		return false
+	}
 }
 
 // waitPace sleeps until sent bytes are due at pace bytes per second since

@@ -57,6 +57,7 @@ type state struct {
 
 	totalSent atomic.Int64
 	pace      atomic.Int64 // bytes per second per response; 0 unpaced
+	firstByte atomic.Int64 // time.Duration before each response's status line; 0 none
 	done      chan struct{}
 	wg        sync.WaitGroup
 }

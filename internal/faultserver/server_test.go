@@ -623,3 +623,31 @@ func TestPaceAndConnections(t *testing.T) {
 		t.Errorf("want 3 requests, the last two on distinct connections; got %v", logs)
 	}
 }
+
+// SetFirstByteDelay holds every response back before its status line; the
+// body is then the file's. The check is a lower bound the server itself
+// enforces (it cannot fail on a slow machine), and 0 turns it off.
+func TestFirstByteDelay(t *testing.T) {
+	const delay = 80 * time.Millisecond
+	for _, p := range protos {
+		t.Run(p.String(), func(t *testing.T) {
+			s, data := newServer(t, p)
+			s.SetFirstByteDelay(delay)
+			for i := range 2 { // a fresh connection and a reused one
+				began := time.Now()
+				r := get(t, s.Client(), "GET", s.URL+"/f.tar.gz", "Range", "bytes=10-")
+				if waited := time.Since(began); waited < delay {
+					t.Errorf("request %d: the response came after %v, want at least %v", i, waited, delay)
+				}
+				wantStatus(t, r, 206)
+				if !bytes.Equal(r.body, data[10:]) {
+					t.Errorf("request %d: %d body bytes, want the file's from 10", i, len(r.body))
+				}
+			}
+			s.SetFirstByteDelay(0)
+			if r := get(t, s.Client(), "GET", s.URL+"/f.tar.gz"); r.err != nil || !bytes.Equal(r.body, data) {
+				t.Errorf("without the delay: %v, %d bytes", r.err, len(r.body))
+			}
+		})
+	}
+}

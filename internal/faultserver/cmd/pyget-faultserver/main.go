@@ -3,7 +3,7 @@
 //
 //	pyget-faultserver -root DIR [-addr 127.0.0.1:0] [-proto h1|h2] [-ca FILE]
 //	    [-faults "refuse,reset@8MiB,close@20MiB,html,status503:retry=1,..."]
-//	    [-pace 5MB]
+//	    [-pace 5MB] [-first-byte 50ms]
 //
 // Its first line on stdout is "listening on URL"; each request is logged to
 // stderr on one line.
@@ -35,6 +35,7 @@ func run() error {
 	caFile := flag.String("ca", "", "with -proto h2: write the CA certificate (PEM) to this file")
 	faults := flag.String("faults", "", "comma-separated fault script applied to successive requests")
 	pace := flag.String("pace", "", "pace each response's body at this many bytes per second (e.g. 5MB); empty = unpaced")
+	firstByte := flag.Duration("first-byte", 0, "wait this long before each response's status line (e.g. 50ms), as a distant server's round trip does")
 	flag.Parse()
 
 	var p faultserver.Proto
@@ -79,6 +80,7 @@ func run() error {
 	s.OnRequest(func(l faultserver.Logged) { fmt.Fprintf(os.Stderr, "%s [%d bytes]\n", l, l.BytesSent) })
 	s.Script(script...)
 	s.SetPace(paceBPS)
+	s.SetFirstByteDelay(*firstByte)
 	fmt.Printf("listening on %s\n", s.URL)
 
 	sig := make(chan os.Signal, 1)
