@@ -12,6 +12,8 @@ import (
 	"github.com/pyget/pyget/internal/testutil"
 )
 
+func init() { platformSegmentedTests["DiskFull"] = TestDiskFullStopsTransferAndMirrors }
+
 // A cache on a full disk: the first write that fails with ENOSPC ends the
 // transfer at once. No retry (one request in all), no next mirror (a new
 // mirror cannot free the disk), nothing under the archive's final name, and
