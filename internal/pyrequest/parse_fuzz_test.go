@@ -180,3 +180,18 @@ func TestReadPinFromDisk(t *testing.T) {
 		}
 	}
 }
+
+// TestParsePinLongLine: a line past bufio.Scanner's 64 KiB limit stopped
+// the reading there, silently dropping it and every request after it. The
+// long line is now read like any other (and fails to parse as a request,
+// naming the file, where it is used).
+func TestParsePinLongLine(t *testing.T) {
+	long := strings.Repeat("3", 70_000)
+	got := ParsePin("3.12\n" + long + "\n3.13\n")
+	if want := []string{"3.12", long, "3.13"}; !slices.Equal(got, want) {
+		t.Fatalf("ParsePin with a %d-byte line: %d requests, want 3", len(long), len(got))
+	}
+	if _, err := Parse(long); err == nil {
+		t.Fatal("a 70,000-digit request parsed")
+	}
+}
