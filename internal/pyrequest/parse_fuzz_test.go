@@ -195,3 +195,33 @@ func TestParsePinLongLine(t *testing.T) {
 		t.Fatal("a 70,000-digit request parsed")
 	}
 }
+
+// FuzzPEP440 checks the version parser's normal form: a version that
+// parses prints (String, as uv displays it) to text that parses to the
+// same version, prints the same, and compares equal.
+func FuzzPEP440(f *testing.F) {
+	for _, s := range []string{
+		"3", "3.12", "3.12.4", "v3.12", "3.012", "0!3.12", "1!3.12.post1.dev0+local.7", "3.13c1", "3.13.0-rc.1",
+		"3.13.0_rc1", "3.13.0preview1", "3.13.0beta2", "3.13rc", "3.12-1", "3.12.rev2", "3.12r", "3.12+ABC.007",
+		"3.12+99999999999999999999", " 3.12 ", "3.12.*", "18446744073709551615", "3.12+", "3.12.dev", "3.12alpha_3.post-4",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v, wildcard, why := parsePEP440(s, true)
+		if why != "" || wildcard {
+			return
+		}
+		printed := v.String()
+		again, wildcard, why := parsePEP440(printed, false)
+		if why != "" || wildcard {
+			t.Fatalf("%q parses, but its normal form %q does not: %s", s, printed, why)
+		}
+		if again.String() != printed {
+			t.Fatalf("%q prints as %q, which prints as %q", s, printed, again.String())
+		}
+		if !reflect.DeepEqual(again, v) || comparePEP440(&again, &v) != 0 {
+			t.Fatalf("%q = %+v; its normal form %q = %+v", s, v, printed, again)
+		}
+	})
+}
