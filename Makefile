@@ -39,13 +39,7 @@ FUZZTIME ?= 30s
 FUZZ ?= .
 FUZZPARALLEL ?= 1
 fuzz:
-	@for file in $$(find cmd internal -name '*_fuzz_test.go' | sort); do \
-		pkg=./$$(dirname $$file); \
-		for target in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' $$file | grep -E '$(FUZZ)'); do \
-			echo "fuzz $$pkg $$target for $(FUZZTIME)"; \
-			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) -parallel $(FUZZPARALLEL) $$pkg || exit 1; \
-		done; \
-	done
+	GO=$(GO) FUZZTIME=$(FUZZTIME) FUZZ='$(FUZZ)' FUZZPARALLEL=$(FUZZPARALLEL) ./scripts/fuzz.sh
 
 # What `make test` runs: each target for a moment, so that a crasher the
 # seeds miss but a short search finds fails CI.

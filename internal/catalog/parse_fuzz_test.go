@@ -3,6 +3,7 @@ package catalog
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"hash/crc32"
 	"os"
@@ -43,60 +44,63 @@ func FuzzParse(f *testing.F) {
 		f.Add(data)
 	}
 	f.Add([]byte(`{"k":{"name":"cpython","arch":{"family":"x86_64"},"os":"linux","libc":"gnu","major":3,"minor":1,"patch":2,"url":"u","prerelease":"rc1"}}`))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		c, warnings, err := Parse("fuzz.json", data)
-		if err != nil {
-			var fe *FormatError
-			if !errors.As(err, &fe) || fe.Source != "fuzz.json" || !strings.Contains(err.Error(), "fuzz.json") {
-				t.Fatalf("error %T %v: want a *FormatError naming the source", err, err)
-			}
-			return
-		}
-		if len(c.Entries) == 0 {
-			t.Fatal("a parsed catalog without entries")
-		}
-		if !slices.IsSortedFunc(c.Entries, func(a, b Entry) int { return strings.Compare(a.Key, b.Key) }) {
-			t.Fatal("entries not in key order")
-		}
-		for i, e := range c.Entries {
-			if i > 0 && c.Entries[i-1].Key == e.Key {
-				t.Fatalf("key %q twice", e.Key)
-			}
-			if e.Key == "" || e.URL == "" || e.Major < 0 || e.Minor < 0 || e.Patch < 0 ||
-				(e.SHA256 != "" && !isSHA256(e.SHA256)) || !knownVariants[e.Variant] || !knownLevels[e.Arch.Variant] {
-				t.Fatalf("invalid entry accepted: %+v", e)
-			}
-			// What the rest of pyget derives from an entry must not panic.
-			_, _, _ = e.CanonicalKey(), e.MinorKey(), e.ParsedVersion()
-			_ = Compare(e, c.Entries[0])
-		}
-		_ = c.Date()
-		_ = Releases(c.Entries)
+	f.Fuzz(checkParsed)
+}
 
-		uv, err := EncodeUV(c.Entries)
-		if err != nil {
-			t.Fatalf("EncodeUV of a parsed catalog: %v", err)
+// checkParsed holds Parse's answer on data to FuzzParse's properties.
+func checkParsed(t *testing.T, data []byte) {
+	c, warnings, err := Parse("fuzz.json", data)
+	if err != nil {
+		var fe *FormatError
+		if !errors.As(err, &fe) || fe.Source != "fuzz.json" || !strings.Contains(err.Error(), "fuzz.json") {
+			t.Fatalf("error %T %v: want a *FormatError naming the source", err, err)
 		}
-		back, backWarnings, err := Parse("again.json", uv)
-		if err != nil {
-			t.Fatalf("EncodeUV's output does not parse: %v\n%s", err, uv)
+		return
+	}
+	if len(c.Entries) == 0 {
+		t.Fatal("a parsed catalog without entries")
+	}
+	if !slices.IsSortedFunc(c.Entries, func(a, b Entry) int { return strings.Compare(a.Key, b.Key) }) {
+		t.Fatal("entries not in key order")
+	}
+	for i, e := range c.Entries {
+		if i > 0 && c.Entries[i-1].Key == e.Key {
+			t.Fatalf("key %q twice", e.Key)
 		}
-		if len(backWarnings) != 0 {
-			t.Fatalf("EncodeUV's output parses with warnings %q", backWarnings)
+		if e.Key == "" || e.URL == "" || e.Major < 0 || e.Minor < 0 || e.Patch < 0 ||
+			(e.SHA256 != "" && !isSHA256(e.SHA256)) || !knownVariants[e.Variant] || !knownLevels[e.Arch.Variant] {
+			t.Fatalf("invalid entry accepted: %+v", e)
 		}
-		if !reflect.DeepEqual(back.Entries, c.Entries) {
-			t.Fatalf("EncodeUV round trip changed the entries:\n got %+v\nwant %+v", back.Entries, c.Entries)
-		}
+		// What the rest of pyget derives from an entry must not panic.
+		_, _, _ = e.CanonicalKey(), e.MinorKey(), e.ParsedVersion()
+		_ = Compare(e, c.Entries[0])
+	}
+	_ = c.Date()
+	_ = Releases(c.Entries)
 
-		compact := encodeCompact("key", warnings, c.Entries)
-		entries, ws, err := decodeCompact(compact, "key")
-		if err != nil {
-			t.Fatalf("compact copy does not decode: %v", err)
-		}
-		if !reflect.DeepEqual(entries, c.Entries) || !slices.Equal(ws, warnings) {
-			t.Fatal("compact round trip changed the catalog")
-		}
-	})
+	uv, err := EncodeUV(c.Entries)
+	if err != nil {
+		t.Fatalf("EncodeUV of a parsed catalog: %v", err)
+	}
+	back, backWarnings, err := Parse("again.json", uv)
+	if err != nil {
+		t.Fatalf("EncodeUV's output does not parse: %v\n%s", err, uv)
+	}
+	if len(backWarnings) != 0 {
+		t.Fatalf("EncodeUV's output parses with warnings %q", backWarnings)
+	}
+	if !reflect.DeepEqual(back.Entries, c.Entries) {
+		t.Fatalf("EncodeUV round trip changed the entries:\n got %+v\nwant %+v", back.Entries, c.Entries)
+	}
+
+	compact := encodeCompact("key", warnings, c.Entries)
+	entries, ws, err := decodeCompact(compact, "key")
+	if err != nil {
+		t.Fatalf("compact copy does not decode: %v", err)
+	}
+	if !reflect.DeepEqual(entries, c.Entries) || !slices.Equal(ws, warnings) {
+		t.Fatal("compact round trip changed the catalog")
+	}
 }
 
 // withCRC frames body as a compact copy: magic, body, CRC-32C. Without it
@@ -205,5 +209,34 @@ func FuzzSnapshot(f *testing.F) {
 		if err != nil || !reflect.DeepEqual(c2.Entries, c.Entries) || full2.Builds != full.Builds || full2.Source != full.Source {
 			t.Fatalf("re-encoded snapshot decodes differently: %v", err)
 		}
+	})
+}
+
+// FuzzParseEntry builds one catalog entry from fields of any value, so the
+// fuzzer explores the entry checks rather than JSON syntax; the document
+// is then held to FuzzParse's properties (through checkParsed).
+func FuzzParseEntry(f *testing.F) {
+	f.Add("cpython-3.13.3-linux-x86_64-gnu", "cpython", "x86_64", "", "linux", "gnu", 3, 13, 3, "", "https://example.invalid/a.tar.gz",
+		"0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF", "", "20250604")
+	f.Add("cpython-3.14.0rc1+freethreaded-linux-x86_64_v3-musl", "cpython", "x86_64", "v3", "linux", "musl", 3, 14, 0, "rc1", "u", "", "freethreaded", "20250814")
+	f.Add("pypy-3.11.11-linux-aarch64-gnu", "pypy", "aarch64", "", "linux", "gnu", 3, 11, 11, "", "u", "", "", "")
+	f.Add("k", "graalpy", "x", "v5", "o", "l", -1, 0, 0, "rc", "u", "xyz", "debug+", "b")
+	f.Fuzz(func(t *testing.T, key, name, family, level, os, libc string, major, minor, patch int, pre, url, sha, variant, build string) {
+		null := func(s string) *string {
+			if s == "" {
+				return nil
+			}
+			return &s
+		}
+		doc := map[string]rawEntry{key: {
+			Name: name, Arch: &rawArch{Family: family, Variant: null(level)}, OS: os, Libc: libc,
+			Major: &major, Minor: &minor, Patch: &patch, Prerelease: pre, URL: url, SHA256: null(sha),
+			Variant: null(variant), Build: build,
+		}}
+		data, err := json.Marshal(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkParsed(t, data)
 	})
 }
