@@ -38,13 +38,14 @@ e2e:
 FUZZTIME ?= 30s
 FUZZ ?= .
 FUZZPARALLEL ?= 1
+FUZZMINIMIZETIME ?= 10s
 fuzz:
-	GO=$(GO) FUZZTIME=$(FUZZTIME) FUZZ='$(FUZZ)' FUZZPARALLEL=$(FUZZPARALLEL) ./scripts/fuzz.sh
+	GO=$(GO) FUZZTIME=$(FUZZTIME) FUZZ='$(FUZZ)' FUZZPARALLEL=$(FUZZPARALLEL) FUZZMINIMIZETIME=$(FUZZMINIMIZETIME) ./scripts/fuzz.sh
 
 # What `make test` runs: each target for a moment, so that a crasher the
 # seeds miss but a short search finds fails CI.
 fuzz-short:
-	$(MAKE) fuzz FUZZTIME=2s
+	$(MAKE) fuzz FUZZTIME=2s FUZZMINIMIZETIME=1s
 
 cross:
 	for cmd in ./cmd/pyget ./cmd/pyget-attest; do \

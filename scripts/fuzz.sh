@@ -6,6 +6,9 @@
 #   FUZZTIME      how long each target runs (default 30s; Go's -fuzztime)
 #   FUZZ          a grep -E pattern on the targets' names (default: all)
 #   FUZZPARALLEL  fuzzing workers per target (default 1: the machine is shared)
+#   FUZZMINIMIZETIME  how long Go shrinks each new or failing input (default
+#                 10s; Go's own 60s would eat the run of a slow target, such
+#                 as extraction, whose every new input is shrunk)
 #
 # A crasher is written to the package's testdata/fuzz/FuzzX/ and fails the
 # run. Go 1.26's fuzz coordinator can also fail a target with a bare "context
@@ -19,6 +22,7 @@ go=${GO:-go}
 fuzztime=${FUZZTIME:-30s}
 pattern=${FUZZ:-.}
 parallel=${FUZZPARALLEL:-1}
+minimize=${FUZZMINIMIZETIME:-10s}
 failed=()
 
 for file in $(find cmd internal -name '*_fuzz_test.go' | sort); do
@@ -26,7 +30,7 @@ for file in $(find cmd internal -name '*_fuzz_test.go' | sort); do
 	for target in $(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' "$file" | grep -E -- "$pattern"); do
 		echo "== $target ($pkg), $fuzztime"
 		log=$(mktemp)
-		"$go" test -run '^$' -fuzz "^$target\$" -fuzztime "$fuzztime" -parallel "$parallel" "$pkg" 2>&1 | tee "$log"
+		"$go" test -run '^$' -fuzz "^$target\$" -fuzztime "$fuzztime" -fuzzminimizetime "$minimize" -parallel "$parallel" "$pkg" 2>&1 | tee "$log"
 		rc=${PIPESTATUS[0]}
 		if [ "$rc" -ne 0 ] && grep -qx '[[:space:]]*context deadline exceeded' "$log" &&
 			! grep -q 'Failing input written' "$log" &&
