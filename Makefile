@@ -2,7 +2,7 @@
 GO ?= go
 GOFMT_DIRS = cmd internal e2e tools bench
 
-.PHONY: build test deps unit e2e vet cross demo bench fixture catalog
+.PHONY: build test deps unit e2e vet cross demo bench fixture catalog fuzz fuzz-short
 
 # pyget and pyget-attest, its attestation verifier (run beside it).
 build:
@@ -10,9 +10,10 @@ build:
 	$(GO) build -o bin/pyget-attest ./cmd/pyget-attest
 
 # Every test: vet and gofmt, the unit suites (race detector on), the
-# cross-compile check, and the end-to-end suite against a real CPython build
-# served by nginx and by the fault server.
-test: deps vet cross unit e2e
+# cross-compile check, a few seconds of each fuzz target, and the
+# end-to-end suite against a real CPython build served by nginx and by the
+# fault server.
+test: deps vet cross unit fuzz-short e2e
 
 # nginx for the end-to-end suite (apt-get, only when missing).
 deps:
@@ -29,6 +30,22 @@ unit:
 
 e2e:
 	$(GO) test -count=1 -timeout 20m ./e2e/
+
+# Every native fuzz target (func FuzzX in a *_fuzz_test.go), found by grep,
+# each for FUZZTIME, one after the other: Go fuzzes one target per run.
+# FUZZ narrows them by name (a grep -E pattern): make fuzz FUZZ=Netrc.
+# Plain `go test` (make unit) already runs every target's seed corpus.
+FUZZTIME ?= 30s
+FUZZ ?= .
+FUZZPARALLEL ?= 1
+FUZZMINIMIZETIME ?= 10s
+fuzz:
+	GO=$(GO) FUZZTIME=$(FUZZTIME) FUZZ='$(FUZZ)' FUZZPARALLEL=$(FUZZPARALLEL) FUZZMINIMIZETIME=$(FUZZMINIMIZETIME) ./scripts/fuzz.sh
+
+# What `make test` runs: each target for a moment, so that a crasher the
+# seeds miss but a short search finds fails CI.
+fuzz-short:
+	$(MAKE) fuzz FUZZTIME=2s FUZZMINIMIZETIME=1s
 
 cross:
 	for cmd in ./cmd/pyget ./cmd/pyget-attest; do \
