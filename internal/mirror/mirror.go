@@ -47,13 +47,17 @@ const (
 var ErrNotCPython = errors.New("only CPython (python-build-standalone) builds are mirrored")
 
 // RelPath is where e's archive lives in a mirror folder, slash-separated:
-// the part of its URL after fetch.UpstreamPrefix, unescaped, e.g.
+// the part of its URL after fetch.UpstreamPrefix (fetch.ReleasePath),
+// unescaped, e.g.
 // "20260610/cpython-3.14.6+20260610-x86_64-unknown-linux-gnu-install_only.tar.gz".
 func RelPath(e catalog.Entry) (string, error) {
 	if e.Name != "cpython" {
 		return "", fmt.Errorf("%s: %w", e.Key, ErrNotCPython)
 	}
-	rest, ok := strings.CutPrefix(e.URL, fetch.UpstreamPrefix+"/")
+	rest, ok := fetch.ReleasePath(e.URL)
+	if ok {
+		rest, ok = strings.CutPrefix(rest, "/")
+	}
 	if !ok {
 		return "", fmt.Errorf("%s: URL %s is not under %s", e.Key, e.URL, fetch.UpstreamPrefix)
 	}
