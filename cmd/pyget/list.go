@@ -11,7 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pyget/pyget/internal/catalog"
-	"github.com/pyget/pyget/internal/platform"
+	"github.com/pyget/pyget/internal/pipeline"
 	"github.com/pyget/pyget/internal/pyrequest"
 )
 
@@ -93,11 +93,11 @@ func newRow(e catalog.Entry) listRow {
 func (a *app) runList(ctx context.Context, args []string, f listFlags) error {
 	var req *pyrequest.Request
 	if len(args) == 1 {
-		r, err := parseRequest(args[0], "")
+		reqs, err := parseRequests(args)
 		if err != nil {
 			return err
 		}
-		req = &r
+		req = &reqs[0]
 	}
 	plat, err := a.target()
 	if err != nil {
@@ -130,7 +130,7 @@ func (a *app) runList(ctx context.Context, args []string, f listFlags) error {
 	if !f.onlyInstalled {
 		// An installed build of the newest patch stands for its minor
 		// version, so the choice is made before installed keys drop out.
-		downloads, err := a.selectDownloads(ctx, req, plat, f)
+		downloads, err := a.resolver().Downloads(ctx, req, plat, f.listing())
 		if err != nil {
 			return err
 		}
@@ -174,29 +174,9 @@ func (a *app) runList(ctx context.Context, args []string, f listFlags) error {
 	return tw.Flush()
 }
 
-// selectDownloads is the catalog's builds that `list` shows for req (nil:
-// none) on plat, as f's --all-* flags widen it: by default the newest patch
-// of each minor version. `mirror` selects with it too.
-func (a *app) selectDownloads(ctx context.Context, req *pyrequest.Request, plat platform.Platform, f listFlags) ([]catalog.Entry, error) {
-	keep := pyrequest.Filter(req, plat, f.scope())
-	sel := func(entries []catalog.Entry) []catalog.Entry { return pyrequest.FilterEntries(entries, keep) }
-	var downloads []catalog.Entry
-	var err error
-	if req != nil {
-		_, downloads, err = a.selectFromCatalog(ctx, sel)
-	} else {
-		var c *catalog.Catalog
-		if c, err = a.catalog(ctx); err == nil {
-			downloads = sel(catalog.OnlyCPythonRelease(c.Entries, a.env.CPythonBuild))
-		}
-	}
-	if err != nil {
-		return nil, err
-	}
-	if !f.allVersions {
-		downloads = pyrequest.NewestPerMinor(downloads)
-	}
-	return downloads, nil
+// listing is how far f's --all-* flags widen a listing of downloads.
+func (f listFlags) listing() pipeline.Listing {
+	return pipeline.Listing{Scope: f.scope(), AllVersions: f.allVersions}
 }
 
 // scope is how far f's --all-* flags widen a listing.

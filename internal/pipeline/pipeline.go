@@ -45,6 +45,8 @@ type Installer struct {
 	Offline bool
 	// OnWait is called when another process holds the build's lock.
 	OnWait func(key string)
+	// OnNote, when set, receives a job's warnings (jobs.go).
+	OnNote func(Note)
 	// Attester, when set, checks each archive's provenance while it is
 	// fetched and extracted; the install commits only if it agrees (see
 	// attest.go). AttestMirror is the mirror base URL whose
