@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pyget/pyget/internal/attest"
 	"github.com/pyget/pyget/internal/catalog"
 	"github.com/pyget/pyget/internal/fetch"
 	"github.com/pyget/pyget/internal/pipeline"
@@ -166,13 +167,9 @@ func (a *app) cacheFetcher() (*fetch.Fetcher, string, error) {
 
 // otherCaches are the caches in the cache folder besides the transfer
 // layer's: the catalog's, and the provenance checks' (verified attestation
-// bundles and Sigstore's TUF metadata, named in internal/provenance).
+// bundles and Sigstore's TUF metadata, named in internal/attest).
 func otherCaches(root string) []string {
-	return []string{
-		catalog.CacheDir(root),
-		filepath.Join(root, "attestations"),
-		filepath.Join(root, "sigstore-tuf"),
-	}
+	return append([]string{catalog.CacheDir(root)}, attest.CacheDirs(root)...)
 }
 
 func relName(root, p string) string {

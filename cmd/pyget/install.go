@@ -123,9 +123,13 @@ func (a *app) lastFailure(failures []error) error {
 // installs goes; fetcher is nil for those that download nothing. say prints
 // a status line. Call it once layout() has checked the environment.
 func (a *app) installer(layout store.Layout, fetcher *fetch.Fetcher, say func(string)) *pipeline.Installer {
+	var transfers pipeline.Fetcher
+	if fetcher != nil { // a nil *fetch.Fetcher is no nil interface
+		transfers = fetcher
+	}
 	return &pipeline.Installer{
 		Layout:      layout,
-		Fetcher:     fetcher,
+		Fetcher:     transfers,
 		LockTimeout: a.env.LockTimeout,
 		Offline:     a.isOffline(),
 		OnWait: func(key string) {
