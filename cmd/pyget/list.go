@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -67,8 +65,6 @@ type listRow struct {
 	Path           *string      `json:"path"`
 	Symlink        *string      `json:"symlink"`
 	URL            *string      `json:"url"`
-
-	entry catalog.Entry
 }
 
 type versionParts struct {
@@ -86,7 +82,7 @@ func newRow(e catalog.Entry) listRow {
 		Key: e.Key, Version: e.Version(),
 		VersionParts:   versionParts{e.Major, e.Minor, e.Patch},
 		Implementation: e.Name, OS: e.OS, Arch: e.Arch.String(), Libc: e.Libc,
-		Variant: variant, entry: e,
+		Variant: variant,
 	}
 }
 
@@ -103,53 +99,34 @@ func (a *app) runList(ctx context.Context, args []string, f listFlags) error {
 	if err != nil {
 		return err
 	}
-	keepInstalled := pyrequest.Filter(req, plat.ForInstalled(), f.scope())
-
-	var rows []listRow
-	installedKeys := map[string]bool{}
+	res := a.resolver()
+	var links map[string]string
 	if !f.onlyDownloads {
 		layout, all, err := a.installed()
 		if err != nil {
 			return err
 		}
-		links := layout.BinLinks()
-		for _, inst := range all {
-			if !keepInstalled(inst.Entry) {
-				continue
-			}
-			row := newRow(inst.Entry)
+		res.Installed, links = all, layout.BinLinks()
+	}
+	listed, err := res.List(ctx, req, plat, f.listing(), f.shown())
+	if err != nil {
+		return err
+	}
+	var rows []listRow
+	for _, b := range listed {
+		row := newRow(b.Entry)
+		if inst := b.Installed; inst != nil {
 			p := inst.Executable
 			row.Path = &p
 			if l, ok := links[inst.Entry.Key]; ok {
 				row.Symlink = &l
 			}
-			installedKeys[inst.Entry.Key] = true
-			rows = append(rows, row)
-		}
-	}
-	if !f.onlyInstalled {
-		// An installed build of the newest patch stands for its minor
-		// version, so the choice is made before installed keys drop out.
-		downloads, err := a.resolver().Downloads(ctx, req, plat, f.listing())
-		if err != nil {
-			return err
-		}
-		for _, e := range downloads {
-			if installedKeys[e.Key] {
-				continue
-			}
-			row := newRow(e)
-			u := e.URL
+		} else {
+			u := b.Entry.URL
 			row.URL = &u
-			rows = append(rows, row)
 		}
+		rows = append(rows, row)
 	}
-	slices.SortStableFunc(rows, func(x, y listRow) int {
-		if c := catalog.Compare(y.entry, x.entry); c != 0 {
-			return c
-		}
-		return strings.Compare(x.Key, y.Key)
-	})
 	if f.format == "json" {
 		if rows == nil {
 			rows = []listRow{}
@@ -172,6 +149,17 @@ func (a *app) runList(ctx context.Context, args []string, f listFlags) error {
 		}
 	}
 	return tw.Flush()
+}
+
+// shown is which builds f's --only-* flags show.
+func (f listFlags) shown() pipeline.Shown {
+	switch {
+	case f.onlyInstalled:
+		return pipeline.OnlyInstalled
+	case f.onlyDownloads:
+		return pipeline.OnlyDownloads
+	}
+	return pipeline.InstalledAndDownloads
 }
 
 // listing is how far f's --all-* flags widen a listing of downloads.

@@ -35,3 +35,26 @@ func TestAttestMirrorIsFirstSource(t *testing.T) {
 		}
 	}
 }
+
+// TestOneFetcherPerRun: the catalog's transfers (its full and quick
+// budgets) go through the run's one Fetcher, the one installs use.
+func TestOneFetcherPerRun(t *testing.T) {
+	a := &app{stdout: io.Discard, stderr: io.Discard, cacheDir: t.TempDir()}
+	a.env, a.envErr = config.Load(func(string) string { return "" })
+	l, err := a.newCatalogLoader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := a.getFetcher()
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, okFull := l.Get.(catalogGet)
+	quick, okQuick := l.Quick.(catalogGet)
+	if !okFull || !okQuick || full.f != f || quick.f != f {
+		t.Fatalf("the catalog's getters are %T, %T: want catalogGet on the run's Fetcher", l.Get, l.Quick)
+	}
+	if quick.opt.MaxRetries != 1 || quick.opt.IdleTimeout != quickIdle || full.opt.MaxRetries != 0 {
+		t.Errorf("budgets: quick %+v, full %+v; want quick two attempts and %v of silence, full the usual", quick.opt, full.opt, quickIdle)
+	}
+}

@@ -548,3 +548,58 @@ func (r *Resolver) PlanUpgrade(ctx context.Context, q Requests) (UpgradeRun, err
 	plans, fresh, err := r.chooseUpgrades(ctx, PlanUpgrades(r.Installed, entries), entries, reqs, q.From != "")
 	return UpgradeRun{Plans: plans, Fresh: fresh}, err
 }
+
+// Listed is one build `pyget list` shows: installed (Installed set), or a
+// download.
+type Listed struct {
+	Entry     catalog.Entry
+	Installed *store.Installation
+}
+
+// Shown says which builds a listing shows.
+type Shown int
+
+const (
+	InstalledAndDownloads Shown = iota
+	OnlyInstalled               // no catalog needed
+	OnlyDownloads
+)
+
+// List is what `pyget list` shows for req (nil: every build) on plat, as
+// far as l reaches, newest first: the installed builds that fit (on the
+// platforms an installed build runs on, platform.ForInstalled), and the
+// downloads (Downloads) not installed. An installed build of the newest
+// patch stands for its minor version: the downloads are chosen before the
+// installed ones drop out.
+func (r *Resolver) List(ctx context.Context, req *pyrequest.Request, plat platform.Platform, l Listing, shown Shown) ([]Listed, error) {
+	var out []Listed
+	installedKeys := map[string]bool{}
+	if shown != OnlyDownloads {
+		keep := pyrequest.Filter(req, plat.ForInstalled(), l.Scope)
+		for i := range r.Installed {
+			inst := &r.Installed[i]
+			if keep(inst.Entry) {
+				installedKeys[inst.Entry.Key] = true
+				out = append(out, Listed{Entry: inst.Entry, Installed: inst})
+			}
+		}
+	}
+	if shown != OnlyInstalled {
+		downloads, err := r.Downloads(ctx, req, plat, l)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range downloads {
+			if !installedKeys[e.Key] {
+				out = append(out, Listed{Entry: e})
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(x, y Listed) int {
+		if c := catalog.Compare(y.Entry, x.Entry); c != 0 {
+			return c
+		}
+		return strings.Compare(x.Entry.Key, y.Entry.Key)
+	})
+	return out, nil
+}

@@ -252,3 +252,35 @@ func TestClaims(t *testing.T) {
 		t.Errorf("%d claims of one key won, want 1", won)
 	}
 }
+
+// TestResolverList: installed builds that fit, then the downloads not
+// installed, newest first; an installed newest patch stands for its minor.
+func TestResolverList(t *testing.T) {
+	p314, p313 := testEntries()
+	older := patchOf(p314, 5, "")
+	res := &Resolver{Catalog: fakeCatalog{entries: []catalog.Entry{p314, older, p313}}, Platform: linux, Installed: installations(p314)}
+	keys := func(ls []Listed) (out []string) {
+		for _, l := range ls {
+			k := l.Entry.Key
+			if l.Installed != nil {
+				k += " (installed)"
+			}
+			out = append(out, k)
+		}
+		return out
+	}
+	ctx := context.Background()
+	got, err := res.List(ctx, nil, linux, Listing{}, InstalledAndDownloads)
+	if want := []string{p314.Key + " (installed)", p313.Key}; err != nil || !slices.Equal(keys(got), want) {
+		t.Errorf("List = %v, %v; want %v", keys(got), err, want)
+	}
+	got, err = res.List(ctx, nil, linux, Listing{AllVersions: true}, OnlyDownloads)
+	if want := []string{p314.Key, older.Key, p313.Key}; err != nil || !slices.Equal(keys(got), want) {
+		t.Errorf("List(all versions, downloads) = %v, %v; want %v", keys(got), err, want)
+	}
+	res.Catalog = nil // only installed: the catalog is never asked
+	got, err = res.List(ctx, nil, linux, Listing{}, OnlyInstalled)
+	if want := []string{p314.Key + " (installed)"}; err != nil || !slices.Equal(keys(got), want) {
+		t.Errorf("List(only installed) = %v, %v; want %v", keys(got), err, want)
+	}
+}
