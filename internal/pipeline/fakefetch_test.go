@@ -11,6 +11,7 @@ import (
 
 	"github.com/pyget/pyget/internal/catalog"
 	"github.com/pyget/pyget/internal/fetch"
+	"github.com/pyget/pyget/internal/pyrequest"
 	"github.com/pyget/pyget/internal/store"
 	"github.com/pyget/pyget/internal/testutil"
 )
@@ -97,5 +98,32 @@ func TestCorruptCacheRetriedOnce(t *testing.T) {
 	in.Offline = true
 	if _, err := in.InstallEntry(context.Background(), e); !errors.Is(err, ErrOffline) || f.starts != 0 {
 		t.Errorf("offline, not cached: %v after %d fetches; want ErrOffline and no fetch", err, f.starts)
+	}
+}
+
+// TestInstallJobReinstallsWhatVanished: a request the resolver saw
+// installed, whose build another pyget uninstalled before the relink, is
+// installed afresh from the catalog by the job that claimed it.
+func TestInstallJobReinstallsWhatVanished(t *testing.T) {
+	f := &fakeFetcher{}
+	in, e, paths := fakeFetchSetup(t, f)
+	f.files = paths[1:] // the good archive
+	// The resolver's list of installs is older than the install dir: the
+	// build is listed but gone.
+	res := &Resolver{Catalog: fakeCatalog{entries: []catalog.Entry{e}}, Platform: linux, Installed: installations(e)}
+	req, err := pyrequest.Parse("3.14")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var claims Claims
+	o, err := in.InstallJob(context.Background(), res, Job{Arg: "3.14", Request: req}, &claims)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Installation.Dir == "" || o.Already || f.starts != 1 {
+		t.Fatalf("outcome %+v after %d fetches: want the build installed afresh, once", o, f.starts)
+	}
+	if _, ok, _ := in.Layout.Find(e.Key); !ok {
+		t.Error("the build is not installed")
 	}
 }

@@ -71,12 +71,17 @@ func (in *Installer) InstallJob(ctx context.Context, res *Resolver, j Job, claim
 	}
 	o, err := in.Relink(ctx, c.Entry.Key)
 	if errors.Is(err, store.ErrNotInstalled) {
-		// Uninstalled meanwhile by another pyget: install it afresh.
+		// Uninstalled meanwhile by another pyget: install it afresh. This
+		// job holds the claim on the build it found installed, so the
+		// catalog's build is installed here when it is that one.
 		e, err := res.Download(ctx, j.Request)
 		if err != nil {
 			return Outcome{}, &JobError{Op: "install", What: fmt.Sprintf("%q", j.Arg), Err: err}
 		}
-		return in.InstallResolved(ctx, e, claims)
+		if e.Key != c.Entry.Key && !claims.Claim(e.Key) {
+			return Outcome{}, nil
+		}
+		return in.installClaimed(ctx, e)
 	}
 	if err != nil {
 		return o, &JobError{Op: "link", What: c.Entry.Key, Err: err}
@@ -111,6 +116,11 @@ func (in *Installer) InstallResolved(ctx context.Context, e catalog.Entry, claim
 	if !claims.Claim(e.Key) {
 		return Outcome{}, nil
 	}
+	return in.installClaimed(ctx, e)
+}
+
+// installClaimed is InstallResolved once e is claimed.
+func (in *Installer) installClaimed(ctx context.Context, e catalog.Entry) (Outcome, error) {
 	if e.SHA256 == "" {
 		in.note(Note{Text: fmt.Sprintf("the catalog has no sha256 for %s: it will not be verified", e.Key)})
 	}
