@@ -1,4 +1,6 @@
-// Package pipeline is the one path by which installs change: fetch ->
+// Package pipeline resolves requests (Resolver, resolver.go: which build a
+// request means, installed or to download) and is the one path by which
+// installs change (Installer; jobs.go runs a command's jobs): fetch ->
 // verify -> extract -> commit -> link, and uninstall. A catalog entry goes to
 // the transfer layer, whose stream feeds the extractor while it arrives, and
 // the verified tree is committed into the store (package store) under the

@@ -530,11 +530,11 @@ func (e *RequestError) Error() string { return fmt.Sprintf("%s %q: %v", e.Op, e.
 func (e *RequestError) Unwrap() error { return e.Err }
 
 // PlanUpgrade plans an upgrade of q's requests (none: every installed
-// minor version; the caller says when there is none) from the catalog revalidated first (unless offline),
-// restricted to Release. A request that matches no installed build is
-// resolved with Download (its failure a *RequestError); one naming a patch
-// or a pre-release is a *PatchRequestError unless it came from a file (see
-// ChooseUpgrades).
+// minor version; the caller says when nothing is installed) from the
+// catalog revalidated first (unless offline), restricted to Release. A
+// request that matches no installed build is resolved with Download (its
+// failure a *RequestError); one naming a patch or a pre-release is a
+// *PatchRequestError unless it came from a file (see chooseUpgrades).
 func (r *Resolver) PlanUpgrade(ctx context.Context, q Requests) (UpgradeRun, error) {
 	reqs, err := q.Parse()
 	if err != nil {
