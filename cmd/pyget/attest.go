@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pyget/pyget/internal/attest"
+	"github.com/pyget/pyget/internal/fetch"
 	"github.com/pyget/pyget/internal/mirror"
 	"github.com/pyget/pyget/internal/pipeline"
 )
@@ -56,16 +57,17 @@ func (a *app) attestHelper() (*attest.Helper, error) {
 }
 
 // withAttestations makes in check each CPython archive's attestation: by
-// its bundle on the first configured mirror, else GitHub's API.
-func (a *app) withAttestations(in *pipeline.Installer) error {
+// its bundle on the first mirror transfers try (the first configured, else
+// the first default; without its userinfo), else GitHub's API.
+func (a *app) withAttestations(in *pipeline.Installer, fetcher *fetch.Fetcher) error {
 	h, err := a.attestHelper()
 	if err != nil {
 		return err
 	}
 	in.Attester = h
 	in.AttestMirror = ""
-	if cfg, err := a.fetchConfig(); err == nil && len(cfg.Mirrors) > 0 {
-		in.AttestMirror = cfg.Mirrors[0]
+	if m := fetcher.Mirrors(); len(m) > 0 {
+		in.AttestMirror = m[0]
 	}
 	return nil
 }

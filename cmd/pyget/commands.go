@@ -39,41 +39,36 @@ when nothing installed matches.`,
 }
 
 func (a *app) runFind(_ context.Context, args []string, showVersion bool) error {
-	reqs, from, err := a.requestsOrPin(args, "default")
+	q, err := a.resolver().Requests(args, "default")
 	if err != nil {
 		return err
 	}
-	plat, _, all, err := a.targetInstalled()
+	res, _, err := a.resolverFor()
 	if err != nil {
 		return err
 	}
-	parsed, err := parseRequests(reqs, from)
+	parsed, err := q.Parse()
 	if err != nil {
-		return err
+		return usageError{err}
 	}
 	// A .python-version may list several versions: the first installed wins.
-	wide := plat.ForInstalled()
-	for _, r := range parsed {
-		if best := pipeline.BestInstalled(all, r, &wide); len(best) > 0 {
-			if showVersion {
-				fmt.Fprintln(a.stdout, best[0].Entry.Version())
-			} else {
-				fmt.Fprintln(a.stdout, best[0].Executable)
-			}
-			return nil
+	if best, ok := res.FirstInstalled(parsed); ok {
+		if showVersion {
+			fmt.Fprintln(a.stdout, best.Entry.Version())
+		} else {
+			fmt.Fprintln(a.stdout, best.Executable)
 		}
+		return nil
 	}
-	what := strings.Join(reqs, ", ")
-	if from != "" {
-		what += " (from " + from + ")"
+	what := strings.Join(q.Args, ", ")
+	if q.From != "" {
+		what += " (from " + q.From + ")"
 	}
 	// Name the platform searched: the request's own OS, arch or libc, else
 	// this machine's (or --platform's).
-	if r, err := pyrequest.Parse(reqs[0]); err == nil {
-		what += " on " + r.Target(plat)
-	}
+	what += " on " + parsed[0].Target(res.Platform)
 	return withHint(fmt.Errorf("%w %s", errNoMatch, what),
-		fmt.Sprintf("install it with `pyget install %s`", quoteArg(reqs[0])))
+		fmt.Sprintf("install it with `pyget install %s`", quoteArg(q.Args[0])))
 }
 
 type uninstallFlags struct{ all, outdated, dryRun bool }
@@ -115,29 +110,19 @@ func (a *app) runUninstall(ctx context.Context, args []string, f uninstallFlags)
 	case f.all:
 		targets = installed
 	default:
-		reqs, err := parseRequests(args, "")
+		reqs, err := parseRequests(args)
 		if err != nil {
 			return err
 		}
-		seen := map[string]bool{}
-		for _, r := range reqs {
-			// Every match goes, of every platform unless the request names
-			// one, pre-releases too: a user removing 3.13 means all of them.
-			var matches []store.Installation
-			for _, inst := range installed {
-				if r.Matches(inst.Entry, nil) {
-					matches = append(matches, inst)
-				}
-			}
-			if len(matches) == 0 {
-				return withHint(fmt.Errorf("%w %s", errNoMatch, r.String()), "`pyget list --only-installed` shows what is installed")
-			}
-			for _, m := range matches {
-				if !seen[m.Entry.Key] {
-					seen[m.Entry.Key] = true
-					targets = append(targets, m)
-				}
-			}
+		res := a.resolver()
+		res.Installed = installed
+		targets, err = res.Matching(reqs)
+		var ni *pipeline.NoInstallError
+		if errors.As(err, &ni) {
+			return withHint(fmt.Errorf("%w %s", errNoMatch, ni.Request), "`pyget list --only-installed` shows what is installed")
+		}
+		if err != nil {
+			return err
 		}
 	}
 	if len(targets) == 0 {
@@ -256,7 +241,7 @@ func (a *app) showPin(global bool) error {
 			return withHint(fmt.Errorf("no global pin (%s)", path), "pin one with `pyget pin --global 3.13`")
 		}
 	} else {
-		if reqs, path, err = a.findPin(); err != nil {
+		if reqs, path, err = (pinFiles{a}).DefaultRequests(); err != nil {
 			return err
 		}
 		if path == "" {
@@ -342,17 +327,9 @@ func (a *app) removePin(global bool) error {
 // resolvePin is the exact version r resolves to, as install would choose:
 // the best installed build, else the catalog's best download.
 func (a *app) resolvePin(ctx context.Context, r pyrequest.Request) (string, error) {
-	plat, _, all, err := a.targetInstalled()
+	res, _, err := a.resolverFor()
 	if err != nil {
 		return "", err
 	}
-	wide := plat.ForInstalled()
-	if best := pipeline.BestInstalled(all, r, &wide); len(best) > 0 {
-		return pyrequest.Exact(best[0].Entry)
-	}
-	e, err := a.resolveDownload(ctx, r, plat)
-	if err != nil {
-		return "", err
-	}
-	return pyrequest.Exact(e)
+	return res.Exact(ctx, r)
 }

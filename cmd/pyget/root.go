@@ -12,9 +12,9 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/pyget/pyget/internal/catalog"
 	"github.com/pyget/pyget/internal/config"
 	"github.com/pyget/pyget/internal/fetch"
+	"github.com/pyget/pyget/internal/pipeline"
 	"github.com/pyget/pyget/internal/platform"
 	"github.com/pyget/pyget/internal/store"
 )
@@ -42,11 +42,8 @@ type app struct {
 	archFlag      string
 	attestations  string // --attestations (install, upgrade, mirror)
 
-	catalogOnce sync.Once
-	catalogVal  *catalog.Catalog
-	catalogErr  error
-	fetcher     *fetch.Fetcher
-	loader      *catalog.Loader
+	fetcher *fetch.Fetcher
+	res     *pipeline.Resolver
 
 	eventMu sync.Mutex
 	onEvent func(fetch.Event)
@@ -332,43 +329,29 @@ func (a *app) fetchConfig() (fetch.Config, error) {
 	return cfg, nil
 }
 
-// catalog loads the downloads catalog once per run.
-func (a *app) catalog(ctx context.Context) (*catalog.Catalog, error) {
-	a.catalogOnce.Do(func() {
-		a.catalogVal, a.catalogErr = a.loadCatalog(ctx, false)
-	})
-	return a.catalogVal, a.catalogErr
-}
-
-// refreshCatalog revalidates a cached remote catalog, used when a request
-// matches nothing in it.
-func (a *app) refreshCatalog(ctx context.Context) (*catalog.Catalog, error) {
-	if a.isOffline() {
-		return a.catalog(ctx)
-	}
-	return a.loadCatalog(ctx, true)
-}
-
-func (a *app) loadCatalog(ctx context.Context, refresh bool) (*catalog.Catalog, error) {
-	if a.loader == nil {
-		l, err := a.newCatalogLoader()
-		if err != nil {
-			return nil, err
+// resolver is the run's one resolver: the catalog (loaded when first
+// needed), the release restriction and the pins in force. Commands give it
+// the target platform and the installed builds they consider.
+func (a *app) resolver() *pipeline.Resolver {
+	if a.res == nil {
+		a.res = &pipeline.Resolver{
+			Catalog:  &catalogLoader{a: a},
+			Offline:  a.isOffline(),
+			Release:  a.env.CPythonBuild,
+			Defaults: pinFiles{a},
 		}
-		a.loader = l
 	}
-	var c *catalog.Catalog
-	var err error
-	if refresh {
-		c, err = a.loader.Refresh(ctx)
-	} else {
-		c, err = a.loader.Load(ctx)
-	}
+	return a.res
+}
+
+// resolverFor is the resolver with the target platform and the complete
+// installs set, and the layout they are in.
+func (a *app) resolverFor() (*pipeline.Resolver, store.Layout, error) {
+	plat, layout, installed, err := a.targetInstalled()
 	if err != nil {
-		return nil, fmt.Errorf("loading the downloads catalog: %w", err)
+		return nil, layout, err
 	}
-	if a.verbose {
-		a.debug("catalog: %s; %s", describeCatalog(c), snapshotLine())
-	}
-	return c, nil
+	res := a.resolver()
+	res.Platform, res.Installed = plat, installed
+	return res, layout, nil
 }

@@ -7,8 +7,10 @@
 // flags over the Settings that Load returns, and passes them on: no other
 // package reads PYGET_* variables.
 //
-// It imports nothing of pyget's but package platform, which owns the names
-// PYGET_ARCH may use, and package attest, which owns the attestations modes.
+// It imports nothing of pyget's but the owners of what it checks: package
+// platform (the names PYGET_ARCH may use), package attest (the
+// attestations modes) and package fetch (the transfer's defaults and
+// bounds). Those never import it: the CLI maps Settings onto them.
 package config
 
 import (
@@ -23,23 +25,20 @@ import (
 	"time"
 
 	"github.com/pyget/pyget/internal/attest"
+	"github.com/pyget/pyget/internal/fetch"
 	"github.com/pyget/pyget/internal/platform"
 )
 
-// Defaults and bounds of the numeric settings.
+// Defaults and bounds of the numeric settings this package owns. The
+// transfer's (PYGET_HTTP_RETRIES, PYGET_HTTP_TIMEOUT, PYGET_CONNECTIONS)
+// are package fetch's, which owns the transfer: fetch.DefaultRetries,
+// fetch.MaxRetries, fetch.DefaultIdleTimeout, fetch.DefaultConnections and
+// fetch.MaxConnections.
 const (
 	DefaultLockTimeout = 10 * time.Minute // PYGET_LOCK_TIMEOUT
-	DefaultHTTPTimeout = 30 * time.Second // PYGET_HTTP_TIMEOUT
-	DefaultHTTPRetries = 5                // PYGET_HTTP_RETRIES
-	DefaultConnections = 4                // PYGET_CONNECTIONS
 
 	// MaxTimeout bounds both timeouts: a day.
 	MaxTimeout = 24 * time.Hour
-	// MaxHTTPRetries bounds PYGET_HTTP_RETRIES.
-	MaxHTTPRetries = 1000
-	// MaxConnections bounds PYGET_CONNECTIONS: beyond a handful, more
-	// connections to one server only crowd each other (and the server).
-	MaxConnections = 16
 )
 
 // DefaultGitHubAPIURL is GITHUB_API_URL's default.
@@ -84,14 +83,15 @@ type Settings struct {
 	LockTimeout time.Duration
 	// HTTPRetries: PYGET_HTTP_RETRIES, how many times an attempt that made
 	// no progress is retried before a mirror is given up; 0 = none.
-	// Default DefaultHTTPRetries.
+	// Default fetch.DefaultRetries, at most fetch.MaxRetries.
 	HTTPRetries int
 	// HTTPTimeout: PYGET_HTTP_TIMEOUT seconds without a byte before an
-	// attempt counts as stalled. Default DefaultHTTPTimeout.
+	// attempt counts as stalled. Default fetch.DefaultIdleTimeout.
 	HTTPTimeout time.Duration
 	// Connections: PYGET_CONNECTIONS, how many segments of one large
 	// archive are fetched at once, each on its own connection; 1 = one
-	// connection. Default DefaultConnections, at most MaxConnections.
+	// connection. Default fetch.DefaultConnections, at most
+	// fetch.MaxConnections.
 	Connections int
 
 	// CPythonBuild: PYGET_CPYTHON_BUILD, a python-build-standalone release
@@ -157,9 +157,9 @@ func load(getenv func(string) string, goos string) (Settings, error) {
 		NoProgress:    r.boolean("PYGET_NO_PROGRESS"),
 		Arch:          r.arch("PYGET_ARCH"),
 		LockTimeout:   r.seconds("PYGET_LOCK_TIMEOUT", DefaultLockTimeout, true),
-		HTTPRetries:   r.count("PYGET_HTTP_RETRIES", DefaultHTTPRetries, MaxHTTPRetries),
-		HTTPTimeout:   r.seconds("PYGET_HTTP_TIMEOUT", DefaultHTTPTimeout, false),
-		Connections:   r.between("PYGET_CONNECTIONS", DefaultConnections, 1, MaxConnections),
+		HTTPRetries:   r.count("PYGET_HTTP_RETRIES", fetch.DefaultRetries, fetch.MaxRetries),
+		HTTPTimeout:   r.seconds("PYGET_HTTP_TIMEOUT", fetch.DefaultIdleTimeout, false),
+		Connections:   r.between("PYGET_CONNECTIONS", fetch.DefaultConnections, 1, fetch.MaxConnections),
 		CPythonBuild:  r.releaseTag("PYGET_CPYTHON_BUILD"),
 		LoginShell:    r.word("SHELL"),
 		CPUProfile:    r.str("PYGET_CPUPROFILE"),

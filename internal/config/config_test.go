@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pyget/pyget/internal/attest"
+	"github.com/pyget/pyget/internal/fetch"
 )
 
 // defaults is what an environment that names only a home directory gives
@@ -21,9 +22,9 @@ func defaults() Settings {
 		ConfigDir:   "/home/u/.config/pyget",
 		Home:        "/home/u",
 		LockTimeout: DefaultLockTimeout,
-		HTTPRetries: DefaultHTTPRetries,
-		Connections: DefaultConnections,
-		HTTPTimeout: DefaultHTTPTimeout,
+		HTTPRetries: fetch.DefaultRetries,
+		Connections: fetch.DefaultConnections,
+		HTTPTimeout: fetch.DefaultIdleTimeout,
 
 		GitHubAPIURL: DefaultGitHubAPIURL,
 	}
@@ -120,7 +121,7 @@ func TestLoad(t *testing.T) {
 			want: func(s *Settings) { s.LockTimeout = 0 }},
 		{name: "largest values", env: with(map[string]string{"PYGET_LOCK_TIMEOUT": "86400", "PYGET_HTTP_TIMEOUT": "86400", "PYGET_HTTP_RETRIES": "1000"}),
 			want: func(s *Settings) {
-				s.LockTimeout, s.HTTPTimeout, s.HTTPRetries = MaxTimeout, MaxTimeout, MaxHTTPRetries
+				s.LockTimeout, s.HTTPTimeout, s.HTTPRetries = MaxTimeout, MaxTimeout, fetch.MaxRetries
 			}},
 		{name: "empty values are unset", env: with(map[string]string{"PYGET_LOCK_TIMEOUT": "", "PYGET_HTTP_TIMEOUT": " ", "PYGET_HTTP_RETRIES": "", "PYGET_OFFLINE": "", "PYGET_MIRROR": "  "}),
 			want: func(*Settings) {}},
@@ -140,7 +141,7 @@ func TestLoad(t *testing.T) {
 		{name: "retries negative", env: with(map[string]string{"PYGET_HTTP_RETRIES": "-1"}), bad: []string{"PYGET_HTTP_RETRIES"}},
 		{name: "retries too many", env: with(map[string]string{"PYGET_HTTP_RETRIES": "1001"}), bad: []string{"PYGET_HTTP_RETRIES"}},
 		{name: "one connection", env: with(map[string]string{"PYGET_CONNECTIONS": " 1 "}), want: func(s *Settings) { s.Connections = 1 }},
-		{name: "most connections", env: with(map[string]string{"PYGET_CONNECTIONS": "16"}), want: func(s *Settings) { s.Connections = MaxConnections }},
+		{name: "most connections", env: with(map[string]string{"PYGET_CONNECTIONS": "16"}), want: func(s *Settings) { s.Connections = fetch.MaxConnections }},
 		{name: "connections zero", env: with(map[string]string{"PYGET_CONNECTIONS": "0"}), bad: []string{"PYGET_CONNECTIONS"}},
 		{name: "connections too many", env: with(map[string]string{"PYGET_CONNECTIONS": "17"}), bad: []string{"PYGET_CONNECTIONS"}},
 		{name: "connections not a number", env: with(map[string]string{"PYGET_CONNECTIONS": "four"}), bad: []string{"PYGET_CONNECTIONS"}},

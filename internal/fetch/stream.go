@@ -10,6 +10,8 @@ import (
 	"io"
 	"os"
 	"sync"
+
+	"github.com/pyget/pyget/internal/fsutil"
 )
 
 // Stream is a transfer in progress.
@@ -199,22 +201,7 @@ func (s *Stream) cacheVerdict(c *cachedArchive, got string, fi os.FileInfo) erro
 }
 
 // hashPath is the sha256 (hex) of the file at path, and the file's info.
-func hashPath(path string) (string, os.FileInfo, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return "", nil, err
-	}
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", nil, err
-	}
-	return hex.EncodeToString(h.Sum(nil)), fi, nil
-}
+func hashPath(path string) (string, os.FileInfo, error) { return fsutil.SHA256File(path) }
 
 // Close stops the transfer if it still runs, keeping the resumable partial,
 // and releases the file. Readers then fail.

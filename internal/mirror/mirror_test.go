@@ -267,3 +267,17 @@ func TestSyncFromCacheRotAndMode(t *testing.T) {
 		t.Fatalf("the mirrored archive: %v, %v; want mode 0644", fi, err)
 	}
 }
+
+// TestFixtureUpstreamPrefix: tools/fixture, a module of its own that cannot
+// import internal/fetch, spells the upstream prefix mirrors replace; it
+// must be fetch's.
+func TestFixtureUpstreamPrefix(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "..", "tools", "fixture", "build.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "UpstreamPrefix = " + strconv.Quote(fetch.UpstreamPrefix)
+	if !strings.Contains(string(src), want) {
+		t.Errorf("tools/fixture/build.go does not say %s: keep it fetch.UpstreamPrefix", want)
+	}
+}

@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"strings"
 
 	"github.com/pyget/pyget/internal/attest"
 	"github.com/pyget/pyget/internal/catalog"
@@ -79,14 +78,14 @@ func (in *Installer) waitAttestation(ctx context.Context, a *attestation, e cata
 	}
 }
 
-// attestMirrorURL is where the mirror that serves archives (the first
-// configured, AttestMirror) would keep catalogURL's bundle's archive: its
-// bundle is that URL + ".sigstore.json". "" when no mirror is configured
+// attestMirrorURL is where the mirror that serves archives first
+// (AttestMirror) keeps catalogURL's archive, by fetch's one mapping: its
+// bundle is that URL + ".sigstore.json". "" when there is no such mirror
 // or the URL is not python-build-standalone's.
 func (in *Installer) attestMirrorURL(catalogURL string) string {
-	rest, ok := strings.CutPrefix(catalogURL, fetch.UpstreamPrefix)
-	if in.AttestMirror == "" || !ok {
+	if in.AttestMirror == "" {
 		return ""
 	}
-	return strings.TrimRight(in.AttestMirror, "/") + rest
+	u, _ := fetch.OnMirror(in.AttestMirror, catalogURL)
+	return u
 }

@@ -100,42 +100,42 @@ func (e *PatchRequestError) Error() string {
 	return "upgrade takes minor versions (3.14, 3.14t, pypy@3.11), not a patch or a pre-release: " + e.Request
 }
 
-// ChooseUpgrades keeps the plans (PlanUpgrades of installed and entries)
-// of the groups an installed build of which a request matches on plat
-// (widened with ForInstalled), every plan without requests. A request that
-// matches no installed build is resolved with resolve (whose error is
-// returned as it is) and becomes a FreshUpgrade. A request naming a patch or
-// a pre-release gives a *PatchRequestError, unless fromPin: a pin's exact
-// patch (pin --resolved) selects its minor version, and a fresh one installs
-// that minor version's newest patch in entries.
-func ChooseUpgrades(plans []Upgrade, installed []store.Installation, entries []catalog.Entry, reqs []pyrequest.Request, plat platform.Platform, fromPin bool, resolve func(pyrequest.Request) (catalog.Entry, error)) ([]Upgrade, []FreshUpgrade, error) {
+// chooseUpgrades keeps the plans (PlanUpgrades of the installed builds and
+// entries) of the groups an installed build of which a request matches on
+// the Platform (widened with ForInstalled), every plan without requests. A
+// request that matches no installed build is resolved with Download (its
+// failure a *RequestError) and becomes a FreshUpgrade. A request naming a
+// patch or a pre-release gives a *PatchRequestError, unless fromPin: a
+// pin's exact patch (pin --resolved) selects its minor version, and a
+// fresh one installs that minor version's newest patch in entries.
+func (r *Resolver) chooseUpgrades(ctx context.Context, plans []Upgrade, entries []catalog.Entry, reqs []pyrequest.Request, fromPin bool) ([]Upgrade, []FreshUpgrade, error) {
 	if len(reqs) == 0 {
 		return plans, nil, nil
 	}
-	wide := plat.ForInstalled()
+	wide := r.Platform.ForInstalled()
 	named := map[string]bool{} // groups
 	var fresh []FreshUpgrade
-	for _, r := range reqs {
+	for _, req := range reqs {
 		var matched []catalog.Entry
-		for _, inst := range installed {
-			if r.Matches(inst.Entry, &wide) {
+		for _, inst := range r.Installed {
+			if req.Matches(inst.Entry, &wide) {
 				matched = append(matched, inst.Entry)
 			}
 		}
 		if len(matched) == 0 {
-			e, err := resolve(r)
+			e, err := r.Download(ctx, req)
 			if err != nil {
-				return nil, nil, err
+				return nil, nil, &RequestError{Op: "upgrade", Request: req.String(), Err: err}
 			}
 			if fromPin {
 				e = NewestPatch(e, entries)
 			}
 			matched = []catalog.Entry{e}
-			fresh = append(fresh, FreshUpgrade{Request: r, Entry: e})
+			fresh = append(fresh, FreshUpgrade{Request: req, Entry: e})
 		}
 		for _, e := range matched {
-			if !fromPin && NamesPatch(r, e, &wide) {
-				return nil, nil, &PatchRequestError{Request: r.String()}
+			if !fromPin && NamesPatch(req, e, &wide) {
+				return nil, nil, &PatchRequestError{Request: req.String()}
 			}
 			named[e.MinorKey()] = true
 		}

@@ -357,14 +357,9 @@ func TestNewestPatchAndChooseUpgrades(t *testing.T) {
 	installed := installations(p314, p313)
 	plans := PlanUpgrades(installed, cat)
 	plat := platform.Platform{OS: "linux", Arch: "x86_64", Libc: "gnu"}
-	resolved := 0
-	resolve := func(r pyrequest.Request) (catalog.Entry, error) {
-		resolved++
-		if m := r.Select(cat, &plat); len(m) > 0 {
-			return m[0], nil
-		}
-		return catalog.Entry{}, errors.New("no download for " + r.String())
-	}
+	// The resolver's catalog is a fake: no cache, no network.
+	res := &Resolver{Catalog: fakeCatalog{entries: cat}, Platform: plat, Installed: installed}
+	ctx := context.Background()
 	reqs := func(ss ...string) []pyrequest.Request {
 		var out []pyrequest.Request
 		for _, s := range ss {
@@ -397,9 +392,9 @@ func TestNewestPatchAndChooseUpgrades(t *testing.T) {
 		{"a patch on the command line", []string{"3.13.4"}, false, nil, "", "not a patch or a pre-release: 3.13.4"},
 		{"a pinned patch selects its minor", []string{"3.13.4"}, true, []string{"cpython-3.13-linux-x86_64-gnu"}, "", ""},
 		{"a pinned patch not installed: its minor's newest", []string{"3.12.2"}, true, nil, "cpython-3.12.9-linux-x86_64-gnu", ""},
-		{"nothing to resolve to", []string{"3.11"}, false, nil, "", "no download for 3.11"},
+		{"nothing to resolve to", []string{"3.11"}, false, nil, "", `upgrade "3.11": no download for "3.11" on linux-x86_64-gnu in the catalog`},
 	} {
-		got, fresh, err := ChooseUpgrades(plans, installed, cat, reqs(tt.reqs...), plat, tt.fromPin, resolve)
+		got, fresh, err := res.chooseUpgrades(ctx, plans, cat, reqs(tt.reqs...), tt.fromPin)
 		if tt.wantErr != "" {
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Errorf("%s: error %v, want %q", tt.name, err, tt.wantErr)
@@ -424,7 +419,7 @@ func TestNewestPatchAndChooseUpgrades(t *testing.T) {
 		}
 	}
 	var pe *PatchRequestError
-	if _, _, err := ChooseUpgrades(plans, installed, cat, reqs("3.14.6"), plat, false, resolve); !errors.As(err, &pe) || pe.Request != "3.14.6" {
+	if _, _, err := res.chooseUpgrades(ctx, plans, cat, reqs("3.14.6"), false); !errors.As(err, &pe) || pe.Request != "3.14.6" {
 		t.Errorf("a patch request: %v, want a *PatchRequestError naming it", err)
 	}
 }

@@ -124,7 +124,7 @@ func removeOne(l Layout, key string) error {
 func installAndLink(t *testing.T, l Layout, e catalog.Entry, opts LinkOptions) (Installation, LinkReport) {
 	t.Helper()
 	inst := installOne(t, l, e, nil)
-	rep, err := l.Link(inst, opts)
+	rep, err := l.Link(context.Background(), inst, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
