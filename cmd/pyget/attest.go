@@ -45,14 +45,29 @@ func (a *app) attestHelper() (*attest.Helper, error) {
 		return nil, err
 	}
 	s := a.env
-	return &attest.Helper{Mode: mode, Settings: attest.Settings{
+	fc, err := a.fetchConfig()
+	if err != nil {
+		return nil, err
+	}
+	retries := fc.Retries
+	return &attest.Helper{Mode: mode, PygetVersion: buildVersion(), Settings: attest.Settings{
 		CacheDir:        cache,
 		APIURL:          s.GitHubAPIURL,
 		Token:           s.GitHubToken,
 		TrustedRootPath: s.SigstoreTrustedRoot,
-		UserAgent:       "pyget/" + strings.SplitN(versionString(), "\n", 2)[0],
+		UserAgent:       "pyget/" + buildVersion(),
+		Identity:        s.AttestationIdentity,
+		HTTPRetries:     &retries,
+		HTTPTimeout:     fc.IdleTimeout,
+		Netrc:           fc.Netrc,
+		Mirrors:         fc.Mirrors,
 		Offline:         a.isOffline(),
 	}}, nil
+}
+
+// buildVersion is pyget's version, the first line of --version.
+func buildVersion() string {
+	return strings.SplitN(versionString(), "\n", 2)[0]
 }
 
 // withAttestations makes in check each CPython archive's attestation: by

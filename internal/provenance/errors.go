@@ -82,6 +82,8 @@ type VerificationError struct {
 	Want, Got string
 	// Err is sigstore-go's error, when the failure came from it.
 	Err error
+	// Hint, when set, says what may help (a stale embedded root).
+	Hint string
 }
 
 func (e *VerificationError) Error() string {
@@ -126,11 +128,16 @@ func (e *CheckError) Error() string {
 
 func (e *CheckError) Unwrap() error { return e.Err }
 
-// Hint passes on UnavailableError.Hint; "" when there is none.
+// Hint passes on UnavailableError.Hint or VerificationError.Hint; "" when
+// there is none.
 func (e *CheckError) Hint() string {
 	var u *UnavailableError
 	if errors.As(e.Err, &u) {
 		return u.Hint()
+	}
+	var ve *VerificationError
+	if errors.As(e.Err, &ve) {
+		return ve.Hint
 	}
 	return ""
 }
