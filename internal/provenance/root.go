@@ -184,7 +184,9 @@ func (f *tufFetcher) DownloadFile(u string, maxLength int64, _ time.Duration) ([
 	}
 	// go-tuf asks for root versions until one is missing: a 403 or 404
 	// is an answer, not a fault.
-	final := func(status int, _ http.Header) bool { return status == http.StatusNotFound || status == http.StatusForbidden }
+	final := func(status int, _ http.Header) bool {
+		return status == http.StatusNotFound || status == http.StatusForbidden
+	}
 	resp, err := f.transfer.GetSmall(f.ctx, fetch.SmallRequest{URL: u, Header: h, MaxSize: maxLength, Final: final})
 	var tl *fetch.TooLargeError
 	switch {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -246,5 +247,63 @@ func TestTokenStaysWithTheAPI(t *testing.T) {
 	must(t, err)
 	if u, _ := url.Parse("https://ghe.example.com/api/v3/repos"); !secure.tokenAllowed(u) {
 		t.Error("token refused to the https API host")
+	}
+}
+
+// A private mirror's login (netrc, or the mirror URL's userinfo) goes with
+// the bundle lookup on that mirror, as with its archives, and never to the
+// API host, although both are 127.0.0.1 here.
+func TestMirrorBundleLogin(t *testing.T) {
+	e := newEnv(t)
+	mirror := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if u, p, ok := r.BasicAuth(); !ok || u != "fleet" || p != "s3cret" {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		if !strings.HasPrefix(r.URL.Path, "/pbs/") {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write(e.good)
+	})
+	e.api.set(answer(404, `{"message":"Not Found"}`))
+	netrc := filepath.Join(t.TempDir(), "netrc")
+	must(t, os.WriteFile(netrc, []byte("machine 127.0.0.1 login fleet password s3cret\n"), 0o600))
+	s := e.subject()
+	s.MirrorURL = mirror.URL + "/pbs/20250212/cpython.tar.gz"
+
+	for name, mod := range map[string]func(*Config){
+		"netrc":    func(c *Config) { c.Netrc = netrc },
+		"userinfo": func(c *Config) { c.Mirrors = []string{strings.Replace(mirror.URL, "http://", "http://fleet:s3cret@", 1) + "/pbs"} },
+	} {
+		t.Run(name, func(t *testing.T) {
+			one := 1
+			cfg := Config{APIURL: e.api.URL, TrustedRootPath: e.root, Retries: &one}
+			mod(&cfg)
+			v, err := New(cfg)
+			must(t, err)
+			o, err := v.Check(context.Background(), Require, s)
+			if err != nil || !o.Verified || !strings.HasPrefix(o.Attestation.Source, mirror.URL) {
+				t.Fatalf("%+v %v", o, err)
+			}
+		})
+	}
+	// No bundle on the mirror: the lookup goes on to the API, which is
+	// asked without the netrc login for its host.
+	one := 1
+	v, err := New(Config{APIURL: e.api.URL, TrustedRootPath: e.root, Retries: &one, Netrc: netrc})
+	must(t, err)
+	s.MirrorURL = strings.Replace(s.MirrorURL, "/pbs/", "/other/", 1)
+	e.api.set(answer(200, listing(e.good)))
+	if _, err := v.Check(context.Background(), Require, s); err != nil {
+		t.Fatal(err)
+	}
+	if len(e.api.requests()) == 0 {
+		t.Fatal("the API was not asked")
+	}
+	for _, r := range e.api.requests() {
+		if r.auth != "" {
+			t.Errorf("the API host got %q", r.auth)
+		}
 	}
 }
