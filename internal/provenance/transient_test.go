@@ -273,8 +273,10 @@ func TestMirrorBundleLogin(t *testing.T) {
 	s.MirrorURL = mirror.URL + "/pbs/20250212/cpython.tar.gz"
 
 	for name, mod := range map[string]func(*Config){
-		"netrc":    func(c *Config) { c.Netrc = netrc },
-		"userinfo": func(c *Config) { c.Mirrors = []string{strings.Replace(mirror.URL, "http://", "http://fleet:s3cret@", 1) + "/pbs"} },
+		"netrc": func(c *Config) { c.Netrc = netrc },
+		"userinfo": func(c *Config) {
+			c.Mirrors = []string{strings.Replace(mirror.URL, "http://", "http://fleet:s3cret@", 1) + "/pbs"}
+		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			one := 1
