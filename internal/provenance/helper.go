@@ -116,7 +116,7 @@ func serveFetch(ctx context.Context, v *Verifier, req attest.Request) attest.Res
 	if req.BundlePath == "" {
 		return attest.Response{Error: &attest.ErrorInfo{Kind: attest.KindOther, Message: "fetch: no bundle_path"}}
 	}
-	raw, err := v.FetchBundle(ctx, s.SHA256)
+	raw, err := v.fetchBundle(ctx, s.SHA256, req.Mode == Require)
 	var u *UnavailableError
 	if errors.As(err, &u) && req.Mode != Require {
 		return attest.Response{Warning: s.Name + ": no bundle stored: " + u.Error()}

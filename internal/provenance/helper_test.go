@@ -46,6 +46,9 @@ func TestHelperCheck(t *testing.T) {
 		t.Errorf("require, 429: %+v", r.Error)
 	}
 
+	// The rate limit is remembered (auto would not ask until its reset):
+	// forget it, as its reset would.
+	must(t, os.Remove(filepath.Join(e.cache, "attestations", "api-unavailable.json")))
 	bad := e.f.Bundle(att{Statement: statement(SLSAProvenanceV1, digestOf("another archive"))})
 	e.api.set(answer(200, listing(bad)))
 	r = serve(t, e.request(attest.OpCheck, attest.Auto))

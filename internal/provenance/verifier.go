@@ -233,6 +233,12 @@ func (a Attestation) String() string {
 // looked for afresh; a bundle from the mirror or the API that fails is the
 // answer.
 func (v *Verifier) Verify(ctx context.Context, sha256Hex, mirrorArchiveURL string) (Attestation, error) {
+	return v.verify(ctx, sha256Hex, mirrorArchiveURL, true)
+}
+
+// verify is Verify; without alwaysAsk (mode auto), an API remembered as
+// unreachable or rate-limited is not asked until the memory runs out.
+func (v *Verifier) verify(ctx context.Context, sha256Hex, mirrorArchiveURL string, alwaysAsk bool) (Attestation, error) {
 	sha, err := normDigest(sha256Hex)
 	if err != nil {
 		return Attestation{}, err
@@ -260,7 +266,7 @@ func (v *Verifier) Verify(ctx context.Context, sha256Hex, mirrorArchiveURL strin
 		}
 		mirrorNote = note
 	}
-	att, raw, err := v.fromAPI(ctx, sha)
+	att, raw, err := v.fromAPI(ctx, sha, alwaysAsk)
 	if err == nil {
 		v.store(sha, raw)
 		return att, nil
@@ -276,6 +282,11 @@ func (v *Verifier) Verify(ctx context.Context, sha256Hex, mirrorArchiveURL strin
 // (never a mirror), verifies it, and returns it as JSON: what `pyget mirror`
 // stores beside the archive as <archive>.sigstore.json. Errors are Verify's.
 func (v *Verifier) FetchBundle(ctx context.Context, sha256Hex string) ([]byte, error) {
+	return v.fetchBundle(ctx, sha256Hex, true)
+}
+
+// fetchBundle is FetchBundle; alwaysAsk as verify's.
+func (v *Verifier) fetchBundle(ctx context.Context, sha256Hex string, alwaysAsk bool) ([]byte, error) {
 	sha, err := normDigest(sha256Hex)
 	if err != nil {
 		return nil, err
@@ -288,7 +299,7 @@ func (v *Verifier) FetchBundle(ctx context.Context, sha256Hex string) ([]byte, e
 		}
 		v.dropCache(sha)
 	}
-	_, raw, err := v.fromAPI(ctx, sha)
+	_, raw, err := v.fromAPI(ctx, sha, alwaysAsk)
 	if err != nil {
 		return nil, err
 	}
@@ -332,8 +343,14 @@ func (v *Verifier) fromCache(ctx context.Context, sha string) (Attestation, bool
 // *VerificationError only when a provenance bundle was obtained and failed
 // the signature or the policy and none verified; otherwise (no candidate
 // could be fetched or read) an *UnavailableError.
-func (v *Verifier) fromAPI(ctx context.Context, sha string) (Attestation, []byte, error) {
+func (v *Verifier) fromAPI(ctx context.Context, sha string, alwaysAsk bool) (Attestation, []byte, error) {
+	if !alwaysAsk {
+		if u := v.rememberedUnavailable(sha); u != nil {
+			return Attestation{}, nil, u
+		}
+	}
 	cands, err := v.listAPI(ctx, sha)
+	v.rememberAPI(err)
 	if err != nil {
 		return Attestation{}, nil, err
 	}
@@ -481,7 +498,7 @@ func (v *Verifier) Check(ctx context.Context, mode Mode, s Subject) (Outcome, er
 		}
 		return Outcome{Note: s.Name + ": attestation not checked: " + reason}, nil
 	}
-	att, err := v.Verify(ctx, s.SHA256, s.MirrorURL)
+	att, err := v.verify(ctx, s.SHA256, s.MirrorURL, mode == Require)
 	if err == nil {
 		return Outcome{Verified: true, Attestation: att, Note: s.Name + ": attestation verified: " + att.String()}, nil
 	}
