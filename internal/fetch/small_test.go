@@ -142,3 +142,26 @@ func TestGetSmallCredentialsStayPut(t *testing.T) {
 		t.Errorf("without Login the host got %q", firstAuth.Load())
 	}
 }
+
+// Not even a redirect to the same host and port carries the request's own
+// headers: only the URL asked gets them.
+func TestGetSmallHeaderNotOnSameHostRedirect(t *testing.T) {
+	var movedAuth atomic.Value
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/first" {
+			http.Redirect(w, r, "/moved", http.StatusFound)
+			return
+		}
+		movedAuth.Store(r.Header.Get("Authorization") + r.Header.Get("X-Token"))
+		w.Write([]byte("ok"))
+	}))
+	defer srv.Close()
+	f, _, _ := newTestFetcher(t, Config{})
+	h := http.Header{"Authorization": {"Bearer secret"}, "X-Token": {"t"}}
+	if _, err := f.GetSmall(context.Background(), SmallRequest{URL: srv.URL + "/first", Header: h}); err != nil {
+		t.Fatal(err)
+	}
+	if got := movedAuth.Load(); got != "" {
+		t.Errorf("the redirect target got %q", got)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -130,7 +131,10 @@ func TestMirrorErrorBodyFallsThrough(t *testing.T) {
 	e.api.set(answer(200, listing(e.good)))
 	s := e.subject()
 	s.MirrorURL = mirror.URL + "/pbs/20250212/cpython.tar.gz"
-	for _, b := range []string{`<!doctype html><html><body>502 Bad Gateway</body></html>`, `{"error":"not found","status":404}`} {
+	// Half a bundle: a signed statement's envelope and nothing to check
+	// it with.
+	envelopeOnly := `{"dsseEnvelope":{"payloadType":"application/vnd.in-toto+json","payload":"` + base64Std(statement(SLSAProvenanceV1, e.sha)) + `","signatures":[]}}`
+	for _, b := range []string{`<!doctype html><html><body>502 Bad Gateway</body></html>`, `{"error":"not found","status":404}`, envelopeOnly} {
 		body.Store(b)
 		v := e.verifier(t, "")
 		v.cfg.CacheDir = ""
@@ -225,6 +229,33 @@ func TestTokenStaysWithTheAPI(t *testing.T) {
 	for _, r := range elsewhere.requests() {
 		if r.auth != "" {
 			t.Errorf("the token followed a redirect to another port: %+v", r)
+		}
+	}
+
+	// From an https API to plain http: the transfer layer refuses the
+	// redirect, so the http side sees nothing, let alone the token.
+	var plainHits atomic.Int32
+	plainSrv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		plainHits.Add(1)
+		w.Write([]byte(listing(e.good)))
+	})
+	tlsAPI := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer tok" {
+			t.Errorf("the https API got %q", r.Header.Get("Authorization"))
+		}
+		http.Redirect(w, r, plainSrv.URL+r.URL.Path, http.StatusFound)
+	}))
+	defer tlsAPI.Close()
+	one := 1
+	sv, err := New(Config{APIURL: tlsAPI.URL, Token: "tok", TrustedRootPath: e.root, HTTPClient: tlsAPI.Client(), Retries: &one})
+	must(t, err)
+	_, err = sv.Check(context.Background(), Require, e.subject())
+	if !errors.Is(err, ErrNoBundle) || plainHits.Load() != 0 {
+		t.Errorf("https -> http: %v, %d requests over http", err, plainHits.Load())
+	}
+	for _, r := range plainSrv.requests() {
+		if r.auth != "" {
+			t.Errorf("the token reached plain http: %+v", r)
 		}
 	}
 
