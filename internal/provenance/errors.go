@@ -33,6 +33,9 @@ type UnavailableError struct {
 	RetryAfter  time.Duration
 	// TokenSent: the request carried GITHUB_TOKEN/GH_TOKEN.
 	TokenSent bool
+	// TokenWithheld: a token is set but was not sent, the API being plain
+	// http to a host that is not loopback.
+	TokenWithheld bool
 	// Err is the underlying error, when there is one.
 	Err error
 }
@@ -55,6 +58,9 @@ func (e *UnavailableError) Unwrap() error { return e.Err }
 func (e *UnavailableError) Hint() string {
 	if !e.Refused {
 		return ""
+	}
+	if e.TokenWithheld {
+		return "GITHUB_TOKEN/GH_TOKEN is set but was not sent: GITHUB_API_URL is plain http, and pyget sends the token over https only (or to a loopback address)"
 	}
 	if e.TokenSent {
 		return "GitHub's API refused the token from GITHUB_TOKEN/GH_TOKEN; check that it is valid"

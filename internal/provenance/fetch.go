@@ -96,7 +96,8 @@ func (v *Verifier) listAPI(ctx context.Context, sha string) ([]candidate, error)
 	for page := 1; ; page++ {
 		header, tokenSent := v.apiHeader(u)
 		unavailable := func(status int, reason string, err error) *UnavailableError {
-			return &UnavailableError{SHA256: sha, StatusCode: status, Reason: reason, TokenSent: tokenSent, Err: err}
+			return &UnavailableError{SHA256: sha, StatusCode: status, Reason: reason, TokenSent: tokenSent,
+				TokenWithheld: !tokenSent && v.cfg.Token != "", Err: err}
 		}
 		resp, err := v.transfer.GetSmall(ctx, fetch.SmallRequest{URL: u.String(), Header: header, MaxSize: maxBody, Final: apiFinal})
 		if err != nil {

@@ -274,6 +274,9 @@ func TestTokenStaysWithTheAPI(t *testing.T) {
 	if u, _ := url.Parse("http://ghe.example.com/api/v3/repos"); plain.tokenAllowed(u) {
 		t.Error("token allowed over plain http to a host that is not loopback")
 	}
+	if h := (&UnavailableError{Refused: true, TokenWithheld: true}).Hint(); !strings.Contains(h, "not sent") || !strings.Contains(h, "https") {
+		t.Errorf("hint for a withheld token: %q", h)
+	}
 	secure, err := New(Config{APIURL: "https://ghe.example.com/api/v3", Token: "tok"})
 	must(t, err)
 	if u, _ := url.Parse("https://ghe.example.com/api/v3/repos"); !secure.tokenAllowed(u) {
