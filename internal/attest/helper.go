@@ -216,12 +216,31 @@ func run(ctx context.Context, path string, req Request) (Response, error) {
 	}
 	var resp Response
 	if err := json.Unmarshal(stdout.Bytes(), &resp); err != nil {
+		if crashed(runErr, stderr.Bytes()) {
+			// It started and died in the middle: perhaps on the very
+			// bundle it was checking. Not "no verifier": a failure.
+			return Response{}, fmt.Errorf("%s crashed%s: %w", path, stderrTail(stderr.Bytes()), runErr)
+		}
 		if runErr != nil {
 			return Response{}, &unusableError{path: path, why: fmt.Sprintf("would not run: %v%s", runErr, stderrTail(stderr.Bytes())), err: runErr}
 		}
 		return Response{}, &unusableError{path: path, why: fmt.Sprintf("answered no readable response: %v", err), err: err}
 	}
 	return resp, nil
+}
+
+// crashed tells a helper that started and crashed (a Go panic or fatal
+// error, or killed by a signal) from one that merely would not serve (not
+// executable, a foreign program's usage message).
+func crashed(runErr error, stderr []byte) bool {
+	var ee *exec.ExitError
+	if !errors.As(runErr, &ee) {
+		return false
+	}
+	if ee.ExitCode() == -1 { // killed by a signal (ctx was not cancelled)
+		return true
+	}
+	return bytes.Contains(stderr, []byte("panic: ")) || bytes.Contains(stderr, []byte("fatal error: "))
 }
 
 // helperEnv is env without the variables that hold tokens (GITHUB_TOKEN,

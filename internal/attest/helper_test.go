@@ -55,6 +55,23 @@ func TestHelperThatCannotRun(t *testing.T) {
 	}
 }
 
+// A helper that started and crashed (a panic, perhaps on the bundle it was
+// checking) is a failure in every mode, never "no verifier".
+func TestHelperCrashIsAFailure(t *testing.T) {
+	helper := filepath.Join(t.TempDir(), "pyget-attest")
+	if err := os.WriteFile(helper, []byte("#!/bin/sh\ncat >/dev/null\necho 'panic: runtime error: index out of range' >&2\nexit 2\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s := Subject{Name: "cpython-3.14.6", Release: "20260610", SHA256: "ab"}
+	for _, mode := range []Mode{Auto, Require} {
+		_, err := (&Helper{Mode: mode, Path: helper}).Check(context.Background(), s)
+		var e *Error
+		if !errors.As(err, &e) || e.Kind != KindOther || errors.Is(err, ErrHelperUnusable) || !strings.Contains(err.Error(), "crashed") {
+			t.Errorf("%s: %v", mode, err)
+		}
+	}
+}
+
 // The helper's answer becomes typed errors by kind; an unknown kind is
 // other.
 func TestResultKinds(t *testing.T) {
