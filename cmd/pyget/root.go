@@ -103,7 +103,8 @@ transient network faults: the whole stream is retried and resumed with HTTP Rang
 	}
 	// pyget <version>, then the catalog snapshot built in: its date says how
 	// current a run without the remote catalog can be.
-	root.SetVersionTemplate("{{.Name}} {{.Version}}\n")
+	cobra.AddTemplateFunc("attestHelper", a.attestHelperVersion)
+	root.SetVersionTemplate("{{.Name}} {{.Version}}\n{{attestHelper}}")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.installDir, "install-dir", "", "where builds live (env PYGET_INSTALL_DIR)")

@@ -128,6 +128,11 @@ type Settings struct {
 	// SigstoreTrustedRoot: PYGET_SIGSTORE_TRUSTED_ROOT, a trusted_root.json
 	// replacing Sigstore's public-good root; "" = the public-good root.
 	SigstoreTrustedRoot string
+	// AttestationIdentity: PYGET_ATTESTATION_IDENTITY, the workflow that
+	// must have signed (forks, private builds), in attest.ParseIdentity's
+	// form and checked here; "" = python-build-standalone's release
+	// workflow.
+	AttestationIdentity string
 	// GitHubAPIURL: GITHUB_API_URL, GitHub's REST API, where attestations
 	// are looked up. Default DefaultGitHubAPIURL.
 	GitHubAPIURL string
@@ -171,6 +176,12 @@ func load(getenv func(string) string, goos string) (Settings, error) {
 		NoColor:       getenv("NO_COLOR") != "",
 	}
 	s.SigstoreTrustedRoot = r.str("PYGET_SIGSTORE_TRUSTED_ROOT")
+	if v := strings.TrimSpace(getenv("PYGET_ATTESTATION_IDENTITY")); v != "" {
+		if _, err := attest.ParseIdentity(v); err != nil {
+			r.errs = append(r.errs, fmt.Errorf("invalid PYGET_ATTESTATION_IDENTITY: %w", err))
+		}
+		s.AttestationIdentity = v
+	}
 	if s.GitHubAPIURL == "" {
 		s.GitHubAPIURL = DefaultGitHubAPIURL
 	}

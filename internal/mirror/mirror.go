@@ -325,6 +325,7 @@ func (m *Mirror) ensure(ctx context.Context, e catalog.Entry, rel string) (out F
 		res, err := bundle.wait()
 		if err != nil {
 			out.State, out.Err = Failed, err
+			dropRefused(dst)
 			return
 		}
 		out.BundleWarning = res.Warning

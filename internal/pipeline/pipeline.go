@@ -103,7 +103,7 @@ func (in *Installer) InstallEntry(ctx context.Context, e catalog.Entry) (Outcome
 	if err != nil {
 		return Outcome{}, err
 	}
-	return in.install(ctx, e, func(stage *store.Staging) (archiveInfo, error) {
+	return in.install(ctx, e, func(ctx context.Context, stage *store.Staging) (archiveInfo, error) {
 		if in.Offline && !in.Fetcher.Cached(fetch.Target{Name: e.Key, URL: e.URL, SHA256: e.SHA256}) {
 			return archiveInfo{}, ErrOffline
 		}
@@ -137,7 +137,9 @@ func (in *Installer) InstallEntry(ctx context.Context, e catalog.Entry) (Outcome
 // under it (another process may have installed the build meanwhile), a
 // staged tree that fill populates and verifies, the commit and the links.
 // Whatever fails, the staged tree goes and a previous install stays.
-func (in *Installer) install(ctx context.Context, e catalog.Entry, fill func(*store.Staging) (archiveInfo, error)) (Outcome, error) {
+// fill gets a context that a refusal of the provenance check running beside
+// it ends at once (when the fill is bound to produce e.SHA256).
+func (in *Installer) install(ctx context.Context, e catalog.Entry, fill func(context.Context, *store.Staging) (archiveInfo, error)) (Outcome, error) {
 	start := time.Now()
 	release, err := in.Layout.Lock(ctx, e.Key, in.LockTimeout, in.onWait(e.Key))
 	if err != nil {
@@ -162,11 +164,13 @@ func (in *Installer) install(ctx context.Context, e catalog.Entry, fill func(*st
 	}()
 	// The catalog gives the digest up front: the provenance check runs
 	// while the archive is fetched and extracted.
-	pending := in.startAttestation(ctx, e, e.SHA256)
+	fillCtx, refused := context.WithCancelCause(ctx)
+	defer refused(nil)
+	pending := in.startAttestation(ctx, e, e.SHA256, refused)
 	defer pending.stop()
-	info, err := fill(stage)
+	info, err := fill(fillCtx, stage)
 	if err != nil {
-		return Outcome{}, err
+		return Outcome{}, pending.refusalOr(err)
 	}
 	verdict, err := in.waitAttestation(ctx, pending, e, info.sha256)
 	if err != nil {
@@ -283,8 +287,11 @@ func (in *Installer) InstallArchive(ctx context.Context, path string, e catalog.
 	if err != nil {
 		return Outcome{}, err
 	}
-	return in.install(ctx, e, func(stage *store.Staging) (archiveInfo, error) {
-		sum, size, err := in.extractLocal(ctx, e, path, format, stage.Dir)
+	return in.install(ctx, e, func(fillCtx context.Context, stage *store.Staging) (archiveInfo, error) {
+		if wantSHA256 == "" || wantSHA256 != e.SHA256 {
+			fillCtx = ctx // the check is about other bytes than these may be
+		}
+		sum, size, err := in.extractLocal(fillCtx, e, path, format, stage.Dir)
 		if err != nil {
 			return archiveInfo{}, err
 		}

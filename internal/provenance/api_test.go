@@ -112,10 +112,20 @@ func newEnv(t *testing.T) *env {
 }
 
 func (e *env) verifier(t *testing.T, token string) *Verifier {
+	one := 1
 	v, err := New(Config{CacheDir: e.cache, APIURL: e.api.URL, Token: token, TrustedRootPath: e.root,
-		Now: func() time.Time { return fixedNow }})
+		Now: func() time.Time { return fixedNow }, Retries: &one})
 	must(t, err)
-	v.retryDelay = 10 * time.Millisecond
+	must(t, v.newTransfer(time.Millisecond))
+	return v
+}
+
+// verifierRetries is verifier with the transfer layer's budget set.
+func (e *env) verifierRetries(t *testing.T, token string, retries int) *Verifier {
+	v, err := New(Config{CacheDir: e.cache, APIURL: e.api.URL, Token: token, TrustedRootPath: e.root,
+		Now: func() time.Time { return fixedNow }, Retries: &retries})
+	must(t, err)
+	must(t, v.newTransfer(time.Millisecond))
 	return v
 }
 
@@ -348,7 +358,6 @@ func TestAPIBadBundleFailsInstall(t *testing.T) {
 		name, body, what string
 	}{
 		{"another repository's workflow", listing(bad), "signer identity"},
-		{"not a Sigstore bundle", listing([]byte(`{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json"}`)), "bundle"},
 	}
 	for _, c := range cases {
 		for _, mode := range []Mode{Auto, Require} {
