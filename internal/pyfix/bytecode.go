@@ -38,6 +38,9 @@ func compileBytecode(ctx context.Context, dir, prefix, stdlib string, b Build, r
 	if b.OS == "windows" {
 		exe = filepath.Join(dir, "python.exe")
 	}
+	if b.Interpreter != "" {
+		exe = filepath.Join(dir, filepath.FromSlash(b.Interpreter))
+	}
 	stagedStdlib := filepath.Join(dir, filepath.FromSlash(stdlib))
 	final := filepath.Join(prefix, filepath.FromSlash(stdlib))
 	cmd := exec.CommandContext(ctx, exe, "-I", "-m", "compileall", "-q", "-j", "0",

@@ -68,8 +68,9 @@ func fixPkgConfig(src, prefix string) (string, []string) {
 }
 
 // fixPythonConfig rewrites bin/python3.X-config, the shell script: its
-// prefix="/install" line gets the install prefix, and the double-quoted
-// flags lose those gcc rejects. The script computes its own prefix when it
+// prefix="/install" line gets the install prefix (and, when that has white
+// space, so does the prefix it would work out), and the double-quoted flags
+// lose those gcc rejects. The script computes its own prefix when it
 // runs and only uses prefix as a sed pattern to replace, so the line is left
 // as it is when the prefix holds a character that a sed pattern or a
 // double-quoted shell string would read otherwise.
@@ -80,8 +81,15 @@ func fixPythonConfig(src, prefix string) (string, []string) {
 		body := strings.TrimSuffix(line, "\n")
 		name, _, _ := strings.Cut(body, "=")
 		v := body
-		if name == "prefix" && body == `prefix="`+BuildPrefix+`"` && !strings.ContainsAny(prefix, "#[\\$\"`\n") {
+		safe := !strings.ContainsAny(prefix, "#[\\$\"`\n")
+		switch {
+		case !safe:
+		case body == `prefix="`+BuildPrefix+`"`:
 			v = `prefix="` + prefix + `"`
+		case body == `prefix_real=$(installed_prefix "$0")` && strings.ContainsAny(prefix, " \t"):
+			// installed_prefix splits its own path at white space (it
+			// quotes nothing), so a prefix with a space is given.
+			v = `prefix_real="` + prefix + `"`
 		}
 		v = editQuoted(v, dropClangOnlyFlags)
 		if v != body {

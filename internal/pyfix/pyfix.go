@@ -32,6 +32,10 @@ type Build struct {
 	Major, Minor   int
 	Freethreaded   bool
 	OS             string // the build's OS: linux, darwin, windows, ...
+	// Interpreter is the main interpreter, relative to the tree with
+	// forward slashes (bin/python3.14); "" = bin/python3.X[t], or
+	// python.exe on Windows.
+	Interpreter string
 }
 
 // Options are the user's choices.

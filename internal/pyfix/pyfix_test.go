@@ -347,6 +347,10 @@ func TestFixPythonConfig(t *testing.T) {
 	if again, c := fixPythonConfig(out, dir); again != out || len(c) != 0 {
 		t.Errorf("a second run changed %v", c)
 	}
+	spaced, c := fixPythonConfig(src, "/opt/my python")
+	if !strings.Contains(spaced, "\nprefix_real=\"/opt/my python\"\n") || len(c) != 2 {
+		t.Errorf("a prefix with a space: changed %v", c)
+	}
 	if kept, c := fixPythonConfig(src, "/opt/a#b"); kept != src || len(c) != 0 {
 		t.Errorf("a prefix sed cannot take was written: %v", c)
 	}
