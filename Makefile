@@ -58,3 +58,4 @@ demo:
 bench:
 	./bench/bench.sh
 	./bench/segments.sh
+	./bench/bytecode.sh
