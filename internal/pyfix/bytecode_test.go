@@ -43,6 +43,9 @@ func TestCompileBytecodeWarnsPerModule(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(dir, "bin"), 0o755); err != nil {
 		t.Fatal(err)
 	}
+	if runtime.GOOS == "windows" {
+		t.Skip("the tree's interpreter is a link to python3")
+	}
 	if err := os.Symlink(py, filepath.Join(dir, "bin", "python3.14")); err != nil {
 		t.Fatal(err)
 	}

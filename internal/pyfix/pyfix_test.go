@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -337,6 +338,9 @@ func TestFixPkgConfig(t *testing.T) {
 // The rewritten python3.14-config, run from where the install is, prints
 // the install's include and library folders.
 func TestFixPythonConfig(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("python3.X-config is a POSIX shell script of Unix builds")
+	}
 	src := read(t, "python3.14-config")
 	dir := t.TempDir()
 	dir, _ = filepath.EvalSymlinks(dir)
@@ -406,6 +410,9 @@ func tree(t *testing.T, withFiles bool) string {
 	}
 	if withFiles {
 		if err := os.Symlink("python3.14-config", filepath.Join(dir, "bin", "python3-config")); err != nil {
+			if runtime.GOOS == "windows" {
+				t.Skip("no symbolic links here:", err)
+			}
 			t.Fatal(err)
 		}
 	}
