@@ -177,6 +177,8 @@ func TestFixValue(t *testing.T) {
 		{"CC", "clang -pthread", "cc -pthread"},
 		{"CXX", "clang++ -pthread", "c++ -pthread"},
 		{"CC", "musl-clang -pthread", "cc -pthread"},
+		{"CC", "/tools/host/bin/musl-clang -pthread", "cc -pthread"},
+		{"CC", "/usr/local/bin/clang", "/usr/local/bin/clang"}, // not the build's toolchain
 		{"CC", "/usr/bin/aarch64-linux-gnu-gcc -pthread", "cc -pthread"},
 		{"CXX", "/usr/bin/aarch64-linux-gnu-g++", "c++"},
 		{"CC", "gcc -pthread", "gcc -pthread"},

@@ -1,6 +1,7 @@
 package pyfix
 
 import (
+	"path"
 	"regexp"
 	"strings"
 )
@@ -62,6 +63,12 @@ func replaceDriver(v string) string {
 		}
 		if to, ok := drivers[w]; ok {
 			return to, 0
+		}
+		// The same named by its path in the build's toolchain.
+		if strings.HasPrefix(w, "/tools/") {
+			if to, ok := drivers[path.Base(w)]; ok {
+				return to, 0
+			}
 		}
 		if m := crossDriver.FindStringSubmatch(w); m != nil {
 			if m[1] == "g++" {
