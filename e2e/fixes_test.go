@@ -79,6 +79,9 @@ func TestInstalledInterpreterBuildsHere(t *testing.T) {
 	e.mustPyget(e.installArgs("file://"+fixtureDir, "3.14")...)
 	dir := e.buildDir(t)
 	exe := filepath.Join(dir, "bin", "python3.14")
+	if r := e.mustPyget("find", "--show-version", "3.14"); strings.TrimSpace(r.stdout) != pyVersion {
+		t.Errorf("find --show-version of the fixed build says %q, want %s", r.stdout, pyVersion)
+	}
 	sc := e.sysconfigOf(t, exe)
 
 	if sc["CC"] != "cc -pthread" || sc["CXX"] != "c++ -pthread" || sc["AR"] != "ar" {
