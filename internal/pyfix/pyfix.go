@@ -84,6 +84,9 @@ type FileChange struct {
 // is, with a warning.
 func Apply(ctx context.Context, dir, prefix string, b Build, o Options) (Report, error) {
 	r := Report{Prefix: prefix}
+	if !filepath.IsAbs(prefix) {
+		return r, fmt.Errorf("fixing %s: the install prefix %q is not an absolute path", dir, prefix)
+	}
 	files, err := configFiles(dir)
 	if err != nil {
 		return r, err

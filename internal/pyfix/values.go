@@ -182,7 +182,7 @@ func editWords(v string, edit func(i int, w string) (string, int)) string {
 // is passed over whole, so a second run changes nothing even when prefix
 // contains white space or /install.
 func replacePrefix(v, prefix string) string {
-	if !strings.Contains(v, BuildPrefix) || prefix == BuildPrefix {
+	if !strings.Contains(v, BuildPrefix) || prefix == BuildPrefix || prefix == "" {
 		return v
 	}
 	var b strings.Builder
