@@ -75,3 +75,4 @@ demo:
 bench:
 	./bench/bench.sh
 	./bench/segments.sh
+	./bench/bytecode.sh

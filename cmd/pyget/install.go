@@ -45,6 +45,7 @@ says so, no network.`,
 	fl.BoolVar(&f.isDefault, "default", false, "also link python3 and python")
 	fl.BoolVar(&f.noBin, "no-bin", false, "link no executables into the bin dir")
 	a.addAttestationsFlag(cmd)
+	a.addFixFlags(cmd)
 	return cmd
 }
 
@@ -132,6 +133,7 @@ func (a *app) installer(layout store.Layout, fetcher *fetch.Fetcher, say func(st
 		Fetcher:     transfers,
 		LockTimeout: a.env.LockTimeout,
 		Offline:     a.isOffline(),
+		Fix:         a.fixOptions(),
 		OnWait: func(key string) {
 			say(fmt.Sprintf("waiting for another pyget to finish %s…", key))
 		},
@@ -162,6 +164,7 @@ func (a *app) report(o pipeline.Outcome) {
 		}
 		a.info("%s", line)
 		a.reportAttestation(o.Attestation)
+		a.reportFixes(o.Fixes)
 	}
 	a.info(" + %s", o.Installation.Executable)
 	for _, l := range o.Links.Links {

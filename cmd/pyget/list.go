@@ -65,6 +65,9 @@ type listRow struct {
 	Path           *string      `json:"path"`
 	Symlink        *string      `json:"symlink"`
 	URL            *string      `json:"url"`
+
+	entry catalog.Entry
+	dir   string // the install's folder, when installed
 }
 
 type versionParts struct {
@@ -118,6 +121,7 @@ func (a *app) runList(ctx context.Context, args []string, f listFlags) error {
 		if inst := b.Installed; inst != nil {
 			p := inst.Executable
 			row.Path = &p
+			row.dir = inst.Dir
 			if l, ok := links[inst.Entry.Key]; ok {
 				row.Symlink = &l
 			}
@@ -146,6 +150,9 @@ func (a *app) runList(ctx context.Context, args []string, f listFlags) error {
 			fmt.Fprintf(tw, "%s\t%s\n", r.Key, *r.URL)
 		default:
 			fmt.Fprintf(tw, "%s\t<download available>\n", r.Key)
+		}
+		if a.verbose && r.dir != "" {
+			listFixes(tw, r.dir)
 		}
 	}
 	return tw.Flush()

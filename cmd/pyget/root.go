@@ -41,6 +41,7 @@ type app struct {
 	platformFlag  string
 	archFlag      string
 	attestations  string // --attestations (install, upgrade, mirror)
+	fix           fixFlags
 
 	fetcher *fetch.Fetcher
 	res     *pipeline.Resolver

@@ -34,6 +34,7 @@ the newest patch: says so, downloads nothing.`,
 	}
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "show what would be installed and change nothing")
 	a.addAttestationsFlag(cmd)
+	a.addFixFlags(cmd)
 	return cmd
 }
 

@@ -73,6 +73,12 @@ type Settings struct {
 	Offline bool
 	// NoProgress: PYGET_NO_PROGRESS (a boolean).
 	NoProgress bool
+	// NoExternallyManaged: PYGET_NO_EXTERNALLY_MANAGED (a boolean): CPython
+	// installs get no PEP 668 EXTERNALLY-MANAGED marker.
+	NoExternallyManaged bool
+	// CompileBytecode: PYGET_COMPILE_BYTECODE (a boolean): installs compile
+	// the standard library's bytecode before they are committed.
+	CompileBytecode bool
 	// Arch: PYGET_ARCH, "auto" or an architecture name platform.ParseArch
 	// accepts, lower-cased; "" = this machine's.
 	Arch string
@@ -182,6 +188,8 @@ func load(getenv func(string) string, goos string) (Settings, error) {
 		}
 		s.AttestationIdentity = v
 	}
+	s.NoExternallyManaged = r.boolean("PYGET_NO_EXTERNALLY_MANAGED")
+	s.CompileBytecode = r.boolean("PYGET_COMPILE_BYTECODE")
 	if s.GitHubAPIURL == "" {
 		s.GitHubAPIURL = DefaultGitHubAPIURL
 	}

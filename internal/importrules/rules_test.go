@@ -44,6 +44,7 @@ var rules = []rule{
 	{pkg: "internal/shellpath", only: []string{"internal/fsutil"}},
 	{pkg: "internal/provenance", never: []string{"internal/store", "internal/pipeline", "cmd"}},
 	{pkg: "internal/attest", only: nothing},
+	{pkg: "internal/pyfix", only: nothing},
 	{pkg: "internal/fsutil", only: nothing},
 	{pkg: "internal/importrules", only: nothing},
 }

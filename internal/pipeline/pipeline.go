@@ -24,6 +24,7 @@ import (
 	"github.com/pyget/pyget/internal/catalog"
 	"github.com/pyget/pyget/internal/fetch"
 	"github.com/pyget/pyget/internal/fsutil"
+	"github.com/pyget/pyget/internal/pyfix"
 	"github.com/pyget/pyget/internal/store"
 )
 
@@ -60,6 +61,9 @@ type Installer struct {
 	// <archive>.sigstore.json it looks at first ("" = none).
 	Attester     Attester
 	AttestMirror string
+	// Fix says what pyfix does to each staged build besides rewriting its
+	// build-time paths and compiler (see fixes.go).
+	Fix pyfix.Options
 
 	// extract is archive.Extract; tests wrap it to watch extractions.
 	extract func(ctx context.Context, r io.Reader, f archive.Format, dest string, lim archive.Limits) error
@@ -82,6 +86,9 @@ type Outcome struct {
 	// Attestation is the provenance check's verdict (its warning or note
 	// for the CLI to show); zero when nothing was checked.
 	Attestation attest.Result
+	// Fixes is what was changed in the build to make it work here, with
+	// warnings for the CLI to show; zero when Already.
+	Fixes pyfix.Report
 }
 
 // archiveInfo is what a fill says about the archive it extracted.
@@ -176,6 +183,10 @@ func (in *Installer) install(ctx context.Context, e catalog.Entry, fill func(con
 	if err != nil {
 		return Outcome{}, err
 	}
+	fixes, err := in.fixStaged(ctx, e, stage)
+	if err != nil {
+		return Outcome{}, err
+	}
 	rec := store.Record{Entry: e, SHA256: info.sha256, SourceURL: info.source, InstalledAt: time.Now().UTC()}
 	inst, err := stage.Commit(rec)
 	if err != nil {
@@ -186,7 +197,7 @@ func (in *Installer) install(ctx context.Context, e catalog.Entry, fill func(con
 	if err != nil {
 		return Outcome{}, fmt.Errorf("installed %s but could not link it: %w", e.Key, err)
 	}
-	return Outcome{Installation: inst, Size: info.size, Transfer: info.transfer, Links: links, Elapsed: time.Since(start), Attestation: verdict}, nil
+	return Outcome{Installation: inst, Size: info.size, Transfer: info.transfer, Links: links, Elapsed: time.Since(start), Attestation: verdict, Fixes: fixes}, nil
 }
 
 func (in *Installer) fetchAndExtract(ctx context.Context, e catalog.Entry, format archive.Format, stage *store.Staging) (fetch.Result, error) {
