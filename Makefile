@@ -2,7 +2,7 @@
 GO ?= go
 GOFMT_DIRS = cmd internal e2e tools bench
 
-.PHONY: build test deps unit e2e vet cross demo bench fixture catalog
+.PHONY: build test deps unit e2e vet cross demo bench fixture catalog test-windows
 
 # pyget and pyget-attest, its attestation verifier (run beside it).
 build:
@@ -18,8 +18,12 @@ test: deps vet cross unit e2e
 deps:
 	./scripts/deps.sh
 
+# Vet for Linux, and for Windows and macOS too, so every package's tests
+# compile on all three.
 vet:
 	$(GO) vet ./...
+	GOOS=windows GOARCH=amd64 $(GO) vet ./...
+	GOOS=darwin GOARCH=arm64 $(GO) vet ./...
 	cd tools/fixture && $(GO) vet ./...
 	@out="$$(gofmt -l $(GOFMT_DIRS))"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
@@ -29,6 +33,11 @@ unit:
 
 e2e:
 	$(GO) test -count=1 -timeout 20m ./e2e/
+
+# Every package's tests built for windows/amd64 and run under Wine (installs
+# wine and mingw-w64 when missing): scripts/wine-test.sh.
+test-windows:
+	./scripts/wine-test.sh
 
 cross:
 	for cmd in ./cmd/pyget ./cmd/pyget-attest; do \

@@ -110,3 +110,6 @@ func TestDiskFullStopsTransferAndMirrors(t *testing.T) {
 		}
 	})
 }
+
+// testDiskFull is the disk-full test TestWithSegments runs again.
+var testDiskFull = TestDiskFullStopsTransferAndMirrors

@@ -117,7 +117,7 @@ func TestWithSegments(t *testing.T) {
 	for name, fn := range map[string]func(*testing.T){
 		"ResumeFromDamagedState":           TestResumeFromDamagedState,
 		"ResumeAcrossProcesses":            TestResumeAcrossProcesses,
-		"DiskFull":                         TestDiskFullStopsTransferAndMirrors,
+		"DiskFull":                         testDiskFull,
 		"CleanTransferAndCache":            TestCleanTransferAndCache,
 		"Mirrors":                          TestMirrors,
 		"NotArchiveRefused":                TestNotArchiveRefused,
