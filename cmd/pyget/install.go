@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"sync"
 
 	"github.com/spf13/cobra"
@@ -14,6 +15,7 @@ import (
 	"github.com/pyget/pyget/internal/pipeline"
 	"github.com/pyget/pyget/internal/platform"
 	"github.com/pyget/pyget/internal/pyrequest"
+	"github.com/pyget/pyget/internal/shellpath"
 	"github.com/pyget/pyget/internal/store"
 )
 
@@ -299,7 +301,7 @@ func (a *app) warnPATH(outcomes []pipeline.Outcome) {
 			if a.binDir != "" {
 				cmd += " --bin-dir " + quoteArg(dir)
 			}
-			a.warn("%s is not on your PATH: `%s` puts it there for new shells; in this one:\n  export PATH=\"%s:$PATH\"", dir, cmd, dir)
+			a.warn("%s is not on your PATH: `%s` puts it there for new shells; in this one:\n  %s", dir, cmd, shellpath.SessionLine(runtime.GOOS, dir))
 			return
 		}
 	}

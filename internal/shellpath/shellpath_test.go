@@ -310,3 +310,19 @@ func TestPrependPathList(t *testing.T) {
 		}
 	}
 }
+
+// The line for the shell open now is in that shell's syntax: PowerShell on
+// Windows (a POSIX export there would be an error), quoted so that any
+// folder name comes through as itself.
+func TestSessionLine(t *testing.T) {
+	for _, tc := range []struct{ goos, dir, want string }{
+		{"linux", "/home/u/.local/bin", `export PATH="/home/u/.local/bin:$PATH"`},
+		{"darwin", `/Users/a "b"/$x/bin`, `export PATH="/Users/a \"b\"/\$x/bin:$PATH"`},
+		{"windows", `C:\Users\u\.local\bin`, `$env:Path = "C:\Users\u\.local\bin;$env:Path"`},
+		{"windows", `D:\a $b "c"\bin`, "$env:Path = \"D:\\a `$b `\"c`\"\\bin;$env:Path\""},
+	} {
+		if got := SessionLine(tc.goos, tc.dir); got != tc.want {
+			t.Errorf("SessionLine(%s, %q) = %s, want %s", tc.goos, tc.dir, got, tc.want)
+		}
+	}
+}
