@@ -40,8 +40,8 @@ export WINEDLLOVERRIDES="bcryptprimitives=n,b;mscoree=;mshtml=;winemenubuilder.e
 log() { echo "test-windows: $*" >&2; }
 
 # 1. Wine and mingw-w64 (apt), only when missing.
-if ! command -v wine >/dev/null 2>&1 || ! command -v wine64 >/dev/null 2>&1 ||
-  ! command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1; then
+# (Debian's wine64 package puts no wine64 on PATH: `wine` runs 64-bit programs.)
+if ! command -v wine >/dev/null 2>&1 || ! command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1; then
   as_root=()
   if [ "$(id -u)" != 0 ]; then
     if command -v sudo >/dev/null 2>&1; then

@@ -5,23 +5,26 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/pyget/pyget/internal/catalog"
+	"github.com/pyget/pyget/internal/testutil"
 )
 
-// entry builds a catalog entry keyed the way uv's catalog keys them.
+// entry builds a catalog entry for this OS, keyed the way uv's catalog
+// keys them.
 func entry(name string, major, minor, patch int, pre, variant string) catalog.Entry {
 	e := catalog.Entry{
 		Name: name, Major: major, Minor: minor, Patch: patch, Prerelease: pre, Variant: variant,
-		OS: "linux", Arch: catalog.Arch{Family: "x86_64"}, Libc: "gnu", Build: "20260610",
+		OS: testutil.HostOS(), Arch: catalog.Arch{Family: "x86_64"}, Libc: testutil.HostLibc(), Build: "20260610",
 	}
 	v := e.Version()
 	if variant != "" {
 		v += "+" + variant
 	}
-	e.Key = fmt.Sprintf("%s-%s-linux-x86_64-gnu", name, v)
+	e.Key = fmt.Sprintf("%s-%s-%s", name, v, testutil.HostSuffix())
 	e.URL = "https://example.invalid/" + e.Key + ".tar.gz"
 	return e
 }
@@ -45,9 +48,30 @@ func writeFile(t *testing.T, path, body string, mode os.FileMode) {
 }
 
 // fakeTree lays out a python-build-standalone-like tree for e in dir:
-// bin/python3.14 (a shell script) and bin/python3 -> python3.14.
+// bin/python3.14 (a shell script) and bin/python3 -> python3.14; for
+// Windows python.exe (the fake interpreter, testutil.FakePythonExe) and
+// pythonw.exe at the root, Lib/ and DLLs/. Each prints "fake <key>".
 func fakeTree(t *testing.T, dir string, e catalog.Entry) {
 	t.Helper()
+	if e.OS == "windows" {
+		exe := testutil.FakePythonExe(t)
+		name := "python.exe"
+		switch e.Name {
+		case "pypy":
+			name = fmt.Sprintf("pypy%d.%d.exe", e.Major, e.Minor)
+		case "graalpy":
+			name = "graalpy.exe"
+		}
+		if e.Freethreaded() {
+			name = fmt.Sprintf("python%d.%dt.exe", e.Major, e.Minor)
+		}
+		writeFile(t, filepath.Join(dir, name), string(exe), 0o755)
+		writeFile(t, filepath.Join(dir, strings.TrimSuffix(name, ".exe")+"w.exe"), "windowed", 0o755)
+		writeFile(t, filepath.Join(dir, testutil.FakePythonVersionFile), "fake "+e.Key+"\n", 0o644)
+		writeFile(t, filepath.Join(dir, "Lib", "data.txt"), e.Key+"\n", 0o644)
+		writeFile(t, filepath.Join(dir, "DLLs", "_socket.pyd"), "pyd", 0o644)
+		return
+	}
 	name := fmt.Sprintf("python%d.%d", e.Major, e.Minor)
 	if e.Freethreaded() {
 		name += "t"

@@ -41,6 +41,8 @@ func (l Layout) Link(inst Installation, opts LinkOptions) (LinkReport, error) {
 	if err != nil {
 		return rep, err
 	}
+	// PEP 514 (Windows): not fatal, the build runs without it.
+	rep.Registered, rep.RegistryErr = l.register(inst)
 	if opts.NoBin {
 		return rep, nil
 	}

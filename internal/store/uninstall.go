@@ -37,6 +37,12 @@ func (l Layout) Remove(ctx context.Context, key string) error {
 	// a hidden folder); it happens under the same hold of the links lock, so
 	// that no Link of another patch in between can point the minor link
 	// back at this build just before it goes.
+	// Its PEP 514 entry goes while it is still whole: a kill after this
+	// leaves an installed build that the next install of it registers.
+	var errs []error
+	if err := l.unregister(inst); err != nil {
+		errs = append(errs, fmt.Errorf("uninstalling %s: %w", key, err))
+	}
 	old := filepath.Join(l.InstallDir, oldPrefix+key+"-"+randomSuffix())
 	var renameErr error
 	if err := l.repairLinks(ctx, inst, key, func() error {
@@ -50,7 +56,6 @@ func (l Layout) Remove(ctx context.Context, key string) error {
 	}
 	fsutil.SyncDir(l.InstallDir)
 
-	var errs []error
 	if err := os.RemoveAll(old); err != nil {
 		// Already out of sight; the next Lock of this key sweeps the rest.
 		errs = append(errs, fmt.Errorf("uninstalled %s but could not delete all of %s: %w", key, old, err))
