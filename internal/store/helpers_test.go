@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -26,6 +27,13 @@ func entry(name string, major, minor, patch int, pre, variant string) catalog.En
 	}
 	e.Key = fmt.Sprintf("%s-%s-%s", name, v, testutil.HostSuffix())
 	e.URL = "https://example.invalid/" + e.Key + ".tar.gz"
+	return e
+}
+
+// lin is e built for Linux, whatever OS the tests run on.
+func lin(e catalog.Entry) catalog.Entry {
+	e.Key = strings.Replace(e.Key, testutil.HostSuffix(), "linux-x86_64-gnu", 1)
+	e.OS, e.Libc = "linux", "gnu"
 	return e
 }
 
@@ -87,6 +95,35 @@ func fakeTree(t *testing.T, dir string, e catalog.Entry) {
 		t.Fatal(err)
 	}
 	writeFile(t, filepath.Join(dir, "lib", "data.txt"), e.Key+"\n", 0o644)
+}
+
+// exeRel is where fakeTree puts e's interpreter, relative to the tree.
+func exeRel(e catalog.Entry) string {
+	if e.OS == "windows" {
+		return "python.exe"
+	}
+	return filepath.Join("bin", fmt.Sprintf("python%d.%d", e.Major, e.Minor))
+}
+
+// binFile is the file in BinDir that provides command name: name itself,
+// or on Windows name.exe (a symlink) or else name.cmd (a shim).
+func binFile(l Layout, name string) string {
+	p := filepath.Join(l.BinDir, name)
+	if runtime.GOOS != "windows" {
+		return p
+	}
+	if _, err := os.Lstat(p + ".exe"); err == nil {
+		return p + ".exe"
+	}
+	return p + ".cmd"
+}
+
+// needLinks skips tests of the symlink layout (minor links, linked
+// commands, foreign symlinks) where symlinks cannot be made; the shim
+// tests (shim_windows_test.go) cover that case.
+func needLinks(t *testing.T) {
+	t.Helper()
+	testutil.NeedSymlinks(t)
 }
 
 // installOne installs e the way the installer does, with extra files
