@@ -119,7 +119,7 @@ func TestRegistryEntries(t *testing.T) {
 		t.Errorf("uninstalled 3.14.5 still registered: %v", got)
 	}
 	tag6 := company + `\CPython3.14.6`
-	if got := regValues(t, tag6 + `\InstallPath`); got[""] != newer.Dir {
+	if got := regValues(t, tag6+`\InstallPath`); got[""] != newer.Dir {
 		t.Errorf("3.14.6 InstallPath = %v, want %s", got, newer.Dir)
 	}
 
@@ -128,13 +128,13 @@ func TestRegistryEntries(t *testing.T) {
 	other := testLayout(t)
 	other.registryCompany = l.registryCompany
 	moved, _ := installAndLink(t, other, cpy(6, ""), LinkOptions{})
-	if got := regValues(t, tag6 + `\InstallPath`); got[""] != moved.Dir {
+	if got := regValues(t, tag6+`\InstallPath`); got[""] != moved.Dir {
 		t.Errorf("3.14.6 InstallPath = %v after installing it in %s", got, other.InstallDir)
 	}
 	if err := removeOne(l, newer.Entry.Key); err != nil {
 		t.Fatal(err)
 	}
-	if got := regValues(t, tag6 + `\InstallPath`); got[""] != moved.Dir {
+	if got := regValues(t, tag6+`\InstallPath`); got[""] != moved.Dir {
 		t.Errorf("removing %s's 3.14.6 changed the tag of %s's: %v", l.InstallDir, other.InstallDir, got)
 	}
 	if err := removeOne(other, moved.Entry.Key); err != nil {
