@@ -271,8 +271,10 @@ func TestHasLine(t *testing.T) {
 }
 
 func TestUpdateRefuses(t *testing.T) {
+	// An absolute path on the OS the test runs on (a drive on Windows).
+	absBin, _ := filepath.Abs("/b")
 	home := t.TempDir()
-	if _, err := Update("/b", Env{GOOS: "darwin", Home: home, Shell: "/bin/tcsh"}); !errors.Is(err, ErrNoShell) {
+	if _, err := Update(absBin, Env{GOOS: "darwin", Home: home, Shell: "/bin/tcsh"}); !errors.Is(err, ErrNoShell) {
 		t.Errorf("no shell: %v", err)
 	}
 	for _, dir := range []string{"relative/bin", "/a\nb"} {
@@ -284,7 +286,7 @@ func TestUpdateRefuses(t *testing.T) {
 	if err := os.Symlink(filepath.Join(home, "missing"), filepath.Join(home, ".bashrc")); err != nil {
 		t.Skip(err)
 	}
-	if _, err := Update("/b", Env{GOOS: "linux", Home: home}); err == nil || !strings.Contains(err.Error(), "link to nowhere") {
+	if _, err := Update(absBin, Env{GOOS: "linux", Home: home}); err == nil || !strings.Contains(err.Error(), "link to nowhere") {
 		t.Errorf("dangling link: %v", err)
 	}
 }

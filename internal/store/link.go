@@ -258,7 +258,7 @@ func (l Layout) removeThrough(dangling bool, names ...string) error {
 		if _, err := os.Stat(b.dest); dangling && !errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
-		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if err := removeFile(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			errs = append(errs, fmt.Errorf("removing %s: %w", path, err))
 		}
 	}

@@ -83,6 +83,14 @@ func (l Layout) repairLinks(ctx context.Context, removed Installation, exclude s
 	if err != nil {
 		return err
 	}
+	if newest == nil {
+		// The last of its group: commands made straight to its folder (no
+		// directory links) go now, while it is still whole, not only
+		// once they dangle.
+		if err := l.removeThrough(false, removed.Entry.Key); err != nil {
+			return err
+		}
+	}
 	if newest != nil && newest.Entry.Key != removed.Entry.Key && base == newest.Dir {
 		// No directory links (Windows without the symlink privilege): the
 		// commands went to the removed build's folder itself, so they move
