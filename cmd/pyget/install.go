@@ -285,6 +285,12 @@ func (a *app) report(o pipeline.Outcome) {
 	for _, l := range o.Links.Links {
 		a.info(" + %s", l)
 	}
+	if o.Links.Registered != "" {
+		a.info(" + %s", o.Links.Registered)
+	}
+	if o.Links.RegistryErr != nil {
+		a.warn("%v", o.Links.RegistryErr)
+	}
 	for _, s := range o.Links.Skipped {
 		a.warn("not replacing %s: pyget did not create it (use --force)", s)
 	}

@@ -74,6 +74,9 @@ type Settings struct {
 	Offline bool
 	// NoProgress: PYGET_NO_PROGRESS (a boolean).
 	NoProgress bool
+	// NoRegistry: PYGET_NO_REGISTRY (a boolean): on Windows, register no
+	// build in the registry (PEP 514).
+	NoRegistry bool
 	// Arch: PYGET_ARCH, "auto" or an architecture name platform.ParseArch
 	// accepts, lower-cased; "" = this machine's.
 	Arch string
@@ -155,6 +158,7 @@ func load(getenv func(string) string, goos string) (Settings, error) {
 		CatalogURL:    r.word("PYGET_CATALOG_URL"),
 		Offline:       r.boolean("PYGET_OFFLINE"),
 		NoProgress:    r.boolean("PYGET_NO_PROGRESS"),
+		NoRegistry:    r.boolean("PYGET_NO_REGISTRY"),
 		Arch:          r.arch("PYGET_ARCH"),
 		LockTimeout:   r.seconds("PYGET_LOCK_TIMEOUT", DefaultLockTimeout, true),
 		HTTPRetries:   r.count("PYGET_HTTP_RETRIES", DefaultHTTPRetries, MaxHTTPRetries),
