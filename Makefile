@@ -2,7 +2,7 @@
 GO ?= go
 GOFMT_DIRS = cmd internal e2e tools bench
 
-.PHONY: build test deps unit e2e vet cross demo bench fixture catalog fuzz fuzz-short
+.PHONY: build test deps unit e2e vet cross demo bench fixture catalog fuzz fuzz-short test-windows
 
 # pyget and pyget-attest, its attestation verifier (run beside it).
 build:
@@ -19,8 +19,12 @@ test: deps vet cross unit fuzz-short e2e
 deps:
 	./scripts/deps.sh
 
+# Vet for Linux, and for Windows and macOS too, so every package's tests
+# compile on all three.
 vet:
 	$(GO) vet ./...
+	GOOS=windows GOARCH=amd64 $(GO) vet ./...
+	GOOS=darwin GOARCH=arm64 $(GO) vet ./...
 	cd tools/fixture && $(GO) vet ./...
 	@out="$$(gofmt -l $(GOFMT_DIRS))"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
@@ -46,6 +50,10 @@ fuzz:
 # seeds miss but a short search finds fails CI.
 fuzz-short:
 	$(MAKE) fuzz FUZZTIME=2s FUZZMINIMIZETIME=1s
+# Every package's tests built for windows/amd64 and run under Wine (installs
+# wine and mingw-w64 when missing): scripts/wine-test.sh.
+test-windows:
+	./scripts/wine-test.sh
 
 cross:
 	for cmd in ./cmd/pyget ./cmd/pyget-attest; do \

@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"sync"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pyget/pyget/internal/fetch"
 	"github.com/pyget/pyget/internal/pipeline"
+	"github.com/pyget/pyget/internal/shellpath"
 	"github.com/pyget/pyget/internal/store"
 )
 
@@ -170,6 +172,12 @@ func (a *app) report(o pipeline.Outcome) {
 	for _, l := range o.Links.Links {
 		a.info(" + %s", l)
 	}
+	if o.Links.Registered != "" {
+		a.info(" + %s", o.Links.Registered)
+	}
+	if o.Links.RegistryErr != nil {
+		a.warn("%v", o.Links.RegistryErr)
+	}
 	for _, s := range o.Links.Skipped {
 		a.warn("not replacing %s: pyget did not create it (use --force)", s)
 	}
@@ -186,7 +194,7 @@ func (a *app) warnPATH(outcomes []pipeline.Outcome) {
 			if a.binDir != "" {
 				cmd += " --bin-dir " + quoteArg(dir)
 			}
-			a.warn("%s is not on your PATH: `%s` puts it there for new shells; in this one:\n  export PATH=\"%s:$PATH\"", dir, cmd, dir)
+			a.warn("%s is not on your PATH: `%s` puts it there for new shells; in this one:\n  %s", dir, cmd, shellpath.SessionLine(runtime.GOOS, dir))
 			return
 		}
 	}

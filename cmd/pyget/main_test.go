@@ -254,6 +254,8 @@ func setupScriptEnv(env *testscript.Env) error {
 	env.Setenv("PYGET_MIRROR", srv.URL)
 	env.Setenv("PYGET_HTTP_RETRIES", "1")
 	env.Setenv("PYGET_NO_PROGRESS", "1")
+	// No PEP 514 entries from test installs in a Windows user's registry.
+	env.Setenv("PYGET_NO_REGISTRY", "1")
 	// No attestation lookup unless a script asks for one (then against
 	// the loopback stand-in setupAttest starts).
 	env.Setenv("PYGET_ATTESTATIONS", "off")

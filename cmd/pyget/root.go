@@ -36,6 +36,7 @@ type app struct {
 	mirrors       []string
 	offline       bool
 	noProgress    bool
+	noRegistry    bool
 	quiet         bool
 	verbose       bool
 	platformFlag  string
@@ -115,6 +116,7 @@ transient network faults: the whole stream is retried and resumed with HTTP Rang
 	pf.StringArrayVar(&a.mirrors, "mirror", nil, "base URL replacing the python-build-standalone release prefix; repeatable, tried in order (env PYGET_MIRROR)")
 	pf.BoolVar(&a.offline, "offline", false, "use only cached data (env PYGET_OFFLINE=1)")
 	pf.BoolVar(&a.noProgress, "no-progress", false, "no progress bars (env PYGET_NO_PROGRESS=1)")
+	pf.BoolVar(&a.noRegistry, "no-registry", false, "Windows: register no build in the registry for the py launcher and IDEs (PEP 514; env PYGET_NO_REGISTRY=1)")
 	pf.BoolVarP(&a.quiet, "quiet", "q", false, "print only errors")
 	pf.BoolVarP(&a.verbose, "verbose", "v", false, "print each recovered fault and catalog warning")
 	pf.StringVar(&a.platformFlag, "platform", "", "target platform, e.g. linux-aarch64-musl (default: this machine)")
@@ -192,7 +194,7 @@ func (a *app) layout() (store.Layout, error) {
 	if err != nil {
 		return store.Layout{}, err
 	}
-	l := store.Layout{PathEnv: s.Path}
+	l := store.Layout{PathEnv: s.Path, NoRegistry: a.noRegistry || s.NoRegistry}
 	if l.InstallDir, err = chooseDir(a.installDir, "--install-dir", s.InstallDir, "PYGET_INSTALL_DIR"); err != nil {
 		return l, err
 	}

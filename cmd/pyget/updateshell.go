@@ -58,7 +58,7 @@ func (a *app) runUpdateShell() error {
 	case runtime.GOOS == "windows":
 		a.info("Open a new terminal for %s to be on PATH", l.BinDir)
 	default:
-		a.info("Open a new shell for %s to be on PATH (in this one: export PATH=\"%s:$PATH\")", l.BinDir, l.BinDir)
+		a.info("Open a new shell for %s to be on PATH (in this one: %s)", l.BinDir, shellpath.SessionLine(runtime.GOOS, l.BinDir))
 	}
 	return nil
 }

@@ -79,6 +79,9 @@ type Settings struct {
 	// CompileBytecode: PYGET_COMPILE_BYTECODE (a boolean): installs compile
 	// the standard library's bytecode before they are committed.
 	CompileBytecode bool
+	// NoRegistry: PYGET_NO_REGISTRY (a boolean): on Windows, register no
+	// build in the registry (PEP 514).
+	NoRegistry bool
 	// Arch: PYGET_ARCH, "auto" or an architecture name platform.ParseArch
 	// accepts, lower-cased; "" = this machine's.
 	Arch string
@@ -166,6 +169,7 @@ func load(getenv func(string) string, goos string) (Settings, error) {
 		CatalogURL:    r.word("PYGET_CATALOG_URL"),
 		Offline:       r.boolean("PYGET_OFFLINE"),
 		NoProgress:    r.boolean("PYGET_NO_PROGRESS"),
+		NoRegistry:    r.boolean("PYGET_NO_REGISTRY"),
 		Arch:          r.arch("PYGET_ARCH"),
 		LockTimeout:   r.seconds("PYGET_LOCK_TIMEOUT", DefaultLockTimeout, true),
 		HTTPRetries:   r.count("PYGET_HTTP_RETRIES", fetch.DefaultRetries, fetch.MaxRetries),

@@ -11,7 +11,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -28,12 +30,25 @@ import (
 // a little more than this on disk.
 const fakeBlob = 4 << 20
 
-// fakeArchive is an install_only tree with a runnable bin/python3.14 and a
-// large incompressible file, so faults can land in the middle of the body.
+// fakeArchive is an install_only tree for this OS with a runnable
+// interpreter (bin/python3.14, or python.exe on Windows) and a large
+// incompressible file, so faults can land in the middle of the body. Built
+// once: the Windows one holds a test binary.
 func fakeArchive(t *testing.T) []byte {
 	t.Helper()
-	return testutil.TarGz(t, testutil.FakeCPython{Version: "3.14.6", Blob: fakeBlob}.Entries())
+	fakeArchiveOnce.Do(func() {
+		fakeArchiveData = testutil.TarGz(t, testutil.FakeCPython{Version: "3.14.6", Blob: fakeBlob}.Entries())
+	})
+	return fakeArchiveData
 }
+
+var (
+	fakeArchiveOnce sync.Once
+	fakeArchiveData []byte
+)
+
+// hostKey is the catalog key of CPython version v built for this OS.
+func hostKey(v string) string { return "cpython-" + v + "-" + testutil.HostSuffix() }
 
 func newInstaller(t *testing.T, srv *faultserver.Server) (*Installer, catalog.Entry, []byte) {
 	t.Helper()
@@ -59,7 +74,7 @@ func newInstaller(t *testing.T, srv *faultserver.Server) (*Installer, catalog.En
 		t.Fatal(err)
 	}
 	e := catalog.Entry{
-		Key: "cpython-3.14.6-linux-x86_64-gnu", Name: "cpython", OS: "linux", Libc: "gnu",
+		Key: hostKey("3.14.6"), Name: "cpython", OS: testutil.HostOS(), Libc: testutil.HostLibc(),
 		Arch: catalog.Arch{Family: "x86_64"}, Major: 3, Minor: 14, Patch: 6, Build: "20260610",
 		URL:    fetch.UpstreamPrefix + "/20260610/cpython-3.14.6.tar.gz",
 		SHA256: hex.EncodeToString(sum[:]),
@@ -344,8 +359,13 @@ func TestZipArchiveAndItsCache(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Whatever the exec bits became, the test runs the script through sh.
-	if out, err := exec.Command("sh", first.Installation.Executable).Output(); err != nil || strings.TrimSpace(string(out)) != "Python 3.14.6" {
+	// Whatever the exec bits became, the test runs the script through sh
+	// (Windows has no exec bits: python.exe runs).
+	run := exec.Command("sh", first.Installation.Executable)
+	if runtime.GOOS == "windows" {
+		run = exec.Command(first.Installation.Executable)
+	}
+	if out, err := run.Output(); err != nil || strings.TrimSpace(string(out)) != "Python 3.14.6" {
 		t.Fatalf("installed from zip: %q, %v", out, err)
 	}
 	in.Reinstall = true

@@ -3,8 +3,10 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -15,6 +17,7 @@ import (
 	"github.com/pyget/pyget/internal/platform"
 	"github.com/pyget/pyget/internal/pyrequest"
 	"github.com/pyget/pyget/internal/store"
+	"github.com/pyget/pyget/internal/testutil"
 )
 
 // patchOf is e as another version of its minor, keyed as the catalog keys
@@ -100,8 +103,19 @@ func twoPatches(t *testing.T, srv *faultserver.Server) (in *Installer, older, ne
 }
 
 // minorLinkTarget is where the 3.14 minor link points, "" without one.
+// Where symlinks cannot be made (Windows without Developer Mode) there is
+// no minor link: the build the group's commands run stands for it.
 func minorLinkTarget(t *testing.T, in *Installer, e catalog.Entry) string {
 	t.Helper()
+	if !testutil.SymlinksWork() {
+		group := fmt.Sprintf("%s-%d.%d.", e.Name, e.Major, e.Minor)
+		for key := range in.Layout.BinLinks() {
+			if strings.HasPrefix(key, group) && !strings.Contains(key, "+") {
+				return key
+			}
+		}
+		return ""
+	}
 	s, err := os.Readlink(filepath.Join(in.Layout.InstallDir, store.MinorLinkName(e)))
 	if errors.Is(err, os.ErrNotExist) {
 		return ""
@@ -154,8 +168,8 @@ func TestUpgradeMovesLinksAndKeepsPrevious(t *testing.T) {
 	if got := minorLinkTarget(t, in, older); got != newer.Key {
 		t.Errorf("minor link -> %q after the upgrade, want %s", got, newer.Key)
 	}
-	cmd := filepath.Join(in.Layout.BinDir, "python3.14")
-	if real, err := filepath.EvalSymlinks(cmd); err != nil || !strings.Contains(real, string(filepath.Separator)+newer.Key+string(filepath.Separator)) {
+	cmd := binFile(in, "python3.14")
+	if real, err := commandTarget(cmd); err != nil || !strings.Contains(real, string(filepath.Separator)+newer.Key+string(filepath.Separator)) {
 		t.Errorf("python3.14 leads to %q (%v), want into %s", real, err, newer.Key)
 	}
 	if _, ok, _ := in.Layout.Find(older.Key); !ok {
@@ -198,6 +212,7 @@ func TestUpgradeMovesLinksAndKeepsPrevious(t *testing.T) {
 // on the old one: Outdated keeps that one, and the next upgrade, with
 // nothing to install, moves the links.
 func TestUpgradeFinishesInterruptedLinking(t *testing.T) {
+	testutil.NeedSymlinks(t) // it puts a minor link back by hand
 	srv := faultserver.New(faultserver.HTTP1, map[string][]byte{})
 	defer srv.Close()
 	in, older, newer := twoPatches(t, srv)
@@ -244,7 +259,7 @@ func TestUpgradeAndUninstallAtOnce(t *testing.T) {
 	defer srv.Close()
 	in, older, newer := twoPatches(t, srv)
 	link := filepath.Join(in.Layout.InstallDir, store.MinorLinkName(older))
-	cmd := filepath.Join(in.Layout.BinDir, "python3.14")
+	cmd := binFile(in, "python3.14")
 	ctx := context.Background()
 
 	// watch fails the test whenever a link exists but leads nowhere.
@@ -257,7 +272,7 @@ func TestUpgradeAndUninstallAtOnce(t *testing.T) {
 				if _, err := os.Lstat(p); err != nil {
 					continue
 				}
-				if _, err := os.Stat(p); err != nil {
+				if err := leadsSomewhere(p); err != nil {
 					// It may have been removed between the two calls.
 					if _, lerr := os.Lstat(p); lerr == nil {
 						dangling.Store(p + ": " + err.Error())
@@ -327,7 +342,7 @@ func checkGroupConsistent(t *testing.T, in *Installer, e catalog.Entry, link, cm
 		t.Fatalf("minor link -> %q with newest installed %v", got, keys)
 	}
 	if _, err := os.Lstat(cmd); err == nil {
-		if _, err := os.Stat(cmd); err != nil {
+		if err := leadsSomewhere(cmd); err != nil {
 			t.Fatalf("%s leads nowhere: %v", cmd, err)
 		}
 	} else if len(keys) > 0 {
@@ -422,4 +437,56 @@ func TestNewestPatchAndChooseUpgrades(t *testing.T) {
 	if _, _, err := res.chooseUpgrades(ctx, plans, cat, reqs("3.14.6"), false); !errors.As(err, &pe) || pe.Request != "3.14.6" {
 		t.Errorf("a patch request: %v, want a *PatchRequestError naming it", err)
 	}
+}
+
+// binFile is the file in BinDir that provides command name: name, or on
+// Windows name.exe (a symlink) or else name.cmd (a shim).
+func binFile(in *Installer, name string) string {
+	p := filepath.Join(in.Layout.BinDir, name)
+	if runtime.GOOS != "windows" {
+		return p
+	}
+	if _, err := os.Lstat(p + ".exe"); err == nil {
+		return p + ".exe"
+	}
+	return p + ".cmd"
+}
+
+// commandTarget is the interpreter a command in BinDir runs: its links
+// resolved, or the target a .cmd shim names.
+func commandTarget(cmd string) (string, error) {
+	if strings.HasSuffix(cmd, ".cmd") {
+		b, err := readShared(cmd)
+		if err != nil {
+			return "", err
+		}
+		for _, line := range strings.Split(string(b), "\r\n") {
+			if target, ok := strings.CutPrefix(line, "rem pyget shim: "); ok {
+				return target, nil
+			}
+		}
+		return "", fmt.Errorf("%s names no target", cmd)
+	}
+	return filepath.EvalSymlinks(cmd)
+}
+
+// leadsSomewhere: the link or shim at p reaches a file.
+func leadsSomewhere(p string) error {
+	if !strings.HasSuffix(p, ".cmd") {
+		// One stat: the kernel resolves the links at one moment.
+		_, err := os.Stat(p)
+		return err
+	}
+	target, err := commandTarget(p)
+	var pe *os.PathError
+	if errors.As(err, &pe) && pe.Path == p && !errors.Is(err, os.ErrNotExist) {
+		// Windows: the shim is being replaced at this instant (a sharing
+		// violation); the next poll reads it.
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	_, err = os.Stat(target)
+	return err
 }

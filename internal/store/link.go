@@ -42,6 +42,8 @@ func (l Layout) Link(ctx context.Context, inst Installation, opts LinkOptions) (
 	if err != nil {
 		return rep, err
 	}
+	// PEP 514 (Windows): not fatal, the build runs without it.
+	rep.Registered, rep.RegistryErr = l.register(inst)
 	if opts.NoBin {
 		return rep, nil
 	}
@@ -257,7 +259,7 @@ func (l Layout) removeThrough(dangling bool, names ...string) error {
 		if _, err := os.Stat(b.dest); dangling && !errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
-		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if err := removeFile(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			errs = append(errs, fmt.Errorf("removing %s: %w", path, err))
 		}
 	}

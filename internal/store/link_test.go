@@ -14,6 +14,7 @@ import (
 )
 
 func TestBinLinksGoThroughMinorLink(t *testing.T) {
+	needLinks(t)
 	tests := []struct {
 		name      string
 		e         catalog.Entry
@@ -61,6 +62,7 @@ func TestBinLinksGoThroughMinorLink(t *testing.T) {
 }
 
 func TestMinorLinkFollowsNewestPatch(t *testing.T) {
+	needLinks(t)
 	l := testLayout(t)
 	minor := filepath.Join(l.InstallDir, "cpython-3.14-linux-x86_64-gnu")
 	ft := entry("cpython", 3, 14, 6, "", "freethreaded")
@@ -114,6 +116,7 @@ func TestMinorLinkFollowsNewestPatch(t *testing.T) {
 }
 
 func TestForeignExecutables(t *testing.T) {
+	needLinks(t)
 	tests := []struct {
 		name        string
 		setup       func(t *testing.T, path string)
@@ -193,6 +196,7 @@ func TestLinkReportsOnPATH(t *testing.T) {
 }
 
 func TestLinkIsIdempotent(t *testing.T) {
+	needLinks(t)
 	l := testLayout(t)
 	inst, first := installAndLink(t, l, cpy(6, ""), LinkOptions{Default: true})
 	before, _ := os.Lstat(filepath.Join(l.BinDir, "python3"))
