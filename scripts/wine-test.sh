@@ -180,7 +180,7 @@ if [ "$failed" != 0 ]; then
   for f in $(grep -l '^FAIL' "$LOGS"/*.result); do
     l=${f%.result}.log
     echo "--- $(basename "$l"):"
-    grep -E -B2 -A8 '^\s*--- FAIL|^panic:|^FAIL' "$l" | head -60
+    grep -E -B2 -A8 '^\s*--- FAIL|^panic:|^FAIL' "$l" | head -60 || true # (head closes early: SIGPIPE under pipefail)
   done
   log "$failed package(s) failed"
   exit 1
