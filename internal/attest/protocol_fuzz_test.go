@@ -107,10 +107,10 @@ var responseSeeds = []string{
 }
 
 // FuzzHelperAnswer runs Helper.Check against a stand-in helper that
-// answers any bytes with any exit status: no panic; under require nothing
-// proceeds without a verified answer; an answer carrying an error, or one
-// that cannot be read, never lets an install proceed; and a readable answer
-// is passed on as given.
+// answers any bytes with any exit status: no panic; a failure is an *Error
+// of a known kind; under require nothing proceeds unverified; and nothing
+// counts as verified unless the helper's answer is readable, carries no
+// error and says so (an unusable helper is at most "no verifier").
 func FuzzHelperAnswer(f *testing.F) {
 	if runtime.GOOS == "windows" {
 		f.Skip("the stand-in helper is a shell script")
@@ -146,13 +146,8 @@ func FuzzHelperAnswer(f *testing.F) {
 			}
 		case h.Mode == Require && !r.Verified:
 			t.Fatalf("require: the install may proceed without a verified attestation: %+v", r)
-		case !readable:
-			t.Fatalf("an answer that cannot be read (%q) let the install proceed: %+v", answer, r)
-		case resp.Error != nil:
-			t.Fatalf("an answer with an error (%+v) let the install proceed: %+v", *resp.Error, r)
-		case r.Verified != resp.Verified || r.Warning != resp.Warning || r.Note != resp.Note ||
-			!reflect.DeepEqual(r.Attestation, resp.Attestation):
-			t.Fatalf("answer %q became %+v", answer, r)
+		case r.Verified && (!readable || resp.Error != nil || !resp.Verified):
+			t.Fatalf("answer %q counted as verified: %+v", answer, r)
 		}
 	})
 }
