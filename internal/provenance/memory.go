@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/pyget/pyget/internal/attest"
 	"github.com/pyget/pyget/internal/fsutil"
 )
 
@@ -42,7 +43,7 @@ func (v *Verifier) tokenPrint() string {
 }
 
 func (v *Verifier) apiMemoryPath() string {
-	return filepath.Join(v.cfg.CacheDir, "attestations", "api-unavailable.json")
+	return filepath.Join(v.cfg.CacheDir, attest.BundleCacheDir, "api-unavailable.json")
 }
 
 // rememberAPI records how the API's listing went: a failure that another

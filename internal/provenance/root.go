@@ -16,6 +16,7 @@ import (
 	"github.com/sigstore/sigstore-go/pkg/verify"
 	"github.com/theupdateframework/go-tuf/v2/metadata"
 
+	"github.com/pyget/pyget/internal/attest"
 	"github.com/pyget/pyget/internal/fetch"
 	"github.com/pyget/pyget/internal/fsutil"
 )
@@ -126,7 +127,7 @@ func (v *Verifier) tufRoot() (*root.TrustedRoot, string, error) {
 	if v.cfg.CacheDir == "" {
 		opts.DisableLocalCache = true
 	} else {
-		opts.CachePath = filepath.Join(v.cfg.CacheDir, "sigstore-tuf")
+		opts.CachePath = filepath.Join(v.cfg.CacheDir, attest.TUFCacheDir)
 		dir := filepath.Join(opts.CachePath, tuf.URLToPath(v.tufMirror))
 		if err := os.MkdirAll(filepath.Join(dir, "targets"), 0o755); err != nil {
 			opts.DisableLocalCache = true
@@ -214,7 +215,7 @@ type tufFailed struct {
 }
 
 func (v *Verifier) tufFailurePath() string {
-	return filepath.Join(v.cfg.CacheDir, "sigstore-tuf", "update-failed.json")
+	return filepath.Join(v.cfg.CacheDir, attest.TUFCacheDir, "update-failed.json")
 }
 
 // tufFailure is the remembered failure when it is recent enough to skip the
@@ -293,7 +294,7 @@ func (v *Verifier) DescribeTrustedRoot() string {
 	}
 	var s string
 	if v.cfg.CacheDir != "" {
-		p := filepath.Join(v.cfg.CacheDir, "sigstore-tuf", tuf.URLToPath(v.tufMirror), "targets", "trusted_root.json")
+		p := filepath.Join(v.cfg.CacheDir, attest.TUFCacheDir, tuf.URLToPath(v.tufMirror), "targets", "trusted_root.json")
 		if fi, err := os.Stat(p); err == nil {
 			s = fmt.Sprintf("Sigstore public-good through TUF (%s), last updated %s", v.tufMirror, ago(now, fi.ModTime()))
 		}

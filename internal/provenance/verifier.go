@@ -407,7 +407,7 @@ func (v *Verifier) fromAPI(ctx context.Context, sha string, alwaysAsk bool) (Att
 }
 
 func (v *Verifier) cachePath(sha string) string {
-	return filepath.Join(v.cfg.CacheDir, "attestations", sha+".json")
+	return filepath.Join(v.cfg.CacheDir, attest.BundleCacheDir, sha+".json")
 }
 
 func (v *Verifier) readCache(sha string) ([]byte, bool) {
