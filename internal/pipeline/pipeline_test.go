@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -52,6 +53,13 @@ func hostKey(v string) string { return "cpython-" + v + "-" + testutil.HostSuffi
 
 func newInstaller(t *testing.T, srv *faultserver.Server) (*Installer, catalog.Entry, []byte) {
 	t.Helper()
+	return newInstallerWithClient(t, srv, srv.Client())
+}
+
+// newInstallerWithClient is newInstaller whose fetcher sends its requests
+// through client.
+func newInstallerWithClient(t *testing.T, srv *faultserver.Server, client *http.Client) (*Installer, catalog.Entry, []byte) {
+	t.Helper()
 	data := fakeArchive(t)
 	sum := sha256.Sum256(data)
 	srv.SetFile("/20260610/cpython-3.14.6.tar.gz", data)
@@ -62,7 +70,7 @@ func newInstaller(t *testing.T, srv *faultserver.Server) (*Installer, catalog.En
 		Retries:   fetch.DefaultRetries,
 		BaseDelay: time.Millisecond,
 		MaxDelay:  5 * time.Millisecond,
-		Client:    srv.Client(),
+		Client:    client,
 	}
 	if segmentsForTests {
 		// Segments at the first response's headers, on loopback where
@@ -122,12 +130,40 @@ var segmentedTests = map[string]func(*testing.T){
 // byte at was answered with a flipped byte.
 func flipLanded(log []faultserver.Logged, at int64) bool {
 	for _, l := range log {
-		var first, last int64
-		if n, _ := fmt.Sscanf(l.Range, "bytes=%d-%d", &first, &last); n == 2 && first <= at && at <= last && l.Fault == faultserver.FlipByte {
+		if rangeCovers(l.Range, at) && l.Fault == faultserver.FlipByte {
 			return true
 		}
 	}
 	return false
+}
+
+// rangeCovers reports whether a Range header value "bytes=first-last"
+// asks for the byte at.
+func rangeCovers(header string, at int64) bool {
+	var first, last int64
+	n, _ := fmt.Sscanf(header, "bytes=%d-%d", &first, &last)
+	return n == 2 && first <= at && at <= last
+}
+
+// flipOnce ends the server's repeated fault once the first ranged response
+// that carries the byte at has its headers: the server chose that
+// response's fault before it sent them, so exactly that response is
+// flipped, and any later request for the byte (the download after the
+// digest mismatch, which begins only once this response was read) is not,
+// however the scheduler runs the goroutines.
+type flipOnce struct {
+	next http.RoundTripper
+	srv  *faultserver.Server
+	at   int64
+	done atomic.Bool
+}
+
+func (f *flipOnce) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := f.next.RoundTrip(req)
+	if err == nil && rangeCovers(req.Header.Get("Range"), f.at) && f.done.CompareAndSwap(false, true) {
+		f.srv.Repeat(faultserver.Fault{})
+	}
+	return resp, err
 }
 
 // countExtractions makes in count the extractions it starts.
@@ -304,37 +340,34 @@ func TestFlippedByteEarlyInTheBody(t *testing.T) {
 			}
 			srv := faultserver.New(faultserver.HTTP1, map[string][]byte{})
 			defer srv.Close()
-			in, e, _ := newInstaller(t, srv)
 			flip := faultserver.Fault{Kind: faultserver.FlipByte, At: at}
+			client := srv.Client()
 			if segmentsForTests {
 				// The flip (at a file offset) lands in the response that
 				// carries that byte, whichever request of the segments
-				// it is; it stops once that response has begun, so the
-				// download after the mismatch is clean (that one starts
-				// only after every segment of the damaged one ended).
+				// it is; flipOnce stops it as soon as that response has
+				// begun, so the download after the mismatch is clean
+				// (a second mismatch would be final). A watcher polling
+				// the request log did this before, and under load it
+				// woke only after the second download had asked for the
+				// byte again.
 				srv.Repeat(flip)
-				done, watched := make(chan struct{}), make(chan struct{})
-				go func() {
-					defer close(watched)
-					for !flipLanded(srv.Requests(), at) {
-						select {
-						case <-done:
-							return
-						case <-time.After(time.Millisecond):
-						}
-					}
-					srv.Repeat(faultserver.Fault{})
-				}()
-				defer func() { close(done); <-watched }()
+				once := *client
+				once.Transport = &flipOnce{next: client.Transport, srv: srv, at: at}
+				client = &once
 			} else {
 				srv.Script(flip)
 			}
+			in, e, _ := newInstallerWithClient(t, srv, client)
 			extractions := countExtractions(in)
 			o, err := in.InstallEntry(context.Background(), e)
 			if err != nil {
 				t.Fatal(err)
 			}
 			runPython(t, o.Installation)
+			if !flipLanded(srv.Requests(), at) && segmentsForTests {
+				t.Errorf("no response carrying byte %d was flipped:\n%v", at, srv.Requests())
+			}
 			// The damaged bytes were read once, the verified ones again.
 			if n := extractions.Load(); n < 2 {
 				t.Errorf("extracted %d times, want the damaged read and a clean one", n)
