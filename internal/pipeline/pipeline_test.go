@@ -145,25 +145,81 @@ func rangeCovers(header string, at int64) bool {
 	return n == 2 && first <= at && at <= last
 }
 
-// flipOnce ends the server's repeated fault once the first ranged response
-// that carries the byte at has its headers: the server chose that
+// flipOnce picks the response that carries the flipped byte at: the first
+// whose request covers it (with ranged set, the first ranged one: with
+// segments the whole-file response is left unread). Once that response has
+// its headers it ends the server's repeated fault: the server chose that
 // response's fault before it sent them, so exactly that response is
 // flipped, and any later request for the byte (the download after the
 // digest mismatch, which begins only once this response was read) is not,
-// however the scheduler runs the goroutines.
+// however the scheduler runs the goroutines. It then holds that body just
+// past the byte until read opens: so the extractor reads the damaged byte
+// before the transfer can finish, see the mismatch and start again (a
+// reader that has read nothing moves to the new download unharmed, which
+// under load left the test with one extraction).
 type flipOnce struct {
-	next http.RoundTripper
-	srv  *faultserver.Server
-	at   int64
-	done atomic.Bool
+	next   http.RoundTripper
+	srv    *faultserver.Server
+	at     int64
+	ranged bool
+	read   <-chan struct{}
+	picked atomic.Bool
 }
 
 func (f *flipOnce) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := f.next.RoundTrip(req)
-	if err == nil && rangeCovers(req.Header.Get("Range"), f.at) && f.done.CompareAndSwap(false, true) {
-		f.srv.Repeat(faultserver.Fault{})
+	if err != nil {
+		return resp, err
 	}
-	return resp, err
+	from := int64(0)
+	if h := req.Header.Get("Range"); h != "" || f.ranged {
+		if !rangeCovers(h, f.at) {
+			return resp, nil
+		}
+		fmt.Sscanf(h, "bytes=%d-", &from)
+	}
+	if !f.picked.CompareAndSwap(false, true) {
+		return resp, nil
+	}
+	f.srv.Repeat(faultserver.Fault{})
+	resp.Body = &holdPast{ReadCloser: resp.Body, left: f.at - from + 1, open: f.read, ctx: req.Context()}
+	return resp, nil
+}
+
+// holdPast passes left bytes, then blocks until open is closed.
+type holdPast struct {
+	io.ReadCloser
+	left int64
+	open <-chan struct{}
+	ctx  context.Context
+}
+
+func (h *holdPast) Read(p []byte) (int, error) {
+	if h.left <= 0 {
+		select {
+		case <-h.open:
+		case <-h.ctx.Done():
+			return 0, h.ctx.Err()
+		}
+	}
+	n, err := h.ReadCloser.Read(p)
+	h.left -= int64(n)
+	return n, err
+}
+
+// readPast calls past once more than at bytes were read from it.
+type readPast struct {
+	io.Reader
+	at, n int64
+	past  func()
+}
+
+func (r *readPast) Read(p []byte) (int, error) {
+	n, err := r.Reader.Read(p)
+	if r.n += int64(n); r.n > r.at {
+		r.past()
+	}
+	return n, err
 }
 
 // countExtractions makes in count the extractions it starts.
@@ -341,7 +397,6 @@ func TestFlippedByteEarlyInTheBody(t *testing.T) {
 			srv := faultserver.New(faultserver.HTTP1, map[string][]byte{})
 			defer srv.Close()
 			flip := faultserver.Fault{Kind: faultserver.FlipByte, At: at}
-			client := srv.Client()
 			if segmentsForTests {
 				// The flip (at a file offset) lands in the response that
 				// carries that byte, whichever request of the segments
@@ -352,20 +407,29 @@ func TestFlippedByteEarlyInTheBody(t *testing.T) {
 				// woke only after the second download had asked for the
 				// byte again.
 				srv.Repeat(flip)
-				once := *client
-				once.Transport = &flipOnce{next: client.Transport, srv: srv, at: at}
-				client = &once
 			} else {
 				srv.Script(flip)
 			}
-			in, e, _ := newInstallerWithClient(t, srv, client)
+			read := make(chan struct{})
+			var readOnce sync.Once
+			readIt := func() { readOnce.Do(func() { close(read) }) }
+			client := *srv.Client()
+			client.Transport = &flipOnce{next: client.Transport, srv: srv, at: at, ranged: segmentsForTests, read: read}
+			in, e, _ := newInstallerWithClient(t, srv, &client)
 			extractions := countExtractions(in)
+			counted := in.extract
+			in.extract = func(ctx context.Context, r io.Reader, f archive.Format, dest string, lim archive.Limits) error {
+				// An extraction that ends, however, lets the transfer go on.
+				defer readIt()
+				return counted(ctx, &readPast{Reader: r, at: at, past: readIt}, f, dest, lim)
+			}
 			o, err := in.InstallEntry(context.Background(), e)
 			if err != nil {
 				t.Fatal(err)
 			}
 			runPython(t, o.Installation)
 			if !flipLanded(srv.Requests(), at) && segmentsForTests {
+				// (Without segments the one scripted request is flipped.)
 				t.Errorf("no response carrying byte %d was flipped:\n%v", at, srv.Requests())
 			}
 			// The damaged bytes were read once, the verified ones again.
