@@ -470,10 +470,11 @@ func TestResumeAcrossProcesses(t *testing.T) {
 		t.Fatal(err)
 	}
 	cancel()
-	start := time.Now()
+	// No bound on the time: a cancel that did not end the stalled
+	// transfer would see it resume after the idle timeout and succeed.
 	_, err = s.Wait()
-	if !errors.Is(err, context.Canceled) || time.Since(start) > time.Second {
-		t.Fatalf("after cancel: %v in %v", err, time.Since(start))
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("after cancel: %v", err)
 	}
 	if _, err := r.Read(make([]byte, 10)); !errors.Is(err, context.Canceled) {
 		t.Fatalf("reader after cancel: %v", err)
