@@ -277,14 +277,8 @@ func TestUpgradeAndUninstallAtOnce(t *testing.T) {
 					// not a reader that never lets go).
 					continue
 				}
-				if _, err := os.Lstat(p); err != nil {
-					continue
-				}
-				if err := leadsSomewhere(p); err != nil {
-					// It may have been removed between the two calls.
-					if _, lerr := os.Lstat(p); lerr == nil {
-						dangling.Store(p + ": " + err.Error())
-					}
+				if err := danglingNow(p); err != nil {
+					dangling.Store(p + ": " + err.Error())
 				}
 			}
 		}
