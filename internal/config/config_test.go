@@ -3,6 +3,7 @@ package config
 import (
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -238,6 +239,32 @@ func TestLoadErrorsSayTheForm(t *testing.T) {
 		})
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s=bogus: %v, want %q", name, err, want)
+		}
+	}
+}
+
+// A home that is not an absolute path names no home: pyget must not
+// install under the working directory, nor on Windows under a POSIX
+// "/home/u" taken as \home\u on the current drive (testscript sets
+// USERPROFILE=/no-home there).
+func TestLoadIgnoresRelativeHome(t *testing.T) {
+	homes := []string{"home/u", "." + string(filepath.Separator) + "u"}
+	if runtime.GOOS == "windows" {
+		homes = append(homes, "/home/u", `\home\u`, `C:home\u`)
+	}
+	for _, h := range homes {
+		got, err := load(func(k string) string {
+			if k == "HOME" || k == "USERPROFILE" {
+				return h
+			}
+			return ""
+		}, runtime.GOOS)
+		if err != nil {
+			t.Fatalf("HOME %q: %v", h, err)
+		}
+		if got.Home != "" || got.InstallDir != "" || got.BinDir != "" || got.CacheDir != "" || got.ConfigHome != "" {
+			t.Errorf("HOME %q gave home %q, install dir %q, bin dir %q, cache dir %q, config home %q; want all unset",
+				h, got.Home, got.InstallDir, got.BinDir, got.CacheDir, got.ConfigHome)
 		}
 	}
 }
