@@ -171,7 +171,8 @@ func TestLoad(t *testing.T) {
 			if goos == "" {
 				goos = "linux"
 			}
-			got, err := load(func(k string) string { return tt.env[k] }, goos)
+			env := nativeEnv(tt.env)
+			got, err := load(func(k string) string { return env[k] }, goos)
 			if tt.bad != nil {
 				if err == nil {
 					t.Fatalf("got %+v, want an error naming %v", got, tt.bad)
@@ -192,9 +193,7 @@ func TestLoad(t *testing.T) {
 			want := defaults()
 			tt.want(&want)
 			for _, d := range []*string{&want.InstallDir, &want.BinDir, &want.CacheDir, &want.ConfigHome, &want.ConfigDir, &want.Home, &want.ZDotDir} {
-				if *d != "" {
-					*d = filepath.FromSlash(*d)
-				}
+				*d = native(*d)
 			}
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("got  %+v\nwant %+v", got, want)
@@ -267,4 +266,29 @@ func TestLoadIgnoresRelativeHome(t *testing.T) {
 				h, got.Home, got.InstallDir, got.BinDir, got.CacheDir, got.ConfigHome)
 		}
 	}
+}
+
+// native is the table's POSIX path p as an absolute path of the OS under
+// test: on Windows "/home/u" is C:\home\u ("/home/u" has no drive there,
+// so it is no absolute path, and pyget refuses it as a home).
+func native(p string) string {
+	if runtime.GOOS == "windows" && strings.HasPrefix(p, "/") {
+		return "C:" + filepath.FromSlash(p)
+	}
+	return filepath.FromSlash(p)
+}
+
+// nativeEnv is env with its directory variables' values made native.
+func nativeEnv(env map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range env {
+		switch k {
+		case "HOME", "USERPROFILE", "LOCALAPPDATA", "APPDATA", "ZDOTDIR",
+			"XDG_DATA_HOME", "XDG_BIN_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME",
+			"PYGET_INSTALL_DIR", "PYGET_BIN_DIR", "PYGET_CACHE_DIR":
+			v = native(v)
+		}
+		out[k] = v
+	}
+	return out
 }
