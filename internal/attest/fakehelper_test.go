@@ -18,6 +18,11 @@ func TestMain(m *testing.M) {
 	if exe, err := os.Executable(); err == nil && strings.TrimSuffix(filepath.Base(exe), ".exe") == HelperName {
 		os.Exit(playHelper(exe))
 	}
+	// A race-enabled binary sleeps a second at exit (the race runtime's
+	// atexit_sleep_ms); the fake helpers need not.
+	if os.Getenv("GORACE") == "" {
+		os.Setenv("GORACE", "atexit_sleep_ms=0")
+	}
 	os.Exit(m.Run())
 }
 
