@@ -58,10 +58,7 @@ func TestHelperThatCannotRun(t *testing.T) {
 // A helper that started and crashed (a panic, perhaps on the bundle it was
 // checking) is a failure in every mode, never "no verifier".
 func TestHelperCrashIsAFailure(t *testing.T) {
-	helper := filepath.Join(t.TempDir(), "pyget-attest")
-	if err := os.WriteFile(helper, []byte("#!/bin/sh\ncat >/dev/null\necho 'panic: runtime error: index out of range' >&2\nexit 2\n"), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	helper := writeHelper(t, t.TempDir(), helperScript{Stderr: "panic: runtime error: index out of range\n", Exit: 2})
 	s := Subject{Name: "cpython-3.14.6", Release: "20260610", SHA256: "ab"}
 	for _, mode := range []Mode{Auto, Require} {
 		_, err := (&Helper{Mode: mode, Path: helper}).Check(context.Background(), s)
@@ -110,13 +107,7 @@ func TestNotPBS(t *testing.T) {
 // and saves its stdin and environment beside itself.
 func fakeHelper(t *testing.T, body string) string {
 	t.Helper()
-	dir := t.TempDir()
-	helper := filepath.Join(dir, "pyget-attest")
-	script := "#!/bin/sh\ncat >\"$0.stdin\"\nenv >\"$0.env\"\ncat <<'EOF'\n" + body + "\nEOF\n"
-	if err := os.WriteFile(helper, []byte(script), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return helper
+	return writeHelper(t, t.TempDir(), helperScript{Stdout: []byte(body + "\n")})
 }
 
 // A helper found by name that answers {"verified":true} without the
@@ -205,10 +196,7 @@ func TestHelperEnvironmentHoldsNoToken(t *testing.T) {
 // Under require, an answer that is not a verification (a helper that is not
 // ours, or an older one, found on PATH) does not let the build through.
 func TestRequireNeedsVerifiedAnswer(t *testing.T) {
-	helper := filepath.Join(t.TempDir(), "pyget-attest")
-	if err := os.WriteFile(helper, []byte("#!/bin/sh\ncat >/dev/null\necho '{\"protocol\":2,\"helper_version\":\"dev\"}'\n"), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	helper := writeHelper(t, t.TempDir(), helperScript{Stdout: []byte(`{"protocol":2,"helper_version":"dev"}` + "\n")})
 	s := Subject{Name: "cpython-3.14.6", Release: "20260610", SHA256: "ab"}
 	if _, err := (&Helper{Mode: Require, Path: helper, PygetVersion: "dev"}).Check(context.Background(), s); err == nil || !strings.Contains(err.Error(), "without a verified attestation") {
 		t.Errorf("require: %v", err)

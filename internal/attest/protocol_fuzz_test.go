@@ -5,11 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
+
 	"reflect"
-	"runtime"
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -112,27 +109,20 @@ var responseSeeds = []string{
 // counts as verified unless the helper's answer is readable, carries no
 // error and says so (an unusable helper is at most "no verifier").
 func FuzzHelperAnswer(f *testing.F) {
-	if runtime.GOOS == "windows" {
-		f.Skip("the stand-in helper is a shell script")
-	}
 	for _, s := range responseSeeds {
 		for _, mode := range []Mode{Auto, Require} {
 			f.Add([]byte(s), uint8(0), uint8(mode))
 		}
 	}
+	for _, s := range responseSeeds {
+		if strings.HasPrefix(s, "{\"verified\"") { // the same answers in protocol 2
+			f.Add([]byte(`{"protocol":2,"helper_version":"dev",`+s[1:]), uint8(0), uint8(Auto))
+		}
+	}
 	f.Add([]byte(`{"verified":true}`), uint8(1), uint8(Require))
 	f.Add([]byte(``), uint8(2), uint8(Auto))
 	f.Fuzz(func(t *testing.T, answer []byte, exit, mode uint8) {
-		dir := t.TempDir()
-		answerPath := filepath.Join(dir, "answer")
-		if err := os.WriteFile(answerPath, answer, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		helper := filepath.Join(dir, "pyget-attest")
-		script := "#!/bin/sh\ncat >/dev/null\ncat '" + answerPath + "'\nexit " + strconv.Itoa(int(exit)) + "\n"
-		if err := os.WriteFile(helper, []byte(script), 0o755); err != nil {
-			t.Fatal(err)
-		}
+		helper := writeHelper(t, t.TempDir(), helperScript{Stdout: answer, Exit: int(exit)})
 		h := &Helper{Mode: Mode(mode % 2), Path: helper} // Auto or Require: Off runs nothing
 		r, err := h.Check(context.Background(), Subject{Name: "cpython-3.14.6", Release: "20260610", SHA256: "ab"})
 

@@ -115,7 +115,8 @@ type Settings struct {
 	// ConfigDir: pyget's configuration, ConfigHome/pyget; it holds the
 	// global pin (pin --global).
 	ConfigDir string
-	// Home: HOME (USERPROFILE on Windows), absolute; "" when unset.
+	// Home: HOME (USERPROFILE on Windows); "" when unset or not an
+	// absolute path (a POSIX "/home/u" is not one on Windows).
 	Home string
 	// LoginShell: SHELL, the path of the user's shell; "" when unset.
 	LoginShell string
@@ -393,13 +394,16 @@ func (d dirs) xdg(name string) string {
 	return ""
 }
 
-// home is what os.UserHomeDir gives, from getenv; "" when unknown.
+// home is what os.UserHomeDir gives, from getenv; "" when unknown. A
+// home that is not an absolute path is unknown too: made absolute it
+// would name a folder under the working directory (or, on Windows, a
+// POSIX "/home/u" on the current drive), and pyget would install there.
 func (d dirs) home(elem ...string) string {
 	h := d.getenv("HOME")
 	if d.goos == "windows" {
 		h = d.getenv("USERPROFILE")
 	}
-	if h == "" {
+	if !filepath.IsAbs(h) {
 		return ""
 	}
 	return filepath.Join(append([]string{h}, elem...)...)

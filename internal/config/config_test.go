@@ -3,6 +3,7 @@ package config
 import (
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -170,7 +171,8 @@ func TestLoad(t *testing.T) {
 			if goos == "" {
 				goos = "linux"
 			}
-			got, err := load(func(k string) string { return tt.env[k] }, goos)
+			env := nativeEnv(tt.env)
+			got, err := load(func(k string) string { return env[k] }, goos)
 			if tt.bad != nil {
 				if err == nil {
 					t.Fatalf("got %+v, want an error naming %v", got, tt.bad)
@@ -191,9 +193,7 @@ func TestLoad(t *testing.T) {
 			want := defaults()
 			tt.want(&want)
 			for _, d := range []*string{&want.InstallDir, &want.BinDir, &want.CacheDir, &want.ConfigHome, &want.ConfigDir, &want.Home, &want.ZDotDir} {
-				if *d != "" {
-					*d = filepath.FromSlash(*d)
-				}
+				*d = native(*d)
 			}
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("got  %+v\nwant %+v", got, want)
@@ -240,4 +240,55 @@ func TestLoadErrorsSayTheForm(t *testing.T) {
 			t.Errorf("%s=bogus: %v, want %q", name, err, want)
 		}
 	}
+}
+
+// A home that is not an absolute path names no home: pyget must not
+// install under the working directory, nor on Windows under a POSIX
+// "/home/u" taken as \home\u on the current drive (testscript sets
+// USERPROFILE=/no-home there).
+func TestLoadIgnoresRelativeHome(t *testing.T) {
+	homes := []string{"home/u", "." + string(filepath.Separator) + "u"}
+	if runtime.GOOS == "windows" {
+		homes = append(homes, "/home/u", `\home\u`, `C:home\u`)
+	}
+	for _, h := range homes {
+		got, err := load(func(k string) string {
+			if k == "HOME" || k == "USERPROFILE" {
+				return h
+			}
+			return ""
+		}, runtime.GOOS)
+		if err != nil {
+			t.Fatalf("HOME %q: %v", h, err)
+		}
+		if got.Home != "" || got.InstallDir != "" || got.BinDir != "" || got.CacheDir != "" || got.ConfigHome != "" {
+			t.Errorf("HOME %q gave home %q, install dir %q, bin dir %q, cache dir %q, config home %q; want all unset",
+				h, got.Home, got.InstallDir, got.BinDir, got.CacheDir, got.ConfigHome)
+		}
+	}
+}
+
+// native is the table's POSIX path p as an absolute path of the OS under
+// test: on Windows "/home/u" is C:\home\u ("/home/u" has no drive there,
+// so it is no absolute path, and pyget refuses it as a home).
+func native(p string) string {
+	if runtime.GOOS == "windows" && strings.HasPrefix(p, "/") {
+		return "C:" + filepath.FromSlash(p)
+	}
+	return filepath.FromSlash(p)
+}
+
+// nativeEnv is env with its directory variables' values made native.
+func nativeEnv(env map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range env {
+		switch k {
+		case "HOME", "USERPROFILE", "LOCALAPPDATA", "APPDATA", "ZDOTDIR",
+			"XDG_DATA_HOME", "XDG_BIN_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME",
+			"PYGET_INSTALL_DIR", "PYGET_BIN_DIR", "PYGET_CACHE_DIR":
+			v = native(v)
+		}
+		out[k] = v
+	}
+	return out
 }

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/klauspost/compress/snappy"
+
+	"github.com/pyget/pyget/internal/fetch"
 )
 
 // seen is one request a stand-in server received.
@@ -560,16 +562,20 @@ func sameJSON(a, b []byte) bool {
 // A file:// mirror (pyget mirror's folder read in place): the bundle beside
 // the archive is read from disk, and the API is not asked.
 func TestFileMirrorBundle(t *testing.T) {
-	e := newEnv(t)
-	dir := t.TempDir()
-	archive := filepath.Join(dir, "20250212", "cpython.tar.gz")
-	must(t, os.MkdirAll(filepath.Dir(archive), 0o755))
-	must(t, os.WriteFile(archive+".sigstore.json", e.good, 0o644))
-	s := e.subject()
-	s.MirrorURL = "file://" + filepath.ToSlash(archive)
-	v := e.verifier(t, "")
-	o, err := v.Check(context.Background(), Require, s)
-	if err != nil || o.Attestation.Source != s.MirrorURL+".sigstore.json" || len(e.api.requests()) != 0 {
-		t.Fatalf("file mirror: %+v, %v, %d API requests", o, err, len(e.api.requests()))
+	// The RFC 8089 form (file:///C:/x on Windows) and the one written by
+	// hand, "file://" + the slashed path (file://C:/x on Windows).
+	for _, fileURL := range []func(string) string{fetch.FileURL, func(p string) string { return "file://" + filepath.ToSlash(p) }} {
+		e := newEnv(t)
+		archive := filepath.Join(t.TempDir(), "20250212", "cpython.tar.gz")
+		must(t, os.MkdirAll(filepath.Dir(archive), 0o755))
+		must(t, os.WriteFile(archive+".sigstore.json", e.good, 0o644))
+		mirrorURL := fileURL(archive)
+		s := e.subject()
+		s.MirrorURL = mirrorURL
+		v := e.verifier(t, "")
+		o, err := v.Check(context.Background(), Require, s)
+		if err != nil || o.Attestation.Source != s.MirrorURL+".sigstore.json" || len(e.api.requests()) != 0 {
+			t.Fatalf("file mirror %s: %+v, %v, %d API requests", mirrorURL, o, err, len(e.api.requests()))
+		}
 	}
 }

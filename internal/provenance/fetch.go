@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -262,7 +261,11 @@ func (v *Verifier) fetchMirror(ctx context.Context, archiveURL string) (raw []by
 	case "file":
 		// A mirror folder served as file:// (pyget mirror's output, read
 		// in place): the bundle is a file beside the archive.
-		b, ferr := os.ReadFile(filepath.FromSlash(u.Path))
+		p, perr := fetch.FileURLPath(u.String())
+		if perr != nil {
+			return nil, "", fmt.Sprintf("mirror URL %q unusable (%v)", u.Redacted(), perr), nil
+		}
+		b, ferr := os.ReadFile(p)
 		if ferr != nil {
 			return nil, "", fmt.Sprintf("no bundle on the mirror (%v)", ferr), nil
 		}
