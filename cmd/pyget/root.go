@@ -70,7 +70,7 @@ func (a *app) dispatch(e fetch.Event) {
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	a := &app{stdout: stdout, stderr: stderr}
-	a.env, a.envErr = config.Load(os.Getenv)
+	a.env, a.envErr = loadSettings()
 	if a.env.CPUProfile != "" {
 		defer startProfile(a.env.CPUProfile, stderr)()
 	}
@@ -121,7 +121,7 @@ transient network faults: the whole stream is retried and resumed with HTTP Rang
 	pf.StringVar(&a.platformFlag, "platform", "", "target platform, e.g. linux-aarch64-musl (default: this machine)")
 	pf.StringVar(&a.archFlag, "arch", "", "architecture: auto (best x86-64 level of this CPU), x86_64_v3, aarch64... (env PYGET_ARCH)")
 
-	root.AddCommand(a.installCommand(), a.upgradeCommand(), a.listCommand(), a.findCommand(), a.uninstallCommand(), a.dirCommand(), a.pinCommand(), a.updateShellCommand(), a.mirrorCommand(), a.cacheCommand())
+	root.AddCommand(a.installCommand(), a.upgradeCommand(), a.listCommand(), a.findCommand(), a.uninstallCommand(), a.dirCommand(), a.pinCommand(), a.updateShellCommand(), a.mirrorCommand(), a.cacheCommand(), a.configCommand())
 	return root
 }
 

@@ -140,6 +140,9 @@ type Settings struct {
 	CPUProfile string
 	// NoColor: NO_COLOR is set to anything non-empty (no-color.org).
 	NoColor bool
+
+	// Origins: where each file-settable setting came from (LoadFiles).
+	Origins Origins
 }
 
 // Load reads the environment through getenv (os.Getenv, or a map in
@@ -149,7 +152,13 @@ func Load(getenv func(string) string) (Settings, error) {
 }
 
 func load(getenv func(string) string, goos string) (Settings, error) {
-	r := reader{getenv: getenv}
+	return loadWith(getenv, func(name string) string { return name }, goos)
+}
+
+// loadWith is load with describe naming where a variable's value came from
+// in errors (file.go: a config file's key and line).
+func loadWith(getenv, describe func(string) string, goos string) (Settings, error) {
+	r := reader{getenv: getenv, describe: describe}
 	s := Settings{
 		DownloadsJSON: r.str("PYGET_DOWNLOADS_JSON"),
 		CatalogURL:    r.word("PYGET_CATALOG_URL"),
@@ -207,12 +216,13 @@ func (s Settings) NetrcFile() string {
 
 // reader parses variables, collecting what is wrong with them.
 type reader struct {
-	getenv func(string) string
-	errs   []error
+	getenv   func(string) string
+	describe func(string) string
+	errs     []error
 }
 
 func (r *reader) bad(name, value, want string) {
-	r.errs = append(r.errs, fmt.Errorf("invalid %s %q: want %s", name, value, want))
+	r.errs = append(r.errs, fmt.Errorf("invalid %s %q: want %s", r.describe(name), value, want))
 }
 
 // str is a variable taken as it is: paths may have any characters.
@@ -325,7 +335,7 @@ func (r *reader) arch(name string) string {
 		return v
 	}
 	if _, _, err := platform.ParseArch(v); err != nil {
-		r.errs = append(r.errs, fmt.Errorf("invalid %s: %w", name, err))
+		r.errs = append(r.errs, fmt.Errorf("invalid %s: %w", r.describe(name), err))
 		return ""
 	}
 	return v
@@ -348,7 +358,7 @@ func (r *reader) abs(name, d string) string {
 	}
 	abs, err := filepath.Abs(d)
 	if err != nil {
-		r.errs = append(r.errs, fmt.Errorf("invalid %s %q: %w", name, d, err))
+		r.errs = append(r.errs, fmt.Errorf("invalid %s %q: %w", r.describe(name), d, err))
 		return ""
 	}
 	return abs
