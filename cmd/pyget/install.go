@@ -30,7 +30,11 @@ func (a *app) installCommand() *cobra.Command {
 		Use:   "install [REQUEST|ARCHIVE...]",
 		Short: "Install Python builds",
 		Long: `Install the builds matching each request, in parallel. Without a request:
-the .python-version of this folder or a parent, else the newest stable CPython.
+the .python-version of this folder or a parent, else the nearest
+pyproject.toml's [project] requires-python (a PEP 440 specifier set such as
+">=3.11": the newest matching installed build, else the newest matching
+download), else the global pin (pyget pin --global), else the newest stable
+CPython.
 A path to a local archive (.tar.gz, .tgz, .tar.zst, .tar.zstd, .tzst, .zip)
 installs it (verified when the catalog lists its digest). Already installed:
 says so, no network.`,

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -37,8 +38,9 @@ func (a *app) requestsOrPin(args []string, fallback string) ([]string, string, e
 }
 
 // findPin is the pin in force here: the requests of the nearest
-// .python-version in this folder or its parents, else of the global pin
-// (pin --global), and its path; path "" when there is none.
+// .python-version in this folder or its parents, else the nearest
+// project's requires-python, else of the global pin (pin --global), and
+// where they came from; path "" when there is none.
 func (a *app) findPin() (reqs []string, path string, err error) {
 	wd, err := os.Getwd()
 	if err != nil {
@@ -48,7 +50,12 @@ func (a *app) findPin() (reqs []string, path string, err error) {
 	if err != nil {
 		return nil, "", err
 	}
-	return pyrequest.FindPinOrGlobal(wd, global)
+	reqs, path, err = pyrequest.FindRequests(wd, global)
+	var bad *pyrequest.RequiresPythonError
+	if errors.As(err, &bad) {
+		err = usageError{err} // a bad request, as in a .python-version
+	}
+	return reqs, path, err
 }
 
 // globalPinFile is the user-level pin, .python-version in pyget's config

@@ -25,8 +25,11 @@ to the new patch: a virtual environment created through python3.X (or the
 minor-version folder) runs the new patch without being recreated. The previous
 patch stays installed; ` + "`pyget uninstall --outdated`" + ` removes it. A minor version
 a request names that is not installed is installed. Requests name minor
-versions (3.14, 3.14t, pypy@3.11), never a patch or a pre-release. Already on
-the newest patch: says so, downloads nothing.`,
+versions (3.14, 3.14t, pypy@3.11), never a patch or a pre-release. Without a
+request: the minor versions of the .python-version of this folder or a
+parent, else those the nearest pyproject.toml's requires-python allows, else
+the global pin's, else every installed one. Already on the newest patch: says
+so, downloads nothing.`,
 		Example: `  pyget upgrade
   pyget upgrade 3.13 3.14t
   pyget upgrade --dry-run`,
