@@ -121,7 +121,7 @@ transient network faults: the whole stream is retried and resumed with HTTP Rang
 	pf.StringVar(&a.platformFlag, "platform", "", "target platform, e.g. linux-aarch64-musl (default: this machine)")
 	pf.StringVar(&a.archFlag, "arch", "", "architecture: auto (best x86-64 level of this CPU), x86_64_v3, aarch64... (env PYGET_ARCH)")
 
-	root.AddCommand(a.installCommand(), a.upgradeCommand(), a.listCommand(), a.findCommand(), a.uninstallCommand(), a.dirCommand(), a.pinCommand(), a.updateShellCommand(), a.mirrorCommand(), a.cacheCommand(), a.configCommand())
+	root.AddCommand(a.installCommand(), a.upgradeCommand(), a.listCommand(), a.findCommand(), a.uninstallCommand(), a.dirCommand(), a.pinCommand(), a.updateShellCommand(), a.mirrorCommand(), a.cacheCommand(), a.configCommand(), a.runCommand())
 	return root
 }
 

@@ -25,7 +25,8 @@ func defaults() Settings {
 		Connections: DefaultConnections,
 		HTTPTimeout: DefaultHTTPTimeout,
 
-		GitHubAPIURL: DefaultGitHubAPIURL,
+		GitHubAPIURL:    DefaultGitHubAPIURL,
+		PythonDownloads: DownloadsAutomatic,
 	}
 }
 

@@ -428,6 +428,8 @@ func (s Settings) Effective(key string) string {
 		return s.SigstoreTrustedRoot
 	case "cpuprofile":
 		return s.CPUProfile
+	case "python-downloads":
+		return string(s.PythonDownloads)
 	}
 	if o, ok := s.Origins.ByKey[key]; ok {
 		return o.Value
