@@ -369,6 +369,7 @@ func (a *app) loadCatalog(ctx context.Context, refresh bool) (*catalog.Catalog, 
 	}
 	if a.verbose {
 		a.debug("catalog: %s; %s", describeCatalog(c), snapshotLine())
+		a.debug("why: %s", a.catalogWhy(c))
 	}
 	return c, nil
 }
