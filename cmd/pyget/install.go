@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/spf13/cobra"
@@ -49,7 +50,7 @@ says so, no network.`,
 	fl := cmd.Flags()
 	fl.BoolVar(&f.reinstall, "reinstall", false, "install again even if installed (atomic swap)")
 	fl.BoolVar(&f.force, "force", false, "replace executables in the bin dir that pyget did not create")
-	fl.BoolVar(&f.isDefault, "default", false, "also link python3 and python")
+	fl.BoolVar(&f.isDefault, "default", false, "also link python3 and python (a free-threaded build: python3t and pythont); one request only")
 	fl.BoolVar(&f.noBin, "no-bin", false, "link no executables into the bin dir")
 	a.addAttestationsFlag(cmd)
 	return cmd
@@ -68,6 +69,10 @@ func (a *app) runInstall(ctx context.Context, args []string, f installFlags) err
 	reqs, from, err := a.requestsOrPin(args, "default")
 	if err != nil {
 		return err
+	}
+	if f.isDefault && len(reqs) > 1 {
+		// Which would python3 be? uv refuses too, rather than racing.
+		return usagef("--default takes one request, not %d (%s): python3 and python can lead to one build only", len(reqs), strings.Join(reqs, ", "))
 	}
 	newest := len(args) == 0 && from == ""
 	var jobs []job
