@@ -15,7 +15,7 @@ func (a *app) updateShellCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "update-shell",
 		Aliases: []string{"ensurepath"}, // pipx's name for it
-		Short: "Put the bin dir on PATH for the shells you open from now on",
+		Short:   "Put the bin dir on PATH for the shells you open from now on",
 		Long: `Put the bin dir (pyget dir --bin) on PATH for the shells you open from now on,
 by adding a line to the startup files of your shells: bash's ~/.bashrc and
 login file (~/.bash_profile, ~/.bash_login or ~/.profile, whichever bash
