@@ -57,6 +57,7 @@ func TestScripts(t *testing.T) {
 			// a catalog host that never answers (blackhole_test.go)
 			"blackhole":     cmdBlackhole,
 			"blackholeseen": cmdBlackholeSeen,
+			"rebuild":       cmdRebuild, // rebuild_test.go
 		},
 	})
 }

@@ -94,6 +94,8 @@ func (a *app) runUpgrade(ctx context.Context, args []string, dryRun bool) error 
 		switch {
 		case !p.Needed():
 			a.info("%s %s is already the newest patch (%s)", implName(cur.Name), cur.Version(), cur.Key)
+		case dryRun && p.Rebuild():
+			a.info("Would upgrade %s %s to its rebuild in release %s (%s, now release %s)", implName(cur.Name), cur.Version(), p.Target.Build, p.Target.Key, cur.Build)
 		case dryRun:
 			a.info("Would upgrade %s %s to %s (%s)", implName(cur.Name), cur.Version(), p.Target.Version(), p.Target.Key)
 		}
