@@ -187,7 +187,7 @@ func (a *app) selectDownloads(ctx context.Context, req *pyrequest.Request, plat 
 	} else {
 		var c *catalog.Catalog
 		if c, err = a.catalog(ctx); err == nil {
-			downloads = sel(catalog.OnlyCPythonRelease(c.Entries, a.env.CPythonBuild))
+			downloads = sel(a.onlyPinnedReleases(c.Entries))
 		}
 	}
 	if err != nil {

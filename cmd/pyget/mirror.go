@@ -141,18 +141,18 @@ func (a *app) runMirror(ctx context.Context, dir string, args []string, f mirror
 	var builds []catalog.Entry
 	var others []string
 	for _, e := range wanted {
-		if e.Name == "cpython" {
+		if _, err := mirror.RelPath(e); err == nil {
 			builds = append(builds, e)
 		} else {
 			others = append(others, e.Key)
 		}
 	}
 	if len(others) > 0 {
-		a.info("Leaving out %d PyPy/GraalPy %s (%s): only CPython (python-build-standalone) builds are mirrored",
+		a.info("Leaving out %d %s (%s): only CPython, PyPy and GraalPy builds from their usual hosts are mirrored",
 			len(others), plural(len(others), "build", "builds"), strings.Join(others, ", "))
 	}
 	if len(builds) == 0 && !f.prune {
-		return errors.New("no CPython build selected: nothing to mirror")
+		return errors.New("no build selected: nothing to mirror")
 	}
 
 	fetcher, err := a.getFetcher()

@@ -105,7 +105,8 @@ func (a *app) resolveDownload(ctx context.Context, r pyrequest.Request, p platfo
 }
 
 // selectFromCatalog is what sel picks from the catalog's builds (with
-// PYGET_CPYTHON_BUILD, only that release's CPython builds), and the catalog
+// PYGET_CPYTHON_BUILD, PYGET_PYPY_BUILD, PYGET_GRAALPY_BUILD, only that
+// release's builds of each), and the catalog
 // it picked from. When sel picks nothing, the cached catalog may predate the
 // build: it is revalidated once and sel picks again.
 func (a *app) selectFromCatalog(ctx context.Context, sel func([]catalog.Entry) []catalog.Entry) (*catalog.Catalog, []catalog.Entry, error) {
@@ -113,12 +114,11 @@ func (a *app) selectFromCatalog(ctx context.Context, sel func([]catalog.Entry) [
 	if err != nil {
 		return nil, nil, err
 	}
-	release := a.env.CPythonBuild
-	picked := sel(catalog.OnlyCPythonRelease(c.Entries, release))
+	picked := sel(a.onlyPinnedReleases(c.Entries))
 	if len(picked) == 0 {
 		if fresh, err := a.refreshCatalog(ctx); err == nil {
 			c = fresh
-			picked = sel(catalog.OnlyCPythonRelease(fresh.Entries, release))
+			picked = sel(a.onlyPinnedReleases(fresh.Entries))
 		}
 	}
 	return c, picked, nil

@@ -34,6 +34,8 @@ type app struct {
 	cacheDir      string
 	downloadsJSON string
 	mirrors       []string
+	pypyMirrors   []string // --pypy-mirror
+	graalMirrors  []string // --graalpy-mirror
 	offline       bool
 	noProgress    bool
 	quiet         bool
@@ -114,6 +116,8 @@ transient network faults: the whole stream is retried and resumed with HTTP Rang
 	pf.StringVar(&a.cacheDir, "cache-dir", "", "downloads and catalog cache (env PYGET_CACHE_DIR)")
 	pf.StringVar(&a.downloadsJSON, "downloads-json", "", "catalog file or URL in uv's download-metadata format (env PYGET_DOWNLOADS_JSON)")
 	pf.StringArrayVar(&a.mirrors, "mirror", nil, "base URL replacing the python-build-standalone release prefix; repeatable, tried in order (env PYGET_MIRROR)")
+	pf.StringArrayVar(&a.pypyMirrors, "pypy-mirror", nil, "base URL replacing https://downloads.python.org/pypy for PyPy downloads; repeatable (env PYGET_PYPY_MIRROR)")
+	pf.StringArrayVar(&a.graalMirrors, "graalpy-mirror", nil, "base URL replacing https://github.com/oracle/graalpython/releases/download for GraalPy downloads; repeatable (env PYGET_GRAALPY_MIRROR)")
 	pf.BoolVar(&a.offline, "offline", false, "use only cached data (env PYGET_OFFLINE=1)")
 	pf.BoolVar(&a.noProgress, "no-progress", false, "no progress bars (env PYGET_NO_PROGRESS=1)")
 	pf.BoolVarP(&a.quiet, "quiet", "q", false, "print only errors")
@@ -328,6 +332,13 @@ func (a *app) fetchConfig() (fetch.Config, error) {
 	cfg.Netrc = s.NetrcFile() // logins for private mirrors
 	if len(a.mirrors) > 0 {
 		cfg.Mirrors = a.mirrors
+	}
+	cfg.PyPyMirrors, cfg.GraalPyMirrors = s.PyPyMirrors, s.GraalPyMirrors
+	if len(a.pypyMirrors) > 0 {
+		cfg.PyPyMirrors = a.pypyMirrors
+	}
+	if len(a.graalMirrors) > 0 {
+		cfg.GraalPyMirrors = a.graalMirrors
 	}
 	return cfg, nil
 }

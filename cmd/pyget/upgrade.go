@@ -72,7 +72,7 @@ func (a *app) runUpgrade(ctx context.Context, args []string, dryRun bool) error 
 		return err
 	}
 	// PYGET_CPYTHON_BUILD: only the pinned release's CPython builds.
-	entries := catalog.OnlyCPythonRelease(c.Entries, a.env.CPythonBuild)
+	entries := a.onlyPinnedReleases(c.Entries)
 	resolve := func(r pyrequest.Request) (catalog.Entry, error) {
 		e, err := a.resolveDownload(ctx, r, plat)
 		if err != nil {

@@ -99,6 +99,16 @@ type Settings struct {
 	// "" = any release.
 	CPythonBuild string
 
+	// PyPyMirrors, GraalPyMirrors: PYGET_PYPY_MIRROR, PYGET_GRAALPY_MIRROR,
+	// base URLs separated by white space replacing the prefix of PyPy's
+	// (downloads.python.org/pypy) and GraalPy's (GitHub releases) URLs;
+	// nil = upstream.
+	PyPyMirrors, GraalPyMirrors []string
+	// PyPyBuild, GraalPyBuild: PYGET_PYPY_BUILD, PYGET_GRAALPY_BUILD, the
+	// release (7.3.20, 25.2.4) PyPy or GraalPy downloads are restricted to,
+	// as PYGET_CPYTHON_BUILD for CPython; "" = any.
+	PyPyBuild, GraalPyBuild string
+
 	// PythonDownloads: PYGET_PYTHON_DOWNLOADS, whether pyget run may
 	// install a missing interpreter (downloads.go). Default
 	// DownloadsAutomatic.
@@ -176,6 +186,10 @@ func loadWith(getenv, describe func(string) string, goos string) (Settings, erro
 		Connections:     r.between("PYGET_CONNECTIONS", DefaultConnections, 1, MaxConnections),
 		CPythonBuild:    r.releaseTag("PYGET_CPYTHON_BUILD"),
 		PythonDownloads: r.pythonDownloads("PYGET_PYTHON_DOWNLOADS"),
+		PyPyMirrors:     r.urls("PYGET_PYPY_MIRROR"),
+		GraalPyMirrors:  r.urls("PYGET_GRAALPY_MIRROR"),
+		PyPyBuild:       r.implBuild("PYGET_PYPY_BUILD"),
+		GraalPyBuild:    r.implBuild("PYGET_GRAALPY_BUILD"),
 		LoginShell:      r.word("SHELL"),
 		CPUProfile:      r.str("PYGET_CPUPROFILE"),
 		Attestations:    r.attestations("PYGET_ATTESTATIONS"),

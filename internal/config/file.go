@@ -306,7 +306,7 @@ func valueText(key string, v any, dir string) (string, bool) {
 	case bool:
 		return strconv.FormatBool(x), true
 	case []any:
-		if key != "mirror" {
+		if !strings.HasSuffix(key, "mirror") {
 			return "", false
 		}
 		var urls []string
@@ -330,7 +330,7 @@ var pathKeys = map[string]bool{
 }
 
 func kindOf(key string) string {
-	if key == "mirror" {
+	if strings.HasSuffix(key, "mirror") {
 		return "a string or an array of strings"
 	}
 	return "a string, number or boolean"
@@ -430,6 +430,14 @@ func (s Settings) Effective(key string) string {
 		return s.CPUProfile
 	case "python-downloads":
 		return string(s.PythonDownloads)
+	case "pypy-mirror":
+		return strings.Join(s.PyPyMirrors, " ")
+	case "graalpy-mirror":
+		return strings.Join(s.GraalPyMirrors, " ")
+	case "pypy-build":
+		return s.PyPyBuild
+	case "graalpy-build":
+		return s.GraalPyBuild
 	}
 	if o, ok := s.Origins.ByKey[key]; ok {
 		return o.Value

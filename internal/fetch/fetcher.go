@@ -99,6 +99,11 @@ func (c *Config) check() error {
 			return fmt.Errorf("fetch: mirror %q: %w", m, err)
 		}
 	}
+	for _, m := range append(append([]string(nil), c.PyPyMirrors...), c.GraalPyMirrors...) {
+		if err := checkBaseURL(m); err != nil {
+			return fmt.Errorf("fetch: mirror %q: %w", m, err)
+		}
+	}
 	return nil
 }
 
@@ -125,6 +130,9 @@ func (f *Fetcher) archivesDir() string  { return filepath.Join(f.cfg.CacheDir, "
 
 // sources lists the URLs to try for a catalog URL, mirrors first.
 func (f *Fetcher) sources(u string) []string {
+	if out, ok := f.implSources(u); ok {
+		return out
+	}
 	rest, ok := strings.CutPrefix(u, UpstreamPrefix)
 	if !ok {
 		return []string{u}
