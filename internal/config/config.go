@@ -175,31 +175,29 @@ func load(getenv func(string) string, goos string) (Settings, error) {
 func loadWith(getenv, describe func(string) string, goos string) (Settings, error) {
 	r := reader{getenv: getenv, describe: describe}
 	s := Settings{
-		DownloadsJSON:   r.str("PYGET_DOWNLOADS_JSON"),
-		CatalogURL:      r.word("PYGET_CATALOG_URL"),
-		Offline:         r.boolean("PYGET_OFFLINE"),
-		NoProgress:      r.boolean("PYGET_NO_PROGRESS"),
-		Arch:            r.arch("PYGET_ARCH"),
-		LockTimeout:     r.seconds("PYGET_LOCK_TIMEOUT", DefaultLockTimeout, true),
-		HTTPRetries:     r.count("PYGET_HTTP_RETRIES", DefaultHTTPRetries, MaxHTTPRetries),
-		HTTPTimeout:     r.seconds("PYGET_HTTP_TIMEOUT", DefaultHTTPTimeout, false),
-		Connections:     r.between("PYGET_CONNECTIONS", DefaultConnections, 1, MaxConnections),
-		CPythonBuild:    r.releaseTag("PYGET_CPYTHON_BUILD"),
-		PythonDownloads: r.pythonDownloads("PYGET_PYTHON_DOWNLOADS"),
-		PyPyMirrors:     r.urls("PYGET_PYPY_MIRROR"),
-		GraalPyMirrors:  r.urls("PYGET_GRAALPY_MIRROR"),
-		PyPyBuild:       r.implBuild("PYGET_PYPY_BUILD"),
-		GraalPyBuild:    r.implBuild("PYGET_GRAALPY_BUILD"),
-		LoginShell:      r.word("SHELL"),
-		CPUProfile:      r.str("PYGET_CPUPROFILE"),
-		Attestations:    r.attestations("PYGET_ATTESTATIONS"),
-		GitHubAPIURL:    r.httpURL("GITHUB_API_URL"),
-		GitHubToken:     r.word("GITHUB_TOKEN"),
-		Netrc:           r.str("NETRC"),
-		Path:            r.str("PATH"),
-		NoColor:         getenv("NO_COLOR") != "",
+		DownloadsJSON: r.str("PYGET_DOWNLOADS_JSON"),
+		CatalogURL:    r.word("PYGET_CATALOG_URL"),
+		Offline:       r.boolean("PYGET_OFFLINE"),
+		NoProgress:    r.boolean("PYGET_NO_PROGRESS"),
+		Arch:          r.arch("PYGET_ARCH"),
+		LockTimeout:   r.seconds("PYGET_LOCK_TIMEOUT", DefaultLockTimeout, true),
+		HTTPRetries:   r.count("PYGET_HTTP_RETRIES", DefaultHTTPRetries, MaxHTTPRetries),
+		HTTPTimeout:   r.seconds("PYGET_HTTP_TIMEOUT", DefaultHTTPTimeout, false),
+		Connections:   r.between("PYGET_CONNECTIONS", DefaultConnections, 1, MaxConnections),
+		CPythonBuild:  r.releaseTag("PYGET_CPYTHON_BUILD"),
+		LoginShell:    r.word("SHELL"),
+		CPUProfile:    r.str("PYGET_CPUPROFILE"),
+		Attestations:  r.attestations("PYGET_ATTESTATIONS"),
+		GitHubAPIURL:  r.httpURL("GITHUB_API_URL"),
+		GitHubToken:   r.word("GITHUB_TOKEN"),
+		Netrc:         r.str("NETRC"),
+		Path:          r.str("PATH"),
+		NoColor:       getenv("NO_COLOR") != "",
 	}
 	s.SigstoreTrustedRoot = r.str("PYGET_SIGSTORE_TRUSTED_ROOT")
+	s.PythonDownloads = r.pythonDownloads("PYGET_PYTHON_DOWNLOADS")
+	s.PyPyMirrors, s.GraalPyMirrors = r.urls("PYGET_PYPY_MIRROR"), r.urls("PYGET_GRAALPY_MIRROR")
+	s.PyPyBuild, s.GraalPyBuild = r.implBuild("PYGET_PYPY_BUILD"), r.implBuild("PYGET_GRAALPY_BUILD")
 	if s.GitHubAPIURL == "" {
 		s.GitHubAPIURL = DefaultGitHubAPIURL
 	}
