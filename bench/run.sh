@@ -30,7 +30,12 @@ for _ in $(seq "$ROUNDS"); do
   once "${PENV[@]}" "$PY" -c pass >>"$W/direct"
   once "${PENV[@]}" "$W/pyget" run -p 3.14 -c pass >>"$W/run.ms"
 done
+# p10: the tenth percentile, what a run costs when the machine lets it be;
+# on a shared machine the median measures the scheduler as much as pyget.
+p10() { sort -g | awk '{a[NR]=$1} END {i=int(NR/10); if (i<1) i=1; print a[i]}'; }
 d=$(median <"$W/direct"); r=$(median <"$W/run.ms")
-printf 'rounds %s\npython3.14 -c pass          median %s ms (%s)\npyget run -p 3.14 -c pass   median %s ms (%s)\nadded by pyget run          %s ms (ratio %s)\n' \
-  "$ROUNDS" "$d" "$(spread <"$W/direct")" "$r" "$(spread <"$W/run.ms")" \
-  "$(awk -v a="$r" -v b="$d" 'BEGIN {printf "%.2f", a-b}')" "$(ratio "$r" "$d")"
+d10=$(p10 <"$W/direct"); r10=$(p10 <"$W/run.ms")
+printf 'rounds %s\npython3.14 -c pass          median %s ms, p10 %s ms (%s)\npyget run -p 3.14 -c pass   median %s ms, p10 %s ms (%s)\nadded by pyget run          median %s ms (ratio %s), p10 %s ms (ratio %s)\n' \
+  "$ROUNDS" "$d" "$d10" "$(spread <"$W/direct")" "$r" "$r10" "$(spread <"$W/run.ms")" \
+  "$(awk -v a="$r" -v b="$d" 'BEGIN {printf "%.2f", a-b}')" "$(ratio "$r" "$d")" \
+  "$(awk -v a="$r10" -v b="$d10" 'BEGIN {printf "%.2f", a-b}')" "$(ratio "$r10" "$d10")"
