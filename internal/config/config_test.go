@@ -26,7 +26,8 @@ func defaults() Settings {
 		Connections: fetch.DefaultConnections,
 		HTTPTimeout: fetch.DefaultIdleTimeout,
 
-		GitHubAPIURL: DefaultGitHubAPIURL,
+		GitHubAPIURL:    DefaultGitHubAPIURL,
+		PythonDownloads: DownloadsAutomatic,
 	}
 }
 
