@@ -115,13 +115,15 @@ func TestRunSignal(t *testing.T) {
 	e.set("SSL_CERT_FILE=" + ca)
 	e.mustPyget(e.installArgs(srv.URL, "3.14")...)
 
+	// Unbuffered writes: a handler that used print could run while the
+	// main code's print is still inside the same buffered stdout.
 	const trap = `
-import signal, sys, time
+import os, signal, time
 def on_term(signum, frame):
-    print("got", signum, flush=True)
-    sys.exit(42)
+    os.write(1, b"got %d\n" % signum)
+    os._exit(42)
 signal.signal(signal.SIGTERM, on_term)
-print("ready", flush=True)
+os.write(1, b"ready\n")
 while True:
     time.sleep(1)
 `
