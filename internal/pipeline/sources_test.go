@@ -1,12 +1,15 @@
 package pipeline
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/pyget/pyget/internal/catalog"
 	"github.com/pyget/pyget/internal/pyrequest"
 )
 
@@ -80,5 +83,30 @@ func TestProjectDefaultsMalformed(t *testing.T) {
 	var rpe *pyrequest.RequiresPythonError
 	if !errors.As(err, &rpe) || !strings.Contains(err.Error(), path+":2:") {
 		t.Fatalf("error %v, want a RequiresPythonError naming %s:2", err, path)
+	}
+}
+
+// TestResolverImplReleases: PYGET_PYPY_BUILD and PYGET_GRAALPY_BUILD
+// (PyPyRelease, GraalPyRelease) restrict their implementation's downloads
+// to one release, as Release does CPython's, and leave the others alone.
+func TestResolverImplReleases(t *testing.T) {
+	p314, _ := testEntries()
+	pypy := func(patch int, build string) catalog.Entry {
+		e := patchOf(p314, patch, "")
+		e.Name, e.Build = "pypy", build
+		e.Key = fmt.Sprintf("pypy-3.14.%d-linux-x86_64-gnu", patch)
+		return e
+	}
+	older, newer := pypy(5, "7.3.19"), pypy(6, "7.3.20")
+	res := &Resolver{Catalog: fakeCatalog{entries: []catalog.Entry{p314, older, newer}}, Platform: linux, Offline: true, PyPyRelease: "7.3.19", GraalPyRelease: "25.0.0"}
+	if e, err := res.Download(context.Background(), mustParse(t, "pypy@3.14")); err != nil || e.Key != older.Key {
+		t.Errorf("pypy@3.14 with PyPyRelease 7.3.19: %s, %v; want %s", e.Key, err, older.Key)
+	}
+	if e, err := res.Download(context.Background(), mustParse(t, "3.14")); err != nil || e.Key != p314.Key {
+		t.Errorf("3.14: %s, %v; want CPython untouched", e.Key, err)
+	}
+	res = &Resolver{Catalog: fakeCatalog{entries: []catalog.Entry{p314, older, newer}}, Platform: linux, Offline: true}
+	if e, err := res.Download(context.Background(), mustParse(t, "pypy@3.14")); err != nil || e.Key != newer.Key {
+		t.Errorf("pypy@3.14 without a release: %s, %v; want %s", e.Key, err, newer.Key)
 	}
 }
