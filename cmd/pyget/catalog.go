@@ -91,6 +91,7 @@ func (l *catalogLoader) load(ctx context.Context, how func(*catalog.Loader, cont
 	}
 	if l.a.verbose {
 		l.a.debug("catalog: %s; %s", describeCatalog(c), snapshotLine())
+		l.a.debug("why: %s", l.a.catalogWhy(c))
 	}
 	return c, nil
 }

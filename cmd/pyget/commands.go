@@ -27,8 +27,10 @@ func (a *app) findCommand() *cobra.Command {
 		Short: "Print the path of the best installed interpreter",
 		Long: `Print the absolute path of the best installed interpreter matching REQUEST
 (with --show-version, its version instead). Without a request: the
-.python-version of this folder or a parent, else the newest installed. Exits 1
-when nothing installed matches.`,
+.python-version of this folder or a parent, else the nearest pyproject.toml's
+[project] requires-python (a PEP 440 specifier set such as ">=3.11"), else
+the global pin (pyget pin --global), else the newest installed. Exits 1 when
+nothing installed matches.`,
 		Args: usageArgs(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.runFind(cmd.Context(), args, showVersion)
@@ -176,9 +178,11 @@ func (a *app) pinCommand() *cobra.Command {
 		Short: "Write .python-version in this folder (without a request: show the pin)",
 		Long: `Validate REQUEST and write it to .python-version in this folder, or with
 --global to the global pin, .python-version in pyget's config dir
-($XDG_CONFIG_HOME/pyget, default ~/.config/pyget). install, find and upgrade without a
-request use the nearest .python-version in this folder or its parents, else
-the global pin.
+($XDG_CONFIG_HOME/pyget, default ~/.config/pyget). install, find, run and
+upgrade without a request use the nearest .python-version in this folder or
+its parents, else the nearest pyproject.toml's [project] requires-python,
+else the global pin. --resolved without a request pins the version
+requires-python resolves to.
 
 Without a request: print the pin in force (with --global, the global pin).
 --rm removes the pin in force (with --global, the global pin).`,
@@ -193,7 +197,11 @@ Without a request: print the pin in force (with --global, the global pin).
 			case rm && resolved:
 				return usagef("--rm and --resolved exclude each other")
 			case resolved && len(args) == 0:
-				return usagef("--resolved needs a request to resolve")
+				spec, err := a.projectRequiresPython()
+				if err != nil {
+					return err
+				}
+				args = []string{spec}
 			case rm:
 				return a.removePin(global)
 			case len(args) == 0:

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 
 	"github.com/spf13/cobra"
@@ -29,7 +30,11 @@ func (a *app) installCommand() *cobra.Command {
 		Use:   "install [REQUEST|ARCHIVE...]",
 		Short: "Install Python builds",
 		Long: `Install the builds matching each request, in parallel. Without a request:
-the .python-version of this folder or a parent, else the newest stable CPython.
+the .python-version of this folder or a parent, else the nearest
+pyproject.toml's [project] requires-python (a PEP 440 specifier set such as
+">=3.11": the newest matching installed build, else the newest matching
+download), else the global pin (pyget pin --global), else the newest stable
+CPython.
 A path to a local archive (.tar.gz, .tgz, .tar.zst, .tar.zstd, .tzst, .zip)
 installs it (verified when the catalog lists its digest). Already installed:
 says so, no network.`,
@@ -44,7 +49,7 @@ says so, no network.`,
 	fl := cmd.Flags()
 	fl.BoolVar(&f.reinstall, "reinstall", false, "install again even if installed (atomic swap)")
 	fl.BoolVar(&f.force, "force", false, "replace executables in the bin dir that pyget did not create")
-	fl.BoolVar(&f.isDefault, "default", false, "also link python3 and python")
+	fl.BoolVar(&f.isDefault, "default", false, "also link python3 and python (a free-threaded build: python3t and pythont); one request only")
 	fl.BoolVar(&f.noBin, "no-bin", false, "link no executables into the bin dir")
 	a.addAttestationsFlag(cmd)
 	a.addFixFlags(cmd)
@@ -59,6 +64,14 @@ func (a *app) runInstall(ctx context.Context, args []string, f installFlags) err
 	}
 	if err != nil {
 		return err
+	}
+	if f.isDefault && len(jobs) > 1 {
+		// Which would python3 be? uv refuses too, rather than racing.
+		args := make([]string, len(jobs))
+		for i, j := range jobs {
+			args[i] = j.Arg
+		}
+		return usagef("--default takes one request, not %d (%s): python3 and python can lead to one build only", len(jobs), strings.Join(args, ", "))
 	}
 	res, layout, err := a.resolverFor()
 	if err != nil {

@@ -54,6 +54,10 @@ func TestScripts(t *testing.T) {
 			"attestapi":    cmdAttestAPI,
 			"mirrorbundle": cmdMirrorBundle,
 			"nohelper":     cmdNoHelper,
+			// a catalog host that never answers (blackhole_test.go)
+			"blackhole":     cmdBlackhole,
+			"blackholeseen": cmdBlackholeSeen,
+			"rebuild":       cmdRebuild, // rebuild_test.go
 		},
 	})
 }

@@ -112,8 +112,8 @@ func (a *app) runMirror(ctx context.Context, dir string, args []string, f mirror
 }
 
 // mirrorSelection is what the requests select on the platforms the flags
-// name (pipeline.Resolver.MirrorSelection): its CPython builds, having said
-// which others it leaves out.
+// name (pipeline.Resolver.MirrorSelection): its builds from the hosts
+// mirrors replace, having said which others it leaves out.
 func (a *app) mirrorSelection(ctx context.Context, args []string, f mirrorFlags) ([]catalog.Entry, error) {
 	reqs, err := parseRequests(args)
 	if err != nil {
@@ -132,11 +132,11 @@ func (a *app) mirrorSelection(ctx context.Context, args []string, f mirrorFlags)
 		return nil, err
 	}
 	if len(others) > 0 {
-		a.info("Leaving out %d PyPy/GraalPy %s (%s): only CPython (python-build-standalone) builds are mirrored",
+		a.info("Leaving out %d %s (%s): only CPython, PyPy and GraalPy builds from their usual hosts are mirrored",
 			len(others), plural(len(others), "build", "builds"), strings.Join(others, ", "))
 	}
 	if len(builds) == 0 && !f.prune {
-		return nil, errors.New("no CPython build selected: nothing to mirror")
+		return nil, errors.New("no build selected: nothing to mirror")
 	}
 	return builds, nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,9 +12,14 @@ import (
 )
 
 // pinFiles is the resolver's source of requests when none is given: the
-// .python-version in this folder or its parents, else the global pin.
+// .python-version in this folder or its parents, else the nearest
+// project's requires-python, else the global pin.
 type pinFiles struct{ a *app }
 
+// DefaultRequests is the requests in force here (pipeline.ProjectDefaults):
+// the nearest .python-version, else the nearest pyproject.toml's
+// requires-python, else the global pin. A malformed requires-python is a
+// usage error, as a bad request in a .python-version is.
 func (p pinFiles) DefaultRequests() ([]string, string, error) {
 	wd, err := os.Getwd()
 	if err != nil {
@@ -23,7 +29,12 @@ func (p pinFiles) DefaultRequests() ([]string, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	return pipeline.PinFiles{Dir: wd, Global: global}.DefaultRequests()
+	reqs, from, err := pipeline.ProjectDefaults(wd, global).DefaultRequests()
+	var bad *pyrequest.RequiresPythonError
+	if errors.As(err, &bad) {
+		err = usageError{err}
+	}
+	return reqs, from, err
 }
 
 // globalPinFile is the user-level pin, .python-version in pyget's config

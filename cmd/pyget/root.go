@@ -34,6 +34,8 @@ type app struct {
 	cacheDir      string
 	downloadsJSON string
 	mirrors       []string
+	pypyMirrors   []string // --pypy-mirror
+	graalMirrors  []string // --graalpy-mirror
 	offline       bool
 	noProgress    bool
 	noRegistry    bool
@@ -69,7 +71,7 @@ func (a *app) dispatch(e fetch.Event) {
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	a := &app{stdout: stdout, stderr: stderr}
-	a.env, a.envErr = config.Load(os.Getenv)
+	a.env, a.envErr = loadSettings()
 	if a.env.CPUProfile != "" {
 		defer startProfile(a.env.CPUProfile, stderr)()
 	}
@@ -114,6 +116,8 @@ transient network faults: the whole stream is retried and resumed with HTTP Rang
 	pf.StringVar(&a.cacheDir, "cache-dir", "", "downloads and catalog cache (env PYGET_CACHE_DIR)")
 	pf.StringVar(&a.downloadsJSON, "downloads-json", "", "catalog file or URL in uv's download-metadata format (env PYGET_DOWNLOADS_JSON)")
 	pf.StringArrayVar(&a.mirrors, "mirror", nil, "base URL replacing the python-build-standalone release prefix; repeatable, tried in order (env PYGET_MIRROR)")
+	pf.StringArrayVar(&a.pypyMirrors, "pypy-mirror", nil, "base URL replacing https://downloads.python.org/pypy for PyPy downloads; repeatable (env PYGET_PYPY_MIRROR)")
+	pf.StringArrayVar(&a.graalMirrors, "graalpy-mirror", nil, "base URL replacing https://github.com/oracle/graalpython/releases/download for GraalPy downloads; repeatable (env PYGET_GRAALPY_MIRROR)")
 	pf.BoolVar(&a.offline, "offline", false, "use only cached data (env PYGET_OFFLINE=1)")
 	pf.BoolVar(&a.noProgress, "no-progress", false, "no progress bars (env PYGET_NO_PROGRESS=1)")
 	pf.BoolVar(&a.noRegistry, "no-registry", false, "Windows: register no build in the registry for the py launcher and IDEs (PEP 514; env PYGET_NO_REGISTRY=1)")
@@ -122,7 +126,7 @@ transient network faults: the whole stream is retried and resumed with HTTP Rang
 	pf.StringVar(&a.platformFlag, "platform", "", "target platform, e.g. linux-aarch64-musl (default: this machine)")
 	pf.StringVar(&a.archFlag, "arch", "", "architecture: auto (best x86-64 level of this CPU), x86_64_v3, aarch64... (env PYGET_ARCH)")
 
-	root.AddCommand(a.installCommand(), a.upgradeCommand(), a.listCommand(), a.findCommand(), a.uninstallCommand(), a.dirCommand(), a.pinCommand(), a.updateShellCommand(), a.mirrorCommand(), a.cacheCommand())
+	root.AddCommand(a.installCommand(), a.upgradeCommand(), a.listCommand(), a.findCommand(), a.uninstallCommand(), a.dirCommand(), a.pinCommand(), a.updateShellCommand(), a.mirrorCommand(), a.cacheCommand(), a.configCommand(), a.runCommand())
 	return root
 }
 
@@ -330,6 +334,13 @@ func (a *app) fetchConfig() (fetch.Config, error) {
 	if len(a.mirrors) > 0 {
 		cfg.Mirrors = a.mirrors
 	}
+	cfg.PyPyMirrors, cfg.GraalPyMirrors = s.PyPyMirrors, s.GraalPyMirrors
+	if len(a.pypyMirrors) > 0 {
+		cfg.PyPyMirrors = a.pypyMirrors
+	}
+	if len(a.graalMirrors) > 0 {
+		cfg.GraalPyMirrors = a.graalMirrors
+	}
 	return cfg, nil
 }
 
@@ -339,10 +350,13 @@ func (a *app) fetchConfig() (fetch.Config, error) {
 func (a *app) resolver() *pipeline.Resolver {
 	if a.res == nil {
 		a.res = &pipeline.Resolver{
-			Catalog:  &catalogLoader{a: a},
-			Offline:  a.isOffline(),
-			Release:  a.env.CPythonBuild,
-			Defaults: pinFiles{a},
+			Catalog: &catalogLoader{a: a},
+			Offline: a.isOffline(),
+			Release: a.env.CPythonBuild,
+			// PYGET_PYPY_BUILD, PYGET_GRAALPY_BUILD
+			PyPyRelease:    a.env.PyPyBuild,
+			GraalPyRelease: a.env.GraalPyBuild,
+			Defaults:       pinFiles{a},
 		}
 	}
 	return a.res

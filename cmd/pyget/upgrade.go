@@ -23,8 +23,11 @@ to the new patch: a virtual environment created through python3.X (or the
 minor-version folder) runs the new patch without being recreated. The previous
 patch stays installed; ` + "`pyget uninstall --outdated`" + ` removes it. A minor version
 a request names that is not installed is installed. Requests name minor
-versions (3.14, 3.14t, pypy@3.11), never a patch or a pre-release. Already on
-the newest patch: says so, downloads nothing.`,
+versions (3.14, 3.14t, pypy@3.11), never a patch or a pre-release. Without a
+request: the minor versions of the .python-version of this folder or a
+parent, else those the nearest pyproject.toml's requires-python allows, else
+the global pin's, else every installed one. Already on the newest patch: says
+so, downloads nothing.`,
 		Example: `  pyget upgrade
   pyget upgrade 3.13 3.14t
   pyget upgrade --dry-run`,
@@ -96,6 +99,8 @@ func (a *app) reportPlans(run pipeline.UpgradeRun, dryRun bool) {
 		switch {
 		case !p.Needed():
 			a.info("%s %s is already the newest patch (%s)", implName(cur.Name), cur.Version(), cur.Key)
+		case dryRun && p.Rebuild():
+			a.info("Would upgrade %s %s to its rebuild in release %s (%s, now release %s)", implName(cur.Name), cur.Version(), p.Target.Build, p.Target.Key, cur.Build)
 		case dryRun:
 			a.info("Would upgrade %s %s to %s (%s)", implName(cur.Name), cur.Version(), p.Target.Version(), p.Target.Key)
 		}

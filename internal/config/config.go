@@ -108,6 +108,21 @@ type Settings struct {
 	// "" = any release.
 	CPythonBuild string
 
+	// PyPyMirrors, GraalPyMirrors: PYGET_PYPY_MIRROR, PYGET_GRAALPY_MIRROR,
+	// base URLs separated by white space replacing the prefix of PyPy's
+	// (downloads.python.org/pypy) and GraalPy's (GitHub releases) URLs;
+	// nil = upstream.
+	PyPyMirrors, GraalPyMirrors []string
+	// PyPyBuild, GraalPyBuild: PYGET_PYPY_BUILD, PYGET_GRAALPY_BUILD, the
+	// release (7.3.20, 25.2.4) PyPy or GraalPy downloads are restricted to,
+	// as PYGET_CPYTHON_BUILD for CPython; "" = any.
+	PyPyBuild, GraalPyBuild string
+
+	// PythonDownloads: PYGET_PYTHON_DOWNLOADS, whether pyget run may
+	// install a missing interpreter (downloads.go). Default
+	// DownloadsAutomatic.
+	PythonDownloads PythonDownloads
+
 	// ConfigHome: $XDG_CONFIG_HOME (absolute only), else on Windows
 	// %APPDATA%, else ~/.config: where users' configuration lives, fish's
 	// too.
@@ -155,6 +170,9 @@ type Settings struct {
 	CPUProfile string
 	// NoColor: NO_COLOR is set to anything non-empty (no-color.org).
 	NoColor bool
+
+	// Origins: where each file-settable setting came from (LoadFiles).
+	Origins Origins
 }
 
 // Load reads the environment through getenv (os.Getenv, or a map in
@@ -164,7 +182,13 @@ func Load(getenv func(string) string) (Settings, error) {
 }
 
 func load(getenv func(string) string, goos string) (Settings, error) {
-	r := reader{getenv: getenv}
+	return loadWith(getenv, func(name string) string { return name }, goos)
+}
+
+// loadWith is load with describe naming where a variable's value came from
+// in errors (file.go: a config file's key and line).
+func loadWith(getenv, describe func(string) string, goos string) (Settings, error) {
+	r := reader{getenv: getenv, describe: describe}
 	s := Settings{
 		DownloadsJSON: r.str("PYGET_DOWNLOADS_JSON"),
 		CatalogURL:    r.word("PYGET_CATALOG_URL"),
@@ -195,6 +219,9 @@ func load(getenv func(string) string, goos string) (Settings, error) {
 	}
 	s.NoExternallyManaged = r.boolean("PYGET_NO_EXTERNALLY_MANAGED")
 	s.CompileBytecode = r.boolean("PYGET_COMPILE_BYTECODE")
+	s.PythonDownloads = r.pythonDownloads("PYGET_PYTHON_DOWNLOADS")
+	s.PyPyMirrors, s.GraalPyMirrors = r.urls("PYGET_PYPY_MIRROR"), r.urls("PYGET_GRAALPY_MIRROR")
+	s.PyPyBuild, s.GraalPyBuild = r.implBuild("PYGET_PYPY_BUILD"), r.implBuild("PYGET_GRAALPY_BUILD")
 	if s.GitHubAPIURL == "" {
 		s.GitHubAPIURL = DefaultGitHubAPIURL
 	}
@@ -231,12 +258,13 @@ func (s Settings) NetrcFile() string {
 
 // reader parses variables, collecting what is wrong with them.
 type reader struct {
-	getenv func(string) string
-	errs   []error
+	getenv   func(string) string
+	describe func(string) string
+	errs     []error
 }
 
 func (r *reader) bad(name, value, want string) {
-	r.errs = append(r.errs, fmt.Errorf("invalid %s %q: want %s", name, value, want))
+	r.errs = append(r.errs, fmt.Errorf("invalid %s %q: want %s", r.describe(name), value, want))
 }
 
 // str is a variable taken as it is: paths may have any characters.
@@ -349,7 +377,7 @@ func (r *reader) arch(name string) string {
 		return v
 	}
 	if _, _, err := platform.ParseArch(v); err != nil {
-		r.errs = append(r.errs, fmt.Errorf("invalid %s: %w", name, err))
+		r.errs = append(r.errs, fmt.Errorf("invalid %s: %w", r.describe(name), err))
 		return ""
 	}
 	return v
@@ -372,7 +400,7 @@ func (r *reader) abs(name, d string) string {
 	}
 	abs, err := filepath.Abs(d)
 	if err != nil {
-		r.errs = append(r.errs, fmt.Errorf("invalid %s %q: %w", name, d, err))
+		r.errs = append(r.errs, fmt.Errorf("invalid %s %q: %w", r.describe(name), d, err))
 		return ""
 	}
 	return abs

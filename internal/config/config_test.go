@@ -27,7 +27,8 @@ func defaults() Settings {
 		Connections: fetch.DefaultConnections,
 		HTTPTimeout: fetch.DefaultIdleTimeout,
 
-		GitHubAPIURL: DefaultGitHubAPIURL,
+		GitHubAPIURL:    DefaultGitHubAPIURL,
+		PythonDownloads: DownloadsAutomatic,
 	}
 }
 

@@ -49,6 +49,9 @@ const (
 type Config struct {
 	CacheDir string   // <cache>/downloads/<key>.part and .json, <cache>/archives/<sha256>
 	Mirrors  []string // base URLs replacing UpstreamPrefix; nil = the default mirrors
+	// PyPyMirrors and GraalPyMirrors replace PyPyUpstreamPrefix and
+	// GraalPyUpstreamPrefix (implmirrors.go); nil = the upstream URL.
+	PyPyMirrors, GraalPyMirrors []string
 	// Retries is how many attempts in a row that brought no new byte may
 	// follow a failed one before a source is given up: 0 = no retry at
 	// all. An attempt that made progress resets the count. Negative is an

@@ -100,6 +100,11 @@ func (c *Config) check() error {
 			return fmt.Errorf("fetch: mirror %q: %w", m, err)
 		}
 	}
+	for _, m := range append(append([]string(nil), c.PyPyMirrors...), c.GraalPyMirrors...) {
+		if err := checkBaseURL(m); err != nil {
+			return fmt.Errorf("fetch: mirror %q: %w", m, err)
+		}
+	}
 	return nil
 }
 
@@ -124,18 +129,37 @@ func checkBaseURL(s string) error {
 func (f *Fetcher) downloadsDir() string { return filepath.Join(f.cfg.CacheDir, "downloads") }
 func (f *Fetcher) archivesDir() string  { return filepath.Join(f.cfg.CacheDir, "archives") }
 
+// UpstreamPath splits a catalog URL into the upstream prefix mirrors
+// replace (UpstreamPrefix, PyPyUpstreamPrefix or GraalPyUpstreamPrefix)
+// and the part after it ("/<...>", as escaped in the URL); ok is false for
+// any other URL. It is the one definition of what a mirror holds.
+func UpstreamPath(catalogURL string) (prefix, rest string, ok bool) {
+	for _, p := range []string{UpstreamPrefix, PyPyUpstreamPrefix, GraalPyUpstreamPrefix} {
+		// A prefix ends at a path boundary: ".../pypy-old/x" is not PyPy's.
+		if r, found := strings.CutPrefix(catalogURL, p); found && (r == "" || r[0] == '/') {
+			return p, r, true
+		}
+	}
+	return "", "", false
+}
+
 // ReleasePath is the part of a python-build-standalone catalog URL after
 // UpstreamPrefix ("/<tag>/<asset>", as escaped in the URL); ok is false
-// for any other URL. It is the one definition of what a mirror holds.
+// for any other URL (PyPy's and GraalPy's included).
 func ReleasePath(catalogURL string) (rest string, ok bool) {
-	return strings.CutPrefix(catalogURL, UpstreamPrefix)
+	prefix, rest, ok := UpstreamPath(catalogURL)
+	if !ok || prefix != UpstreamPrefix {
+		return "", false
+	}
+	return rest, true
 }
 
 // OnMirror is catalogURL on the mirror whose base URL is base: base (its
-// trailing slashes dropped) + ReleasePath(catalogURL). ok is false when
-// catalogURL is not python-build-standalone's: no mirror holds it.
+// trailing slashes dropped) + the part after its upstream prefix
+// (UpstreamPath). ok is false when catalogURL is under no upstream prefix:
+// no mirror holds it.
 func OnMirror(base, catalogURL string) (string, bool) {
-	rest, ok := ReleasePath(catalogURL)
+	_, rest, ok := UpstreamPath(catalogURL)
 	if !ok {
 		return "", false
 	}
@@ -148,16 +172,30 @@ func OnMirror(base, catalogURL string) (string, bool) {
 // companions (its attestation bundle) are looked for.
 func (f *Fetcher) Mirrors() []string { return slices.Clone(f.cfg.Mirrors) }
 
+// mirrorsOf are the base URLs replacing upstream prefix: Mirrors for
+// python-build-standalone's, Config.PyPyMirrors and GraalPyMirrors for
+// PyPy's and GraalPy's (nil: the upstream URL itself).
+func (f *Fetcher) mirrorsOf(prefix string) []string {
+	switch prefix {
+	case PyPyUpstreamPrefix:
+		return f.cfg.PyPyMirrors
+	case GraalPyUpstreamPrefix:
+		return f.cfg.GraalPyMirrors
+	}
+	return f.cfg.Mirrors
+}
+
 // Sources lists the URLs a transfer of catalogURL tries, in order: its
-// place on each of Mirrors, each once; a URL that is not
-// python-build-standalone's is its own only source. This is the one place
-// that orders sources.
+// place on each mirror of its upstream (UpstreamPath), each once; a URL
+// under no upstream prefix, or one whose upstream has no mirrors, is its
+// own only source. This is the one place that orders sources.
 func (f *Fetcher) Sources(catalogURL string) []string {
-	if _, ok := ReleasePath(catalogURL); !ok {
+	prefix, _, ok := UpstreamPath(catalogURL)
+	if !ok || len(f.mirrorsOf(prefix)) == 0 {
 		return []string{catalogURL}
 	}
 	var out []string
-	for _, m := range f.cfg.Mirrors {
+	for _, m := range f.mirrorsOf(prefix) {
 		s, _ := OnMirror(m, catalogURL)
 		if !slices.Contains(out, s) {
 			out = append(out, s)

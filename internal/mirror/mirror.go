@@ -40,37 +40,61 @@ const (
 	lockFile    = ".pyget-mirror.lock"
 )
 
-// ErrNotCPython marks a build that is not mirrored: PyPy and GraalPy are
-// published elsewhere than python-build-standalone's releases.
-var ErrNotCPython = errors.New("only CPython (python-build-standalone) builds are mirrored")
+// ErrNotCPython marks a build that is not mirrored: one of an
+// implementation whose downloads have no known layout (CPython's
+// python-build-standalone, PyPy's and GraalPy's have one).
+var ErrNotCPython = errors.New("only CPython, PyPy and GraalPy builds are mirrored")
+
+// The folders a mirror keeps PyPy's and GraalPy's archives in: serve the
+// mirror folder at BASE and --pypy-mirror BASE/pypy, --graalpy-mirror
+// BASE/graalpy reach them (their URLs after the upstream prefix, as
+// python-build-standalone's under BASE itself).
+const (
+	PyPyFolder    = "pypy"
+	GraalPyFolder = "graalpy"
+)
 
 // RelPath is where e's archive lives in a mirror folder, slash-separated:
-// the part of its URL after fetch.UpstreamPrefix (fetch.ReleasePath),
-// unescaped, e.g.
-// "20260610/cpython-3.14.6+20260610-x86_64-unknown-linux-gnu-install_only.tar.gz".
+// the part of its URL after its upstream prefix (fetch.UpstreamPath, the
+// transfer's one mapping), unescaped, e.g.
+// "20260610/cpython-3.14.6+20260610-x86_64-unknown-linux-gnu-install_only.tar.gz";
+// PyPy's under PyPyFolder ("pypy/pypy3.11-v7.3.20-linux64.tar.bz2"),
+// GraalPy's under GraalPyFolder ("graalpy/graal-25.2.4/<asset>").
 func RelPath(e catalog.Entry) (string, error) {
-	if e.Name != "cpython" {
+	prefix, folder, depth := fetch.UpstreamPrefix, "", 2
+	switch e.Name {
+	case "cpython":
+	case "pypy":
+		prefix, folder, depth = fetch.PyPyUpstreamPrefix, PyPyFolder, 1
+	case "graalpy":
+		prefix, folder = fetch.GraalPyUpstreamPrefix, GraalPyFolder
+	default:
 		return "", fmt.Errorf("%s: %w", e.Key, ErrNotCPython)
 	}
-	rest, ok := fetch.ReleasePath(e.URL)
-	if ok {
+	upstream, rest, ok := fetch.UpstreamPath(e.URL)
+	if ok && upstream == prefix {
 		rest, ok = strings.CutPrefix(rest, "/")
+	} else {
+		ok = false
 	}
 	if !ok {
-		return "", fmt.Errorf("%s: URL %s is not under %s", e.Key, e.URL, fetch.UpstreamPrefix)
+		return "", fmt.Errorf("%s: URL %s is not under %s", e.Key, e.URL, prefix)
 	}
 	u, err := url.Parse(rest)
 	if err != nil || u.RawQuery != "" || u.Fragment != "" {
 		return "", fmt.Errorf("%s: URL %s: not a release asset", e.Key, e.URL)
 	}
 	parts := strings.Split(u.Path, "/")
-	if len(parts) != 2 {
-		return "", fmt.Errorf("%s: URL %s: want <tag>/<asset> after the release prefix", e.Key, e.URL)
+	if len(parts) != depth {
+		return "", fmt.Errorf("%s: URL %s: want %s after %s", e.Key, e.URL, map[int]string{1: "<asset>", 2: "<tag>/<asset>"}[depth], prefix)
 	}
 	for _, p := range parts {
 		if p == "" || p == "." || p == ".." || strings.ContainsAny(p, `\`+"\x00") || strings.HasPrefix(p, ".") {
 			return "", fmt.Errorf("%s: URL %s: unsafe path %q", e.Key, e.URL, u.Path)
 		}
+	}
+	if folder != "" {
+		return folder + "/" + u.Path, nil
 	}
 	return u.Path, nil
 }

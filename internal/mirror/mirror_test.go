@@ -164,12 +164,13 @@ func TestSyncFailureKeepsOthersAndSkipsNonCPython(t *testing.T) {
 	a := fx.entry(13, "20260101")
 	missing := fx.entry(12, "20260101")
 	delete(fx.files, "/20260101/cpython-3.12.1+20260101-x86_64-unknown-linux-gnu-install_only.tar.gz")
-	pypy := catalog.Entry{Key: "pypy-3.11.13-linux-x86_64-gnu", Name: "pypy", URL: "https://downloads.python.org/pypy/x.tar.bz2", SHA256: a.SHA256}
+	// An implementation without a known download layout is left out.
+	pypy := catalog.Entry{Key: "jython-3.11.13-linux-x86_64-gnu", Name: "jython", URL: "https://example.org/jython/x.tar.bz2", SHA256: a.SHA256}
 	rep, err := fx.mirror().Sync(context.Background(), []catalog.Entry{a, missing, pypy}, false)
 	if err == nil || len(rep.Failed()) != 1 || rep.Failed()[0].Entry.Key != missing.Key {
 		t.Fatalf("Sync: %v %s", err, states(rep))
 	}
-	if len(rep.Skipped) != 1 || rep.Skipped[0].Name != "pypy" {
+	if len(rep.Skipped) != 1 || rep.Skipped[0].Name != "jython" {
 		t.Fatalf("skipped: %+v", rep.Skipped)
 	}
 	data, _ := os.ReadFile(filepath.Join(fx.dir, CatalogFile))

@@ -108,6 +108,9 @@ func (in *Installer) attestMirrorURL(catalogURL string) string {
 	if in.AttestMirror == "" {
 		return ""
 	}
+	if _, ok := fetch.ReleasePath(catalogURL); !ok {
+		return "" // PyPy's and GraalPy's mirrors are others; no bundles there
+	}
 	u, _ := fetch.OnMirror(in.AttestMirror, catalogURL)
 	return u
 }

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/pyget/pyget/internal/catalog"
+	"github.com/pyget/pyget/internal/fetch"
 	"github.com/pyget/pyget/internal/platform"
 	"github.com/pyget/pyget/internal/pyrequest"
 	"github.com/pyget/pyget/internal/store"
@@ -27,8 +28,9 @@ type CatalogLoader interface {
 }
 
 // RequestSource gives the requests in force when none is given on the
-// command line, and where they come from. PinFiles is one; a project
-// file's requires-python or a config file's default may be others.
+// command line, and where they come from. PinFiles, RequiresPython and
+// GlobalPin are sources (sources.go), and FirstSource chains them; a config
+// file's default may be another.
 type RequestSource interface {
 	// DefaultRequests returns the requests in force and the file they come
 	// from; from is "" when there are none. A file that names no version
@@ -57,6 +59,10 @@ type Resolver struct {
 	// Release restricts CPython downloads to one python-build-standalone
 	// release tag (PYGET_CPYTHON_BUILD); "" = any.
 	Release string
+	// PyPyRelease and GraalPyRelease restrict PyPy's and GraalPy's
+	// downloads to one release each (PYGET_PYPY_BUILD,
+	// PYGET_GRAALPY_BUILD); "" = any.
+	PyPyRelease, GraalPyRelease string
 	// Platform is the platform builds are chosen for.
 	Platform platform.Platform
 	// Installed are the complete installs; nil = none considered.
@@ -151,9 +157,12 @@ func (r *Resolver) refreshed(ctx context.Context) (*catalog.Catalog, error) {
 }
 
 // buildable is what a run may download of entries: with Release, only
-// that release's CPython builds.
+// that release's CPython builds; with PyPyRelease or GraalPyRelease, only
+// that release's PyPy or GraalPy builds.
 func (r *Resolver) buildable(entries []catalog.Entry) []catalog.Entry {
-	return catalog.OnlyCPythonRelease(entries, r.Release)
+	entries = catalog.OnlyCPythonRelease(entries, r.Release)
+	entries = catalog.OnlyRelease(entries, "pypy", r.PyPyRelease)
+	return catalog.OnlyRelease(entries, "graalpy", r.GraalPyRelease)
 }
 
 // selectDownloads is what sel picks of the catalog's downloadable builds,
@@ -348,8 +357,9 @@ func (e *NoMirrorBuildError) Error() string {
 
 // MirrorSelection is what `pyget mirror` copies: the union, each build
 // once, of what Downloads gives for each request (none: every build) on
-// each platform; its CPython builds, and the keys of the others (PyPy and
-// GraalPy, published elsewhere), which are not mirrored. A request that
+// each platform; its builds from the hosts mirrors replace
+// (python-build-standalone's, PyPy's and GraalPy's: fetch.UpstreamPath),
+// and the keys of the others, which are not mirrored. A request that
 // selects nothing anywhere is a *NoMirrorBuildError.
 func (r *Resolver) MirrorSelection(ctx context.Context, reqs []pyrequest.Request, plats []platform.Platform, l Listing) (builds []catalog.Entry, others []string, err error) {
 	var ptrs []*pyrequest.Request
@@ -373,7 +383,7 @@ func (r *Resolver) MirrorSelection(ctx context.Context, reqs []pyrequest.Request
 					continue
 				}
 				seen[e.Key] = true
-				if e.Name == "cpython" {
+				if _, _, ok := fetch.UpstreamPath(e.URL); ok {
 					builds = append(builds, e)
 				} else {
 					others = append(others, e.Key)

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/pyget/pyget/internal/catalog"
+	"github.com/pyget/pyget/internal/fetch"
 	"github.com/pyget/pyget/internal/platform"
 	"github.com/pyget/pyget/internal/pyrequest"
 )
@@ -181,9 +182,14 @@ func TestResolverMatchingAndSelection(t *testing.T) {
 	p314, p313 := testEntries()
 	arm := p314
 	arm.Key, arm.Arch = "cpython-3.14.6-linux-aarch64-gnu", catalog.Arch{Family: "aarch64"}
+	p314.URL = fetch.UpstreamPrefix + "/20260610/cpython-3.14.6-x86_64.tar.gz"
+	arm.URL = fetch.UpstreamPrefix + "/20260610/cpython-3.14.6-aarch64.tar.gz"
 	pypy := p314
-	pypy.Name, pypy.Key = "pypy", "pypy-3.14.6-linux-x86_64-gnu"
-	res := &Resolver{Catalog: fakeCatalog{entries: []catalog.Entry{p314, p313, arm, pypy}}, Platform: linux, Installed: installations(p314, arm, p313)}
+	pypy.Name, pypy.Key, pypy.URL = "pypy", "pypy-3.14.6-linux-x86_64-gnu", fetch.PyPyUpstreamPrefix+"/pypy3.14-v7.3.20-linux64.tar.bz2"
+	// A GraalPy build published somewhere no mirror replaces: left apart.
+	graal := p314
+	graal.Name, graal.Key, graal.URL = "graalpy", "graalpy-3.14.6-linux-x86_64-gnu", "https://example.invalid/graalpy-3.14.6.tar.gz"
+	res := &Resolver{Catalog: fakeCatalog{entries: []catalog.Entry{p314, p313, arm, pypy, graal}}, Platform: linux, Installed: installations(p314, arm, p313)}
 
 	got, err := res.Matching([]pyrequest.Request{mustParse(t, "3.14"), mustParse(t, "3")})
 	var keys []string
@@ -199,13 +205,13 @@ func TestResolverMatchingAndSelection(t *testing.T) {
 	}
 
 	armPlat := platform.Platform{OS: "linux", Arch: "aarch64", Libc: "gnu"}
-	builds, others, err := res.MirrorSelection(context.Background(), []pyrequest.Request{mustParse(t, "3.14"), mustParse(t, "pypy@3.14")}, []platform.Platform{linux, armPlat}, Listing{})
+	builds, others, err := res.MirrorSelection(context.Background(), []pyrequest.Request{mustParse(t, "3.14"), mustParse(t, "pypy@3.14"), mustParse(t, "graalpy@3.14")}, []platform.Platform{linux, armPlat}, Listing{})
 	keys = nil
 	for _, e := range builds {
 		keys = append(keys, e.Key)
 	}
-	if want := []string{p314.Key, arm.Key}; err != nil || !slices.Equal(keys, want) || !slices.Equal(others, []string{pypy.Key}) {
-		t.Errorf("MirrorSelection = %v, others %v, %v; want %v and the PyPy build apart", keys, others, err, want)
+	if want := []string{p314.Key, arm.Key, pypy.Key}; err != nil || !slices.Equal(keys, want) || !slices.Equal(others, []string{graal.Key}) {
+		t.Errorf("MirrorSelection = %v, others %v, %v; want %v and the GraalPy build from elsewhere apart", keys, others, err, want)
 	}
 	var nm *NoMirrorBuildError
 	if _, _, err := res.MirrorSelection(context.Background(), []pyrequest.Request{mustParse(t, "3.11")}, []platform.Platform{linux}, Listing{}); !errors.As(err, &nm) || nm.Request != "3.11" {

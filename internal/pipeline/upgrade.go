@@ -23,14 +23,23 @@ type Upgrade struct {
 	Current store.Installation
 	// Target is the build to install: the catalog's newest of the group
 	// (the newest final release, unless the catalog has only pre-releases
-	// of it) when its version is newer than Current's, else Current's own
-	// entry. A newer build tag of Current's version is not an upgrade:
-	// `install --reinstall` swaps that in.
+	// of it) when it is newer than Current (a newer version, or a newer
+	// python-build-standalone release of the same version: fixes ship as
+	// rebuilds, and uv upgrades to them too), else Current's own entry.
 	Target catalog.Entry
 }
 
-// Needed reports whether Target is a newer patch to install.
-func (u Upgrade) Needed() bool { return u.Target.Key != u.Current.Entry.Key }
+// Needed reports whether Target is a newer patch, or a rebuild, to
+// install.
+func (u Upgrade) Needed() bool {
+	return u.Target.Key != u.Current.Entry.Key || u.Rebuild()
+}
+
+// Rebuild reports whether Target is a newer build of Current's own
+// version: same key, another release. It replaces Current in place.
+func (u Upgrade) Rebuild() bool {
+	return u.Target.Key == u.Current.Entry.Key && u.Target.Build != u.Current.Entry.Build
+}
 
 // PlanUpgrades plans an upgrade for every group of installed builds, in the
 // order the groups first appear in installed, from the catalog's entries.
@@ -71,7 +80,7 @@ func PlanUpgrades(installed []store.Installation, entries []catalog.Entry) []Upg
 		if best == nil {
 			best = anyKind[i]
 		}
-		if best != nil && catalog.CompareVersions(best.ParsedVersion(), p.Current.Entry.ParsedVersion()) > 0 {
+		if best != nil && catalog.Compare(*best, p.Current.Entry) > 0 {
 			p.Target = *best
 		}
 	}
@@ -168,6 +177,14 @@ func NamesPatch(r pyrequest.Request, e catalog.Entry, p *platform.Platform) bool
 func (in *Installer) Upgrade(ctx context.Context, u Upgrade) (Outcome, error) {
 	if !u.Needed() {
 		return in.Relink(ctx, u.Current.Entry.Key)
+	}
+	if u.Rebuild() {
+		// The same key: the rebuild is swapped in atomically, as install
+		// --reinstall does (a running interpreter keeps its files), and
+		// the older build is gone rather than outdated.
+		re := *in
+		re.Reinstall = true
+		return re.InstallEntry(ctx, u.Target)
 	}
 	return in.InstallEntry(ctx, u.Target)
 }

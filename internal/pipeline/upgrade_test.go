@@ -56,7 +56,7 @@ func TestPlanUpgrades(t *testing.T) {
 	cat := []catalog.Entry{
 		patchOf(p314, 8, ""), patchOf(p314, 1, ""), p314,
 		patchOf(p314, 9, "rc1"), // a final release goes before a newer pre-release
-		rebuilt,                 // a newer build of the same version is no upgrade
+		rebuilt,                 // a newer build of the same version: an upgrade (a rebuild)
 		patchOf(p315, 0, "rc2"), // only pre-releases: the newest of them
 		patchOf(ft, 7, ""),      // another variant: its own group
 		patchOf(musl, 9, ""),    // another platform: its own group
@@ -64,7 +64,7 @@ func TestPlanUpgrades(t *testing.T) {
 	got := PlanUpgrades(installations(patchOf(p314, 5, ""), p313, p314, p315, musl), cat)
 	want := []struct{ group, current, target string }{
 		{"cpython-3.14-linux-x86_64-gnu", "cpython-3.14.6-linux-x86_64-gnu", "cpython-3.14.8-linux-x86_64-gnu"},
-		{"cpython-3.13-linux-x86_64-gnu", "cpython-3.13.4-linux-x86_64-gnu", "cpython-3.13.4-linux-x86_64-gnu"},
+		{"cpython-3.13-linux-x86_64-gnu", "cpython-3.13.4-linux-x86_64-gnu", "cpython-3.13.4-linux-x86_64-gnu+20270101"},
 		{"cpython-3.15-linux-x86_64-gnu", "cpython-3.15.0rc1-linux-x86_64-gnu", "cpython-3.15.0rc2-linux-x86_64-gnu"},
 		{"cpython-3.14-linux-x86_64-musl", "cpython-3.14.6-linux-x86_64-musl", "cpython-3.14.9-linux-x86_64-musl"},
 	}
@@ -73,16 +73,20 @@ func TestPlanUpgrades(t *testing.T) {
 	}
 	for i, w := range want {
 		g := got[i]
-		if g.Group != w.group || g.Current.Entry.Key != w.current || g.Target.Key != w.target {
-			t.Errorf("plan %d: %s %s -> %s, want %s %s -> %s", i, g.Group, g.Current.Entry.Key, g.Target.Key, w.group, w.current, w.target)
+		target, build, _ := strings.Cut(w.target, "+")
+		if g.Group != w.group || g.Current.Entry.Key != w.current || g.Target.Key != target || build != "" && g.Target.Build != build {
+			t.Errorf("plan %d: %s %s -> %s (%s), want %s %s -> %s", i, g.Group, g.Current.Entry.Key, g.Target.Key, g.Target.Build, w.group, w.current, w.target)
 		}
-		if g.Needed() != (w.current != w.target) {
+		if g.Needed() != (w.current != w.target) || g.Rebuild() != (build != "") {
 			t.Errorf("plan %d: Needed() = %v", i, g.Needed())
 		}
 	}
 
-	// A catalog older than what is installed plans no downgrade.
-	if p := PlanUpgrades(installations(p314), []catalog.Entry{patchOf(p314, 5, "")}); p[0].Needed() {
+	// A catalog older than what is installed plans no downgrade, nor an
+	// older build of the same version.
+	older := p314
+	older.Build = "20250101"
+	if p := PlanUpgrades(installations(p314), []catalog.Entry{patchOf(p314, 5, ""), older}); p[0].Needed() {
 		t.Errorf("plan with an older catalog: %+v", p[0])
 	}
 	if p := PlanUpgrades(nil, cat); len(p) != 0 {

@@ -92,6 +92,9 @@ func TestExecutables(t *testing.T) {
 		{"cpython", lin(cpy(6, "")), []string{"bin/python3.14", "bin/python3"}, false, []string{"python3.14"}, "bin/python3.14"},
 		{"cpython default", lin(cpy(6, "")), []string{"bin/python3.14", "bin/python3"}, true, []string{"python3.14", "python3", "python"}, "bin/python3.14"},
 		{"freethreaded", lin(entry("cpython", 3, 14, 6, "", "freethreaded")), []string{"bin/python3.14t", "bin/python3"}, false, []string{"python3.14t"}, "bin/python3.14t"},
+		// As with uv: a free-threaded default is python3t and pythont.
+		{"freethreaded default", lin(entry("cpython", 3, 14, 6, "", "freethreaded")), []string{"bin/python3.14t", "bin/python3"}, true, []string{"python3.14t", "python3t", "pythont"}, "bin/python3.14t"},
+		{"freethreaded debug default", lin(entry("cpython", 3, 14, 6, "", "freethreaded+debug")), []string{"bin/python3.14td", "bin/python3.14t"}, true, []string{"python3.14td", "python3t", "pythont"}, "bin/python3.14td"},
 		{"debug with d", lin(entry("cpython", 3, 14, 6, "", "debug")), []string{"bin/python3.14d", "bin/python3.14"}, false, []string{"python3.14d"}, "bin/python3.14d"},
 		{"debug without d", lin(entry("cpython", 3, 14, 6, "", "debug")), []string{"bin/python3.14"}, false, []string{"python3.14"}, "bin/python3.14"},
 		{"only python3", lin(cpy(6, "")), []string{"bin/python3"}, false, []string{"python3.14"}, "bin/python3"},
@@ -99,6 +102,7 @@ func TestExecutables(t *testing.T) {
 		{"graalpy", lin(entry("graalpy", 3, 11, 0, "", "")), []string{"bin/graalpy", "bin/python"}, false, []string{"graalpy"}, "bin/graalpy"},
 		{"windows", win, []string{"python.exe", "pythonw.exe"}, true, []string{"python3.14", "python3", "python"}, "python.exe"},
 		{"windows freethreaded", winFT, []string{"python.exe", "python3.14t.exe"}, false, []string{"python3.14t"}, "python3.14t.exe"},
+		{"windows freethreaded default", winFT, []string{"python.exe", "python3.14t.exe"}, true, []string{"python3.14t", "python3t", "pythont"}, "python3.14t.exe"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
