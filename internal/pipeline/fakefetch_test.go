@@ -11,6 +11,7 @@ import (
 
 	"github.com/pyget/pyget/internal/catalog"
 	"github.com/pyget/pyget/internal/fetch"
+	"github.com/pyget/pyget/internal/platform"
 	"github.com/pyget/pyget/internal/pyrequest"
 	"github.com/pyget/pyget/internal/store"
 	"github.com/pyget/pyget/internal/testutil"
@@ -33,6 +34,10 @@ func (f *fakeFetcher) Start(_ context.Context, t fetch.Target) (*fetch.Stream, e
 
 func (f *fakeFetcher) Cached(fetch.Target) bool { return f.cached }
 
+// host is the platform the fake builds are shaped for: the one the tests
+// run on (a Windows build has python.exe at its root, not bin/python3.X).
+var host = platform.Platform{OS: testutil.HostOS(), Arch: "x86_64", Libc: testutil.HostLibc()}
+
 // fakeFetchSetup writes the good archive and a damaged stand-in (another
 // archive: the bytes the cache holds after a rot the extractor cannot see)
 // and returns an installer on f and the good archive's entry.
@@ -49,7 +54,7 @@ func fakeFetchSetup(t *testing.T, f *fakeFetcher) (*Installer, catalog.Entry, []
 	}
 	sum := sha256.Sum256(good)
 	e := catalog.Entry{
-		Key: "cpython-3.14.6-linux-x86_64-gnu", Name: "cpython", OS: "linux", Libc: "gnu",
+		Key: hostKey("3.14.6"), Name: "cpython", OS: host.OS, Libc: host.Libc,
 		Arch: catalog.Arch{Family: "x86_64"}, Major: 3, Minor: 14, Patch: 6, Build: "20260610",
 		URL: fetch.UpstreamPrefix + "/20260610/cpython-3.14.6.tar.gz", SHA256: hex.EncodeToString(sum[:]),
 	}
@@ -110,7 +115,7 @@ func TestInstallJobReinstallsWhatVanished(t *testing.T) {
 	f.files = paths[1:] // the good archive
 	// The resolver's list of installs is older than the install dir: the
 	// build is listed but gone.
-	res := &Resolver{Catalog: fakeCatalog{entries: []catalog.Entry{e}}, Platform: linux, Installed: installations(e)}
+	res := &Resolver{Catalog: fakeCatalog{entries: []catalog.Entry{e}}, Platform: host, Installed: installations(e)}
 	req, err := pyrequest.Parse("3.14")
 	if err != nil {
 		t.Fatal(err)
