@@ -507,7 +507,8 @@ func TestApply(t *testing.T) {
 
 func TestApplyWithoutFiles(t *testing.T) {
 	dir := tree(t, false)
-	r, err := Apply(context.Background(), dir, "/opt/x", cpython314, Options{NoExternallyManaged: true})
+	prefix := filepath.Join(t.TempDir(), "x") // absolute here, drive and all
+	r, err := Apply(context.Background(), dir, prefix, cpython314, Options{NoExternallyManaged: true})
 	if err != nil || len(r.Files) != 0 || r.ExternallyManaged != "" {
 		t.Fatalf("%+v %v", r, err)
 	}
@@ -515,7 +516,7 @@ func TestApplyWithoutFiles(t *testing.T) {
 		t.Errorf("marker written under NoExternallyManaged: %v", err)
 	}
 	// PyPy and GraalPy get no marker; an empty tree is fine.
-	r, err = Apply(context.Background(), t.TempDir(), "/opt/x", Build{Implementation: "pypy", Major: 3, Minor: 11, OS: "linux"}, Options{})
+	r, err = Apply(context.Background(), t.TempDir(), prefix, Build{Implementation: "pypy", Major: 3, Minor: 11, OS: "linux"}, Options{})
 	if err != nil || r.ExternallyManaged != "" {
 		t.Fatalf("%+v %v", r, err)
 	}
@@ -529,7 +530,7 @@ func TestApplyUnreadableModule(t *testing.T) {
 	if err := os.WriteFile(bad, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	r, err := Apply(context.Background(), dir, "/opt/x", cpython314, Options{})
+	r, err := Apply(context.Background(), dir, filepath.Join(t.TempDir(), "x"), cpython314, Options{})
 	if err != nil || len(r.Warnings) != 1 {
 		t.Fatalf("%v, warnings %q", err, r.Warnings)
 	}
