@@ -4,10 +4,16 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -42,8 +48,9 @@ func TestMain(m *testing.M) {
 func TestScripts(t *testing.T) {
 	sigstoreWorld = newAttestWorld(t)
 	testscript.Run(t, testscript.Params{
-		Dir:   "testdata/script",
-		Setup: setupScriptEnv,
+		Dir:       "testdata/script",
+		Setup:     setupScriptEnv,
+		Condition: scriptCondition,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"faults":   cmdFaults,
 			"requests": cmdRequests,
@@ -58,8 +65,53 @@ func TestScripts(t *testing.T) {
 			"blackhole":     cmdBlackhole,
 			"blackholeseen": cmdBlackholeSeen,
 			"rebuild":       cmdRebuild, // rebuild_test.go
+			"exitcode":      cmdExitCode,
+			"settime":       cmdSetTime,
 		},
 	})
+}
+
+// scriptCondition adds [symlinks]: this process may make symlinks (not on
+// Windows without Developer Mode, nor under Wine). Where they cannot be
+// made pyget places .cmd shims and no minor-version links.
+func scriptCondition(cond string) (bool, error) {
+	if cond == "symlinks" {
+		return testutil.SymlinksWork(), nil
+	}
+	return false, fmt.Errorf("unknown condition %q", cond)
+}
+
+// exitcode N PROG [ARGS...]: run PROG as exec does (its output is then
+// what stdout and stderr check) and want exit code N, so a script can tell
+// a usage error (2) from a failure (1) without a POSIX shell.
+func cmdExitCode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exitcode N PROG [ARGS...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	got := 0
+	if err := ts.Exec(args[1], args[2:]...); err != nil {
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) {
+			ts.Fatalf("%s: %v", args[1], err)
+		}
+		got = exit.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("%s exited %d, want %d", args[1], got, want)
+	}
+}
+
+// settime TIME FILE: set FILE's modification (and access) time to TIME,
+// RFC 3339 (touch -t, without a POSIX tool).
+func cmdSetTime(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: settime TIME FILE")
+	}
+	t, err := time.Parse(time.RFC3339, args[0])
+	ts.Check(err)
+	ts.Check(os.Chtimes(ts.MkAbs(args[1]), t, t))
 }
 
 type mirrorKey struct{}
@@ -111,13 +163,21 @@ func cmdUnlock(ts *testscript.TestScript, neg bool, args []string) {
 	release()
 }
 
-// requests N: the mirror has served exactly N requests so far.
+// requests N: the mirror has served exactly N requests so far. A script
+// that counts them sets PYGET_CONNECTIONS=1: an archive of 16 MiB or more
+// (the Windows fixtures, whose python.exe is the test binary) is otherwise
+// fetched in ranges, as many as the machine's speed decides (segments are
+// internal/fetch's tests).
 func cmdRequests(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 1 {
 		ts.Fatalf("usage: requests N")
 	}
-	got := fmt.Sprint(len(ts.Value(mirrorKey{}).(*faultserver.Server).Requests()))
+	reqs := ts.Value(mirrorKey{}).(*faultserver.Server).Requests()
+	got := fmt.Sprint(len(reqs))
 	if (got == args[0]) == neg {
+		for _, r := range reqs {
+			ts.Logf("served %s %s range %q: %d, %d bytes", r.Method, r.Path, r.Range, r.Status, r.BytesSent)
+		}
 		ts.Fatalf("mirror served %s requests (want %s, negated: %v)", got, args[0], neg)
 	}
 }
@@ -175,7 +235,7 @@ func setupScriptEnv(env *testscript.Env) error {
 	p := platform.Detect()
 	var entries []catalog.Entry
 	for _, b := range fakeBuilds {
-		name, key, data, err := fakeArchive(b, p)
+		name, key, data, err := cachedFakeArchive(b, p)
 		if err != nil {
 			return err
 		}
@@ -198,6 +258,9 @@ func setupScriptEnv(env *testscript.Env) error {
 		}
 		if b.major == 3 && b.minor == 13 && b.patch == 5 {
 			env.Setenv("ASSET313", name)
+		}
+		if b.major == 3 && b.minor == 14 && b.patch == 6 && b.variant == "freethreaded" {
+			env.Setenv("ASSET314T", name)
 		}
 		if b.major == 3 && b.minor == 14 && b.patch == 6 && b.variant == "" {
 			// A copy for the local-archive scripts.
@@ -248,6 +311,16 @@ func setupScriptEnv(env *testscript.Env) error {
 
 	home := filepath.Join(work, ".home")
 	env.Setenv("HOME", home)
+	// CONFIGHOME is where the global pin and pyget.toml live: ~/.config,
+	// on Windows %APPDATA%. (testscript sets USERPROFILE to /no-home and
+	// passes no APPDATA or LOCALAPPDATA.)
+	env.Setenv("CONFIGHOME", filepath.Join(home, ".config"))
+	if runtime.GOOS == "windows" {
+		env.Setenv("USERPROFILE", home)
+		env.Setenv("APPDATA", filepath.Join(home, "AppData", "Roaming"))
+		env.Setenv("LOCALAPPDATA", filepath.Join(home, "AppData", "Local"))
+		env.Setenv("CONFIGHOME", filepath.Join(home, "AppData", "Roaming"))
+	}
 	env.Setenv("XDG_DATA_HOME", filepath.Join(home, ".local", "share"))
 	env.Setenv("XDG_CACHE_HOME", filepath.Join(home, ".cache"))
 	env.Setenv("XDG_BIN_HOME", "")
@@ -267,8 +340,72 @@ func setupScriptEnv(env *testscript.Env) error {
 	env.Setenv("PLATFORM", p.String())
 	env.Setenv("ARCH", p.Arch)
 	env.Setenv("OSLIBC", p.OS+"-"+p.Arch+"-"+p.Libc)
+	env.Setenv("HOSTOS", p.OS)
+	env.Setenv("LIBC", p.Libc)
+	env.Setenv("TRIPLE", archiveTriple(p))
 	env.Setenv("MIRROR", srv.URL)
+	env.Setenv("WORKURL", fetch.FileURL(work))
+	// The install dir as JSON writes it (backslashes doubled on Windows).
+	installJSON, _ := json.Marshal(filepath.Join(work, "pythons"))
+	env.Setenv("INSTALLDIRJSON", strings.Trim(string(installJSON), `"`))
+	// The interpreter inside a build, relative to its root: bin/python3.14
+	// on Linux and macOS, python.exe at the root on Windows (python3.14t.exe
+	// for a free-threaded build).
+	for _, v := range []struct{ name, version string }{
+		{"PY313", "3.13.5"}, {"PY314", "3.14.6"}, {"PY315", "3.15.0rc1"}, {"PY314T", "3.14.6"},
+	} {
+		fake := testutil.FakeCPython{Version: v.version, Freethreaded: strings.HasSuffix(v.name, "T")}
+		rel := filepath.Join("bin", fake.Exe())
+		if fake.Windows() {
+			rel = "python.exe"
+			if fake.Freethreaded {
+				rel = fake.Exe() + ".exe"
+			}
+		}
+		env.Setenv(v.name, rel)
+	}
+	// BINEXT is what a command in the bin dir adds to its name: nothing on
+	// Linux and macOS; on Windows .exe (a symlink) where symlinks can be
+	// made, else .cmd (a shim).
+	binExt := ""
+	if runtime.GOOS == "windows" {
+		binExt = ".cmd"
+		if testutil.SymlinksWork() {
+			binExt = ".exe"
+		}
+	}
+	env.Setenv("BINEXT", binExt)
 	return nil
+}
+
+// archiveTriple is the target triple python-build-standalone names p's
+// archives with.
+func archiveTriple(p platform.Platform) string {
+	return map[string]string{"linux": "unknown-linux-" + p.Libc, "darwin": "apple-darwin", "windows": "pc-windows-msvc"}[p.OS]
+}
+
+// fakeArchives caches each fake build's archive for the whole test run: the
+// same for every script, and on Windows (the test binary as python.exe,
+// tens of MB) slow to compress.
+var fakeArchives sync.Map // fakeBuild+platform -> *fakeArchiveOnce
+
+type fakeArchiveOnce struct {
+	once      sync.Once
+	name, key string
+	data      []byte
+	err       error
+}
+
+type fakeArchiveKey struct {
+	b fakeBuild
+	p platform.Platform
+}
+
+func cachedFakeArchive(b fakeBuild, p platform.Platform) (name, key string, data []byte, err error) {
+	v, _ := fakeArchives.LoadOrStore(fakeArchiveKey{b, p}, &fakeArchiveOnce{})
+	a := v.(*fakeArchiveOnce)
+	a.once.Do(func() { a.name, a.key, a.data, a.err = fakeArchive(b, p) })
+	return a.name, a.key, a.data, a.err
 }
 
 // fakeEntry is b's catalog entry, whose archive is name holding data.
@@ -292,8 +429,7 @@ func fakeArchive(b fakeBuild, p platform.Platform) (name, key string, data []byt
 		keyVersion += "+freethreaded"
 		flavor = "freethreaded-install_only_stripped"
 	}
-	triple := map[string]string{"linux": "unknown-linux-" + p.Libc, "darwin": "apple-darwin", "windows": "pc-windows-msvc"}[p.OS]
-	name = fmt.Sprintf("cpython-%s+%s-%s-%s-%s.tar.gz", version, b.build, p.Arch, triple, flavor)
+	name = fmt.Sprintf("cpython-%s+%s-%s-%s-%s.tar.gz", version, b.build, p.Arch, archiveTriple(p), flavor)
 	key = fmt.Sprintf("cpython-%s-%s-%s-%s", keyVersion, p.OS, p.Arch, p.Libc)
 
 	// A 192 KiB incompressible blob, so the archive is large enough for

@@ -321,9 +321,9 @@ func describe(err error) string {
 		return "cannot resume (" + re.Detail + ")"
 	case errors.As(err, &de):
 		return "sha256 mismatch"
-	case errors.Is(err, syscall.ECONNRESET):
+	case isConnReset(err):
 		return "connection reset"
-	case errors.Is(err, syscall.ECONNREFUSED):
+	case isConnRefused(err):
 		return "connection refused"
 	case errors.Is(err, syscall.EPIPE):
 		return "broken pipe"

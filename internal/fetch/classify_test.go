@@ -385,6 +385,53 @@ func TestDescribe(t *testing.T) {
 	}
 }
 
+// The OS's own refused and reset connections read as such, on Windows too,
+// where Winsock's codes (WSAECONNREFUSED, WSAECONNRESET) are not the
+// syscall.ECONNREFUSED and syscall.ECONNRESET Go defines there.
+func TestDescribeRealConnectionErrors(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := ln.Addr().String()
+	ln.Close()
+	_, refused := http.Get("http://" + closed + "/")
+	if got := describe(refused); got != "connection refused" {
+		t.Errorf("describe(%v) = %q, want %q", refused, got, "connection refused")
+	}
+
+	// A reset: the server aborts the connection (SO_LINGER 0 sends a RST)
+	// while the client waits for a response.
+	ln, err = net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		// The request has arrived, so the reset lands on a connection the
+		// client is reading from.
+		c.Read(make([]byte, 1))
+		c.(*net.TCPConn).SetLinger(0)
+		c.Close()
+	}()
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.Write([]byte("GET / HTTP/1.1\r\n\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	_, reset := c.Read(make([]byte, 1))
+	if got := describe(reset); got != "connection reset" {
+		t.Errorf("describe(%v) = %q, want %q", reset, got, "connection reset")
+	}
+}
+
 // A host that does not resolve (offline, no DNS) says so in the first fault
 // event, which the user sees before any retry.
 func TestDNSFailureSaysOffline(t *testing.T) {

@@ -42,6 +42,16 @@ func (l Layout) Link(ctx context.Context, inst Installation, opts LinkOptions) (
 	if err != nil {
 		return rep, err
 	}
+	if base == newest.Dir {
+		// No directory links (Windows without the symlink privilege):
+		// commands go straight into a build folder, so those leading into
+		// an older patch of this minor version (python3 and python from an
+		// earlier --default, which an upgrade does not pass) move to the
+		// newest, as they would through a minor link.
+		if err := l.repointGroup(inst, newest); err != nil {
+			return rep, err
+		}
+	}
 	// PEP 514 (Windows): not fatal, the build runs without it.
 	rep.Registered, rep.RegistryErr = l.register(inst)
 	if opts.NoBin {

@@ -107,3 +107,27 @@ func TestShimsLeaveForeignCmd(t *testing.T) {
 		t.Errorf("forced: %q, %v", out, err)
 	}
 }
+
+// An upgrade links the new patch without --default, yet python3 and python,
+// which a minor link would carry along elsewhere, must move to it too: a
+// shim leading into an older patch of the same minor version moves to the
+// newest whenever it is linked.
+func TestShimsDefaultsFollowLinkWithoutDefault(t *testing.T) {
+	if testutil.SymlinksWork() {
+		t.Skip("symlinks work here: commands are links, not shims")
+	}
+	l := testLayout(t)
+	l.NoRegistry = true
+	installAndLink(t, l, cpy(5, ""), LinkOptions{Default: true})
+	newer, _ := installAndLink(t, l, cpy(6, ""), LinkOptions{})
+	for _, n := range []string{"python3.14", "python3", "python"} {
+		if out, err := runCmd(t, l, n); err != nil || out != "fake "+newer.Entry.Key {
+			t.Errorf("after linking %s without Default, %s: %q, %v", newer.Entry.Key, n, out, err)
+		}
+	}
+	// NoBin places no command, but moves those there, as a minor link would.
+	third, _ := installAndLink(t, l, cpy(7, ""), LinkOptions{NoBin: true})
+	if out, err := runCmd(t, l, "python3"); err != nil || out != "fake "+third.Entry.Key {
+		t.Errorf("after linking %s with NoBin, python3: %q, %v", third.Entry.Key, out, err)
+	}
+}

@@ -144,6 +144,23 @@ func (l Layout) repoint(key, dir string) error {
 	return errors.Join(errs...)
 }
 
+// repointGroup moves the commands pyget made into the other builds of
+// inst's minor version to the same files in newest. Must hold the links
+// lock.
+func (l Layout) repointGroup(inst Installation, newest *Installation) error {
+	group, err := l.sameGroup(inst.Entry, &inst, "")
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, in := range group {
+		if in.Entry.Key != newest.Entry.Key {
+			errs = append(errs, l.repoint(in.Entry.Key, newest.Dir))
+		}
+	}
+	return errors.Join(errs...)
+}
+
 // commandName is the command a file in BinDir provides: its name without
 // the .exe or .cmd Windows adds (python3.14 keeps its ".14").
 func commandName(file string) string {

@@ -202,6 +202,7 @@ func TestFakeCPythonWindows(t *testing.T) {
 		out  string
 	}{
 		{nil, 0, "Python 3.14.6\n"},
+		{[]string{"-c", "print(1)"}, 0, "Python 3.14.6\n"},
 		{[]string{"--fake-args", "a b", `"q"`}, 0, `["a b","\"q\""]` + "\n"},
 		{[]string{"--fake-exit", "7"}, 7, ""},
 	} {

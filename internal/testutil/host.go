@@ -127,9 +127,11 @@ func init() {
 	os.Exit(fakePython(filepath.Dir(exe), os.Args[1:], os.Stdout))
 }
 
-// fakePython is the fake interpreter: no arguments (or -V, --version)
-// prints "Python <version>"; --fake-args prints the arguments after it as
-// a JSON array (what arrived, quoting and all); --fake-exit N exits N.
+// fakePython is the fake interpreter: --fake-args prints the arguments
+// after it as a JSON array (what arrived, quoting and all); --fake-exit N
+// exits N; anything else (none, -V, -c CODE, a script) prints
+// "Python <version>", as the shell-script fake of Linux and macOS does
+// whatever it is given.
 func fakePython(dir string, args []string, stdout io.Writer) int {
 	version, err := os.ReadFile(filepath.Join(dir, FakePythonVersionFile))
 	if err != nil {
@@ -137,20 +139,20 @@ func fakePython(dir string, args []string, stdout io.Writer) int {
 		return 120
 	}
 	switch {
-	case len(args) == 0 || args[0] == "-V" || args[0] == "--version":
-		fmt.Fprintln(stdout, strings.TrimSpace(string(version)))
-	case args[0] == "--fake-args":
+	case len(args) > 0 && args[0] == "--fake-args":
 		b, _ := json.Marshal(args[1:])
 		fmt.Fprintln(stdout, string(b))
-	case args[0] == "--fake-exit" && len(args) == 2:
+	case len(args) > 0 && args[0] == "--fake-exit":
+		if len(args) != 2 {
+			return 121
+		}
 		n, err := strconv.Atoi(args[1])
 		if err != nil {
 			return 121
 		}
 		return n
 	default:
-		fmt.Fprintln(os.Stderr, "fake python: unknown arguments", args)
-		return 122
+		fmt.Fprintln(stdout, strings.TrimSpace(string(version)))
 	}
 	return 0
 }
