@@ -30,6 +30,13 @@ type Layout struct {
 	// NoRegistry: Link registers no build in the Windows registry (PEP
 	// 514). Remove still removes a removed build's entry.
 	NoRegistry bool
+	// Trampoline is the template of the commands on Windows where symlinks
+	// cannot be made (pyget-shim.exe, see internal/trampoline and
+	// trampoline.Locate): each command is a copy of it naming its
+	// interpreter. "" when there is none: commands are then .cmd shims,
+	// which cmd.exe runs (it parses &, |, %VAR% and ^ in their arguments).
+	// Unused elsewhere.
+	Trampoline string
 
 	// registryCompany replaces RegistryCompany in tests.
 	registryCompany string

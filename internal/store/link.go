@@ -11,6 +11,7 @@ import (
 
 	"github.com/pyget/pyget/internal/catalog"
 	"github.com/pyget/pyget/internal/fsutil"
+	"github.com/pyget/pyget/internal/trampoline"
 )
 
 // Link points the minor-version link (cpython-3.14-linux-x86_64-gnu) at the
@@ -173,9 +174,10 @@ func replaceLink(target, path string, dir bool) error {
 	return nil
 }
 
-// sweepLinkTemps removes temp links a killed pyget left, and the temp files
-// of interrupted .cmd shim writes (fsutil's ".<name>.cmd.tmp-*", Windows).
-// Must hold the links lock.
+// sweepLinkTemps removes temp links a killed pyget left, the temp files
+// of interrupted .cmd shim writes (fsutil's ".<name>.cmd.tmp-*", Windows),
+// and trampolines being written or moved aside while running (Windows; one
+// still running stays until a later sweep). Must hold the links lock.
 func (l Layout) sweepLinkTemps(dir string) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -184,7 +186,7 @@ func (l Layout) sweepLinkTemps(dir string) {
 	for _, de := range entries {
 		name := de.Name()
 		link := strings.HasPrefix(name, linkTemp) && de.Type()&fs.ModeSymlink != 0
-		shim := isShimTemp(name) && de.Type().IsRegular()
+		shim := (isShimTemp(name) || strings.HasPrefix(name, trampoline.TempPrefix)) && de.Type().IsRegular()
 		if link || shim {
 			os.Remove(filepath.Join(dir, name))
 		}

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sys/windows"
 
 	"github.com/pyget/pyget/internal/fsutil"
+	"github.com/pyget/pyget/internal/trampoline"
 )
 
 // symlink makes a symlink, which on Windows needs Developer Mode or an
@@ -44,8 +45,17 @@ func renameOver(from, to string) error {
 
 const shimMarker = "rem pyget shim: "
 
-// readShim returns the target of a .cmd shim pyget wrote, or "".
+// readShim returns the target of a .cmd shim or trampoline .exe pyget
+// wrote, or "".
 func readShim(path string) string {
+	if strings.EqualFold(filepath.Ext(path), ".exe") {
+		// A trailer that does not parse is no trampoline of ours: left
+		// alone as a foreign file.
+		if t, ok, err := trampoline.Target(path); err == nil && ok {
+			return filepath.Clean(t)
+		}
+		return ""
+	}
 	if !strings.EqualFold(filepath.Ext(path), ".cmd") {
 		return ""
 	}
@@ -63,8 +73,10 @@ func readShim(path string) string {
 	return ""
 }
 
-// placeBin puts name.exe (a symlink) into BinDir, or name.cmd (a shim) where
-// symlinks are not permitted, and removes the other kind if pyget made it.
+// placeBin puts name.exe into BinDir: a symlink, or where symlinks are not
+// permitted a trampoline (a copy of Layout.Trampoline naming target); without
+// a template, name.cmd (a shim). It removes the other kind if pyget made it
+// (a .cmd of an older pyget goes once a trampoline replaces it).
 func (l Layout) placeBin(name, target string, force bool) (path string, placed bool, err error) {
 	exe := filepath.Join(l.BinDir, name+".exe")
 	cmd := filepath.Join(l.BinDir, name+".cmd")
@@ -79,7 +91,7 @@ func (l Layout) placeBin(name, target string, force bool) (path string, placed b
 	if err != nil {
 		return cmd, false, err
 	}
-	if bc.dest == target && !be.exists {
+	if bc.dest == target && !be.exists && l.Trampoline == "" {
 		return cmd, true, nil
 	}
 	if be.isDir || be.exists && !be.ours && !force {
@@ -94,6 +106,17 @@ func (l Layout) placeBin(name, target string, force bool) (path string, placed b
 	}
 	if !errors.Is(err, errNoLinks) {
 		return exe, false, err
+	}
+	if l.Trampoline != "" {
+		// A running trampoline is moved aside by Write; other holds (a
+		// virus scanner reading the new file) last milliseconds.
+		if err := whileInUse(func() error { return trampoline.Write(l.Trampoline, target, exe) }); err != nil {
+			return exe, false, err
+		}
+		if bc.ours {
+			removeFile(cmd)
+		}
+		return exe, true, nil
 	}
 	if bc.isDir || bc.exists && !bc.ours && !force {
 		return cmd, false, nil

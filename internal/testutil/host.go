@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/pyget/pyget/internal/trampoline"
 )
 
 // HostOS is the catalog's name for the OS the tests run on, the OS their
@@ -111,7 +113,13 @@ func fakePythonExe() ([]byte, error) {
 // A test binary started as python*.exe, pypy*.exe or graalpy*.exe is a
 // fake interpreter:
 // it never runs the tests. Test binaries are named <package>.test.exe.
+// A copy of the test binary with a trampoline trailer (the test binary is
+// the tests' pyget-shim template) is a trampoline first: it runs the fake
+// interpreter it names.
 func init() {
+	if trampoline.Run() {
+		return
+	}
 	exe, err := os.Executable()
 	if err != nil {
 		return
@@ -129,7 +137,9 @@ func init() {
 
 // fakePython is the fake interpreter: --fake-args prints the arguments
 // after it as a JSON array (what arrived, quoting and all); --fake-exit N
-// exits N; anything else (none, -V, -c CODE, a script) prints
+// exits N; --fake-wait-stdin says "waiting" on stdout, reads stdin to its
+// end, then exits 0 (a running interpreter, for tests that replace what
+// runs it); anything else (none, -V, -c CODE, a script) prints
 // "Python <version>", as the shell-script fake of Linux and macOS does
 // whatever it is given.
 func fakePython(dir string, args []string, stdout io.Writer) int {
@@ -142,6 +152,9 @@ func fakePython(dir string, args []string, stdout io.Writer) int {
 	case len(args) > 0 && args[0] == "--fake-args":
 		b, _ := json.Marshal(args[1:])
 		fmt.Fprintln(stdout, string(b))
+	case len(args) > 0 && args[0] == "--fake-wait-stdin":
+		fmt.Fprintln(stdout, "waiting")
+		io.Copy(io.Discard, os.Stdin)
 	case len(args) > 0 && args[0] == "--fake-exit":
 		if len(args) != 2 {
 			return 121
