@@ -15,6 +15,7 @@ import (
 	"github.com/pyget/pyget/internal/pipeline"
 	"github.com/pyget/pyget/internal/shellpath"
 	"github.com/pyget/pyget/internal/store"
+	"github.com/pyget/pyget/internal/trampoline"
 )
 
 type installFlags struct {
@@ -120,6 +121,7 @@ func (a *app) installEach(ui *progressUI, n int, one func(i int) (pipeline.Outco
 		a.report(o)
 	}
 	a.warnPATH(outcomes)
+	a.warnShims(outcomes)
 	return a.lastFailure(failures)
 }
 
@@ -193,6 +195,21 @@ func (a *app) report(o pipeline.Outcome) {
 	}
 	for _, s := range o.Links.Skipped {
 		a.warn("not replacing %s: pyget did not create it (use --force)", s)
+	}
+}
+
+// warnShims says once per run that the commands just placed are .cmd shims
+// (Windows without symlinks, no pyget-shim.exe found): cmd.exe runs them
+// and parses their arguments.
+func (a *app) warnShims(outcomes []pipeline.Outcome) {
+	for _, o := range outcomes {
+		for _, l := range o.Links.Links {
+			if strings.EqualFold(filepath.Ext(l), ".cmd") {
+				a.warn("the commands in %s are .cmd shims because %s was not found beside pyget or on PATH: cmd.exe runs them and interprets &, |, %%VAR%% and ^ in their arguments; put %s beside pyget.exe and run the install again",
+					filepath.Dir(l), trampoline.TemplateName, trampoline.TemplateName)
+				return
+			}
+		}
 	}
 }
 

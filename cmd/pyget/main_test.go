@@ -26,6 +26,7 @@ import (
 	"github.com/pyget/pyget/internal/provenance"
 	"github.com/pyget/pyget/internal/store"
 	"github.com/pyget/pyget/internal/testutil"
+	"github.com/pyget/pyget/internal/trampoline"
 )
 
 // mainCmd is the name under which TestMain runs main() itself (the binary's
@@ -39,6 +40,16 @@ func TestMain(m *testing.M) {
 		mainCmd: main,
 		// The attestation verifier pyget runs (cmd/pyget-attest's main).
 		"pyget-attest": func() { os.Exit(provenance.ServeHelper(os.Stdin, os.Stdout, os.Stderr)) },
+		// The template of the bin dir's commands on Windows without
+		// symlinks (cmd/pyget-shim's main), beside pyget.exe as a release
+		// ships it. Its copies carry a trailer and never get here:
+		// testutil's init runs them as trampolines.
+		"pyget-shim": func() {
+			if !trampoline.Run() {
+				fmt.Fprintln(os.Stderr, "pyget-shim is the template pyget copies into its bin dir for each command; run pyget instead")
+				os.Exit(2)
+			}
+		},
 	})
 }
 
@@ -365,14 +376,12 @@ func setupScriptEnv(env *testscript.Env) error {
 		env.Setenv(v.name, rel)
 	}
 	// BINEXT is what a command in the bin dir adds to its name: nothing on
-	// Linux and macOS; on Windows .exe (a symlink) where symlinks can be
-	// made, else .cmd (a shim).
+	// Linux and macOS; on Windows .exe, a symlink where symlinks can be
+	// made, else a trampoline (a copy of pyget-shim.exe, which TestMain
+	// puts beside pyget.exe).
 	binExt := ""
 	if runtime.GOOS == "windows" {
-		binExt = ".cmd"
-		if testutil.SymlinksWork() {
-			binExt = ".exe"
-		}
+		binExt = ".exe"
 	}
 	env.Setenv("BINEXT", binExt)
 	return nil

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 
 	"github.com/spf13/cobra"
@@ -17,6 +18,7 @@ import (
 	"github.com/pyget/pyget/internal/pipeline"
 	"github.com/pyget/pyget/internal/platform"
 	"github.com/pyget/pyget/internal/store"
+	"github.com/pyget/pyget/internal/trampoline"
 )
 
 // app holds what every command shares: flags, environment, output.
@@ -199,6 +201,11 @@ func (a *app) layout() (store.Layout, error) {
 		return store.Layout{}, err
 	}
 	l := store.Layout{PathEnv: s.Path, NoRegistry: a.noRegistry || s.NoRegistry}
+	if runtime.GOOS == "windows" {
+		// The template of the commands where symlinks cannot be made; none
+		// found: .cmd shims (warnShims says so).
+		l.Trampoline, _ = trampoline.Locate()
+	}
 	if l.InstallDir, err = chooseDir(a.installDir, "--install-dir", s.InstallDir, "PYGET_INSTALL_DIR"); err != nil {
 		return l, err
 	}

@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 )
@@ -217,4 +218,26 @@ func asideName(path string) (string, error) {
 	f.Close()
 	// Only the name was wanted; the rename needs it free.
 	return name, os.Remove(name)
+}
+
+// TemplateName is the template's file name on Windows.
+const TemplateName = "pyget-shim.exe"
+
+// ErrNoTemplate is returned by Locate when pyget-shim.exe is neither beside
+// the running executable nor on PATH.
+var ErrNoTemplate = errors.New(TemplateName + " not found beside pyget or on PATH")
+
+// Locate finds the template: beside the running executable first (a release
+// and `make build` put pyget-shim.exe beside pyget.exe), then on PATH.
+func Locate() (string, error) {
+	if exe, err := os.Executable(); err == nil {
+		p := filepath.Join(filepath.Dir(exe), TemplateName)
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+			return p, nil
+		}
+	}
+	if p, err := exec.LookPath(TemplateName); err == nil {
+		return filepath.Abs(p)
+	}
+	return "", ErrNoTemplate
 }
