@@ -4,10 +4,12 @@ GOFMT_DIRS = cmd internal e2e tools bench
 
 .PHONY: build test deps unit e2e vet cross demo bench fixture catalog fuzz fuzz-short test-windows
 
-# pyget and pyget-attest, its attestation verifier (run beside it).
+# pyget, pyget-attest (its attestation verifier) and pyget-shim (the
+# template of the bin dir's commands on Windows), all run beside it.
 build:
 	$(GO) build -o bin/pyget ./cmd/pyget
 	$(GO) build -o bin/pyget-attest ./cmd/pyget-attest
+	$(GO) build -o bin/pyget-shim ./cmd/pyget-shim
 
 # Every test: vet and gofmt, the unit suites (race detector on), the
 # cross-compile check, a few seconds of each fuzz target, and the
@@ -56,7 +58,7 @@ test-windows:
 	./scripts/wine-test.sh
 
 cross:
-	for cmd in ./cmd/pyget ./cmd/pyget-attest; do \
+	for cmd in ./cmd/pyget ./cmd/pyget-attest ./cmd/pyget-shim; do \
 		GOOS=linux   GOARCH=amd64 $(GO) build -o /dev/null $$cmd && \
 		GOOS=linux   GOARCH=arm64 $(GO) build -o /dev/null $$cmd && \
 		GOOS=darwin  GOARCH=arm64 $(GO) build -o /dev/null $$cmd && \

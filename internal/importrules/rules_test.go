@@ -46,6 +46,8 @@ var rules = []rule{
 	{pkg: "internal/attest", only: nothing},
 	{pkg: "internal/pyfix", only: nothing},
 	{pkg: "internal/fsutil", only: nothing},
+	{pkg: "internal/trampoline", only: nothing},
+	{pkg: "cmd/pyget-shim", only: []string{"internal/trampoline"}},
 	{pkg: "internal/importrules", only: nothing},
 }
 
@@ -325,5 +327,36 @@ func TestPygetLinksNoSigstore(t *testing.T) {
 	// The check must be able to see sigstore where it is.
 	if !slices.ContainsFunc(deps("./cmd/pyget-attest"), isSigstore) {
 		t.Error("go list -deps ./cmd/pyget-attest lists no github.com/sigstore package: the check checks nothing")
+	}
+}
+
+// TestPygetShimLinksLittle: pyget-shim starts before every python command
+// on Windows, so it links the standard library's basics only: no network
+// (x/sys/windows imports net), TLS or JSON, nothing of pyget's but
+// internal/trampoline.
+func TestPygetShimLinksLittle(t *testing.T) {
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command on PATH")
+	}
+	for _, goos := range []string{"windows", "linux"} {
+		cmd := exec.Command(goBin, "list", "-deps", "./cmd/pyget-shim")
+		cmd.Dir = "../.."
+		cmd.Env = append(os.Environ(), "GOOS="+goos, "GOARCH=amd64")
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("GOOS=%s go list -deps ./cmd/pyget-shim: %v", goos, err)
+		}
+		deps := strings.Fields(string(out))
+		if !slices.Contains(deps, "github.com/pyget/pyget/internal/trampoline") {
+			t.Fatalf("GOOS=%s: pyget-shim's deps lack internal/trampoline: the check checks nothing (%v)", goos, deps)
+		}
+		for _, p := range deps {
+			heavy := p == "net" || strings.HasPrefix(p, "net/") || strings.HasPrefix(p, "crypto/") || strings.HasPrefix(p, "encoding/json") ||
+				strings.HasPrefix(p, "github.com/") && p != "github.com/pyget/pyget/internal/trampoline" && p != "github.com/pyget/pyget/cmd/pyget-shim"
+			if heavy {
+				t.Errorf("GOOS=%s: cmd/pyget-shim links %s: it runs before every python command, keep it small (docs/architecture.md)", goos, p)
+			}
+		}
 	}
 }

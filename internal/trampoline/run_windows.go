@@ -6,9 +6,12 @@ import (
 	"os/exec"
 	"os/signal"
 	"syscall"
-
-	"golang.org/x/sys/windows"
+	"unsafe"
 )
+
+// errSharingViolation is ERROR_SHARING_VIOLATION, which syscall does not
+// name (x/sys/windows does, but imports net: this package stays small).
+const errSharingViolation = syscall.Errno(32)
 
 // CommandLine is the command line that runs target with the arguments of
 // line, the trampoline's own command line: its program name replaced by the
@@ -25,7 +28,7 @@ func CommandLine(target, line string) string {
 // runtime split, which is lossy for programs that split differently, so the
 // rest of the line goes on verbatim and only the program name is replaced.
 func run(exe, target string) int {
-	line := windows.UTF16PtrToString(windows.GetCommandLine())
+	line := commandLine()
 	cmd := exec.Command(target)
 	cmd.SysProcAttr = &syscall.SysProcAttr{CmdLine: CommandLine(target, line)}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
@@ -55,7 +58,7 @@ func run(exe, target string) int {
 // TempPrefix name first, deleted by the next sweep after it exits.
 func replace(tmp, path string) error {
 	err := os.Rename(tmp, path)
-	if err == nil || !errors.Is(err, windows.ERROR_ACCESS_DENIED) && !errors.Is(err, windows.ERROR_SHARING_VIOLATION) {
+	if err == nil || !errors.Is(err, syscall.ERROR_ACCESS_DENIED) && !errors.Is(err, errSharingViolation) {
 		return err
 	}
 	aside, aerr := asideName(path)
@@ -73,4 +76,15 @@ func replace(tmp, path string) error {
 	// Deleted now if it is no longer running; else by a later sweep.
 	os.Remove(aside)
 	return nil
+}
+
+// commandLine is this process's command line as Windows gave it (a
+// NUL-terminated UTF-16 string that lives as long as the process).
+func commandLine() string {
+	p := syscall.GetCommandLine()
+	n := 0
+	for *(*uint16)(unsafe.Add(unsafe.Pointer(p), 2*n)) != 0 {
+		n++
+	}
+	return syscall.UTF16ToString(unsafe.Slice(p, n))
 }
