@@ -170,7 +170,7 @@ func TestTrampolinesMigrateShimsLeaveForeignExe(t *testing.T) {
 		t.Errorf("report %+v, want %s skipped", rep, mine)
 	}
 	if b, _ := os.ReadFile(mine); string(b) != "MZ mine" {
-		t.Errorf("foreign exe changed: %q", b)
+		t.Errorf("foreign exe changed: %.40q (%d bytes)", b, len(b))
 	}
 	forced, _ := installAndLink(t, l2, cpy(6, ""), LinkOptions{Force: true})
 	if out, err := runCmd(t, l2, "python3.14"); err != nil || out != "fake "+forced.Entry.Key {
