@@ -16,7 +16,7 @@ import (
 func run(exe, target string) int {
 	cmd := exec.Command(target, os.Args[1:]...)
 	cmd.Args[0] = os.Args[0]
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	inheritStdio(cmd)
 	ignore := make(chan os.Signal, 1)
 	signal.Notify(ignore, os.Interrupt)
 	if err := cmd.Start(); err != nil {

@@ -31,7 +31,7 @@ func run(exe, target string) int {
 	line := commandLine()
 	cmd := exec.Command(target)
 	cmd.SysProcAttr = &syscall.SysProcAttr{CmdLine: CommandLine(target, line)}
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	inheritStdio(cmd)
 	// Ctrl-C goes to every process on the console: the interpreter handles
 	// it (KeyboardInterrupt), the trampoline only waits for it to exit.
 	// signal.Notify stops Go's default (exit at once) for this process

@@ -241,3 +241,18 @@ func Locate() (string, error) {
 	}
 	return "", ErrNoTemplate
 }
+
+// inheritStdio gives the target this process's standard handles, those it
+// has: one started without a console may lack some (os.Stdin is then a nil
+// *os.File, which must not reach exec as a non-nil io.Reader).
+func inheritStdio(cmd *exec.Cmd) {
+	if os.Stdin != nil {
+		cmd.Stdin = os.Stdin
+	}
+	if os.Stdout != nil {
+		cmd.Stdout = os.Stdout
+	}
+	if os.Stderr != nil {
+		cmd.Stderr = os.Stderr
+	}
+}
