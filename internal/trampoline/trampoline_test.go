@@ -81,17 +81,6 @@ func TestTrailerAbsentOrCorrupt(t *testing.T) {
 	}
 }
 
-func FuzzParseTrailer(f *testing.F) {
-	f.Add(append([]byte("MZ"), Trailer("/a/b")...))
-	f.Add([]byte(Magic))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		target, ok, err := ParseTrailer(b)
-		if ok && (err != nil || target == "" || !bytes.HasSuffix(b, Trailer(target))) {
-			t.Fatalf("ParseTrailer(%q) = %q, %v, %v: not the file's trailer", b, target, ok, err)
-		}
-	})
-}
-
 func TestArgsOf(t *testing.T) {
 	for line, want := range map[string]string{
 		`prog`:                        ``,
