@@ -108,11 +108,15 @@ const (
 
 // Event is sent to Config.OnEvent.
 type Event struct {
-	Kind    EventKind
-	Name    string // Target.Name
-	URL     string
-	Done    int64
-	Total   int64
+	Kind  EventKind
+	Name  string // Target.Name
+	URL   string
+	Done  int64 // bytes on disk: the prefix and, with segments, the pieces past it
+	Total int64
+	// Prefix is the contiguous bytes from zero, what a reader of the
+	// Stream (the extractor) can have; Done is larger while pieces past it
+	// are on disk.
+	Prefix  int64
 	Attempt int
 	Err     error
 	Message string
@@ -135,6 +139,9 @@ type Result struct {
 	FromCache bool  // no network was used
 	Faults    int   // recovered faults
 	WireBytes int64 // body bytes received over the network in this run
+	// Connections is how many connections fetched the archive at once at
+	// most: 1 without segments, 0 from the cache.
+	Connections int
 }
 
 // Fetcher runs transfers. It is safe for concurrent use.

@@ -27,6 +27,10 @@ type fetcherHooks struct {
 	// brings on its own before warmedUp decides (defaultSegmentWarmup);
 	// 0 segments at the headers (tests: never on the clock).
 	segmentWarmup int64
+	// pieceSize and stealAfter shape the pieces segments take
+	// (defaultPieceSize, defaultStealAfter).
+	pieceSize  int64
+	stealAfter time.Duration
 }
 
 // New returns a Fetcher. Zero durations take their defaults; a negative
@@ -54,6 +58,8 @@ func New(cfg Config) (*Fetcher, error) {
 		// lowers it with it, so that small bodies split too.
 		minSegment:    max(1, min(defaultMinSegment, f.cfg.SegmentThreshold/16)),
 		segmentWarmup: defaultSegmentWarmup,
+		pieceSize:     defaultPieceSize,
+		stealAfter:    defaultStealAfter,
 	}
 	switch {
 	case f.cfg.SegmentWarmup < 0:

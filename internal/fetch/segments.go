@@ -14,10 +14,12 @@ import (
 )
 
 // Segmented transfers: an archive of at least Config.SegmentThreshold, from
-// a server that answered with a strong ETag and takes ranges, is fetched as
-// up to Config.Connections ranges at once, each on its own TCP connection,
+// a server that answered with a strong ETag and takes ranges, is fetched in
+// pieces (segments) on up to Config.Connections TCP connections at once,
 // once its first response shows that the rest would take more than
-// segmentWorth on that one connection (transfer.warmedUp).
+// segmentWorth on that one connection (transfer.warmedUp). Connections take
+// the pieces in order from the front (claim), so the prefix the extractor
+// reads grows at the rate of all of them.
 // Every segment writes at its offset in the one partial file; the partial's
 // contiguous prefix (partial.off) is what the sha256 covers and what the
 // Stream publishes, so the extractor still reads in order and nothing is
@@ -65,6 +67,17 @@ const (
 	// segmentWorth: segments pay when the rest would take longer than
 	// this on one connection.
 	segmentWorth = time.Second
+	// defaultPieceSize is the size of the pieces a large file is cut
+	// into (fewer pieces than connections never: a file of 16 MiB is four
+	// pieces of 4 MiB). Connections take them from the front, so the
+	// contiguous prefix, which the extractor reads, grows at the rate of
+	// all of them; at 5 MB/s a piece takes 0.8 s, against which a round
+	// trip of 50 ms for its request is a small share.
+	defaultPieceSize = 4 << 20
+	// defaultStealAfter: a busy piece whose connection brought no byte for
+	// this long is taken over by a connection that has nothing left to
+	// take, rather than hold the prefix back until the idle timeout.
+	defaultStealAfter = time.Second
 )
 
 // errUnsegmented ends a segmented run that must continue on one
@@ -76,7 +89,18 @@ var errUnsegmented = errors.New("segmenting stopped")
 // partial's prefix with written 0: its bytes extend the prefix directly.
 type segment struct {
 	start, end, written int64
-	busy                bool // a worker holds it
+	// holder is the token of the worker that holds it (0: none); a
+	// worker's writes count only while it holds the piece, so one whose
+	// piece was taken over drops what it still had in flight.
+	holder uint64
+	cancel context.CancelFunc // stops the holder's requests
+	last   time.Time          // when the holder claimed it or last wrote
+}
+
+// pieceSched is the partial's bookkeeping for workers waiting for a piece.
+type pieceSched struct {
+	tokens uint64        // the last holder token given out
+	wake   chan struct{} // closed when a piece is released; nil until waited on
 }
 
 func (g *segment) next() int64 { return g.start + g.written }
@@ -127,15 +151,18 @@ func (x *transfer) segmentable(resp *http.Response, d decision, start int64) boo
 		(resp.StatusCode == http.StatusPartialContent || strings.EqualFold(strings.TrimSpace(resp.Header.Get("Accept-Ranges")), "bytes"))
 }
 
-// split divides [p.off, p.total) into up to n segments of at least
-// minSize bytes and saves the sidecar before any of them writes a byte, so
-// that a kill leaves no bytes past the prefix that the sidecar does not
-// describe.
-func (p *partial) split(n int, minSize int64) {
+// split divides [p.off, p.total) into pieces of about pieceSize bytes, at
+// least n of them, each of at least minSize bytes, and saves the sidecar
+// before any of them writes a byte, so that a kill leaves no bytes past the
+// prefix that the sidecar does not describe.
+func (p *partial) split(n int, minSize, pieceSize int64) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	rest := p.total - p.off
 	k := int64(n)
+	if pieceSize > 0 {
+		k = max(k, (rest+pieceSize-1)/pieceSize)
+	}
 	if minSize > 0 {
 		k = max(1, min(k, rest/minSize))
 	}
@@ -215,8 +242,13 @@ func (p *partial) advance() error {
 // have moved it), and reports the bytes taken and whether g is done. Bytes
 // at the prefix are hashed as they come; the prefix then grows over what
 // other segments hold.
-func (p *partial) writeSegment(g *segment, b []byte) (int, bool, error) {
+func (p *partial) writeSegment(g *segment, token uint64, b []byte, now time.Time) (int, bool, error) {
 	p.mu.Lock()
+	if g.holder != token {
+		// Taken over: the new holder writes these bytes.
+		p.mu.Unlock()
+		return 0, true, nil
+	}
 	at, n := g.next(), min(int64(len(b)), g.left())
 	p.mu.Unlock()
 	if n <= 0 {
@@ -231,11 +263,15 @@ func (p *partial) writeSegment(g *segment, b []byte) (int, bool, error) {
 	defer p.mu.Unlock()
 	// A split cannot have moved the end below these bytes (claim leaves
 	// the holder a read's worth), but count none past it if it did: they
-	// are the next segment's, written again by its holder.
+	// are the next segment's, written again by its holder. A piece taken
+	// over meanwhile counts nothing of this write: its new holder asked
+	// for the same bytes of the same file (the validator is checked on
+	// every response), so what landed here is what it writes too.
 	n = min(n, g.left())
-	if n <= 0 {
+	if n <= 0 || g.holder != token {
 		return 0, true, nil
 	}
+	g.last = now
 	if len(p.segs) > 0 && p.segs[0] == g && g.written == 0 {
 		p.hash.Write(b[:n])
 		p.off += n
@@ -250,48 +286,98 @@ func (p *partial) writeSegment(g *segment, b []byte) (int, bool, error) {
 	return int(n), g.left() <= 0, err
 }
 
-// claim gives a worker a segment: one no worker holds with bytes left, else
-// the second half of the busy segment with the most left, if each half is at
-// least min (the segment's holder stops at the new end). This is what keeps
-// every connection busy to the end: the slowest one's remainder is shared.
-func (p *partial) claim(min int64) *segment {
+// claim gives a worker a piece, from the front, so that the prefix grows
+// at the rate of every connection: the first piece no worker holds; else
+// the first busy piece whose holder brought nothing for stealAfter (taken
+// over: its holder is stopped and its bytes in flight dropped); else the
+// second half of the first busy piece whose halves are each at least min
+// (its holder stops at the new end): minSize. The piece nearest the prefix is the
+// one the extractor waits for, so that is where help goes first.
+//
+// With nothing to take it returns nil and, while pieces are still busy,
+// when to ask again: wake is closed when a piece is released, and after
+// wait a busy piece may have stalled long enough to be taken over. With
+// no piece left at all wake is nil and wait 0: the worker is done.
+func (p *partial) claim(minSize int64, now time.Time, stealAfter time.Duration, cancel context.CancelFunc) (g *segment, token uint64, wait time.Duration, wake <-chan struct{}) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	var big *segment
-	bigAt := 0
+	hold := func(g *segment) (*segment, uint64, time.Duration, <-chan struct{}) {
+		if g.cancel != nil {
+			g.cancel()
+		}
+		p.sched.tokens++
+		g.holder, g.cancel, g.last = p.sched.tokens, cancel, now
+		return g, g.holder, 0, nil
+	}
+	var splittable, stalled *segment
+	splitAt := 0
+	busy := false
+	wait = stealAfter
 	for i, g := range p.segs {
 		if g.left() <= 0 {
 			continue
 		}
-		if !g.busy {
-			g.busy = true
-			return g
+		if g.holder == 0 {
+			return hold(g)
 		}
-		if big == nil || g.left() > big.left() {
-			big, bigAt = g, i
+		busy = true
+		idle := now.Sub(g.last)
+		if stalled == nil && idle >= stealAfter {
+			stalled = g
+		}
+		wait = max(0, min(wait, stealAfter-idle))
+		// The holder may be reading up to a buffer's worth past its next
+		// offset: the split point leaves it that, so no byte it has in
+		// flight lands past its new end.
+		if splittable == nil && (g.left()-copyBufSize)/2 >= minSize {
+			splittable, splitAt = g, i
 		}
 	}
-	// The holder may be reading up to a buffer's worth past its next
-	// offset: the split point leaves it that, so no byte it has in flight
-	// lands past its new end.
-	if big == nil {
-		return nil
+	if stalled != nil {
+		return hold(stalled)
 	}
-	half := (big.left() - copyBufSize) / 2
-	if half < min {
-		return nil
+	if splittable != nil {
+		big := splittable
+		mid := big.next() + copyBufSize + (big.left()-copyBufSize)/2
+		ng := &segment{start: mid, end: big.end}
+		big.end = mid
+		p.segs = append(p.segs[:splitAt+1], append([]*segment{ng}, p.segs[splitAt+1:]...)...)
+		return hold(ng)
 	}
-	mid := big.next() + copyBufSize + half
-	ng := &segment{start: mid, end: big.end, busy: true}
-	big.end = mid
-	p.segs = append(p.segs[:bigAt+1], append([]*segment{ng}, p.segs[bigAt+1:]...)...)
-	return ng
+	if !busy {
+		return nil, 0, 0, nil
+	}
+	if p.sched.wake == nil {
+		p.sched.wake = make(chan struct{})
+	}
+	return nil, 0, max(wait, time.Millisecond), p.sched.wake
 }
 
-func (p *partial) release(g *segment) {
+// release ends token's hold on g, if it still holds it, and wakes the
+// workers waiting for a piece; false when g was taken over.
+func (p *partial) release(g *segment, token uint64) bool {
 	p.mu.Lock()
-	g.busy = false
-	p.mu.Unlock()
+	defer p.mu.Unlock()
+	if g.holder != token {
+		return false
+	}
+	g.holder, g.cancel = 0, nil
+	if p.sched.wake != nil {
+		close(p.sched.wake)
+		p.sched.wake = nil
+	}
+	return true
+}
+
+// leftFor is what g still lacks for the worker holding token: 0 once
+// another took it over.
+func (p *partial) leftFor(g *segment, token uint64) int64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if g.holder != token {
+		return 0
+	}
+	return g.left()
 }
 
 // unsegment drops the segments and the bytes past the prefix, for the
@@ -322,9 +408,10 @@ type segmentRun struct {
 	u      string
 	cancel context.CancelFunc
 
-	mu     sync.Mutex
-	err    error  // the first failure that ends the run
-	reason string // why the segmenting stopped (errUnsegmented)
+	mu      sync.Mutex
+	err     error  // the first failure that ends the run
+	reason  string // why the segmenting stopped (errUnsegmented)
+	workers int    // workers that held a piece: the connections used
 }
 
 // fail records the run's end and stops every worker.
@@ -364,12 +451,15 @@ func (x *transfer) runSegments(ctx context.Context, u string) error {
 		}()
 	}
 	wg.Wait()
+	run.mu.Lock()
+	err, reason := run.err, run.reason
+	x.mu.Lock()
+	x.connections = max(x.connections, run.workers)
+	x.mu.Unlock()
+	run.mu.Unlock()
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	run.mu.Lock()
-	err, reason := run.err, run.reason
-	run.mu.Unlock()
 	if errors.Is(err, errUnsegmented) {
 		return x.stopSegments(u, reason)
 	}
@@ -414,13 +504,32 @@ func (x *transfer) segmentWorker(ctx context.Context, run *segmentRun) {
 	}()
 	buf := make([]byte, copyBufSize)
 	for ctx.Err() == nil {
-		g := x.p.claim(x.f.hooks.minSegment)
+		// The piece's own context: a worker that takes it over stops
+		// this one's request.
+		gctx, gcancel := context.WithCancel(ctx)
+		g, token, wait, wake := x.p.claim(x.f.hooks.minSegment, x.f.hooks.now(), x.f.hooks.stealAfter, gcancel)
 		if g == nil {
-			return
+			gcancel()
+			if wake == nil {
+				return
+			}
+			t := time.NewTimer(wait)
+			select {
+			case <-wake:
+			case <-t.C:
+			case <-ctx.Done():
+			}
+			t.Stop()
+			continue
 		}
-		err := x.f.retryLoop(ctx, retryRun{
+		if attempts == 0 {
+			run.mu.Lock()
+			run.workers++
+			run.mu.Unlock()
+		}
+		err := x.f.retryLoop(gctx, retryRun{
 			attempts: &attempts,
-			attempt:  func(ctx context.Context) error { return x.segmentAttempt(ctx, run, g, buf) },
+			attempt:  func(ctx context.Context) error { return x.segmentAttempt(ctx, run, g, token, buf) },
 			progress: x.progress,
 			onFault: func() Event {
 				x.mu.Lock()
@@ -430,7 +539,11 @@ func (x *transfer) segmentWorker(ctx context.Context, run *segmentRun) {
 				return x.segmentEvent(EventFault, run.u)
 			},
 		})
-		x.p.release(g)
+		held := x.p.release(g, token)
+		gcancel()
+		if !held {
+			continue // taken over: its new holder goes on with it
+		}
 		if err != nil {
 			if !errors.Is(err, context.Canceled) || ctx.Err() == nil || errors.Is(err, errUnsegmented) {
 				run.fail(err, "")
@@ -443,12 +556,13 @@ func (x *transfer) segmentWorker(ctx context.Context, run *segmentRun) {
 // segmentAttempt is one range request for what g still lacks, and as much
 // of its body as arrives. It ends without error when g is done, or when the
 // server sent less than asked but all it announced (the worker asks again).
-func (x *transfer) segmentAttempt(ctx context.Context, run *segmentRun, g *segment, buf []byte) error {
+func (x *transfer) segmentAttempt(ctx context.Context, run *segmentRun, g *segment, token uint64, buf []byte) error {
 	p, u := x.p, run.u
 	p.mu.Lock()
 	from, end, total, val := g.next(), g.end, p.total, p.val
+	mine := g.holder == token
 	p.mu.Unlock()
-	if from >= end {
+	if from >= end || !mine {
 		return nil
 	}
 	hdr := http.Header{}
@@ -505,9 +619,7 @@ func (x *transfer) segmentAttempt(ctx context.Context, run *segmentRun, g *segme
 		for {
 			// Never read past the segment's end, which a split may have
 			// moved: what the server sent beyond it stays unread.
-			p.mu.Lock()
-			left := g.left()
-			p.mu.Unlock()
+			left := p.leftFor(g, token)
 			if left <= 0 {
 				return nil
 			}
@@ -515,7 +627,7 @@ func (x *transfer) segmentAttempt(ctx context.Context, run *segmentRun, g *segme
 			if n > 0 {
 				tick()
 				x.wire.Add(int64(n))
-				w, done, werr := p.writeSegment(g, buf[:n])
+				w, done, werr := p.writeSegment(g, token, buf[:n], x.f.hooks.now())
 				got += int64(w)
 				if werr != nil {
 					return werr
@@ -542,15 +654,15 @@ func (x *transfer) segmentAttempt(ctx context.Context, run *segmentRun, g *segme
 }
 
 // segmentEvent is an event of a segmented transfer: Done counts every byte
-// on disk, the prefix and the segments.
+// on disk, the prefix and the segments; Prefix the prefix alone.
 func (x *transfer) segmentEvent(kind EventKind, u string) Event {
 	x.p.mu.Lock()
-	total := max(x.p.total, 0)
+	total, prefix := max(x.p.total, 0), x.p.off
 	x.p.mu.Unlock()
 	x.mu.Lock()
 	attempts := x.attempts
 	x.mu.Unlock()
-	return Event{Kind: kind, Name: x.t.Name, URL: u, Done: x.p.held(), Total: total, Attempt: attempts}
+	return Event{Kind: kind, Name: x.t.Name, URL: u, Done: x.p.held(), Prefix: prefix, Total: total, Attempt: attempts}
 }
 
 // segmentProgress emits a progress event and publishes the prefix, by time

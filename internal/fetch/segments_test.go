@@ -359,12 +359,24 @@ func finisher(log []faultserver.Logged) *faultserver.Logged {
 // save) leaves a sidecar that records every segment; the next run asks for
 // exactly the missing pieces, on as many connections.
 func TestSegmentSidecarSurvivesAStop(t *testing.T) {
+	// Four segments (a piece per connection), and sixteen in-order pieces.
+	for _, piece := range []int64{defaultPieceSize, 256 << 10} {
+		t.Run(fmt.Sprintf("pieces of %s", HumanBytes(piece)), func(t *testing.T) {
+			testSidecarSurvivesAStop(t, piece)
+		})
+	}
+}
+
+func testSidecarSurvivesAStop(t *testing.T, piece int64) {
 	const size = 4 << 20
 	data := archiveData(size, 46)
 	srv := newFileServer(t, data)
 	dir := t.TempDir()
 	tg := Target{Name: "seg", URL: fileURL(srv), SHA256: sha(data), Size: size}
-	sc, data1 := stopSegmented(t, srv, dir, tg)
+	sc, data1 := stopSegmented(t, srv, dir, tg, func(f *Fetcher) { f.hooks.pieceSize = piece })
+	if want := int(min(size/piece, 16)); piece < size/4 && len(sc.Segments) < want/2 {
+		t.Fatalf("sidecar %s: %d pieces, want about %d", data1, len(sc.Segments), want)
+	}
 	// The missing pieces, by the sidecar.
 	type span struct{ a, b int64 } // [a, b)
 	var missing []span
@@ -522,7 +534,8 @@ func TestSegmentsOnlyWhenTheyPay(t *testing.T) {
 
 // stopSegmented runs tg segmented from srv into dir until a quarter of it is
 // held, stops it (Stream.Close) and returns the sidecar left, parsed and raw.
-func stopSegmented(t *testing.T, srv *faultserver.Server, dir string, tg Target) (sidecar, []byte) {
+// setup, if given, adjusts the fetcher (its piece size).
+func stopSegmented(t *testing.T, srv *faultserver.Server, dir string, tg Target, setup ...func(*Fetcher)) (sidecar, []byte) {
 	t.Helper()
 	srv.SetPace(1 << 20) // each of four segments: about a second
 	defer srv.SetPace(0)
@@ -533,6 +546,9 @@ func stopSegmented(t *testing.T, srv *faultserver.Server, dir string, tg Target)
 			once.Do(func() { close(reached) })
 		}
 	}})
+	for _, fn := range setup {
+		fn(f1)
+	}
 	s, err := f1.Start(context.Background(), tg)
 	if err != nil {
 		t.Fatal(err)

@@ -37,17 +37,20 @@ type transfer struct {
 
 	// mu guards attempts, faults and the progress events' marks while
 	// segments run on several goroutines.
-	mu         sync.Mutex
-	attempts   int
-	faults     int
-	mismatches int          // digest mismatches so far: the first one is retried from zero
-	high       int64        // the highest offset written on one connection in this run: progress
-	gained     atomic.Int64 // bytes segments wrote in this run: progress too
-	wire       atomic.Int64 // body bytes received over the network in this run
-	lastURL    string       // the source of the latest attempt
-	lastEvOff  int64        // where the last progress event was
-	lastEvTime time.Time
-	buf        []byte
+	mu       sync.Mutex
+	attempts int
+	faults   int
+	// connections is the most connections one segmented run used (0:
+	// none ran).
+	connections int
+	mismatches  int          // digest mismatches so far: the first one is retried from zero
+	high        int64        // the highest offset written on one connection in this run: progress
+	gained      atomic.Int64 // bytes segments wrote in this run: progress too
+	wire        atomic.Int64 // body bytes received over the network in this run
+	lastURL     string       // the source of the latest attempt
+	lastEvOff   int64        // where the last progress event was
+	lastEvTime  time.Time
+	buf         []byte
 
 	// toSegments: the latest attempt split the rest of the file into
 	// segments instead of reading its body (segments.go).
@@ -92,7 +95,7 @@ func newTransfer(f *Fetcher, s *Stream, t Target) *transfer {
 }
 
 func (x *transfer) event(kind EventKind, u string) Event {
-	return Event{Kind: kind, Name: x.t.Name, URL: u, Done: x.p.off, Total: max(x.p.total, 0), Attempt: x.attempts}
+	return Event{Kind: kind, Name: x.t.Name, URL: u, Done: x.p.off, Prefix: x.p.off, Total: max(x.p.total, 0), Attempt: x.attempts}
 }
 
 func (x *transfer) run(ctx context.Context) (res Result, err error) {
@@ -269,7 +272,7 @@ func (x *transfer) fromHTTP(ctx context.Context, u string) error {
 			if err := x.adopt(u, d, start); err != nil {
 				return err
 			}
-			x.p.split(x.f.cfg.Connections, x.f.hooks.minSegment)
+			x.p.split(x.f.cfg.Connections, x.f.hooks.minSegment, x.f.hooks.pieceSize)
 			x.toSegments = true
 			return nil
 		}
@@ -374,7 +377,7 @@ func (x *transfer) copyBody(u string, body io.Reader, tick func(), network bool)
 				if x.segCandidate && x.warmedUp() {
 					// The rest goes in segments; this response is
 					// left unread from here.
-					x.p.split(x.f.cfg.Connections, x.f.hooks.minSegment)
+					x.p.split(x.f.cfg.Connections, x.f.hooks.minSegment, x.f.hooks.pieceSize)
 					x.toSegments = true
 					return nil
 				}
@@ -465,7 +468,7 @@ func (x *transfer) complete() (Result, error) {
 	}
 	x.f.emit(x.event(EventProgress, ""))
 	x.f.emit(x.event(EventDone, x.t.URL))
-	return Result{Path: final, URL: x.lastURL, SHA256: sum, Size: x.p.off, Faults: x.faults, WireBytes: x.wire.Load()}, nil
+	return Result{Path: final, URL: x.lastURL, SHA256: sum, Size: x.p.off, Faults: x.faults, WireBytes: x.wire.Load(), Connections: max(1, x.connections)}, nil
 }
 
 type ctxReader struct {
