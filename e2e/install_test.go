@@ -47,14 +47,29 @@ func TestInstallFromNginx(t *testing.T) {
 		t.Fatalf("list does not mention %s\n%s", pyVersion, list)
 	}
 
-	// The mirror really carried it, over HTTP/2.
+	// The mirror really carried it, and pyget asked for it over HTTP/2.
+	// With the defaults this test runs on, the segment warm-up gate
+	// measures the first MiB's rate: on a loaded machine even loopback
+	// can look slow enough that the rest goes in segments, which pyget
+	// sends over HTTP/1.1 by design (one TCP connection each). Either way
+	// the first request, for the whole file, is HTTP/2; any other is a
+	// segment: a ranged request over HTTP/1.1.
 	got := s.assetLog(t, a.Name, bytesAtLeast(a.Size))
 	var bytes int64
+	whole := 0
 	for _, g := range got {
 		bytes += g.Bytes
-		if g.Protocol != "HTTP/2.0" {
-			t.Errorf("asset fetched over %s, want HTTP/2.0: %+v", g.Protocol, g)
+		switch {
+		case g.Protocol == "HTTP/2.0" && g.Range == "":
+			whole++
+		case g.Protocol == "HTTP/1.1" && g.Range != "" && g.Status == 206:
+			// A segment.
+		default:
+			t.Errorf("asset request over %s with Range %q: want the whole file over HTTP/2.0, or a segment (a 206 range over HTTP/1.1): %+v", g.Protocol, g.Range, g)
 		}
+	}
+	if whole != 1 {
+		t.Errorf("%d requests for the whole asset over HTTP/2.0, want 1: %+v", whole, got)
 	}
 	if bytes < a.Size {
 		t.Fatalf("nginx sent %d bytes of the asset, want at least %d: %+v", bytes, a.Size, got)

@@ -19,7 +19,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -49,7 +48,7 @@ func run(m *testing.M) int {
 	}
 	// Install modes are checked against the archive's; a stricter umask
 	// inherited from the caller would make that check meaningless.
-	syscall.Umask(0o022)
+	setUmask(0o022)
 	root, err := filepath.Abs("..")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "e2e:", err)

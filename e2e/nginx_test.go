@@ -259,12 +259,12 @@ func (s *nginxServer) requests(t *testing.T) []accessEntry {
 }
 
 // assetLog returns the access-log entries for one asset once settled says
-// they are complete, or what is there after a few seconds. nginx writes a
+// they are complete, or what is there after half a minute. nginx writes a
 // request's line after the response has gone out, so a client that has
 // read every byte can look before the line is written.
 func (s *nginxServer) assetLog(t *testing.T, name string, settled func([]accessEntry) bool) []accessEntry {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(30 * time.Second) // a guard: the healthy path returns once settled
 	for {
 		got := assetRequests(s.requests(t), name)
 		if settled(got) || time.Now().After(deadline) {

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"context"
+	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pyget/pyget/internal/attest"
+	"github.com/pyget/pyget/internal/fetch"
 	"github.com/pyget/pyget/internal/mirror"
 	"github.com/pyget/pyget/internal/pipeline"
 )
@@ -45,29 +48,68 @@ func (a *app) attestHelper() (*attest.Helper, error) {
 		return nil, err
 	}
 	s := a.env
-	return &attest.Helper{Mode: mode, Settings: attest.Settings{
+	fc, err := a.fetchConfig()
+	if err != nil {
+		return nil, err
+	}
+	retries := fc.Retries
+	return &attest.Helper{Mode: mode, PygetVersion: buildVersion(), Settings: attest.Settings{
 		CacheDir:        cache,
 		APIURL:          s.GitHubAPIURL,
 		Token:           s.GitHubToken,
 		TrustedRootPath: s.SigstoreTrustedRoot,
-		UserAgent:       "pyget/" + strings.SplitN(versionString(), "\n", 2)[0],
+		UserAgent:       "pyget/" + buildVersion(),
+		Identity:        s.AttestationIdentity,
+		HTTPRetries:     &retries,
+		HTTPTimeout:     fc.IdleTimeout,
+		Netrc:           fc.Netrc,
+		Mirrors:         fc.Mirrors,
 		Offline:         a.isOffline(),
 	}}, nil
 }
 
+// buildVersion is pyget's version, the first line of --version.
+func buildVersion() string {
+	return strings.SplitN(versionString(), "\n", 2)[0]
+}
+
 // withAttestations makes in check each CPython archive's attestation: by
-// its bundle on the first configured mirror, else GitHub's API.
-func (a *app) withAttestations(in *pipeline.Installer) error {
+// its bundle on the first mirror transfers try (the first configured, else
+// the first default; without its userinfo), else GitHub's API.
+func (a *app) withAttestations(in *pipeline.Installer, fetcher *fetch.Fetcher) error {
 	h, err := a.attestHelper()
 	if err != nil {
 		return err
 	}
 	in.Attester = h
 	in.AttestMirror = ""
-	if cfg, err := a.fetchConfig(); err == nil && len(cfg.Mirrors) > 0 {
-		in.AttestMirror = cfg.Mirrors[0]
+	if m := fetcher.Mirrors(); len(m) > 0 {
+		in.AttestMirror = m[0]
 	}
 	return nil
+}
+
+// attestHelperVersion is what pyget --version says of pyget-attest: which
+// one was found, where, its version and protocol; with -v, which trusted
+// root it would verify against and how old that is. It runs the helper's
+// handshake, which makes no request.
+func (a *app) attestHelperVersion() string {
+	h, err := a.attestHelper()
+	if err != nil {
+		return fmt.Sprintf("pyget-attest: not looked for: %v\n", err)
+	}
+	info := h.Describe(context.Background(), a.verbose)
+	if info.Err != nil {
+		return fmt.Sprintf("pyget-attest: none usable: %v (attestations cannot be verified)\n", info.Err)
+	}
+	s := fmt.Sprintf("pyget-attest %s (%s, protocol %d)\n", info.Version, info.Path, info.Protocol)
+	if info.Version != buildVersion() {
+		s += fmt.Sprintf("  warning: not pyget's build (%s): --attestations require refuses it\n", buildVersion())
+	}
+	if info.TrustedRoot != "" {
+		s += "  trusted root: " + info.TrustedRoot + "\n"
+	}
+	return s
 }
 
 // reportAttestation shows what the check said: its warning always (unless

@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/pyget/pyget/internal/attest"
 	"github.com/pyget/pyget/internal/catalog"
 	"github.com/pyget/pyget/internal/fetch"
 	"github.com/pyget/pyget/internal/pipeline"
@@ -102,18 +102,14 @@ download another pyget is running is left alone.`,
 			if err != nil {
 				return err
 			}
-			keep := map[string]bool{}
-			for _, inst := range installed {
-				if inst.SHA256 != "" {
-					keep[strings.ToLower(inst.SHA256)] = true
-				}
-			}
+			res := a.resolver()
+			res.Installed = installed
 			rep, err := f.Prune(fetch.PruneOptions{
-				Keep:          func(sha string) bool { return keep[sha] },
+				Keep:          res.KeepArchives(),
 				PartialMaxAge: olderThan,
 				DryRun:        dryRun,
 			})
-			return a.cacheResult("prune", rep, err, root, a.archiveNames(cmd.Context()), dryRun)
+			return a.cacheResult("prune", rep, err, root, res.ArchiveNames(cmd.Context()), dryRun)
 		},
 	}
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "list what would be removed and remove nothing")
@@ -137,8 +133,12 @@ the request names one. A download another pyget is running is left alone.`,
 			}
 			var rep fetch.CacheReport
 			var names map[string]string
+			// What is installed names archives and adds digests: without an
+			// install dir, the catalog's are enough.
+			res := a.resolver()
+			_, res.Installed, _ = a.installed()
 			if len(args) == 0 {
-				names = a.archiveNames(cmd.Context())
+				names = res.ArchiveNames(cmd.Context())
 				rep, err = f.Clean(fetch.CleanOptions{Others: otherCaches(root), DryRun: dryRun})
 			} else {
 				var shas []string
@@ -167,13 +167,9 @@ func (a *app) cacheFetcher() (*fetch.Fetcher, string, error) {
 
 // otherCaches are the caches in the cache folder besides the transfer
 // layer's: the catalog's, and the provenance checks' (verified attestation
-// bundles and Sigstore's TUF metadata, named in internal/provenance).
+// bundles and Sigstore's TUF metadata, named in internal/attest).
 func otherCaches(root string) []string {
-	return []string{
-		catalog.CacheDir(root),
-		filepath.Join(root, "attestations"),
-		filepath.Join(root, "sigstore-tuf"),
-	}
+	return append([]string{catalog.CacheDir(root)}, attest.CacheDirs(root)...)
 }
 
 func relName(root, p string) string {
@@ -185,51 +181,20 @@ func relName(root, p string) string {
 
 // requestDigests are the sha256s of the builds the requests match, of
 // every platform unless a request names one, in the catalog and installed
-// (pipeline.Digests); names maps them to build keys. A request matching no
-// build at all is an error.
+// (pipeline.Resolver.Digests); names maps them to build keys. A request
+// matching no build at all is an error.
 func (a *app) requestDigests(ctx context.Context, args []string) (shas []string, names map[string]string, err error) {
-	reqs, err := parseRequests(args, "")
+	reqs, err := parseRequests(args)
 	if err != nil {
 		return nil, nil, err
 	}
-	c, err := a.catalog(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	// What is installed only adds digests: without an install dir the
-	// catalog's are enough.
-	_, installed, _ := a.installed()
-	shas, names, err = pipeline.Digests(c.Entries, installed, reqs)
+	shas, names, err = a.resolver().Digests(ctx, reqs)
 	var nb *pipeline.NoBuildError
 	if errors.As(err, &nb) {
 		return nil, nil, withHint(err,
 			fmt.Sprintf("`pyget list %s --all-platforms` shows the builds the catalog has", quoteArg(nb.Request)))
 	}
 	return shas, names, err
-}
-
-// archiveNames maps digests to build keys, for messages: the installed
-// builds', and the catalog's as far as it loads without the network.
-func (a *app) archiveNames(ctx context.Context) map[string]string {
-	names := map[string]string{}
-	if l, err := a.newCatalogLoader(); err == nil {
-		l.Offline, l.Warn = true, nil
-		if c, err := l.Load(ctx); err == nil {
-			for _, e := range c.Entries {
-				if e.SHA256 != "" {
-					names[strings.ToLower(e.SHA256)] = e.Key
-				}
-			}
-		}
-	}
-	if _, installed, err := a.installed(); err == nil {
-		for _, inst := range installed {
-			if inst.SHA256 != "" {
-				names[strings.ToLower(inst.SHA256)] = inst.Entry.Key
-			}
-		}
-	}
-	return names
 }
 
 // cacheResult reports a prune or clean (what) and its error: the report

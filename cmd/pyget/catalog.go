@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"runtime/debug"
 	"sync/atomic"
@@ -22,7 +23,8 @@ var version = ""
 // is a fallback: a firewall that drops packets costs seconds, not minutes.
 const quickIdle = 5 * time.Second
 
-// newCatalogLoader configures the catalog from flags and environment.
+// newCatalogLoader configures the catalog from flags and environment, on
+// the run's one Fetcher.
 func (a *app) newCatalogLoader() (*catalog.Loader, error) {
 	cache, err := a.cacheRoot()
 	if err != nil {
@@ -30,13 +32,11 @@ func (a *app) newCatalogLoader() (*catalog.Loader, error) {
 	}
 	// The transfer settings are checked even when only the catalog is
 	// needed: a bad --mirror is a usage error for every command.
-	if _, err := a.getFetcher(); err != nil {
-		return nil, err
-	}
-	full, quick, err := a.catalogGetters()
+	fetcher, err := a.getFetcher()
 	if err != nil {
 		return nil, err
 	}
+	full, quick := a.catalogGetters(fetcher)
 	src := a.downloadsJSON
 	if src == "" {
 		src = a.env.DownloadsJSON
@@ -53,6 +53,60 @@ func (a *app) newCatalogLoader() (*catalog.Loader, error) {
 	}, nil
 }
 
+// catalogLoader is the resolver's catalog: the loader is made when the
+// catalog is first needed (so that commands without one never check the
+// transfer settings), and -v says which catalog a run used.
+type catalogLoader struct {
+	a      *app
+	loader *catalog.Loader
+}
+
+func (l *catalogLoader) get() (*catalog.Loader, error) {
+	if l.loader == nil {
+		loader, err := l.a.newCatalogLoader()
+		if err != nil {
+			return nil, err
+		}
+		l.loader = loader
+	}
+	return l.loader, nil
+}
+
+func (l *catalogLoader) Load(ctx context.Context) (*catalog.Catalog, error) {
+	return l.load(ctx, (*catalog.Loader).Load)
+}
+
+func (l *catalogLoader) Refresh(ctx context.Context) (*catalog.Catalog, error) {
+	return l.load(ctx, (*catalog.Loader).Refresh)
+}
+
+func (l *catalogLoader) load(ctx context.Context, how func(*catalog.Loader, context.Context) (*catalog.Catalog, error)) (*catalog.Catalog, error) {
+	loader, err := l.get()
+	if err != nil {
+		return nil, err
+	}
+	c, err := how(loader, ctx)
+	if err != nil {
+		return nil, fmt.Errorf("loading the downloads catalog: %w", err)
+	}
+	if l.a.verbose {
+		l.a.debug("catalog: %s; %s", describeCatalog(c), snapshotLine())
+		l.a.debug("why: %s", l.a.catalogWhy(c))
+	}
+	return c, nil
+}
+
+// Cached is the catalog as far as it loads without the network, with no
+// warning: names for messages.
+func (l *catalogLoader) Cached(ctx context.Context) (*catalog.Catalog, error) {
+	loader, err := l.a.newCatalogLoader()
+	if err != nil {
+		return nil, err
+	}
+	loader.Offline, loader.Warn = true, nil
+	return loader.Load(ctx)
+}
+
 // catalogWarning prints a catalog warning: a Notice always (unless -q),
 // detail under -v.
 func (a *app) catalogWarning(w catalog.Warning) {
@@ -63,18 +117,26 @@ func (a *app) catalogWarning(w catalog.Warning) {
 	}
 }
 
-// catalogGetters are the catalog's transfers. full is for a catalog with
-// nothing to fall back to: the usual retries, and the first failure is said
-// at once, so that nobody waits on retries without knowing why. quick is
-// for one with a fallback (cached copy or snapshot): two attempts, a short
-// idle limit, and the loader's one warning line when it gives up.
-func (a *app) catalogGetters() (full, quick *fetch.Fetcher, err error) {
-	cfg, err := a.fetchConfig()
-	if err != nil {
-		return nil, nil, err
-	}
+// catalogGet is the catalog's use of the run's Fetcher: Get under its own
+// budget and with its own events (fetch.GetOptions).
+type catalogGet struct {
+	f   *fetch.Fetcher
+	opt fetch.GetOptions
+}
+
+func (g catalogGet) Get(ctx context.Context, url, etag string) ([]byte, string, bool, error) {
+	return g.f.GetWith(ctx, url, etag, g.opt)
+}
+
+// catalogGetters are the catalog's transfers, both on the run's Fetcher.
+// full is for a catalog with nothing to fall back to: the usual retries,
+// and the first failure is said at once, so that nobody waits on retries
+// without knowing why. quick is for one with a fallback (cached copy or
+// snapshot): two attempts, a short idle limit, and the loader's one warning
+// line when it gives up.
+func (a *app) catalogGetters(f *fetch.Fetcher) (full, quick catalogGet) {
 	var told atomic.Bool
-	cfg.OnEvent = func(e fetch.Event) {
+	full = catalogGet{f: f, opt: fetch.GetOptions{OnEvent: func(e fetch.Event) {
 		if e.Kind != fetch.EventFault {
 			return
 		}
@@ -84,24 +146,13 @@ func (a *app) catalogGetters() (full, quick *fetch.Fetcher, err error) {
 			a.warn("cannot reach the catalog %s: %s. Without network, --offline uses a cached copy and --downloads-json a local file",
 				e.URL, eventMessage(e))
 		}
-	}
-	if full, err = fetch.New(cfg); err != nil {
-		return nil, nil, usageError{err}
-	}
-	q := cfg
-	q.Retries = min(q.Retries, 1) // PYGET_HTTP_RETRIES=0 stays 0: no retries at all
-	if q.IdleTimeout <= 0 || q.IdleTimeout > quickIdle {
-		q.IdleTimeout = quickIdle
-	}
-	q.OnEvent = func(e fetch.Event) {
+	}}}
+	quick = catalogGet{f: f, opt: fetch.GetOptions{MaxRetries: 1, IdleTimeout: quickIdle, OnEvent: func(e fetch.Event) {
 		if e.Kind == fetch.EventFault {
 			a.debug("catalog %s: %s", e.URL, eventMessage(e))
 		}
-	}
-	if quick, err = fetch.New(q); err != nil {
-		return nil, nil, usageError{err}
-	}
-	return full, quick, nil
+	}}}
+	return full, quick
 }
 
 func eventMessage(e fetch.Event) string {
@@ -147,8 +198,8 @@ func versionString() string {
 // newerCatalogHint explains a request that matched nothing in a catalog
 // that stood in for the remote one: only a newer catalog could satisfy it.
 // "" when c is as new as this run could know.
-func (a *app) newerCatalogHint(c *catalog.Catalog) string {
-	if c == nil || c.From == catalog.FromFile || (c.RefreshErr == nil && !a.isOffline()) {
+func newerCatalogHint(c *catalog.Catalog, offline bool) string {
+	if c == nil || c.From == catalog.FromFile || (c.RefreshErr == nil && !offline) {
 		return ""
 	}
 	what := "the cached catalog"

@@ -27,8 +27,10 @@ func (a *app) findCommand() *cobra.Command {
 		Short: "Print the path of the best installed interpreter",
 		Long: `Print the absolute path of the best installed interpreter matching REQUEST
 (with --show-version, its version instead). Without a request: the
-.python-version of this folder or a parent, else the newest installed. Exits 1
-when nothing installed matches.`,
+.python-version of this folder or a parent, else the nearest pyproject.toml's
+[project] requires-python (a PEP 440 specifier set such as ">=3.11"), else
+the global pin (pyget pin --global), else the newest installed. Exits 1 when
+nothing installed matches.`,
 		Args: usageArgs(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.runFind(cmd.Context(), args, showVersion)
@@ -39,41 +41,36 @@ when nothing installed matches.`,
 }
 
 func (a *app) runFind(_ context.Context, args []string, showVersion bool) error {
-	reqs, from, err := a.requestsOrPin(args, "default")
+	q, err := a.resolver().Requests(args, "default")
 	if err != nil {
 		return err
 	}
-	plat, _, all, err := a.targetInstalled()
+	res, _, err := a.resolverFor()
 	if err != nil {
 		return err
 	}
-	parsed, err := parseRequests(reqs, from)
+	parsed, err := q.Parse()
 	if err != nil {
-		return err
+		return usageError{err}
 	}
 	// A .python-version may list several versions: the first installed wins.
-	wide := plat.ForInstalled()
-	for _, r := range parsed {
-		if best := pipeline.BestInstalled(all, r, &wide); len(best) > 0 {
-			if showVersion {
-				fmt.Fprintln(a.stdout, best[0].Entry.Version())
-			} else {
-				fmt.Fprintln(a.stdout, best[0].Executable)
-			}
-			return nil
+	if best, ok := res.FirstInstalled(parsed); ok {
+		if showVersion {
+			fmt.Fprintln(a.stdout, best.Entry.Version())
+		} else {
+			fmt.Fprintln(a.stdout, best.Executable)
 		}
+		return nil
 	}
-	what := strings.Join(reqs, ", ")
-	if from != "" {
-		what += " (from " + from + ")"
+	what := strings.Join(q.Args, ", ")
+	if q.From != "" {
+		what += " (from " + q.From + ")"
 	}
 	// Name the platform searched: the request's own OS, arch or libc, else
 	// this machine's (or --platform's).
-	if r, err := pyrequest.Parse(reqs[0]); err == nil {
-		what += " on " + r.Target(plat)
-	}
+	what += " on " + parsed[0].Target(res.Platform)
 	return withHint(fmt.Errorf("%w %s", errNoMatch, what),
-		fmt.Sprintf("install it with `pyget install %s`", quoteArg(reqs[0])))
+		fmt.Sprintf("install it with `pyget install %s`", quoteArg(q.Args[0])))
 }
 
 type uninstallFlags struct{ all, outdated, dryRun bool }
@@ -115,29 +112,19 @@ func (a *app) runUninstall(ctx context.Context, args []string, f uninstallFlags)
 	case f.all:
 		targets = installed
 	default:
-		reqs, err := parseRequests(args, "")
+		reqs, err := parseRequests(args)
 		if err != nil {
 			return err
 		}
-		seen := map[string]bool{}
-		for _, r := range reqs {
-			// Every match goes, of every platform unless the request names
-			// one, pre-releases too: a user removing 3.13 means all of them.
-			var matches []store.Installation
-			for _, inst := range installed {
-				if r.Matches(inst.Entry, nil) {
-					matches = append(matches, inst)
-				}
-			}
-			if len(matches) == 0 {
-				return withHint(fmt.Errorf("%w %s", errNoMatch, r.String()), "`pyget list --only-installed` shows what is installed")
-			}
-			for _, m := range matches {
-				if !seen[m.Entry.Key] {
-					seen[m.Entry.Key] = true
-					targets = append(targets, m)
-				}
-			}
+		res := a.resolver()
+		res.Installed = installed
+		targets, err = res.Matching(reqs)
+		var ni *pipeline.NoInstallError
+		if errors.As(err, &ni) {
+			return withHint(fmt.Errorf("%w %s", errNoMatch, ni.Request), "`pyget list --only-installed` shows what is installed")
+		}
+		if err != nil {
+			return err
 		}
 	}
 	if len(targets) == 0 {
@@ -191,9 +178,11 @@ func (a *app) pinCommand() *cobra.Command {
 		Short: "Write .python-version in this folder (without a request: show the pin)",
 		Long: `Validate REQUEST and write it to .python-version in this folder, or with
 --global to the global pin, .python-version in pyget's config dir
-($XDG_CONFIG_HOME/pyget, default ~/.config/pyget). install, find and upgrade without a
-request use the nearest .python-version in this folder or its parents, else
-the global pin.
+($XDG_CONFIG_HOME/pyget, default ~/.config/pyget). install, find, run and
+upgrade without a request use the nearest .python-version in this folder or
+its parents, else the nearest pyproject.toml's [project] requires-python,
+else the global pin. --resolved without a request pins the version
+requires-python resolves to.
 
 Without a request: print the pin in force (with --global, the global pin).
 --rm removes the pin in force (with --global, the global pin).`,
@@ -208,7 +197,11 @@ Without a request: print the pin in force (with --global, the global pin).
 			case rm && resolved:
 				return usagef("--rm and --resolved exclude each other")
 			case resolved && len(args) == 0:
-				return usagef("--resolved needs a request to resolve")
+				spec, err := a.projectRequiresPython()
+				if err != nil {
+					return err
+				}
+				args = []string{spec}
 			case rm:
 				return a.removePin(global)
 			case len(args) == 0:
@@ -256,7 +249,7 @@ func (a *app) showPin(global bool) error {
 			return withHint(fmt.Errorf("no global pin (%s)", path), "pin one with `pyget pin --global 3.13`")
 		}
 	} else {
-		if reqs, path, err = a.findPin(); err != nil {
+		if reqs, path, err = (pinFiles{a}).DefaultRequests(); err != nil {
 			return err
 		}
 		if path == "" {
@@ -342,17 +335,9 @@ func (a *app) removePin(global bool) error {
 // resolvePin is the exact version r resolves to, as install would choose:
 // the best installed build, else the catalog's best download.
 func (a *app) resolvePin(ctx context.Context, r pyrequest.Request) (string, error) {
-	plat, _, all, err := a.targetInstalled()
+	res, _, err := a.resolverFor()
 	if err != nil {
 		return "", err
 	}
-	wide := plat.ForInstalled()
-	if best := pipeline.BestInstalled(all, r, &wide); len(best) > 0 {
-		return pyrequest.Exact(best[0].Entry)
-	}
-	e, err := a.resolveDownload(ctx, r, plat)
-	if err != nil {
-		return "", err
-	}
-	return pyrequest.Exact(e)
+	return res.Exact(ctx, r)
 }

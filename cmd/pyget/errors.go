@@ -69,6 +69,20 @@ type layer interface {
 
 func failed(msg string, err error) error { return topError{msg, err} }
 
+// jobFailure heads a job's failure with what was being done ("Failed to
+// install X"); other errors stay as they are.
+func jobFailure(err error) error {
+	var je *pipeline.JobError
+	if errors.As(err, &je) && err == error(je) {
+		return failed("Failed to "+je.Op+" "+je.What, je.Err)
+	}
+	var re *pipeline.RequestError
+	if errors.As(err, &re) && err == error(re) {
+		return failed(fmt.Sprintf("Failed to %s %q", re.Op, re.Request), re.Err)
+	}
+	return err
+}
+
 func exitCode(err error) int {
 	var se silentError
 	var ue usageError
@@ -175,6 +189,10 @@ func hintFor(err error) string {
 	var he hintError
 	if errors.As(err, &he) {
 		return he.hint
+	}
+	var nd *pipeline.NoDownloadError
+	if errors.As(err, &nd) {
+		return noDownloadHint(nd)
 	}
 	var ae *attest.Error
 	if errors.As(err, &ae) && ae.Hint != "" {

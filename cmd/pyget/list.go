@@ -4,14 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pyget/pyget/internal/catalog"
-	"github.com/pyget/pyget/internal/platform"
+	"github.com/pyget/pyget/internal/pipeline"
 	"github.com/pyget/pyget/internal/pyrequest"
 )
 
@@ -69,6 +67,7 @@ type listRow struct {
 	URL            *string      `json:"url"`
 
 	entry catalog.Entry
+	dir   string // the install's folder, when installed
 }
 
 type versionParts struct {
@@ -86,70 +85,52 @@ func newRow(e catalog.Entry) listRow {
 		Key: e.Key, Version: e.Version(),
 		VersionParts:   versionParts{e.Major, e.Minor, e.Patch},
 		Implementation: e.Name, OS: e.OS, Arch: e.Arch.String(), Libc: e.Libc,
-		Variant: variant, entry: e,
+		Variant: variant,
 	}
 }
 
 func (a *app) runList(ctx context.Context, args []string, f listFlags) error {
 	var req *pyrequest.Request
 	if len(args) == 1 {
-		r, err := parseRequest(args[0], "")
+		reqs, err := parseRequests(args)
 		if err != nil {
 			return err
 		}
-		req = &r
+		req = &reqs[0]
 	}
 	plat, err := a.target()
 	if err != nil {
 		return err
 	}
-	keepInstalled := pyrequest.Filter(req, plat.ForInstalled(), f.scope())
-
-	var rows []listRow
-	installedKeys := map[string]bool{}
+	res := a.resolver()
+	var links map[string]string
 	if !f.onlyDownloads {
 		layout, all, err := a.installed()
 		if err != nil {
 			return err
 		}
-		links := layout.BinLinks()
-		for _, inst := range all {
-			if !keepInstalled(inst.Entry) {
-				continue
-			}
-			row := newRow(inst.Entry)
+		res.Installed, links = all, layout.BinLinks()
+	}
+	listed, err := res.List(ctx, req, plat, f.listing(), f.shown())
+	if err != nil {
+		return err
+	}
+	var rows []listRow
+	for _, b := range listed {
+		row := newRow(b.Entry)
+		if inst := b.Installed; inst != nil {
 			p := inst.Executable
 			row.Path = &p
+			row.dir = inst.Dir
 			if l, ok := links[inst.Entry.Key]; ok {
 				row.Symlink = &l
 			}
-			installedKeys[inst.Entry.Key] = true
-			rows = append(rows, row)
-		}
-	}
-	if !f.onlyInstalled {
-		// An installed build of the newest patch stands for its minor
-		// version, so the choice is made before installed keys drop out.
-		downloads, err := a.selectDownloads(ctx, req, plat, f)
-		if err != nil {
-			return err
-		}
-		for _, e := range downloads {
-			if installedKeys[e.Key] {
-				continue
-			}
-			row := newRow(e)
-			u := e.URL
+		} else {
+			u := b.Entry.URL
 			row.URL = &u
-			rows = append(rows, row)
 		}
+		rows = append(rows, row)
 	}
-	slices.SortStableFunc(rows, func(x, y listRow) int {
-		if c := catalog.Compare(y.entry, x.entry); c != 0 {
-			return c
-		}
-		return strings.Compare(x.Key, y.Key)
-	})
 	if f.format == "json" {
 		if rows == nil {
 			rows = []listRow{}
@@ -170,33 +151,27 @@ func (a *app) runList(ctx context.Context, args []string, f listFlags) error {
 		default:
 			fmt.Fprintf(tw, "%s\t<download available>\n", r.Key)
 		}
+		if a.verbose && r.dir != "" {
+			listFixes(tw, r.dir)
+		}
 	}
 	return tw.Flush()
 }
 
-// selectDownloads is the catalog's builds that `list` shows for req (nil:
-// none) on plat, as f's --all-* flags widen it: by default the newest patch
-// of each minor version. `mirror` selects with it too.
-func (a *app) selectDownloads(ctx context.Context, req *pyrequest.Request, plat platform.Platform, f listFlags) ([]catalog.Entry, error) {
-	keep := pyrequest.Filter(req, plat, f.scope())
-	sel := func(entries []catalog.Entry) []catalog.Entry { return pyrequest.FilterEntries(entries, keep) }
-	var downloads []catalog.Entry
-	var err error
-	if req != nil {
-		_, downloads, err = a.selectFromCatalog(ctx, sel)
-	} else {
-		var c *catalog.Catalog
-		if c, err = a.catalog(ctx); err == nil {
-			downloads = sel(catalog.OnlyCPythonRelease(c.Entries, a.env.CPythonBuild))
-		}
+// shown is which builds f's --only-* flags show.
+func (f listFlags) shown() pipeline.Shown {
+	switch {
+	case f.onlyInstalled:
+		return pipeline.OnlyInstalled
+	case f.onlyDownloads:
+		return pipeline.OnlyDownloads
 	}
-	if err != nil {
-		return nil, err
-	}
-	if !f.allVersions {
-		downloads = pyrequest.NewestPerMinor(downloads)
-	}
-	return downloads, nil
+	return pipeline.InstalledAndDownloads
+}
+
+// listing is how far f's --all-* flags widen a listing of downloads.
+func (f listFlags) listing() pipeline.Listing {
+	return pipeline.Listing{Scope: f.scope(), AllVersions: f.allVersions}
 }
 
 // scope is how far f's --all-* flags widen a listing.

@@ -3,9 +3,10 @@
 // This package is the CLI only: it owns the flags (and which setting a flag
 // overrides), the output (status lines, progress bars, error chains with
 // their hints) and the exit codes. It parses requests, calls the packages
-// that own each concept (pyrequest for matching and filtering, pipeline for
-// installs, upgrades and what a request means among installed builds,
-// catalog, fetch, mirror, store for reading the layout) and prints what they
+// that own each concept (pipeline.Resolver for what a request means,
+// installed or to download, and pipeline.Installer for installs, upgrades
+// and uninstalls; config, catalog, fetch, mirror, store for reading the
+// layout) and prints what they
 // return: it holds no domain logic of its own, and no other package imports
 // it.
 //

@@ -54,6 +54,10 @@ func TestScripts(t *testing.T) {
 			"attestapi":    cmdAttestAPI,
 			"mirrorbundle": cmdMirrorBundle,
 			"nohelper":     cmdNoHelper,
+			// a catalog host that never answers (blackhole_test.go)
+			"blackhole":     cmdBlackhole,
+			"blackholeseen": cmdBlackholeSeen,
+			"rebuild":       cmdRebuild, // rebuild_test.go
 		},
 	})
 }
@@ -254,6 +258,8 @@ func setupScriptEnv(env *testscript.Env) error {
 	env.Setenv("PYGET_MIRROR", srv.URL)
 	env.Setenv("PYGET_HTTP_RETRIES", "1")
 	env.Setenv("PYGET_NO_PROGRESS", "1")
+	// No PEP 514 entries from test installs in a Windows user's registry.
+	env.Setenv("PYGET_NO_REGISTRY", "1")
 	// No attestation lookup unless a script asks for one (then against
 	// the loopback stand-in setupAttest starts).
 	env.Setenv("PYGET_ATTESTATIONS", "off")

@@ -11,8 +11,8 @@ import (
 
 	"github.com/pyget/pyget/internal/catalog"
 	"github.com/pyget/pyget/internal/mirror"
+	"github.com/pyget/pyget/internal/pipeline"
 	"github.com/pyget/pyget/internal/platform"
-	"github.com/pyget/pyget/internal/pyrequest"
 )
 
 type mirrorFlags struct {
@@ -85,76 +85,10 @@ func (a *app) runMirror(ctx context.Context, dir string, args []string, f mirror
 	if err != nil {
 		return err
 	}
-	parsed, err := parseRequests(args, "")
+	builds, err := a.mirrorSelection(ctx, args, f)
 	if err != nil {
 		return err
 	}
-	var reqs []*pyrequest.Request
-	for i := range parsed {
-		reqs = append(reqs, &parsed[i])
-	}
-	if len(reqs) == 0 {
-		reqs = []*pyrequest.Request{nil}
-	}
-	var plats []platform.Platform
-	if len(f.platforms) == 0 {
-		p, err := a.target()
-		if err != nil {
-			return err
-		}
-		plats = append(plats, p)
-	}
-	for _, s := range f.platforms {
-		p, err := platform.Parse(s)
-		if err != nil {
-			return usageError{fmt.Errorf("--platform: %w", err)}
-		}
-		if p, err = a.withArch(p); err != nil {
-			return err
-		}
-		plats = append(plats, p)
-	}
-
-	// The union of what `list` shows for each request on each platform.
-	seen := map[string]bool{}
-	var wanted []catalog.Entry
-	for _, req := range reqs {
-		found := false
-		for _, p := range plats {
-			entries, err := a.selectDownloads(ctx, req, p, f.listFlags)
-			if err != nil {
-				return err
-			}
-			for _, e := range entries {
-				found = true
-				if !seen[e.Key] {
-					seen[e.Key] = true
-					wanted = append(wanted, e)
-				}
-			}
-		}
-		if !found && req != nil {
-			return withHint(fmt.Errorf("no download for %q in the catalog on the platforms selected", req.String()),
-				"`pyget list "+quoteArg(req.String())+" --all-platforms --all-versions` shows the builds the catalog has")
-		}
-	}
-	var builds []catalog.Entry
-	var others []string
-	for _, e := range wanted {
-		if e.Name == "cpython" {
-			builds = append(builds, e)
-		} else {
-			others = append(others, e.Key)
-		}
-	}
-	if len(others) > 0 {
-		a.info("Leaving out %d PyPy/GraalPy %s (%s): only CPython (python-build-standalone) builds are mirrored",
-			len(others), plural(len(others), "build", "builds"), strings.Join(others, ", "))
-	}
-	if len(builds) == 0 && !f.prune {
-		return errors.New("no CPython build selected: nothing to mirror")
-	}
-
 	fetcher, err := a.getFetcher()
 	if err != nil {
 		return err
@@ -170,35 +104,97 @@ func (a *app) runMirror(ctx context.Context, dir string, args []string, f mirror
 		Bundles: bundles,
 		Dir:     dir, Fetcher: fetcher, Jobs: f.jobs, LockTimeout: a.env.LockTimeout,
 		OnWait: func() { ui.println("waiting for another pyget working on " + dir + "…") },
-		OnFile: func(o mirror.FileOutcome) {
-			if o.BundleWarning != "" {
-				ui.println(label("warning", false) + ": " + o.BundleWarning)
-			}
-			if o.BundleStored && a.verbose {
-				ui.println("Stored   " + o.RelPath + mirror.BundleSuffix)
-			}
-			switch o.State {
-			case mirror.Downloaded, mirror.Repaired:
-				line := "Mirrored " + o.RelPath
-				if o.State == mirror.Repaired {
-					line = "Repaired " + o.RelPath
-				}
-				if t := o.Transfer; t != nil && t.FromCache {
-					line += " (from the download cache)"
-				} else if t != nil && t.Faults > 0 {
-					line += fmt.Sprintf(" (recovered from %d network %s)", t.Faults, plural(t.Faults, "fault", "faults"))
-				}
-				ui.println(line)
-			case mirror.Present:
-				if a.verbose {
-					ui.println("Present  " + o.RelPath)
-				}
-			}
-		},
+		OnFile: func(o mirror.FileOutcome) { a.reportMirrorFile(ui, o) },
 	}
 	rep, serr := m.Sync(ctx, builds, f.prune)
 	ui.stop()
+	return a.reportMirror(dir, rep, serr, f.prune)
+}
 
+// mirrorSelection is what the requests select on the platforms the flags
+// name (pipeline.Resolver.MirrorSelection): its builds from the hosts
+// mirrors replace, having said which others it leaves out.
+func (a *app) mirrorSelection(ctx context.Context, args []string, f mirrorFlags) ([]catalog.Entry, error) {
+	reqs, err := parseRequests(args)
+	if err != nil {
+		return nil, err
+	}
+	plats, err := a.mirrorPlatforms(f.platforms)
+	if err != nil {
+		return nil, err
+	}
+	builds, others, err := a.resolver().MirrorSelection(ctx, reqs, plats, f.listing())
+	var nb *pipeline.NoMirrorBuildError
+	if errors.As(err, &nb) {
+		return nil, withHint(err, "`pyget list "+quoteArg(nb.Request)+" --all-platforms --all-versions` shows the builds the catalog has")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(others) > 0 {
+		a.info("Leaving out %d %s (%s): only CPython, PyPy and GraalPy builds from their usual hosts are mirrored",
+			len(others), plural(len(others), "build", "builds"), strings.Join(others, ", "))
+	}
+	if len(builds) == 0 && !f.prune {
+		return nil, errors.New("no build selected: nothing to mirror")
+	}
+	return builds, nil
+}
+
+// mirrorPlatforms are the platforms --platform names (each with --arch or
+// PYGET_ARCH applied), else the target platform.
+func (a *app) mirrorPlatforms(names []string) ([]platform.Platform, error) {
+	if len(names) == 0 {
+		p, err := a.target()
+		if err != nil {
+			return nil, err
+		}
+		return []platform.Platform{p}, nil
+	}
+	var plats []platform.Platform
+	for _, s := range names {
+		p, err := platform.Parse(s)
+		if err != nil {
+			return nil, usageError{fmt.Errorf("--platform: %w", err)}
+		}
+		if p, err = a.withArch(p); err != nil {
+			return nil, err
+		}
+		plats = append(plats, p)
+	}
+	return plats, nil
+}
+
+// reportMirrorFile says what happened to one archive, as it happens.
+func (a *app) reportMirrorFile(ui *progressUI, o mirror.FileOutcome) {
+	if o.BundleWarning != "" {
+		ui.println(label("warning", false) + ": " + o.BundleWarning)
+	}
+	if o.BundleStored && a.verbose {
+		ui.println("Stored   " + o.RelPath + mirror.BundleSuffix)
+	}
+	switch o.State {
+	case mirror.Downloaded, mirror.Repaired:
+		line := "Mirrored " + o.RelPath
+		if o.State == mirror.Repaired {
+			line = "Repaired " + o.RelPath
+		}
+		if t := o.Transfer; t != nil && t.FromCache {
+			line += " (from the download cache)"
+		} else if t != nil && t.Faults > 0 {
+			line += fmt.Sprintf(" (recovered from %d network %s)", t.Faults, plural(t.Faults, "fault", "faults"))
+		}
+		ui.println(line)
+	case mirror.Present:
+		if a.verbose {
+			ui.println("Present  " + o.RelPath)
+		}
+	}
+}
+
+// reportMirror sums up a Sync: what was removed, skipped and failed, and
+// the counts; the last failure is returned.
+func (a *app) reportMirror(dir string, rep mirror.Report, serr error, prune bool) error {
 	counts := map[mirror.State]int{}
 	for _, o := range rep.Files {
 		counts[o.State]++
@@ -217,7 +213,7 @@ func (a *app) runMirror(ctx context.Context, dir string, args []string, f mirror
 		return serr
 	}
 	summary := fmt.Sprintf("Mirror %s: %d downloaded, %d repaired, %d already there", dir, counts[mirror.Downloaded], counts[mirror.Repaired], counts[mirror.Present])
-	if f.prune {
+	if prune {
 		summary += fmt.Sprintf(", %d removed", counts[mirror.Removed])
 	}
 	if n := counts[mirror.Failed]; n > 0 {

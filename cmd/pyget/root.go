@@ -12,9 +12,9 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/pyget/pyget/internal/catalog"
 	"github.com/pyget/pyget/internal/config"
 	"github.com/pyget/pyget/internal/fetch"
+	"github.com/pyget/pyget/internal/pipeline"
 	"github.com/pyget/pyget/internal/platform"
 	"github.com/pyget/pyget/internal/store"
 )
@@ -34,19 +34,20 @@ type app struct {
 	cacheDir      string
 	downloadsJSON string
 	mirrors       []string
+	pypyMirrors   []string // --pypy-mirror
+	graalMirrors  []string // --graalpy-mirror
 	offline       bool
 	noProgress    bool
+	noRegistry    bool
 	quiet         bool
 	verbose       bool
 	platformFlag  string
 	archFlag      string
 	attestations  string // --attestations (install, upgrade, mirror)
+	fix           fixFlags
 
-	catalogOnce sync.Once
-	catalogVal  *catalog.Catalog
-	catalogErr  error
-	fetcher     *fetch.Fetcher
-	loader      *catalog.Loader
+	fetcher *fetch.Fetcher
+	res     *pipeline.Resolver
 
 	eventMu sync.Mutex
 	onEvent func(fetch.Event)
@@ -70,7 +71,7 @@ func (a *app) dispatch(e fetch.Event) {
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	a := &app{stdout: stdout, stderr: stderr}
-	a.env, a.envErr = config.Load(os.Getenv)
+	a.env, a.envErr = loadSettings()
 	if a.env.CPUProfile != "" {
 		defer startProfile(a.env.CPUProfile, stderr)()
 	}
@@ -106,7 +107,8 @@ transient network faults: the whole stream is retried and resumed with HTTP Rang
 	}
 	// pyget <version>, then the catalog snapshot built in: its date says how
 	// current a run without the remote catalog can be.
-	root.SetVersionTemplate("{{.Name}} {{.Version}}\n")
+	cobra.AddTemplateFunc("attestHelper", a.attestHelperVersion)
+	root.SetVersionTemplate("{{.Name}} {{.Version}}\n{{attestHelper}}")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.installDir, "install-dir", "", "where builds live (env PYGET_INSTALL_DIR)")
@@ -114,14 +116,17 @@ transient network faults: the whole stream is retried and resumed with HTTP Rang
 	pf.StringVar(&a.cacheDir, "cache-dir", "", "downloads and catalog cache (env PYGET_CACHE_DIR)")
 	pf.StringVar(&a.downloadsJSON, "downloads-json", "", "catalog file or URL in uv's download-metadata format (env PYGET_DOWNLOADS_JSON)")
 	pf.StringArrayVar(&a.mirrors, "mirror", nil, "base URL replacing the python-build-standalone release prefix; repeatable, tried in order (env PYGET_MIRROR)")
+	pf.StringArrayVar(&a.pypyMirrors, "pypy-mirror", nil, "base URL replacing https://downloads.python.org/pypy for PyPy downloads; repeatable (env PYGET_PYPY_MIRROR)")
+	pf.StringArrayVar(&a.graalMirrors, "graalpy-mirror", nil, "base URL replacing https://github.com/oracle/graalpython/releases/download for GraalPy downloads; repeatable (env PYGET_GRAALPY_MIRROR)")
 	pf.BoolVar(&a.offline, "offline", false, "use only cached data (env PYGET_OFFLINE=1)")
 	pf.BoolVar(&a.noProgress, "no-progress", false, "no progress bars (env PYGET_NO_PROGRESS=1)")
+	pf.BoolVar(&a.noRegistry, "no-registry", false, "Windows: register no build in the registry for the py launcher and IDEs (PEP 514; env PYGET_NO_REGISTRY=1)")
 	pf.BoolVarP(&a.quiet, "quiet", "q", false, "print only errors")
 	pf.BoolVarP(&a.verbose, "verbose", "v", false, "print each recovered fault and catalog warning")
 	pf.StringVar(&a.platformFlag, "platform", "", "target platform, e.g. linux-aarch64-musl (default: this machine)")
 	pf.StringVar(&a.archFlag, "arch", "", "architecture: auto (best x86-64 level of this CPU), x86_64_v3, aarch64... (env PYGET_ARCH)")
 
-	root.AddCommand(a.installCommand(), a.upgradeCommand(), a.listCommand(), a.findCommand(), a.uninstallCommand(), a.dirCommand(), a.pinCommand(), a.updateShellCommand(), a.mirrorCommand(), a.cacheCommand())
+	root.AddCommand(a.installCommand(), a.upgradeCommand(), a.listCommand(), a.findCommand(), a.uninstallCommand(), a.dirCommand(), a.pinCommand(), a.updateShellCommand(), a.mirrorCommand(), a.cacheCommand(), a.configCommand(), a.runCommand())
 	return root
 }
 
@@ -193,7 +198,7 @@ func (a *app) layout() (store.Layout, error) {
 	if err != nil {
 		return store.Layout{}, err
 	}
-	l := store.Layout{PathEnv: s.Path}
+	l := store.Layout{PathEnv: s.Path, NoRegistry: a.noRegistry || s.NoRegistry}
 	if l.InstallDir, err = chooseDir(a.installDir, "--install-dir", s.InstallDir, "PYGET_INSTALL_DIR"); err != nil {
 		return l, err
 	}
@@ -329,46 +334,42 @@ func (a *app) fetchConfig() (fetch.Config, error) {
 	if len(a.mirrors) > 0 {
 		cfg.Mirrors = a.mirrors
 	}
+	cfg.PyPyMirrors, cfg.GraalPyMirrors = s.PyPyMirrors, s.GraalPyMirrors
+	if len(a.pypyMirrors) > 0 {
+		cfg.PyPyMirrors = a.pypyMirrors
+	}
+	if len(a.graalMirrors) > 0 {
+		cfg.GraalPyMirrors = a.graalMirrors
+	}
 	return cfg, nil
 }
 
-// catalog loads the downloads catalog once per run.
-func (a *app) catalog(ctx context.Context) (*catalog.Catalog, error) {
-	a.catalogOnce.Do(func() {
-		a.catalogVal, a.catalogErr = a.loadCatalog(ctx, false)
-	})
-	return a.catalogVal, a.catalogErr
-}
-
-// refreshCatalog revalidates a cached remote catalog, used when a request
-// matches nothing in it.
-func (a *app) refreshCatalog(ctx context.Context) (*catalog.Catalog, error) {
-	if a.isOffline() {
-		return a.catalog(ctx)
-	}
-	return a.loadCatalog(ctx, true)
-}
-
-func (a *app) loadCatalog(ctx context.Context, refresh bool) (*catalog.Catalog, error) {
-	if a.loader == nil {
-		l, err := a.newCatalogLoader()
-		if err != nil {
-			return nil, err
+// resolver is the run's one resolver: the catalog (loaded when first
+// needed), the release restriction and the pins in force. Commands give it
+// the target platform and the installed builds they consider.
+func (a *app) resolver() *pipeline.Resolver {
+	if a.res == nil {
+		a.res = &pipeline.Resolver{
+			Catalog: &catalogLoader{a: a},
+			Offline: a.isOffline(),
+			Release: a.env.CPythonBuild,
+			// PYGET_PYPY_BUILD, PYGET_GRAALPY_BUILD
+			PyPyRelease:    a.env.PyPyBuild,
+			GraalPyRelease: a.env.GraalPyBuild,
+			Defaults:       pinFiles{a},
 		}
-		a.loader = l
 	}
-	var c *catalog.Catalog
-	var err error
-	if refresh {
-		c, err = a.loader.Refresh(ctx)
-	} else {
-		c, err = a.loader.Load(ctx)
-	}
+	return a.res
+}
+
+// resolverFor is the resolver with the target platform and the complete
+// installs set, and the layout they are in.
+func (a *app) resolverFor() (*pipeline.Resolver, store.Layout, error) {
+	plat, layout, installed, err := a.targetInstalled()
 	if err != nil {
-		return nil, fmt.Errorf("loading the downloads catalog: %w", err)
+		return nil, layout, err
 	}
-	if a.verbose {
-		a.debug("catalog: %s; %s", describeCatalog(c), snapshotLine())
-	}
-	return c, nil
+	res := a.resolver()
+	res.Platform, res.Installed = plat, installed
+	return res, layout, nil
 }

@@ -11,9 +11,11 @@ import (
 )
 
 func (a *app) updateShellCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "update-shell",
-		Short: "Put the bin dir on PATH for the shells you open from now on",
+	var force bool
+	cmd := &cobra.Command{
+		Use:     "update-shell",
+		Aliases: []string{"ensurepath"}, // pipx's name for it
+		Short:   "Put the bin dir on PATH for the shells you open from now on",
 		Long: `Put the bin dir (pyget dir --bin) on PATH for the shells you open from now on,
 by adding a line to the startup files of your shells: bash's ~/.bashrc and
 login file (~/.bash_profile, ~/.bash_login or ~/.profile, whichever bash
@@ -22,17 +24,25 @@ your $SHELL or ~/.bashrc exists; zsh's $ZDOTDIR/.zshrc when zsh is your $SHELL
 or the file exists; $XDG_CONFIG_HOME/fish/conf.d/pyget.fish when fish is your
 $SHELL or fish's config dir exists. On Windows: your Path in the registry
 (HKEY_CURRENT_USER\Environment). A file that has the line already is left as
-it is, so running it again changes nothing. The shell you run it in is not
-changed: open a new one.`,
+it is, so running it again changes nothing. When the bin dir is on PATH
+already (the shell you run it in has it), nothing is changed, as with uv;
+--force adds the lines anyway. The shell you run it in is not changed: open a
+new one.`,
 		Args: usageArgs(cobra.NoArgs),
-		RunE: func(*cobra.Command, []string) error { return a.runUpdateShell() },
+		RunE: func(*cobra.Command, []string) error { return a.runUpdateShell(force) },
 	}
+	cmd.Flags().BoolVar(&force, "force", false, "update the startup files even when the bin dir is on PATH already")
+	return cmd
 }
 
-func (a *app) runUpdateShell() error {
+func (a *app) runUpdateShell(force bool) error {
 	l, err := a.layout()
 	if err != nil {
 		return err
+	}
+	if l.OnPATH() && !force {
+		a.info("Nothing changed: %s is on PATH already (--force updates the startup files anyway)", l.BinDir)
+		return nil
 	}
 	s, err := a.settings()
 	if err != nil {
@@ -58,7 +68,7 @@ func (a *app) runUpdateShell() error {
 	case runtime.GOOS == "windows":
 		a.info("Open a new terminal for %s to be on PATH", l.BinDir)
 	default:
-		a.info("Open a new shell for %s to be on PATH (in this one: export PATH=\"%s:$PATH\")", l.BinDir, l.BinDir)
+		a.info("Open a new shell for %s to be on PATH (in this one: %s)", l.BinDir, shellpath.SessionLine(runtime.GOOS, l.BinDir))
 	}
 	return nil
 }

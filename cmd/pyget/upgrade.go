@@ -7,9 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/pyget/pyget/internal/catalog"
 	"github.com/pyget/pyget/internal/pipeline"
-	"github.com/pyget/pyget/internal/pyrequest"
 	"github.com/pyget/pyget/internal/store"
 )
 
@@ -25,8 +23,11 @@ to the new patch: a virtual environment created through python3.X (or the
 minor-version folder) runs the new patch without being recreated. The previous
 patch stays installed; ` + "`pyget uninstall --outdated`" + ` removes it. A minor version
 a request names that is not installed is installed. Requests name minor
-versions (3.14, 3.14t, pypy@3.11), never a patch or a pre-release. Already on
-the newest patch: says so, downloads nothing.`,
+versions (3.14, 3.14t, pypy@3.11), never a patch or a pre-release. Without a
+request: the minor versions of the .python-version of this folder or a
+parent, else those the nearest pyproject.toml's requires-python allows, else
+the global pin's, else every installed one. Already on the newest patch: says
+so, downloads nothing.`,
 		Example: `  pyget upgrade
   pyget upgrade 3.13 3.14t
   pyget upgrade --dry-run`,
@@ -36,27 +37,27 @@ the newest patch: says so, downloads nothing.`,
 	}
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "show what would be installed and change nothing")
 	a.addAttestationsFlag(cmd)
+	a.addFixFlags(cmd)
 	return cmd
 }
 
 func (a *app) runUpgrade(ctx context.Context, args []string, dryRun bool) error {
-	// Without requests, the pin in force (.python-version here or above,
-	// else the global pin) says which minor versions to upgrade; without a
-	// pin, every installed one. A pin may name an exact patch (pin
-	// --resolved): it selects that patch's minor version.
-	args, pinPath, err := a.requestsOrPin(args, "")
+	// Without requests, the requests in force (.python-version here or
+	// above, else the global pin) say which minor versions to upgrade;
+	// without those, every installed one. A pin may name an exact patch
+	// (pin --resolved): it selects that patch's minor version.
+	q, err := a.resolver().Requests(args, "")
 	if err != nil {
 		return err
 	}
-	reqs, err := parseRequests(args, pinPath)
+	if _, err := q.Parse(); err != nil {
+		return err
+	}
+	res, layout, err := a.resolverFor()
 	if err != nil {
 		return err
 	}
-	plat, layout, installed, err := a.targetInstalled()
-	if err != nil {
-		return err
-	}
-	if len(args) == 0 && len(installed) == 0 {
+	if len(q.Args) == 0 && len(res.Installed) == 0 {
 		a.info("nothing is installed, so nothing to upgrade; install a python with `pyget install`")
 		return nil
 	}
@@ -64,41 +65,16 @@ func (a *app) runUpgrade(ctx context.Context, args []string, dryRun bool) error 
 	if err != nil {
 		return err
 	}
-	c, err := a.upgradeCatalog(ctx)
-	if err != nil {
-		return err
-	}
-	// PYGET_CPYTHON_BUILD: only the pinned release's CPython builds.
-	entries := catalog.OnlyCPythonRelease(c.Entries, a.env.CPythonBuild)
-	resolve := func(r pyrequest.Request) (catalog.Entry, error) {
-		e, err := a.resolveDownload(ctx, r, plat)
-		if err != nil {
-			return e, failed(fmt.Sprintf("Failed to upgrade %q", r.String()), err)
-		}
-		return e, nil
-	}
-	plans, fresh, err := pipeline.ChooseUpgrades(pipeline.PlanUpgrades(installed, entries), installed, entries, reqs, plat, pinPath != "", resolve)
+	run, err := res.PlanUpgrade(ctx, q)
 	var pe *pipeline.PatchRequestError
 	if errors.As(err, &pe) {
 		return withHint(usageError{err}, fmt.Sprintf("`pyget install %s` installs that version", quoteArg(pe.Request)))
 	}
 	if err != nil {
-		return err
+		return jobFailure(err)
 	}
-
-	for _, p := range plans {
-		cur := p.Current.Entry
-		switch {
-		case !p.Needed():
-			a.info("%s %s is already the newest patch (%s)", implName(cur.Name), cur.Version(), cur.Key)
-		case dryRun:
-			a.info("Would upgrade %s %s to %s (%s)", implName(cur.Name), cur.Version(), p.Target.Version(), p.Target.Key)
-		}
-	}
+	a.reportPlans(run, dryRun)
 	if dryRun {
-		for _, j := range fresh {
-			a.info("Would install %s %s (%s): no %s is installed", implName(j.Entry.Name), j.Entry.Version(), j.Entry.Key, j.Request.String())
-		}
 		return nil
 	}
 
@@ -106,42 +82,34 @@ func (a *app) runUpgrade(ctx context.Context, args []string, dryRun bool) error 
 	defer ui.stop()
 	a.setEventHandler(ui.event)
 	in := a.installer(layout, fetcher, ui.println)
-	if err := a.withAttestations(in); err != nil {
+	if err := a.withAttestations(in, fetcher); err != nil {
 		return err
 	}
-	claim := claims()
-	return a.installEach(ui, len(plans)+len(fresh), func(i int) (pipeline.Outcome, error) {
-		if i >= len(plans) {
-			j := fresh[i-len(plans)]
-			return a.installResolved(ctx, in, j.Entry, claim)
-		}
-		p := plans[i]
-		if !p.Needed() {
-			// Repair the links (a killed upgrade may have left them on the
-			// previous patch); said above, so not reported again.
-			if _, err := in.Upgrade(ctx, p); err != nil && !errors.Is(err, store.ErrNotInstalled) {
-				return pipeline.Outcome{}, failed("Failed to link "+p.Current.Entry.Key, err)
-			}
-			return pipeline.Outcome{}, nil
-		}
-		if !claim(p.Target.Key) {
-			return pipeline.Outcome{}, nil
-		}
-		o, err := in.Upgrade(ctx, p)
-		if err != nil {
-			return o, failed("Failed to install "+p.Target.Key, err)
-		}
-		return o, nil
+	var claims pipeline.Claims
+	return a.installEach(ui, run.Len(), func(i int) (pipeline.Outcome, error) {
+		return in.UpgradeJob(ctx, run, i, &claims)
 	})
 }
 
-// upgradeCatalog is the run's catalog, revalidated first unless offline:
-// an upgrade is where a new patch must not go unseen for a day.
-func (a *app) upgradeCatalog(ctx context.Context) (*catalog.Catalog, error) {
-	if !a.isOffline() {
-		a.catalogOnce.Do(func() { a.catalogVal, a.catalogErr = a.loadCatalog(ctx, true) })
+// reportPlans says which groups are on their newest patch already and,
+// with dryRun, what would be installed.
+func (a *app) reportPlans(run pipeline.UpgradeRun, dryRun bool) {
+	for _, p := range run.Plans {
+		cur := p.Current.Entry
+		switch {
+		case !p.Needed():
+			a.info("%s %s is already the newest patch (%s)", implName(cur.Name), cur.Version(), cur.Key)
+		case dryRun && p.Rebuild():
+			a.info("Would upgrade %s %s to its rebuild in release %s (%s, now release %s)", implName(cur.Name), cur.Version(), p.Target.Build, p.Target.Key, cur.Build)
+		case dryRun:
+			a.info("Would upgrade %s %s to %s (%s)", implName(cur.Name), cur.Version(), p.Target.Version(), p.Target.Key)
+		}
 	}
-	return a.catalog(ctx)
+	if dryRun {
+		for _, j := range run.Fresh {
+			a.info("Would install %s %s (%s): no %s is installed", implName(j.Entry.Name), j.Entry.Version(), j.Entry.Key, j.Request.String())
+		}
+	}
 }
 
 // outdatedTargets lists the builds `uninstall --outdated` removes: those a
@@ -149,7 +117,7 @@ func (a *app) upgradeCatalog(ctx context.Context) (*catalog.Catalog, error) {
 // to, only those matching a request when there are requests. It says which
 // it keeps because a link still leads to them.
 func (a *app) outdatedTargets(in *pipeline.Installer, args []string) ([]store.Installation, error) {
-	reqs, err := parseRequests(args, "")
+	reqs, err := parseRequests(args)
 	if err != nil {
 		return nil, err
 	}
@@ -161,18 +129,4 @@ func (a *app) outdatedTargets(in *pipeline.Installer, args []string) ([]store.In
 		a.info("keeping %s: a link still leads to it (`pyget upgrade` moves the links to the newest patch)", inst.Entry.Key)
 	}
 	return outdated, nil
-}
-
-// parseRequests parses requests, given on the command line or read from the
-// pin file from ("" for the command line).
-func parseRequests(args []string, from string) ([]pyrequest.Request, error) {
-	reqs := make([]pyrequest.Request, len(args))
-	for i, s := range args {
-		r, err := parseRequest(s, from)
-		if err != nil {
-			return nil, err
-		}
-		reqs[i] = r
-	}
-	return reqs, nil
 }

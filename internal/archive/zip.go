@@ -24,6 +24,10 @@ func extractZip(ctx context.Context, file, dest string, lim Limits) error {
 		if errors.Is(err, zip.ErrFormat) || errors.Is(err, zip.ErrAlgorithm) {
 			return corrupt("not a zip archive", err)
 		}
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			// A central directory that runs past the end of the file.
+			return corrupt("truncated zip archive", err)
+		}
 		return fmt.Errorf("opening archive: %w", err)
 	}
 	defer zr.Close()

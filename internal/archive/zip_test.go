@@ -6,16 +6,15 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/pyget/pyget/internal/testutil"
 )
 
 func TestExtractZip(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("symlinks need privileges on windows")
-	}
+	testutil.NeedSymlinks(t)
 	zipTree := []member{
 		file("bin/python3.13", "ELF", 0o755),
 		symlink("bin/python3", "python3.13"),

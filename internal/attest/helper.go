@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync"
 )
@@ -18,7 +19,7 @@ import (
 const HelperName = "pyget-attest"
 
 // InstallHint says how to get the helper.
-const InstallHint = "install pyget-attest beside pyget or on PATH: `go install github.com/pyget/pyget/cmd/pyget-attest@latest`, or `make build`, which builds both into bin/"
+const InstallHint = "install pyget and pyget-attest together, the same version side by side: `go install github.com/pyget/pyget/cmd/...@latest`, or `make build`, which builds both into bin/"
 
 // ErrUnavailable is what every *Error of KindUnavailable is (errors.Is): no
 // attestation could be obtained (none published, the API refused or could
@@ -69,6 +70,9 @@ type Helper struct {
 	Settings
 	// Path is the helper to run; "" = Locate's answer.
 	Path string
+	// PygetVersion is the running pyget's build (BuildVersion's answer
+	// unless set): the helper must be the same build under Require.
+	PygetVersion string
 
 	once    sync.Once
 	path    string
@@ -78,6 +82,35 @@ type Helper struct {
 // ErrHelperMissing is what a Helper that found no pyget-attest reports
 // (wrapped in an *Error of KindUnavailable).
 var ErrHelperMissing = errors.New(HelperName + " not found beside pyget or on PATH")
+
+// ErrHelperUnusable is what a Helper reports (wrapped) when the
+// pyget-attest found cannot serve as the verifier: it would not run, its
+// answer was unreadable, or it speaks another protocol. Like a missing
+// helper, it is "no verifier": Auto warns, Require refuses.
+var ErrHelperUnusable = errors.New(HelperName + " unusable")
+
+// unusableError says why the helper found cannot be used.
+type unusableError struct {
+	path, why string
+	err       error
+}
+
+func (e *unusableError) Error() string { return fmt.Sprintf("%s %s", e.path, e.why) }
+func (e *unusableError) Unwrap() []error {
+	if e.err == nil {
+		return []error{ErrHelperUnusable}
+	}
+	return []error{ErrHelperUnusable, e.err}
+}
+
+// BuildVersion is this binary's module version ("dev" for a build from a
+// work tree without one); pyget and pyget-attest built together agree.
+func BuildVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
 
 // Locate finds the helper: beside the running executable first (a release
 // ships both), then on PATH.
@@ -110,19 +143,59 @@ func (h *Helper) helperPath() (string, error) {
 }
 
 // call runs the helper on req and waits for its answer; ending ctx kills
-// it. The request's Mode and Settings are h's. The error is
-// ErrHelperMissing, the context's error, or a failure to run the helper or
-// read it; the Response may carry an error of its own. Callers that want it
-// beside other work (the pipeline, beside the download) run it on a
-// goroutine of their own.
+// it. The request's Mode, Settings and handshake are h's. The error is
+// ErrHelperMissing, an *unusableError (ErrHelperUnusable), or the
+// context's error; the Response may carry an error of its own.
+// Callers that want it beside other work (the pipeline, beside the
+// download) run it on a goroutine of their own.
 func (h *Helper) call(ctx context.Context, req Request) (Response, error) {
 	req.Mode = h.Mode
 	req.Settings = h.Settings
+	req.Protocol = ProtocolVersion
+	req.PygetVersion = h.pygetVersion()
 	path, err := h.helperPath()
 	if err != nil {
 		return Response{}, err
 	}
-	return run(ctx, path, req)
+	resp, err := run(ctx, path, req)
+	if err != nil {
+		return resp, err
+	}
+	if resp.Protocol != ProtocolVersion {
+		why := fmt.Sprintf("speaks protocol %d, not pyget's %d", resp.Protocol, ProtocolVersion)
+		if resp.Protocol == 0 {
+			why = "answered without a protocol version (not pyget's verifier, or an older one)"
+		}
+		return Response{}, &unusableError{path: path, why: why}
+	}
+	if resp.Error != nil && resp.Error.Kind == KindProtocol {
+		return Response{}, &unusableError{path: path, why: resp.Error.Message}
+	}
+	return resp, nil
+}
+
+func (h *Helper) pygetVersion() string {
+	if h.PygetVersion != "" {
+		return h.PygetVersion
+	}
+	return BuildVersion()
+}
+
+// mismatch is why, under Require, the helper's answer cannot be trusted
+// although it speaks the protocol: another build than pyget's; "" when it
+// is the same build.
+func (h *Helper) mismatch(resp Response) string {
+	if resp.HelperVersion == h.pygetVersion() {
+		return ""
+	}
+	return fmt.Sprintf("%s is version %s, pyget is %s", h.path, orUnknown(resp.HelperVersion), h.pygetVersion())
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "(unknown)"
+	}
+	return s
 }
 
 func run(ctx context.Context, path string, req Request) (Response, error) {
@@ -135,18 +208,54 @@ func run(ctx context.Context, path string, req Request) (Response, error) {
 	cmd.Stdin = bytes.NewReader(in)
 	cmd.Stdout = &stdout
 	cmd.Stderr = &stderr
+	// The token travels on stdin; the helper's environment holds none.
+	cmd.Env = helperEnv(os.Environ())
 	runErr := cmd.Run()
 	if ctx.Err() != nil {
 		return Response{}, ctx.Err()
 	}
 	var resp Response
 	if err := json.Unmarshal(stdout.Bytes(), &resp); err != nil {
-		if runErr != nil {
-			return Response{}, fmt.Errorf("running %s: %w%s", path, runErr, stderrTail(stderr.Bytes()))
+		if crashed(runErr, stderr.Bytes()) {
+			// It started and died in the middle: perhaps on the very
+			// bundle it was checking. Not "no verifier": a failure.
+			return Response{}, fmt.Errorf("%s crashed%s: %w", path, stderrTail(stderr.Bytes()), runErr)
 		}
-		return Response{}, fmt.Errorf("%s answered no readable response: %w", path, err)
+		if runErr != nil {
+			return Response{}, &unusableError{path: path, why: fmt.Sprintf("would not run: %v%s", runErr, stderrTail(stderr.Bytes())), err: runErr}
+		}
+		return Response{}, &unusableError{path: path, why: fmt.Sprintf("answered no readable response: %v", err), err: err}
 	}
 	return resp, nil
+}
+
+// crashed tells a helper that started and crashed (a Go panic or fatal
+// error, or killed by a signal) from one that merely would not serve (not
+// executable, a foreign program's usage message).
+func crashed(runErr error, stderr []byte) bool {
+	var ee *exec.ExitError
+	if !errors.As(runErr, &ee) {
+		return false
+	}
+	if ee.ExitCode() == -1 { // killed by a signal (ctx was not cancelled)
+		return true
+	}
+	return bytes.Contains(stderr, []byte("panic: ")) || bytes.Contains(stderr, []byte("fatal error: "))
+}
+
+// helperEnv is env without the variables that hold tokens (GITHUB_TOKEN,
+// GH_TOKEN, GH_ENTERPRISE_TOKEN, …: any name with TOKEN in it), nor
+// PYGET_ATTESTATION_IDENTITY and the like, which travel in the request.
+func helperEnv(env []string) []string {
+	out := make([]string, 0, len(env))
+	for _, kv := range env {
+		name, _, _ := strings.Cut(kv, "=")
+		if strings.Contains(strings.ToUpper(name), "TOKEN") {
+			continue
+		}
+		out = append(out, kv)
+	}
+	return out
 }
 
 // stderrTail is the helper's last stderr line, for a message.
@@ -195,14 +304,19 @@ func (h *Helper) Check(ctx context.Context, s Subject) (Result, error) {
 		return Result{Note: s.Name + ": attestation not checked: " + reason}, nil
 	}
 	resp, err := h.call(ctx, Request{Op: OpCheck, Subject: s})
-	if errors.Is(err, ErrHelperMissing) {
-		return h.missing(s.Name)
+	if errors.Is(err, ErrHelperMissing) || errors.Is(err, ErrHelperUnusable) {
+		return h.noVerifier(s.Name, err)
 	}
 	r, err := result(resp, err, s.Name)
-	if err == nil && h.Mode == Require && !r.Verified {
-		// The helper is found by name; one that is not ours (or an older
-		// one) must not let an unverified build through.
-		return Result{}, &Error{Kind: KindOther, Message: RequiredMessage(s.Name, "pyget-attest answered without a verified attestation")}
+	if err == nil && h.Mode == Require {
+		if why := h.mismatch(resp); why != "" {
+			return Result{}, &Error{Kind: KindUnavailable, Message: RequiredMessage(s.Name, why), Hint: InstallHint, Err: ErrHelperUnusable}
+		}
+		if !r.Verified {
+			// The helper is found by name; one that is not ours must
+			// not let an unverified build through.
+			return Result{}, &Error{Kind: KindOther, Message: RequiredMessage(s.Name, "pyget-attest answered without a verified attestation")}
+		}
 	}
 	return r, err
 }
@@ -220,11 +334,13 @@ func notAttested(s Subject) string {
 	return ""
 }
 
-func (h *Helper) missing(name string) (Result, error) {
+// noVerifier is the verdict when no usable helper was found (err says
+// why): Auto warns, Require refuses with InstallHint.
+func (h *Helper) noVerifier(name string, err error) (Result, error) {
 	if h.Mode == Require {
-		return Result{}, &Error{Kind: KindUnavailable, Message: RequiredMessage(name, ErrHelperMissing.Error()), Hint: InstallHint, Err: ErrHelperMissing}
+		return Result{}, &Error{Kind: KindUnavailable, Message: RequiredMessage(name, err.Error()), Hint: InstallHint, Err: err}
 	}
-	return Result{Warning: name + ": attestation not verified: " + ErrHelperMissing.Error()}, nil
+	return Result{Warning: name + ": attestation not verified: no verifier: " + err.Error()}, nil
 }
 
 // RequiredMessage is how a refusal under Require reads, wherever it is
@@ -242,8 +358,13 @@ func (h *Helper) Fetch(ctx context.Context, s Subject, path string) (Result, err
 		return Result{}, nil
 	}
 	resp, err := h.call(ctx, Request{Op: OpFetch, Subject: s, BundlePath: path})
-	if errors.Is(err, ErrHelperMissing) {
-		return h.missing(s.Name)
+	if errors.Is(err, ErrHelperMissing) || errors.Is(err, ErrHelperUnusable) {
+		return h.noVerifier(s.Name, err)
+	}
+	if err == nil && h.Mode == Require {
+		if why := h.mismatch(resp); why != "" {
+			return Result{}, &Error{Kind: KindUnavailable, Message: RequiredMessage(s.Name, why), Hint: InstallHint, Err: ErrHelperUnusable}
+		}
 	}
 	return result(resp, err, s.Name)
 }
@@ -252,8 +373,32 @@ func (h *Helper) Fetch(ctx context.Context, s Subject, path string) (Result, err
 // mirror --check). The mode does not apply: a bundle at hand is checked.
 func (h *Helper) Verify(ctx context.Context, s Subject, path string) (Result, error) {
 	resp, err := h.call(ctx, Request{Op: OpVerify, Subject: s, BundlePath: path})
-	if errors.Is(err, ErrHelperMissing) {
+	if errors.Is(err, ErrHelperMissing) || errors.Is(err, ErrHelperUnusable) {
 		return Result{}, &Error{Kind: KindUnavailable, Message: fmt.Sprintf("%s: cannot verify its bundle: %v", s.Name, err), Hint: InstallHint, Err: err}
 	}
 	return result(resp, err, s.Name)
+}
+
+// Info is what pyget --version says of the helper.
+type Info struct {
+	// Path is the helper found; "" when none was.
+	Path     string
+	Version  string
+	Protocol int
+	// TrustedRoot: which trusted root it uses and its age (detail only).
+	TrustedRoot string
+	// Err: why it cannot be used (missing, would not run, another
+	// protocol); nil when it can.
+	Err error
+}
+
+// Describe runs the helper's handshake (OpHello); with detail, it also says
+// which trusted root the helper would use, without any request.
+func (h *Helper) Describe(ctx context.Context, detail bool) Info {
+	resp, err := h.call(ctx, Request{Op: OpHello, Detail: detail})
+	info := Info{Path: h.path, Err: err}
+	if err == nil {
+		info.Version, info.Protocol, info.TrustedRoot = resp.HelperVersion, resp.Protocol, resp.TrustedRoot
+	}
+	return info
 }

@@ -1,7 +1,18 @@
 package attest
 
+import "time"
+
+// ProtocolVersion is the helper protocol this build speaks, sent both
+// ways: 2 added the handshake itself (protocol and build versions), the
+// signer identity and the transfer settings. A helper answering another
+// version, or none, is not used.
+const ProtocolVersion = 2
+
 // The helper's operations.
 const (
+	// OpHello only answers the handshake (and, with Detail, which trusted
+	// root the helper would use): pyget --version.
+	OpHello = "hello"
 	// OpCheck applies Request.Mode to Request.Subject (installs).
 	OpCheck = "check"
 	// OpFetch obtains and verifies the bundle for Subject.SHA256 (cache or
@@ -31,7 +42,12 @@ type Subject struct {
 
 // Request is what pyget sends the helper on stdin: one JSON object.
 type Request struct {
-	Op      string  `json:"op"`
+	// Protocol is ProtocolVersion; PygetVersion the running pyget's build.
+	Protocol     int    `json:"protocol"`
+	PygetVersion string `json:"pyget_version,omitempty"`
+	Op           string `json:"op"`
+	// Detail (OpHello): say which trusted root is in use, and its age.
+	Detail  bool    `json:"detail,omitempty"`
 	Mode    Mode    `json:"mode"`
 	Subject Subject `json:"subject"`
 	// BundlePath: OpFetch writes the bundle there, OpVerify reads it.
@@ -48,9 +64,19 @@ type Settings struct {
 	Token           string `json:"token,omitempty"`
 	TrustedRootPath string `json:"trusted_root,omitempty"`
 	UserAgent       string `json:"user_agent,omitempty"`
-	// Repo is the owner/name whose workflows must have signed; "" =
-	// astral-sh/python-build-standalone.
-	Repo string `json:"repo,omitempty"`
+	// Identity is the workflow that must have signed
+	// (PYGET_ATTESTATION_IDENTITY, ParseIdentity's form); "" =
+	// python-build-standalone's release workflow.
+	Identity string `json:"identity,omitempty"`
+	// HTTPRetries, HTTPTimeout and Netrc are the transfer settings
+	// (PYGET_HTTP_RETRIES, PYGET_HTTP_TIMEOUT, the netrc file) every
+	// request is made with, as archives are; nil and 0 = the defaults.
+	HTTPRetries *int          `json:"http_retries,omitempty"`
+	HTTPTimeout time.Duration `json:"http_timeout,omitempty"`
+	Netrc       string        `json:"netrc,omitempty"`
+	// Mirrors are the configured mirrors' base URLs: their userinfo is the
+	// login for a bundle on their host.
+	Mirrors []string `json:"mirrors,omitempty"`
 	// Offline (--offline, PYGET_OFFLINE): no network at all; bundles come
 	// from the cache or a file:// mirror, the trusted root from the TUF
 	// cache or the built-in copy.
@@ -59,6 +85,12 @@ type Settings struct {
 
 // Response is what the helper writes on stdout: one JSON object.
 type Response struct {
+	// Protocol is the helper's ProtocolVersion; HelperVersion its build.
+	Protocol      int    `json:"protocol"`
+	HelperVersion string `json:"helper_version,omitempty"`
+	// TrustedRoot (OpHello with Detail): which trusted root verification
+	// uses and how old it is, one line.
+	TrustedRoot string   `json:"trusted_root,omitempty"`
 	Verified    bool     `json:"verified"`
 	Attestation *Summary `json:"attestation,omitempty"`
 	// Warning: one line to show (Auto, no bundle).
@@ -85,6 +117,8 @@ const (
 	KindUnavailable  = "unavailable"
 	KindVerification = "verification"
 	KindOther        = "other"
+	// KindProtocol: the helper does not speak the request's protocol.
+	KindProtocol = "protocol"
 )
 
 // ErrorInfo is a failure the helper reports.

@@ -223,7 +223,7 @@ func (l *Loader) loadRemote(ctx context.Context, src string, force, snap bool) (
 	}
 	dir := l.cacheDir()
 	base := filepath.Join(dir, urlHash(src))
-	rc := remoteCache{json: base + ".json", meta: base + ".meta", bin: base + ".bin"}
+	rc := remoteCache{json: base + ".json", meta: base + ".meta", bin: base + ".bin", failed: base + ".failed"}
 
 	meta, metaErr := readMeta(rc.meta)
 	haveCache := fileExists(rc.json)
@@ -256,6 +256,16 @@ func (l *Loader) loadRemote(ctx context.Context, src string, force, snap bool) (
 		}
 	}
 
+	var cached *remoteCache // the copy to fall back to
+	if haveCache {
+		cached = &rc
+	}
+	if recent, ok := l.recentFailure(rc.failed, src, now); ok && (haveCache || snap) {
+		// Failed moments ago (failmemo.go): the fallback, without asking
+		// the host or repeating the warning (-v tells).
+		return l.fallbackAs(src, cached, snap, recent, Detail)
+	}
+
 	etag := ""
 	if haveCache && metaErr == nil && meta.URL == src {
 		etag = meta.ETag
@@ -264,17 +274,17 @@ func (l *Loader) loadRemote(ctx context.Context, src string, force, snap bool) (
 	if get == nil {
 		return nil, fmt.Errorf("fetch catalog %s: no downloader configured", src)
 	}
-	var cached *remoteCache // the copy to fall back to
-	if haveCache {
-		cached = &rc
-	}
 	body, newETag, notModified, err := get.Get(ctx, src, etag)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("fetch catalog %s: %w", src, err)
 		}
+		if haveCache || snap {
+			l.rememberFailure(rc.failed, src, now, err)
+		}
 		return l.fallback(src, cached, snap, err)
 	}
+	forgetFailure(rc.failed)
 	if notModified {
 		if etag == "" {
 			return l.fallback(src, cached, snap, errors.New("server answered 304 Not Modified to an unconditional request"))
@@ -310,6 +320,9 @@ func (l *Loader) accept(src string, rc remoteCache, cached *remoteCache, snap bo
 	c, warnings, err := Parse(src, body)
 	if err != nil {
 		// A captive portal's HTML page is as transient as a reset connection.
+		if cached != nil || snap {
+			l.rememberFailure(rc.failed, src, now, err)
+		}
 		return l.fallback(src, cached, snap, err)
 	}
 	l.warnAll(warnings)
@@ -335,12 +348,17 @@ func (l *Loader) refetch(ctx context.Context, get Getter, src string, rc remoteC
 	return l.accept(src, rc, nil, snap, now, body, etag)
 }
 
-type remoteCache struct{ json, meta, bin string }
+type remoteCache struct{ json, meta, bin, failed string }
 
 // fallback stands in for a catalog that could not be had: the cached copy
 // (when cached is not nil) or, with snap, the snapshot built into pyget,
 // whichever is newer. One Notice says so.
 func (l *Loader) fallback(src string, cached *remoteCache, snap bool, cause error) (*Catalog, error) {
+	return l.fallbackAs(src, cached, snap, cause, Notice)
+}
+
+// fallbackAs is fallback saying so with severity sev.
+func (l *Loader) fallbackAs(src string, cached *remoteCache, snap bool, cause error, sev Severity) (*Catalog, error) {
 	var c *Catalog
 	var cacheErr error
 	if cached != nil {
@@ -349,7 +367,7 @@ func (l *Loader) fallback(src string, cached *remoteCache, snap bool, cause erro
 	if snap {
 		if info, err := l.snapshotInfo(); err == nil && (c == nil || info.Date > c.Date()) {
 			if s, err := l.loadSnapshot(); err == nil {
-				l.warn(Notice, "cannot fetch the catalog %s (%v); using %s", src, cause, describeSnapshot(info))
+				l.warn(sev, "cannot fetch the catalog %s (%v); using %s", src, cause, describeSnapshot(info))
 				return l.fellBackTo(s, cause), nil
 			}
 		}
@@ -367,7 +385,7 @@ func (l *Loader) fallback(src string, cached *remoteCache, snap bool, cause erro
 	if fi, err := os.Stat(cached.json); err == nil {
 		when = fi.ModTime().UTC().Format("2006-01-02 15:04 UTC")
 	}
-	l.warn(Notice, "cannot fetch the catalog %s (%v); using the cached copy from %s", src, cause, when)
+	l.warn(sev, "cannot fetch the catalog %s (%v); using the cached copy from %s", src, cause, when)
 	return l.fellBackTo(c, cause), nil
 }
 

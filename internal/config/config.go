@@ -7,8 +7,10 @@
 // flags over the Settings that Load returns, and passes them on: no other
 // package reads PYGET_* variables.
 //
-// It imports nothing of pyget's but package platform, which owns the names
-// PYGET_ARCH may use, and package attest, which owns the attestations modes.
+// It imports nothing of pyget's but the owners of what it checks: package
+// platform (the names PYGET_ARCH may use), package attest (the
+// attestations modes) and package fetch (the transfer's defaults and
+// bounds). Those never import it: the CLI maps Settings onto them.
 package config
 
 import (
@@ -23,23 +25,20 @@ import (
 	"time"
 
 	"github.com/pyget/pyget/internal/attest"
+	"github.com/pyget/pyget/internal/fetch"
 	"github.com/pyget/pyget/internal/platform"
 )
 
-// Defaults and bounds of the numeric settings.
+// Defaults and bounds of the numeric settings this package owns. The
+// transfer's (PYGET_HTTP_RETRIES, PYGET_HTTP_TIMEOUT, PYGET_CONNECTIONS)
+// are package fetch's, which owns the transfer: fetch.DefaultRetries,
+// fetch.MaxRetries, fetch.DefaultIdleTimeout, fetch.DefaultConnections and
+// fetch.MaxConnections.
 const (
 	DefaultLockTimeout = 10 * time.Minute // PYGET_LOCK_TIMEOUT
-	DefaultHTTPTimeout = 30 * time.Second // PYGET_HTTP_TIMEOUT
-	DefaultHTTPRetries = 5                // PYGET_HTTP_RETRIES
-	DefaultConnections = 4                // PYGET_CONNECTIONS
 
 	// MaxTimeout bounds both timeouts: a day.
 	MaxTimeout = 24 * time.Hour
-	// MaxHTTPRetries bounds PYGET_HTTP_RETRIES.
-	MaxHTTPRetries = 1000
-	// MaxConnections bounds PYGET_CONNECTIONS: beyond a handful, more
-	// connections to one server only crowd each other (and the server).
-	MaxConnections = 16
 )
 
 // DefaultGitHubAPIURL is GITHUB_API_URL's default.
@@ -74,6 +73,15 @@ type Settings struct {
 	Offline bool
 	// NoProgress: PYGET_NO_PROGRESS (a boolean).
 	NoProgress bool
+	// NoExternallyManaged: PYGET_NO_EXTERNALLY_MANAGED (a boolean): CPython
+	// installs get no PEP 668 EXTERNALLY-MANAGED marker.
+	NoExternallyManaged bool
+	// CompileBytecode: PYGET_COMPILE_BYTECODE (a boolean): installs compile
+	// the standard library's bytecode before they are committed.
+	CompileBytecode bool
+	// NoRegistry: PYGET_NO_REGISTRY (a boolean): on Windows, register no
+	// build in the registry (PEP 514).
+	NoRegistry bool
 	// Arch: PYGET_ARCH, "auto" or an architecture name platform.ParseArch
 	// accepts, lower-cased; "" = this machine's.
 	Arch string
@@ -84,20 +92,36 @@ type Settings struct {
 	LockTimeout time.Duration
 	// HTTPRetries: PYGET_HTTP_RETRIES, how many times an attempt that made
 	// no progress is retried before a mirror is given up; 0 = none.
-	// Default DefaultHTTPRetries.
+	// Default fetch.DefaultRetries, at most fetch.MaxRetries.
 	HTTPRetries int
 	// HTTPTimeout: PYGET_HTTP_TIMEOUT seconds without a byte before an
-	// attempt counts as stalled. Default DefaultHTTPTimeout.
+	// attempt counts as stalled. Default fetch.DefaultIdleTimeout.
 	HTTPTimeout time.Duration
 	// Connections: PYGET_CONNECTIONS, how many segments of one large
 	// archive are fetched at once, each on its own connection; 1 = one
-	// connection. Default DefaultConnections, at most MaxConnections.
+	// connection. Default fetch.DefaultConnections, at most
+	// fetch.MaxConnections.
 	Connections int
 
 	// CPythonBuild: PYGET_CPYTHON_BUILD, a python-build-standalone release
 	// tag (8 digits, e.g. 20260610) CPython downloads are restricted to;
 	// "" = any release.
 	CPythonBuild string
+
+	// PyPyMirrors, GraalPyMirrors: PYGET_PYPY_MIRROR, PYGET_GRAALPY_MIRROR,
+	// base URLs separated by white space replacing the prefix of PyPy's
+	// (downloads.python.org/pypy) and GraalPy's (GitHub releases) URLs;
+	// nil = upstream.
+	PyPyMirrors, GraalPyMirrors []string
+	// PyPyBuild, GraalPyBuild: PYGET_PYPY_BUILD, PYGET_GRAALPY_BUILD, the
+	// release (7.3.20, 25.2.4) PyPy or GraalPy downloads are restricted to,
+	// as PYGET_CPYTHON_BUILD for CPython; "" = any.
+	PyPyBuild, GraalPyBuild string
+
+	// PythonDownloads: PYGET_PYTHON_DOWNLOADS, whether pyget run may
+	// install a missing interpreter (downloads.go). Default
+	// DownloadsAutomatic.
+	PythonDownloads PythonDownloads
 
 	// ConfigHome: $XDG_CONFIG_HOME (absolute only), else on Windows
 	// %APPDATA%, else ~/.config: where users' configuration lives, fish's
@@ -106,7 +130,8 @@ type Settings struct {
 	// ConfigDir: pyget's configuration, ConfigHome/pyget; it holds the
 	// global pin (pin --global).
 	ConfigDir string
-	// Home: HOME (USERPROFILE on Windows), absolute; "" when unset.
+	// Home: HOME (USERPROFILE on Windows); "" when unset or not an
+	// absolute path (a POSIX "/home/u" is not one on Windows).
 	Home string
 	// LoginShell: SHELL, the path of the user's shell; "" when unset.
 	LoginShell string
@@ -128,6 +153,11 @@ type Settings struct {
 	// SigstoreTrustedRoot: PYGET_SIGSTORE_TRUSTED_ROOT, a trusted_root.json
 	// replacing Sigstore's public-good root; "" = the public-good root.
 	SigstoreTrustedRoot string
+	// AttestationIdentity: PYGET_ATTESTATION_IDENTITY, the workflow that
+	// must have signed (forks, private builds), in attest.ParseIdentity's
+	// form and checked here; "" = python-build-standalone's release
+	// workflow.
+	AttestationIdentity string
 	// GitHubAPIURL: GITHUB_API_URL, GitHub's REST API, where attestations
 	// are looked up. Default DefaultGitHubAPIURL.
 	GitHubAPIURL string
@@ -140,6 +170,9 @@ type Settings struct {
 	CPUProfile string
 	// NoColor: NO_COLOR is set to anything non-empty (no-color.org).
 	NoColor bool
+
+	// Origins: where each file-settable setting came from (LoadFiles).
+	Origins Origins
 }
 
 // Load reads the environment through getenv (os.Getenv, or a map in
@@ -149,17 +182,24 @@ func Load(getenv func(string) string) (Settings, error) {
 }
 
 func load(getenv func(string) string, goos string) (Settings, error) {
-	r := reader{getenv: getenv}
+	return loadWith(getenv, func(name string) string { return name }, goos)
+}
+
+// loadWith is load with describe naming where a variable's value came from
+// in errors (file.go: a config file's key and line).
+func loadWith(getenv, describe func(string) string, goos string) (Settings, error) {
+	r := reader{getenv: getenv, describe: describe}
 	s := Settings{
 		DownloadsJSON: r.str("PYGET_DOWNLOADS_JSON"),
 		CatalogURL:    r.word("PYGET_CATALOG_URL"),
 		Offline:       r.boolean("PYGET_OFFLINE"),
 		NoProgress:    r.boolean("PYGET_NO_PROGRESS"),
+		NoRegistry:    r.boolean("PYGET_NO_REGISTRY"),
 		Arch:          r.arch("PYGET_ARCH"),
 		LockTimeout:   r.seconds("PYGET_LOCK_TIMEOUT", DefaultLockTimeout, true),
-		HTTPRetries:   r.count("PYGET_HTTP_RETRIES", DefaultHTTPRetries, MaxHTTPRetries),
-		HTTPTimeout:   r.seconds("PYGET_HTTP_TIMEOUT", DefaultHTTPTimeout, false),
-		Connections:   r.between("PYGET_CONNECTIONS", DefaultConnections, 1, MaxConnections),
+		HTTPRetries:   r.count("PYGET_HTTP_RETRIES", fetch.DefaultRetries, fetch.MaxRetries),
+		HTTPTimeout:   r.seconds("PYGET_HTTP_TIMEOUT", fetch.DefaultIdleTimeout, false),
+		Connections:   r.between("PYGET_CONNECTIONS", fetch.DefaultConnections, 1, fetch.MaxConnections),
 		CPythonBuild:  r.releaseTag("PYGET_CPYTHON_BUILD"),
 		LoginShell:    r.word("SHELL"),
 		CPUProfile:    r.str("PYGET_CPUPROFILE"),
@@ -171,6 +211,17 @@ func load(getenv func(string) string, goos string) (Settings, error) {
 		NoColor:       getenv("NO_COLOR") != "",
 	}
 	s.SigstoreTrustedRoot = r.str("PYGET_SIGSTORE_TRUSTED_ROOT")
+	if v := strings.TrimSpace(getenv("PYGET_ATTESTATION_IDENTITY")); v != "" {
+		if _, err := attest.ParseIdentity(v); err != nil {
+			r.errs = append(r.errs, fmt.Errorf("invalid PYGET_ATTESTATION_IDENTITY: %w", err))
+		}
+		s.AttestationIdentity = v
+	}
+	s.NoExternallyManaged = r.boolean("PYGET_NO_EXTERNALLY_MANAGED")
+	s.CompileBytecode = r.boolean("PYGET_COMPILE_BYTECODE")
+	s.PythonDownloads = r.pythonDownloads("PYGET_PYTHON_DOWNLOADS")
+	s.PyPyMirrors, s.GraalPyMirrors = r.urls("PYGET_PYPY_MIRROR"), r.urls("PYGET_GRAALPY_MIRROR")
+	s.PyPyBuild, s.GraalPyBuild = r.implBuild("PYGET_PYPY_BUILD"), r.implBuild("PYGET_GRAALPY_BUILD")
 	if s.GitHubAPIURL == "" {
 		s.GitHubAPIURL = DefaultGitHubAPIURL
 	}
@@ -207,12 +258,13 @@ func (s Settings) NetrcFile() string {
 
 // reader parses variables, collecting what is wrong with them.
 type reader struct {
-	getenv func(string) string
-	errs   []error
+	getenv   func(string) string
+	describe func(string) string
+	errs     []error
 }
 
 func (r *reader) bad(name, value, want string) {
-	r.errs = append(r.errs, fmt.Errorf("invalid %s %q: want %s", name, value, want))
+	r.errs = append(r.errs, fmt.Errorf("invalid %s %q: want %s", r.describe(name), value, want))
 }
 
 // str is a variable taken as it is: paths may have any characters.
@@ -325,7 +377,7 @@ func (r *reader) arch(name string) string {
 		return v
 	}
 	if _, _, err := platform.ParseArch(v); err != nil {
-		r.errs = append(r.errs, fmt.Errorf("invalid %s: %w", name, err))
+		r.errs = append(r.errs, fmt.Errorf("invalid %s: %w", r.describe(name), err))
 		return ""
 	}
 	return v
@@ -348,7 +400,7 @@ func (r *reader) abs(name, d string) string {
 	}
 	abs, err := filepath.Abs(d)
 	if err != nil {
-		r.errs = append(r.errs, fmt.Errorf("invalid %s %q: %w", name, d, err))
+		r.errs = append(r.errs, fmt.Errorf("invalid %s %q: %w", r.describe(name), d, err))
 		return ""
 	}
 	return abs
@@ -370,13 +422,16 @@ func (d dirs) xdg(name string) string {
 	return ""
 }
 
-// home is what os.UserHomeDir gives, from getenv; "" when unknown.
+// home is what os.UserHomeDir gives, from getenv; "" when unknown. A
+// home that is not an absolute path is unknown too: made absolute it
+// would name a folder under the working directory (or, on Windows, a
+// POSIX "/home/u" on the current drive), and pyget would install there.
 func (d dirs) home(elem ...string) string {
 	h := d.getenv("HOME")
 	if d.goos == "windows" {
 		h = d.getenv("USERPROFILE")
 	}
-	if h == "" {
+	if !filepath.IsAbs(h) {
 		return ""
 	}
 	return filepath.Join(append([]string{h}, elem...)...)

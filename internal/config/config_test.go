@@ -3,11 +3,13 @@ package config
 import (
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/pyget/pyget/internal/attest"
+	"github.com/pyget/pyget/internal/fetch"
 )
 
 // defaults is what an environment that names only a home directory gives
@@ -21,11 +23,12 @@ func defaults() Settings {
 		ConfigDir:   "/home/u/.config/pyget",
 		Home:        "/home/u",
 		LockTimeout: DefaultLockTimeout,
-		HTTPRetries: DefaultHTTPRetries,
-		Connections: DefaultConnections,
-		HTTPTimeout: DefaultHTTPTimeout,
+		HTTPRetries: fetch.DefaultRetries,
+		Connections: fetch.DefaultConnections,
+		HTTPTimeout: fetch.DefaultIdleTimeout,
 
-		GitHubAPIURL: DefaultGitHubAPIURL,
+		GitHubAPIURL:    DefaultGitHubAPIURL,
+		PythonDownloads: DownloadsAutomatic,
 	}
 }
 
@@ -112,15 +115,15 @@ func TestLoad(t *testing.T) {
 			}},
 		{name: "booleans off", env: with(map[string]string{"PYGET_OFFLINE": "off", "PYGET_NO_PROGRESS": "FALSE"}),
 			want: func(*Settings) {}},
-		{name: "booleans on", env: with(map[string]string{"PYGET_OFFLINE": "on", "PYGET_NO_PROGRESS": "true"}),
-			want: func(s *Settings) { s.Offline, s.NoProgress = true, true }},
+		{name: "booleans on", env: with(map[string]string{"PYGET_OFFLINE": "on", "PYGET_NO_PROGRESS": "true", "PYGET_NO_REGISTRY": "1"}),
+			want: func(s *Settings) { s.Offline, s.NoProgress, s.NoRegistry = true, true, true }},
 		{name: "arch auto", env: with(map[string]string{"PYGET_ARCH": "auto"}),
 			want: func(s *Settings) { s.Arch = "auto" }},
 		{name: "no lock timeout", env: with(map[string]string{"PYGET_LOCK_TIMEOUT": "0"}),
 			want: func(s *Settings) { s.LockTimeout = 0 }},
 		{name: "largest values", env: with(map[string]string{"PYGET_LOCK_TIMEOUT": "86400", "PYGET_HTTP_TIMEOUT": "86400", "PYGET_HTTP_RETRIES": "1000"}),
 			want: func(s *Settings) {
-				s.LockTimeout, s.HTTPTimeout, s.HTTPRetries = MaxTimeout, MaxTimeout, MaxHTTPRetries
+				s.LockTimeout, s.HTTPTimeout, s.HTTPRetries = MaxTimeout, MaxTimeout, fetch.MaxRetries
 			}},
 		{name: "empty values are unset", env: with(map[string]string{"PYGET_LOCK_TIMEOUT": "", "PYGET_HTTP_TIMEOUT": " ", "PYGET_HTTP_RETRIES": "", "PYGET_OFFLINE": "", "PYGET_MIRROR": "  "}),
 			want: func(*Settings) {}},
@@ -140,7 +143,7 @@ func TestLoad(t *testing.T) {
 		{name: "retries negative", env: with(map[string]string{"PYGET_HTTP_RETRIES": "-1"}), bad: []string{"PYGET_HTTP_RETRIES"}},
 		{name: "retries too many", env: with(map[string]string{"PYGET_HTTP_RETRIES": "1001"}), bad: []string{"PYGET_HTTP_RETRIES"}},
 		{name: "one connection", env: with(map[string]string{"PYGET_CONNECTIONS": " 1 "}), want: func(s *Settings) { s.Connections = 1 }},
-		{name: "most connections", env: with(map[string]string{"PYGET_CONNECTIONS": "16"}), want: func(s *Settings) { s.Connections = MaxConnections }},
+		{name: "most connections", env: with(map[string]string{"PYGET_CONNECTIONS": "16"}), want: func(s *Settings) { s.Connections = fetch.MaxConnections }},
 		{name: "connections zero", env: with(map[string]string{"PYGET_CONNECTIONS": "0"}), bad: []string{"PYGET_CONNECTIONS"}},
 		{name: "connections too many", env: with(map[string]string{"PYGET_CONNECTIONS": "17"}), bad: []string{"PYGET_CONNECTIONS"}},
 		{name: "connections not a number", env: with(map[string]string{"PYGET_CONNECTIONS": "four"}), bad: []string{"PYGET_CONNECTIONS"}},
@@ -169,7 +172,8 @@ func TestLoad(t *testing.T) {
 			if goos == "" {
 				goos = "linux"
 			}
-			got, err := load(func(k string) string { return tt.env[k] }, goos)
+			env := nativeEnv(tt.env)
+			got, err := load(func(k string) string { return env[k] }, goos)
 			if tt.bad != nil {
 				if err == nil {
 					t.Fatalf("got %+v, want an error naming %v", got, tt.bad)
@@ -190,9 +194,7 @@ func TestLoad(t *testing.T) {
 			want := defaults()
 			tt.want(&want)
 			for _, d := range []*string{&want.InstallDir, &want.BinDir, &want.CacheDir, &want.ConfigHome, &want.ConfigDir, &want.Home, &want.ZDotDir} {
-				if *d != "" {
-					*d = filepath.FromSlash(*d)
-				}
+				*d = native(*d)
 			}
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("got  %+v\nwant %+v", got, want)
@@ -239,4 +241,55 @@ func TestLoadErrorsSayTheForm(t *testing.T) {
 			t.Errorf("%s=bogus: %v, want %q", name, err, want)
 		}
 	}
+}
+
+// A home that is not an absolute path names no home: pyget must not
+// install under the working directory, nor on Windows under a POSIX
+// "/home/u" taken as \home\u on the current drive (testscript sets
+// USERPROFILE=/no-home there).
+func TestLoadIgnoresRelativeHome(t *testing.T) {
+	homes := []string{"home/u", "." + string(filepath.Separator) + "u"}
+	if runtime.GOOS == "windows" {
+		homes = append(homes, "/home/u", `\home\u`, `C:home\u`)
+	}
+	for _, h := range homes {
+		got, err := load(func(k string) string {
+			if k == "HOME" || k == "USERPROFILE" {
+				return h
+			}
+			return ""
+		}, runtime.GOOS)
+		if err != nil {
+			t.Fatalf("HOME %q: %v", h, err)
+		}
+		if got.Home != "" || got.InstallDir != "" || got.BinDir != "" || got.CacheDir != "" || got.ConfigHome != "" {
+			t.Errorf("HOME %q gave home %q, install dir %q, bin dir %q, cache dir %q, config home %q; want all unset",
+				h, got.Home, got.InstallDir, got.BinDir, got.CacheDir, got.ConfigHome)
+		}
+	}
+}
+
+// native is the table's POSIX path p as an absolute path of the OS under
+// test: on Windows "/home/u" is C:\home\u ("/home/u" has no drive there,
+// so it is no absolute path, and pyget refuses it as a home).
+func native(p string) string {
+	if runtime.GOOS == "windows" && strings.HasPrefix(p, "/") {
+		return "C:" + filepath.FromSlash(p)
+	}
+	return filepath.FromSlash(p)
+}
+
+// nativeEnv is env with its directory variables' values made native.
+func nativeEnv(env map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range env {
+		switch k {
+		case "HOME", "USERPROFILE", "LOCALAPPDATA", "APPDATA", "ZDOTDIR",
+			"XDG_DATA_HOME", "XDG_BIN_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME",
+			"PYGET_INSTALL_DIR", "PYGET_BIN_DIR", "PYGET_CACHE_DIR":
+			v = native(v)
+		}
+		out[k] = v
+	}
+	return out
 }

@@ -10,8 +10,8 @@ func TestNetrcFile(t *testing.T) {
 		env  map[string]string
 		want string
 	}{
-		{map[string]string{"HOME": "/home/u"}, filepath.Join("/home/u", ".netrc")},
-		{map[string]string{"HOME": "/home/u", "NETRC": "/etc/ci.netrc"}, "/etc/ci.netrc"},
+		{map[string]string{"HOME": native("/home/u")}, filepath.Join(native("/home/u"), ".netrc")},
+		{map[string]string{"HOME": native("/home/u"), "NETRC": "/etc/ci.netrc"}, "/etc/ci.netrc"},
 		{map[string]string{"NETRC": "/etc/ci.netrc"}, "/etc/ci.netrc"},
 		{map[string]string{}, ""},
 	} {

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"time"
-
-	"github.com/pyget/pyget/internal/config"
 )
 
 // UpstreamPrefix is the prefix of python-build-standalone URLs in the catalog;
@@ -25,20 +23,35 @@ var defaultMirrors = []string{
 var ErrRestarted = errors.New("download restarted from the beginning")
 
 // The defaults of DefaultConfig, which New also applies to zero durations.
-// The two a user can set (PYGET_HTTP_RETRIES, PYGET_HTTP_TIMEOUT) are
-// defined once, by package config.
+// They are defined here, once: package config checks the settings a user
+// can give (PYGET_HTTP_RETRIES, PYGET_HTTP_TIMEOUT, PYGET_CONNECTIONS)
+// against these defaults and bounds, and the CLI maps them onto a Config.
 const (
-	DefaultRetries     = config.DefaultHTTPRetries // consecutive attempts without progress after the first
-	DefaultIdleTimeout = config.DefaultHTTPTimeout // no byte for this long fails an attempt
-	DefaultBaseDelay   = 500 * time.Millisecond    // the first backoff's upper bound
-	DefaultMaxDelay    = 10 * time.Second          // the backoff's cap
-	DefaultDeadline    = 12 * time.Hour            // a last resort per transfer: slow links must finish
+	DefaultRetries     = 5                      // consecutive attempts without progress after the first
+	DefaultIdleTimeout = 30 * time.Second       // no byte for this long fails an attempt
+	DefaultBaseDelay   = 500 * time.Millisecond // the first backoff's upper bound
+	DefaultMaxDelay    = 10 * time.Second       // the backoff's cap
+	DefaultDeadline    = 12 * time.Hour         // a last resort per transfer: slow links must finish
+	DefaultConnections = 4                      // segments of one archive at once (segments.go)
+)
+
+// The bounds of the settings a user gives.
+const (
+	// MaxRetries bounds Config.Retries as a setting (PYGET_HTTP_RETRIES).
+	MaxRetries = 1000
+	// MaxConnections bounds Config.Connections as a setting
+	// (PYGET_CONNECTIONS): beyond a handful, more connections to one
+	// server only crowd each other (and the server).
+	MaxConnections = 16
 )
 
 // Config configures a Fetcher. DefaultConfig gives pyget's settings.
 type Config struct {
 	CacheDir string   // <cache>/downloads/<key>.part and .json, <cache>/archives/<sha256>
 	Mirrors  []string // base URLs replacing UpstreamPrefix; nil = the default mirrors
+	// PyPyMirrors and GraalPyMirrors replace PyPyUpstreamPrefix and
+	// GraalPyUpstreamPrefix (implmirrors.go); nil = the upstream URL.
+	PyPyMirrors, GraalPyMirrors []string
 	// Retries is how many attempts in a row that brought no new byte may
 	// follow a failed one before a source is given up: 0 = no retry at
 	// all. An attempt that made progress resets the count. Negative is an

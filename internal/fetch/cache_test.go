@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	"github.com/pyget/pyget/internal/fsutil"
@@ -184,6 +185,9 @@ func TestWaitVerified(t *testing.T) {
 	if _, err := s.WaitVerified(); err != nil {
 		t.Fatalf("second WaitVerified hashed again: %v", err)
 	}
+	// Done with it: on Windows a file still open cannot be removed, and the
+	// next stream must drop the damaged archive.
+	s.Close()
 
 	s = start()
 	res, err := s.WaitVerified()
@@ -199,6 +203,11 @@ func TestWaitVerified(t *testing.T) {
 	}
 
 	// A reader that finds the damage only drops the file it read.
+	if runtime.GOOS == "windows" {
+		// Not there: Go opens files without FILE_SHARE_DELETE, so a file a
+		// reader holds open can be neither removed nor renamed over.
+		return
+	}
 	put(damaged)
 	s = start()
 	r := s.NewReader()

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/pyget/pyget/internal/faultserver"
+	"github.com/pyget/pyget/internal/testutil"
 )
 
 func TestIsPermanent(t *testing.T) {
@@ -73,7 +74,7 @@ func TestIsPermanent(t *testing.T) {
 		{"digest", wrap(&DigestError{Want: "a", Got: "b"}), true},
 		{"unknown authority", wrap(x509.UnknownAuthorityError{}), true},
 		{"hostname", &tls.CertificateVerificationError{Err: x509.HostnameError{}}, true},
-		{"ENOSPC", &fs.PathError{Op: "write", Path: "p", Err: syscall.ENOSPC}, true},
+		{"disk full", &fs.PathError{Op: "write", Path: "p", Err: testutil.DiskFullErrno}, true},
 		{"EACCES", wrap(&fs.PathError{Op: "open", Path: "p", Err: syscall.EACCES}), true},
 		{"EPERM", wrap(syscall.EPERM), true},
 		{"fs.ErrPermission", fs.ErrPermission, true},
@@ -327,7 +328,7 @@ func TestClassify(t *testing.T) {
 	}{
 		{"canceled", fmt.Errorf("x: %w", context.Canceled), stop},
 		{"deadline", fmt.Errorf("x: %w", context.DeadlineExceeded), stop},
-		{"cache disk full", local(&fs.PathError{Op: "write", Path: "p", Err: syscall.ENOSPC}), stop},
+		{"cache disk full", local(&fs.PathError{Op: "write", Path: "p", Err: testutil.DiskFullErrno}), stop},
 		{"cache disk I/O error", local(&fs.PathError{Op: "write", Path: "p", Err: syscall.EIO}), stop},
 		{"cache lock", fmt.Errorf("download x: %w", local(errors.New("locking"))), stop},
 		{"404", &SourceError{URL: "u", Err: &HTTPStatusError{Code: 404}}, nextSource},

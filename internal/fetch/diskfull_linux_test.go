@@ -112,3 +112,6 @@ func TestDiskFullStopsTransferAndMirrors(t *testing.T) {
 		}
 	})
 }
+
+// testDiskFull is the disk-full test TestWithSegments runs again.
+var testDiskFull = TestDiskFullStopsTransferAndMirrors

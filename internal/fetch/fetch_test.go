@@ -470,10 +470,11 @@ func TestResumeAcrossProcesses(t *testing.T) {
 		t.Fatal(err)
 	}
 	cancel()
-	start := time.Now()
+	// No bound on the time: a cancel that did not end the stalled
+	// transfer would see it resume after the idle timeout and succeed.
 	_, err = s.Wait()
-	if !errors.Is(err, context.Canceled) || time.Since(start) > time.Second {
-		t.Fatalf("after cancel: %v in %v", err, time.Since(start))
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("after cancel: %v", err)
 	}
 	if _, err := r.Read(make([]byte, 10)); !errors.Is(err, context.Canceled) {
 		t.Fatalf("reader after cancel: %v", err)
@@ -776,11 +777,14 @@ func TestStallAndCancel(t *testing.T) {
 		} else {
 			srv.Script(stall)
 		}
-		f, _, ev := newTestFetcher(t, Config{IdleTimeout: 200 * time.Millisecond})
-		start := time.Now()
+		// The idle timeout is what this tests, so the healthy responses
+		// must never come near it: at 200 ms a loaded 2-core machine
+		// under -race paused a healthy connection that long. At 2 s the
+		// 10 s stall still ends only by it ("stalled" below says so).
+		f, _, ev := newTestFetcher(t, Config{IdleTimeout: 2 * time.Second})
 		res := fetchAll(t, f, Target{URL: fileURL(srv), SHA256: sha(data)}, data)
-		if time.Since(start) > 5*time.Second || res.Faults != 1 {
-			t.Fatalf("took %v, faults %d", time.Since(start), res.Faults)
+		if res.Faults != 1 {
+			t.Fatalf("faults %d, want the one stall", res.Faults)
 		}
 		if fe := ev.kinds(EventFault); len(fe) != 1 || !strings.Contains(fe[0].Message, "stalled") || !strings.Contains(fe[0].Message, "resuming in ") || !strings.Contains(fe[0].Message, "(attempt 2)") {
 			t.Fatalf("fault events %+v", fe)
@@ -817,7 +821,9 @@ func TestStallAndCancel(t *testing.T) {
 		}
 		start := time.Now()
 		s.Close()
-		if time.Since(start) > time.Second {
+		// Not a speed goal: a Close that did not stop the stalled
+		// transfer would wait out the minute's idle timeout.
+		if time.Since(start) > 30*time.Second {
 			t.Fatalf("close took %v", time.Since(start))
 		}
 		if _, err := s.Wait(); !errors.Is(err, context.Canceled) {
@@ -848,7 +854,15 @@ func TestStallAndCancel(t *testing.T) {
 		srv := newFileServer(t, data)
 		srv.Repeat(faultserver.Fault{Kind: faultserver.Status, Code: 503})
 		f, _, _ := newTestFetcher(t, Config{})
-		f.hooks.sleep = sleepCtx
+		// The cancel comes once the fetcher is in its backoff (it used to
+		// come 20 ms after the first request, which under load could be
+		// before the 503 was even read).
+		inBackoff := make(chan struct{})
+		var once sync.Once
+		f.hooks.sleep = func(ctx context.Context, d time.Duration) error {
+			once.Do(func() { close(inBackoff) })
+			return sleepCtx(ctx, d)
+		}
 		f.cfg.BaseDelay, f.cfg.MaxDelay = time.Hour, time.Hour
 		f.hooks.rand = func(n int64) int64 { return n - 1 }
 		ctx, cancel := context.WithCancel(context.Background())
@@ -857,13 +871,11 @@ func TestStallAndCancel(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer s.Close()
-		for len(srv.Requests()) == 0 {
-			time.Sleep(time.Millisecond)
-		}
-		time.Sleep(20 * time.Millisecond)
+		<-inBackoff
 		cancel()
 		start := time.Now()
-		if _, err := s.Wait(); !errors.Is(err, context.Canceled) || time.Since(start) > time.Second {
+		// Not a speed goal: a backoff the cancel did not end lasts an hour.
+		if _, err := s.Wait(); !errors.Is(err, context.Canceled) || time.Since(start) > 30*time.Second {
 			t.Fatalf("wait: %v after %v", err, time.Since(start))
 		}
 	})

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -105,6 +106,11 @@ func (c *Config) check() error {
 			return fmt.Errorf("fetch: mirror %q: %w", m, err)
 		}
 	}
+	for _, m := range append(append([]string(nil), c.PyPyMirrors...), c.GraalPyMirrors...) {
+		if err := checkBaseURL(m); err != nil {
+			return fmt.Errorf("fetch: mirror %q: %w", m, err)
+		}
+	}
 	return nil
 }
 
@@ -129,23 +135,83 @@ func checkBaseURL(s string) error {
 func (f *Fetcher) downloadsDir() string { return filepath.Join(f.cfg.CacheDir, "downloads") }
 func (f *Fetcher) archivesDir() string  { return filepath.Join(f.cfg.CacheDir, "archives") }
 
-// sources lists the URLs to try for a catalog URL, mirrors first.
-func (f *Fetcher) sources(u string) []string {
-	rest, ok := strings.CutPrefix(u, UpstreamPrefix)
+// UpstreamPath splits a catalog URL into the upstream prefix mirrors
+// replace (UpstreamPrefix, PyPyUpstreamPrefix or GraalPyUpstreamPrefix)
+// and the part after it ("/<...>", as escaped in the URL); ok is false for
+// any other URL. It is the one definition of what a mirror holds.
+func UpstreamPath(catalogURL string) (prefix, rest string, ok bool) {
+	for _, p := range []string{UpstreamPrefix, PyPyUpstreamPrefix, GraalPyUpstreamPrefix} {
+		// A prefix ends at a path boundary: ".../pypy-old/x" is not PyPy's.
+		if r, found := strings.CutPrefix(catalogURL, p); found && (r == "" || r[0] == '/') {
+			return p, r, true
+		}
+	}
+	return "", "", false
+}
+
+// ReleasePath is the part of a python-build-standalone catalog URL after
+// UpstreamPrefix ("/<tag>/<asset>", as escaped in the URL); ok is false
+// for any other URL (PyPy's and GraalPy's included).
+func ReleasePath(catalogURL string) (rest string, ok bool) {
+	prefix, rest, ok := UpstreamPath(catalogURL)
+	if !ok || prefix != UpstreamPrefix {
+		return "", false
+	}
+	return rest, true
+}
+
+// OnMirror is catalogURL on the mirror whose base URL is base: base (its
+// trailing slashes dropped) + the part after its upstream prefix
+// (UpstreamPath). ok is false when catalogURL is under no upstream prefix:
+// no mirror holds it.
+func OnMirror(base, catalogURL string) (string, bool) {
+	_, rest, ok := UpstreamPath(catalogURL)
 	if !ok {
-		return []string{u}
+		return "", false
+	}
+	return strings.TrimRight(base, "/") + rest, true
+}
+
+// Mirrors are the mirror base URLs in the order transfers try them:
+// Config.Mirrors, else the default mirrors, without userinfo (logins are
+// applied per host, see netrc.go). The first is where an archive's
+// companions (its attestation bundle) are looked for.
+func (f *Fetcher) Mirrors() []string { return slices.Clone(f.cfg.Mirrors) }
+
+// mirrorsOf are the base URLs replacing upstream prefix: Mirrors for
+// python-build-standalone's, Config.PyPyMirrors and GraalPyMirrors for
+// PyPy's and GraalPy's (nil: the upstream URL itself).
+func (f *Fetcher) mirrorsOf(prefix string) []string {
+	switch prefix {
+	case PyPyUpstreamPrefix:
+		return f.cfg.PyPyMirrors
+	case GraalPyUpstreamPrefix:
+		return f.cfg.GraalPyMirrors
+	}
+	return f.cfg.Mirrors
+}
+
+// Sources lists the URLs a transfer of catalogURL tries, in order: its
+// place on each mirror of its upstream (UpstreamPath), each once; a URL
+// under no upstream prefix, or one whose upstream has no mirrors, is its
+// own only source. This is the one place that orders sources.
+func (f *Fetcher) Sources(catalogURL string) []string {
+	prefix, _, ok := UpstreamPath(catalogURL)
+	if !ok || len(f.mirrorsOf(prefix)) == 0 {
+		return []string{catalogURL}
 	}
 	var out []string
-	seen := map[string]bool{}
-	for _, m := range f.cfg.Mirrors {
-		s := strings.TrimRight(m, "/") + rest
-		if !seen[s] {
-			seen[s] = true
+	for _, m := range f.mirrorsOf(prefix) {
+		s, _ := OnMirror(m, catalogURL)
+		if !slices.Contains(out, s) {
 			out = append(out, s)
 		}
 	}
 	return out
 }
+
+// sources is Sources, under the name the transfer and its tests use.
+func (f *Fetcher) sources(u string) []string { return f.Sources(u) }
 
 // partialKey names the partial file: the digest when known, else a hash of
 // the catalog URL (so every mirror of one archive shares one partial).
@@ -218,5 +284,81 @@ func (f *Fetcher) Start(ctx context.Context, t Target) (*Stream, error) {
 		res, err := tr.run(ctx)
 		s.finish(res, err)
 	}()
+	return s, nil
+}
+
+// GetOptions tighten one Get: the catalog's short budget when it has a
+// fallback (a cached copy or the snapshot), so that a blocked or offline
+// host costs seconds, not a minute of retries. Zero fields keep Config's.
+type GetOptions struct {
+	// MaxRetries, when above 0, caps Config.Retries for this call (it
+	// never raises it: PYGET_HTTP_RETRIES=0 stays no retry at all).
+	MaxRetries int
+	// IdleTimeout, when above 0, caps Config.IdleTimeout for this call.
+	IdleTimeout time.Duration
+	// OnEvent, when set, receives this call's events instead of
+	// Config.OnEvent.
+	OnEvent func(Event)
+}
+
+// GetWith is Get under o's tighter budget, on the same client, connections
+// and logins as every other transfer of this Fetcher.
+func (f *Fetcher) GetWith(ctx context.Context, rawURL, etag string, o GetOptions) (body []byte, newETag string, notModified bool, err error) {
+	g := *f // a view: the client, the logins and the hooks are shared
+	if o.MaxRetries > 0 {
+		g.cfg.Retries = min(g.cfg.Retries, o.MaxRetries)
+	}
+	if o.IdleTimeout > 0 {
+		g.cfg.IdleTimeout = min(g.cfg.IdleTimeout, o.IdleTimeout)
+	}
+	if o.OnEvent != nil {
+		g.cfg.OnEvent = o.OnEvent
+	}
+	return g.Get(ctx, rawURL, etag)
+}
+
+// Fetch is a whole transfer: Start, then Stream.WaitVerified (a cache hit
+// is hashed once), the Stream closed. For callers that need the verified
+// file rather than a stream (pyget mirror).
+func (f *Fetcher) Fetch(ctx context.Context, t Target) (Result, error) {
+	s, err := f.Start(ctx, t)
+	if err != nil {
+		return Result{}, err
+	}
+	defer s.Close()
+	return s.WaitVerified()
+}
+
+// RetryCorrupt runs do, and once more when it fails with ErrCorruptCache:
+// the damaged archive has left the cache by then, so the second run
+// downloads it. This is the one rule for a cache that rotted on disk.
+func RetryCorrupt(do func() error) error {
+	err := do()
+	if errors.Is(err, ErrCorruptCache) {
+		err = do()
+	}
+	return err
+}
+
+// FileStream is a finished Stream over the complete archive file at path,
+// whose digest must be sha256 (lower-case hex): its readers verify the
+// bytes as they read, as they do a cached archive's, and a mismatch at the
+// end is ErrCorruptCache (the file is left where it is). Its Result says
+// FromCache. It lets another package's tests stand in for the transfer
+// layer with a file.
+func FileStream(name, path, sha256 string) (*Stream, error) {
+	file, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := file.Stat()
+	if err != nil {
+		file.Close()
+		return nil, err
+	}
+	s := newStream(name, func() {})
+	s.setCached(file, strings.ToLower(sha256), func(os.FileInfo) {})
+	s.finish(Result{Path: path, SHA256: strings.ToLower(sha256), Size: fi.Size(), FromCache: true}, nil)
+	close(s.done)
 	return s, nil
 }

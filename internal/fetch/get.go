@@ -22,7 +22,7 @@ func (f *Fetcher) Get(ctx context.Context, rawURL, etag string) (body []byte, ne
 	if !strings.HasPrefix(rawURL, "http://") && !strings.HasPrefix(rawURL, "https://") {
 		p := rawURL
 		if strings.HasPrefix(rawURL, "file:") {
-			if p, err = fileURLPath(rawURL); err != nil {
+			if p, err = FileURLPath(rawURL); err != nil {
 				return nil, "", false, fmt.Errorf("get %s: %w", rawURL, err)
 			}
 		} else if strings.Contains(rawURL, "://") {

@@ -35,7 +35,10 @@ type Netrc struct {
 	def      *netrcEntry
 }
 
-type netrcEntry struct{ machine, login, password string }
+type netrcEntry struct {
+	machine, login, password string
+	isDefault                bool // the "default" entry; a machine with no name is none
+}
 
 // ReadNetrc reads and parses the netrc file at path. A missing file is no
 // error: it gives a nil *Netrc, which has no entries.
@@ -66,12 +69,13 @@ func ParseNetrc(data []byte) *Netrc {
 		if cur == nil {
 			return
 		}
-		if cur.machine == "" {
+		switch {
+		case cur.isDefault:
 			if n.def == nil {
 				e := *cur
 				n.def = &e
 			}
-		} else {
+		case cur.machine != "":
 			n.machines = append(n.machines, *cur)
 		}
 		cur = nil
@@ -91,7 +95,7 @@ func ParseNetrc(data []byte) *Netrc {
 			cur = &netrcEntry{machine: strings.ToLower(next())}
 		case t.s == "default":
 			flush()
-			cur = &netrcEntry{}
+			cur = &netrcEntry{isDefault: true}
 		case t.s == "login" && cur != nil:
 			cur.login = next()
 		case t.s == "password" && cur != nil:

@@ -155,7 +155,7 @@ func parseContentRange(v string) (first, last, size int64, err error) {
 	}
 	size = -1
 	if sz != "*" {
-		if size, err = strconv.ParseInt(sz, 10, 64); err != nil || size < 0 {
+		if size, err = parseDecimal(sz); err != nil {
 			return 0, 0, 0, bad
 		}
 	}
@@ -166,11 +166,22 @@ func parseContentRange(v string) (first, last, size int64, err error) {
 	if !ok {
 		return 0, 0, 0, bad
 	}
-	if first, err = strconv.ParseInt(a, 10, 64); err != nil || first < 0 {
+	if first, err = parseDecimal(a); err != nil {
 		return 0, 0, 0, bad
 	}
-	if last, err = strconv.ParseInt(b, 10, 64); err != nil || last < first || (size >= 0 && last >= size) {
+	if last, err = parseDecimal(b); err != nil || last < first || (size >= 0 && last >= size) {
 		return 0, 0, 0, bad
 	}
 	return first, last, size, nil
+}
+
+// parseDecimal reads a Content-Range number: digits only, as RFC 9110
+// spells them (strconv alone would take a sign: "+0", "-0").
+func parseDecimal(s string) (int64, error) {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, strconv.ErrSyntax
+		}
+	}
+	return strconv.ParseInt(s, 10, 64)
 }

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/pyget/pyget/internal/config"
 )
 
 // Segmented transfers: an archive of at least Config.SegmentThreshold, from
@@ -50,9 +48,6 @@ import (
 // download.
 
 const (
-	// DefaultConnections is Config.Connections' default (PYGET_CONNECTIONS,
-	// defined once by package config).
-	DefaultConnections = config.DefaultConnections
 	// DefaultSegmentThreshold is Config.SegmentThreshold's default: below
 	// it a second connection's handshake costs more than it saves.
 	DefaultSegmentThreshold = 16 << 20

@@ -10,6 +10,8 @@ import (
 	"io"
 	"os"
 	"sync"
+
+	"github.com/pyget/pyget/internal/fsutil"
 )
 
 // Stream is a transfer in progress.
@@ -181,40 +183,32 @@ func (s *Stream) WaitVerified() (Result, error) {
 // cacheVerdict records the digest got of the cached archive, read as fi.
 // A mismatch drops the archive and is ErrCorruptCache.
 func (s *Stream) cacheVerdict(c *cachedArchive, got string, fi os.FileInfo) error {
-	var err error
-	if got != c.sha256 {
-		if c.drop != nil {
-			c.drop(fi)
-		}
-		err = fmt.Errorf("%s: %w: %w", c.path, ErrCorruptCache, &DigestError{Name: s.name, Want: c.sha256, Got: got})
-	}
-	s.mu.Lock()
-	if err != nil {
-		s.cacheErr = err
-	} else {
+	if got == c.sha256 {
+		s.mu.Lock()
 		s.cacheOK = true
+		s.mu.Unlock()
+		return nil
 	}
+	err := fmt.Errorf("%s: %w: %w", c.path, ErrCorruptCache, &DigestError{Name: s.name, Want: c.sha256, Got: got})
+	s.mu.Lock()
+	s.cacheErr = err
 	s.mu.Unlock()
+	// The stream's handle goes first: Windows refuses to delete a file
+	// that is open (a sharing violation). Readers then get cacheErr.
+	s.swapFile(func(old *os.File) (*os.File, error) {
+		if old != nil {
+			old.Close()
+		}
+		return nil, nil
+	})
+	if c.drop != nil {
+		c.drop(fi)
+	}
 	return err
 }
 
 // hashPath is the sha256 (hex) of the file at path, and the file's info.
-func hashPath(path string) (string, os.FileInfo, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return "", nil, err
-	}
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", nil, err
-	}
-	return hex.EncodeToString(h.Sum(nil)), fi, nil
-}
+func hashPath(path string) (string, os.FileInfo, error) { return fsutil.SHA256File(path) }
 
 // Close stops the transfer if it still runs, keeping the resumable partial,
 // and releases the file. Readers then fail.
@@ -374,9 +368,13 @@ func (r *reader) readAt(b []byte) (int, error) {
 	s.fileMu.RUnlock()
 	s.mu.Lock()
 	gen, closed, failed := s.gen, s.closed, s.finished && s.err != nil
-	ferr := s.err
+	ferr, corrupt := s.err, s.cacheErr
 	s.mu.Unlock()
 	switch {
+	case f == nil && corrupt != nil:
+		// Another reader found the cached archive corrupt and let it go.
+		r.err = corrupt
+		return 0, r.err
 	case closed:
 		r.err = errClosed
 		return 0, r.err

@@ -7,10 +7,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -333,7 +331,7 @@ func (x *transfer) sniff(u string, body io.Reader, tick func()) (io.Reader, erro
 }
 
 func (x *transfer) fromFile(ctx context.Context, u string) error {
-	p, err := fileURLPath(u)
+	p, err := FileURLPath(u)
 	if err != nil {
 		return err
 	}
@@ -481,20 +479,4 @@ func (c *ctxReader) Read(p []byte) (int, error) {
 		return 0, err
 	}
 	return c.r.Read(p)
-}
-
-// fileURLPath turns file:///x/y (file:///C:/x on Windows) into a path.
-func fileURLPath(u string) (string, error) {
-	pu, err := url.Parse(u)
-	if err != nil {
-		return "", err
-	}
-	p := pu.Path
-	if pu.Host != "" && pu.Host != "localhost" {
-		return "", fmt.Errorf("file URL %q: host %q not supported", u, pu.Host)
-	}
-	if runtime.GOOS == "windows" && len(p) >= 3 && p[0] == '/' && p[2] == ':' {
-		p = p[1:]
-	}
-	return filepath.FromSlash(p), nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -26,7 +27,8 @@ func TestWriteFileReplacesWhole(t *testing.T) {
 		t.Fatalf("content %q, %v", got, err)
 	}
 	fi, _ := os.Stat(p)
-	if fi.Mode().Perm() != 0o644 {
+	// Windows keeps no permission bits (only read-only).
+	if runtime.GOOS != "windows" && fi.Mode().Perm() != 0o644 {
 		t.Errorf("mode %v, want 0644", fi.Mode().Perm())
 	}
 	assertOnly(t, dir, "state.json")
@@ -169,5 +171,26 @@ func TestIsDiskFull(t *testing.T) {
 		if IsDiskFull(err) {
 			t.Errorf("IsDiskFull(%v) = true", err)
 		}
+	}
+}
+
+// TestSHA256File and TestHashingReader: the one way files and streams are
+// hashed while they are read.
+func TestSHA256File(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "f")
+	if err := os.WriteFile(p, []byte("abc"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+	sum, fi, err := SHA256File(p)
+	if err != nil || sum != abc || fi.Size() != 3 {
+		t.Fatalf("SHA256File = %s, %v, %v; want %s of 3 bytes", sum, fi, err, abc)
+	}
+	if _, _, err := SHA256File(filepath.Dir(p)); err == nil || !strings.Contains(err.Error(), "is not a regular file") {
+		t.Errorf("SHA256File of a folder: %v", err)
+	}
+	r := NewHashingReader(strings.NewReader("abc"))
+	if b, err := io.ReadAll(r); err != nil || string(b) != "abc" || r.Sum() != abc || r.N() != 3 {
+		t.Errorf("HashingReader: %q, %v, %s, %d", b, err, r.Sum(), r.N())
 	}
 }

@@ -74,6 +74,15 @@ func (p *pendingBundle) stop() {
 	}
 }
 
+// dropRefused removes an archive whose bundle failed (under require, none
+// could be had; in any mode, one failed verification) and anything written
+// for its bundle: a mirror serves no archive an install from it would
+// refuse, nor one that is not what its publisher signed.
+func dropRefused(archivePath string) {
+	_ = os.Remove(archivePath)
+	_ = os.Remove(archivePath + BundleSuffix)
+}
+
 // removeBundle removes rel's bundle with its archive (pruning): a bundle
 // alone serves nobody. A missing one is fine.
 func (m *Mirror) removeBundle(rel string) {

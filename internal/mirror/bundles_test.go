@@ -123,11 +123,19 @@ func TestSyncBundleUnavailable(t *testing.T) {
 		m.Bundles = &fakeBundler{refuse: map[string]bool{a.SHA256: true}, require: require}
 		rep, err := m.Sync(context.Background(), []catalog.Entry{a}, false)
 		o := rep.Files[0]
+		rel, _ := RelPath(a)
+		_, statErr := os.Stat(filepath.Join(fx.dir, filepath.FromSlash(rel)))
 		if require {
 			if err == nil || o.State != Failed || !errors.Is(o.Err, attest.ErrUnavailable) {
 				t.Errorf("require: %v, %+v", err, o)
 			}
+			if !errors.Is(statErr, os.ErrNotExist) {
+				t.Errorf("require: the archive whose bundle failed was left in the mirror (%v)", statErr)
+			}
 			continue
+		}
+		if statErr != nil {
+			t.Errorf("auto: the archive is not in the mirror: %v", statErr)
 		}
 		if err != nil || o.State != Downloaded || o.BundleWarning == "" || o.BundleStored {
 			t.Errorf("auto: %v, %+v", err, o)

@@ -15,8 +15,6 @@ package mirror
 import (
 	"bufio"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -42,42 +40,78 @@ const (
 	lockFile    = ".pyget-mirror.lock"
 )
 
-// ErrNotCPython marks a build that is not mirrored: PyPy and GraalPy are
-// published elsewhere than python-build-standalone's releases.
-var ErrNotCPython = errors.New("only CPython (python-build-standalone) builds are mirrored")
+// ErrNotCPython marks a build that is not mirrored: one of an
+// implementation whose downloads have no known layout (CPython's
+// python-build-standalone, PyPy's and GraalPy's have one).
+var ErrNotCPython = errors.New("only CPython, PyPy and GraalPy builds are mirrored")
+
+// The folders a mirror keeps PyPy's and GraalPy's archives in: serve the
+// mirror folder at BASE and --pypy-mirror BASE/pypy, --graalpy-mirror
+// BASE/graalpy reach them (their URLs after the upstream prefix, as
+// python-build-standalone's under BASE itself).
+const (
+	PyPyFolder    = "pypy"
+	GraalPyFolder = "graalpy"
+)
 
 // RelPath is where e's archive lives in a mirror folder, slash-separated:
-// the part of its URL after fetch.UpstreamPrefix, unescaped, e.g.
-// "20260610/cpython-3.14.6+20260610-x86_64-unknown-linux-gnu-install_only.tar.gz".
+// the part of its URL after its upstream prefix (fetch.UpstreamPath, the
+// transfer's one mapping), unescaped, e.g.
+// "20260610/cpython-3.14.6+20260610-x86_64-unknown-linux-gnu-install_only.tar.gz";
+// PyPy's under PyPyFolder ("pypy/pypy3.11-v7.3.20-linux64.tar.bz2"),
+// GraalPy's under GraalPyFolder ("graalpy/graal-25.2.4/<asset>").
 func RelPath(e catalog.Entry) (string, error) {
-	if e.Name != "cpython" {
+	prefix, folder, depth := fetch.UpstreamPrefix, "", 2
+	switch e.Name {
+	case "cpython":
+	case "pypy":
+		prefix, folder, depth = fetch.PyPyUpstreamPrefix, PyPyFolder, 1
+	case "graalpy":
+		prefix, folder = fetch.GraalPyUpstreamPrefix, GraalPyFolder
+	default:
 		return "", fmt.Errorf("%s: %w", e.Key, ErrNotCPython)
 	}
-	rest, ok := strings.CutPrefix(e.URL, fetch.UpstreamPrefix+"/")
+	upstream, rest, ok := fetch.UpstreamPath(e.URL)
+	if ok && upstream == prefix {
+		rest, ok = strings.CutPrefix(rest, "/")
+	} else {
+		ok = false
+	}
 	if !ok {
-		return "", fmt.Errorf("%s: URL %s is not under %s", e.Key, e.URL, fetch.UpstreamPrefix)
+		return "", fmt.Errorf("%s: URL %s is not under %s", e.Key, e.URL, prefix)
 	}
 	u, err := url.Parse(rest)
 	if err != nil || u.RawQuery != "" || u.Fragment != "" {
 		return "", fmt.Errorf("%s: URL %s: not a release asset", e.Key, e.URL)
 	}
 	parts := strings.Split(u.Path, "/")
-	if len(parts) != 2 {
-		return "", fmt.Errorf("%s: URL %s: want <tag>/<asset> after the release prefix", e.Key, e.URL)
+	if len(parts) != depth {
+		return "", fmt.Errorf("%s: URL %s: want %s after %s", e.Key, e.URL, map[int]string{1: "<asset>", 2: "<tag>/<asset>"}[depth], prefix)
 	}
 	for _, p := range parts {
 		if p == "" || p == "." || p == ".." || strings.ContainsAny(p, `\`+"\x00") || strings.HasPrefix(p, ".") {
 			return "", fmt.Errorf("%s: URL %s: unsafe path %q", e.Key, e.URL, u.Path)
 		}
 	}
+	if folder != "" {
+		return folder + "/" + u.Path, nil
+	}
 	return u.Path, nil
+}
+
+// Fetcher is what a mirror needs of the transfer layer: an archive whole
+// and verified in the download cache (fetch.Fetcher.Fetch), and dropping
+// one from it. *fetch.Fetcher is one; tests use fakes.
+type Fetcher interface {
+	Fetch(ctx context.Context, t fetch.Target) (fetch.Result, error)
+	Remove(sha256s []string, dryRun bool) (fetch.CacheReport, error)
 }
 
 // Mirror is a mirror folder and the transfer layer that fills it.
 type Mirror struct {
 	Dir     string
-	Fetcher *fetch.Fetcher // nil for Check
-	Jobs    int            // downloads at once; <= 0: 4
+	Fetcher Fetcher // nil for Check
+	Jobs    int     // downloads at once; <= 0: 4
 	// LockTimeout bounds the wait for another pyget working on Dir; 0 = wait
 	// until the context ends.
 	LockTimeout time.Duration
@@ -126,6 +160,14 @@ type Report struct {
 	Entries int // in the written catalog
 }
 
+// SyncError: some archives could not be mirrored (Failed of Total); the
+// Report says which and why. The caller words it.
+type SyncError struct{ Failed, Total int }
+
+func (e *SyncError) Error() string {
+	return fmt.Sprintf("builds that could not be mirrored: %d of %d", e.Failed, e.Total)
+}
+
 // Failed returns the outcomes that failed.
 func (r Report) Failed() []FileOutcome {
 	var out []FileOutcome
@@ -146,7 +188,7 @@ func (r Report) Failed() []FileOutcome {
 // mirrored (not CPython, no sha256, not a release URL) are left out and
 // returned in Report.Skipped. With prune, archives of builds no longer
 // wanted are removed. A failed archive does not stop the others: Sync
-// returns an error naming how many failed, and the report says which.
+// returns a *SyncError saying how many failed, and the report says which.
 func (m *Mirror) Sync(ctx context.Context, wanted []catalog.Entry, prune bool) (Report, error) {
 	var rep Report
 	if m.Fetcher == nil {
@@ -278,7 +320,7 @@ func (m *Mirror) Sync(ctx context.Context, wanted []catalog.Entry, prune bool) (
 	}
 	rep.Entries = len(good)
 	if n := len(rep.Failed()); n > 0 {
-		return rep, fmt.Errorf("%d of %d %s could not be mirrored", n, len(keys), plural(n, "build", "builds"))
+		return rep, &SyncError{Failed: n, Total: len(keys)}
 	}
 	return rep, nil
 }
@@ -307,6 +349,7 @@ func (m *Mirror) ensure(ctx context.Context, e catalog.Entry, rel string) (out F
 		res, err := bundle.wait()
 		if err != nil {
 			out.State, out.Err = Failed, err
+			dropRefused(dst)
 			return
 		}
 		out.BundleWarning = res.Warning
@@ -337,33 +380,26 @@ func (m *Mirror) ensure(ctx context.Context, e catalog.Entry, rel string) (out F
 // download cache into a temp file beside dst, renamed. The archive is
 // verified by the transfer (a download) or by WaitVerified (a cache hit);
 // a cached archive that no longer matches its digest is dropped by the
-// Fetcher, under its download lock, and fetched again, once.
-func (m *Mirror) fetchInto(ctx context.Context, e catalog.Entry, dst string) (fetch.Result, error) {
+// Fetcher, under its download lock, and fetched again, once
+// (fetch.RetryCorrupt).
+func (m *Mirror) fetchInto(ctx context.Context, e catalog.Entry, dst string) (res fetch.Result, err error) {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return fetch.Result{}, err
 	}
-	for attempt := 0; ; attempt++ {
-		s, err := m.Fetcher.Start(ctx, fetch.Target{Name: e.Key, URL: e.URL, SHA256: e.SHA256})
-		if err != nil {
-			return fetch.Result{}, err
+	err = fetch.RetryCorrupt(func() error {
+		if res, err = m.Fetcher.Fetch(ctx, fetch.Target{Name: e.Key, URL: e.URL, SHA256: e.SHA256}); err != nil {
+			return err
 		}
-		res, err := s.WaitVerified()
-		s.Close()
-		if errors.Is(err, fetch.ErrCorruptCache) && attempt == 0 {
-			continue // the cache rotted and the Fetcher dropped it: fetch it again
-		}
-		if err != nil {
-			return res, err
-		}
-		err = place(res.Path, dst, e.SHA256)
-		if errors.Is(err, errDigest) && res.FromCache && attempt == 0 {
+		err := place(res.Path, dst, e.SHA256)
+		if errors.Is(err, errDigest) && res.FromCache {
 			// The copy read other bytes than WaitVerified hashed: drop the
 			// archive as the cache does, under its lock, and fetch again.
 			m.Fetcher.Remove([]string{e.SHA256}, false)
-			continue
+			return fmt.Errorf("%w: %w", fetch.ErrCorruptCache, err)
 		}
-		return res, err
-	}
+		return err
+	})
+	return res, err
 }
 
 var errDigest = errors.New("sha256 mismatch")
@@ -424,8 +460,8 @@ func copyFile(src, dst string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	h := sha256.New()
-	if _, err := io.Copy(io.MultiWriter(out, h), in); err != nil {
+	copied := fsutil.NewHashingReader(in)
+	if _, err := io.Copy(out, copied); err != nil {
 		out.Close()
 		return "", err
 	}
@@ -436,27 +472,12 @@ func copyFile(src, dst string) (string, error) {
 	if err := out.Close(); err != nil {
 		return "", err
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return copied.Sum(), nil
 }
 
 func hashFile(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return "", err
-	}
-	if !fi.Mode().IsRegular() {
-		return "", fmt.Errorf("%s is not a regular file", path)
-	}
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	sum, _, err := fsutil.SHA256File(path)
+	return sum, err
 }
 
 // sweepTemps removes temp files a killed run left in release folders (Sync
@@ -606,11 +627,4 @@ func readSums(path string) (map[string]string, error) {
 		out[name[1:]] = strings.ToLower(sum)
 	}
 	return out, sc.Err()
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

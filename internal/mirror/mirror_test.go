@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -163,12 +164,13 @@ func TestSyncFailureKeepsOthersAndSkipsNonCPython(t *testing.T) {
 	a := fx.entry(13, "20260101")
 	missing := fx.entry(12, "20260101")
 	delete(fx.files, "/20260101/cpython-3.12.1+20260101-x86_64-unknown-linux-gnu-install_only.tar.gz")
-	pypy := catalog.Entry{Key: "pypy-3.11.13-linux-x86_64-gnu", Name: "pypy", URL: "https://downloads.python.org/pypy/x.tar.bz2", SHA256: a.SHA256}
+	// An implementation without a known download layout is left out.
+	pypy := catalog.Entry{Key: "jython-3.11.13-linux-x86_64-gnu", Name: "jython", URL: "https://example.org/jython/x.tar.bz2", SHA256: a.SHA256}
 	rep, err := fx.mirror().Sync(context.Background(), []catalog.Entry{a, missing, pypy}, false)
 	if err == nil || len(rep.Failed()) != 1 || rep.Failed()[0].Entry.Key != missing.Key {
 		t.Fatalf("Sync: %v %s", err, states(rep))
 	}
-	if len(rep.Skipped) != 1 || rep.Skipped[0].Name != "pypy" {
+	if len(rep.Skipped) != 1 || rep.Skipped[0].Name != "jython" {
 		t.Fatalf("skipped: %+v", rep.Skipped)
 	}
 	data, _ := os.ReadFile(filepath.Join(fx.dir, CatalogFile))
@@ -260,10 +262,27 @@ func TestSyncFromCacheRotAndMode(t *testing.T) {
 	if rep, err := fx.mirror().Sync(ctx, []catalog.Entry{a}, false); err != nil || fx.hits.Load() != 1 {
 		t.Fatalf("Sync from the cache: %v (%s), %d requests", err, states(rep), fx.hits.Load())
 	}
+	if runtime.GOOS == "windows" {
+		return // files there have a read-only bit, not a mode to keep or set
+	}
 	if fi, err := os.Stat(cached); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("the cache's archive: %v, %v; want mode 0600 kept", fi, err)
 	}
 	if fi, err := os.Stat(filepath.Join(fx.dir, filepath.FromSlash(rel))); err != nil || fi.Mode().Perm() != 0o644 {
 		t.Fatalf("the mirrored archive: %v, %v; want mode 0644", fi, err)
+	}
+}
+
+// TestFixtureUpstreamPrefix: tools/fixture, a module of its own that cannot
+// import internal/fetch, spells the upstream prefix mirrors replace; it
+// must be fetch's.
+func TestFixtureUpstreamPrefix(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "..", "tools", "fixture", "build.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "UpstreamPrefix = " + strconv.Quote(fetch.UpstreamPrefix)
+	if !strings.Contains(string(src), want) {
+		t.Errorf("tools/fixture/build.go does not say %s: keep it fetch.UpstreamPrefix", want)
 	}
 }

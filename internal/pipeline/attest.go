@@ -2,7 +2,7 @@ package pipeline
 
 import (
 	"context"
-	"strings"
+	"errors"
 
 	"github.com/pyget/pyget/internal/attest"
 	"github.com/pyget/pyget/internal/catalog"
@@ -29,8 +29,10 @@ type attestation struct {
 // startAttestation starts checking e's archive, whose digest is sha, when
 // an Attester is set and the digest known; nil otherwise. A build that is
 // not python-build-standalone's is marked so: the Attester's mode decides
-// (a note, or under require a refusal).
-func (in *Installer) startAttestation(ctx context.Context, e catalog.Entry, sha string) *attestation {
+// (a note, or under require a refusal). A refusal is passed to onRefusal
+// (when not nil) the moment it comes: the download and extraction beside
+// it stop at once rather than run to the end for nothing.
+func (in *Installer) startAttestation(ctx context.Context, e catalog.Entry, sha string, onRefusal context.CancelCauseFunc) *attestation {
 	if in.Attester == nil || sha == "" {
 		return nil
 	}
@@ -40,8 +42,27 @@ func (in *Installer) startAttestation(ctx context.Context, e catalog.Entry, sha 
 	go func() {
 		defer close(a.done)
 		a.res, a.err = in.Attester.Check(ctx, s)
+		if a.err != nil && ctx.Err() == nil && onRefusal != nil {
+			onRefusal(a.err)
+		}
 	}()
 	return a
+}
+
+// refusalOr is the check's refusal when it has come (the fill that failed
+// was most likely stopped by it, and it is the reason), else err.
+func (a *attestation) refusalOr(err error) error {
+	if a == nil {
+		return err
+	}
+	select {
+	case <-a.done:
+		if a.err != nil && !errors.Is(a.err, context.Canceled) {
+			return a.err
+		}
+	default:
+	}
+	return err
 }
 
 // stop ends a check nobody will wait for (the install failed or is done),
@@ -65,7 +86,7 @@ func (in *Installer) waitAttestation(ctx context.Context, a *attestation, e cata
 	}
 	if a == nil || a.sha != sha {
 		a.stop()
-		a = in.startAttestation(ctx, e, sha)
+		a = in.startAttestation(ctx, e, sha, nil)
 		if a == nil {
 			return attest.Result{}, nil
 		}
@@ -79,14 +100,17 @@ func (in *Installer) waitAttestation(ctx context.Context, a *attestation, e cata
 	}
 }
 
-// attestMirrorURL is where the mirror that serves archives (the first
-// configured, AttestMirror) would keep catalogURL's bundle's archive: its
-// bundle is that URL + ".sigstore.json". "" when no mirror is configured
+// attestMirrorURL is where the mirror that serves archives first
+// (AttestMirror) keeps catalogURL's archive, by fetch's one mapping: its
+// bundle is that URL + ".sigstore.json". "" when there is no such mirror
 // or the URL is not python-build-standalone's.
 func (in *Installer) attestMirrorURL(catalogURL string) string {
-	rest, ok := strings.CutPrefix(catalogURL, fetch.UpstreamPrefix)
-	if in.AttestMirror == "" || !ok {
+	if in.AttestMirror == "" {
 		return ""
 	}
-	return strings.TrimRight(in.AttestMirror, "/") + rest
+	if _, ok := fetch.ReleasePath(catalogURL); !ok {
+		return "" // PyPy's and GraalPy's mirrors are others; no bundles there
+	}
+	u, _ := fetch.OnMirror(in.AttestMirror, catalogURL)
+	return u
 }

@@ -211,3 +211,71 @@ func TestFailedInstallEndsAndWaitsForCheck(t *testing.T) {
 		t.Fatal("the check had not returned when the install did")
 	}
 }
+
+// gatedAttester refuses once gate is closed.
+type gatedAttester struct {
+	gate chan struct{}
+	err  error
+}
+
+func (g *gatedAttester) Check(ctx context.Context, s attest.Subject) (attest.Result, error) {
+	select {
+	case <-g.gate:
+		return attest.Result{}, g.err
+	case <-ctx.Done():
+		return attest.Result{}, ctx.Err()
+	}
+}
+
+// countingReader closes at when n bytes have passed.
+type countingReader struct {
+	r    io.Reader
+	n    int64
+	at   int64
+	once sync.Once
+	gate chan struct{}
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	k, err := c.r.Read(p)
+	c.n += int64(k)
+	if c.n >= c.at {
+		c.once.Do(func() { close(c.gate) })
+	}
+	return k, err
+}
+
+// A refusal that arrives while a paced download is at 10% stops the
+// download and the extraction at once (the whole body would take 20 s):
+// nothing installed, the refusal is the error, and the partial download is
+// kept for the next try.
+func TestRefusalStopsTheDownload(t *testing.T) {
+	srv := faultserver.New(faultserver.HTTP1, map[string][]byte{})
+	defer srv.Close()
+	in, e, data := newInstaller(t, srv)
+	total := int64(len(data))
+	srv.SetPace(total / 20)
+	refusal := &attest.Error{Kind: attest.KindVerification, Message: e.Key + ": attestation does not match: signer identity"}
+	gate := make(chan struct{})
+	in.Attester = &gatedAttester{gate: gate, err: refusal}
+	in.extract = func(ctx context.Context, r io.Reader, f archive.Format, dest string, lim archive.Limits) error {
+		return archive.Extract(ctx, &countingReader{r: r, at: total / 10, gate: gate}, f, dest, lim)
+	}
+	_, err := in.InstallEntry(context.Background(), e)
+	if !errors.Is(err, attest.ErrVerification) || err.Error() != refusal.Message {
+		t.Fatalf("want the refusal, got %v", err)
+	}
+	if sent := srv.BodyBytesSent(); sent >= total {
+		t.Errorf("the whole body was sent (%d bytes): the download was not stopped", sent)
+	}
+	if _, ok, err := in.Layout.Find(e.Key); ok || err != nil {
+		t.Errorf("installed: %v %v", ok, err)
+	}
+	matches, _ := filepath.Glob(filepath.Join(filepath.Dir(in.Layout.InstallDir), "cache", "downloads", "*.part"))
+	if len(matches) != 1 {
+		t.Fatalf("partials %v, want the one kept", matches)
+	}
+	if fi, err := os.Stat(matches[0]); err != nil || fi.Size() < total/10 || fi.Size() >= total {
+		t.Errorf("partial %v: want between 10%% and all of %d bytes", fi, total)
+	}
+}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/pyget/pyget/internal/catalog"
 	"github.com/pyget/pyget/internal/faultserver"
+	"github.com/pyget/pyget/internal/fetch"
 	"github.com/pyget/pyget/internal/testutil"
 )
 
@@ -107,7 +108,7 @@ func checkDiskFullError(t *testing.T, err error, in *Installer, e catalog.Entry)
 	if want := "installing " + e.Key + " into " + installDir + ": "; !strings.HasPrefix(msg, want) {
 		t.Errorf("error %q does not start with %q", msg, want)
 	}
-	if cached := in.Fetcher.ArchivePath(e.SHA256); strings.Contains(msg, cached) {
+	if cached := in.Fetcher.(*fetch.Fetcher).ArchivePath(e.SHA256); strings.Contains(msg, cached) {
 		t.Errorf("error %q names the cached archive %s, which is not at fault", msg, cached)
 	}
 	if n := strings.Count(msg, e.Key+" into "); n != 1 {

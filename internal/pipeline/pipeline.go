@@ -1,4 +1,6 @@
-// Package pipeline is the one path by which installs change: fetch ->
+// Package pipeline resolves requests (Resolver, resolver.go: which build a
+// request means, installed or to download) and is the one path by which
+// installs change (Installer; jobs.go runs a command's jobs): fetch ->
 // verify -> extract -> commit -> link, and uninstall. A catalog entry goes to
 // the transfer layer, whose stream feeds the extractor while it arrives, and
 // the verified tree is committed into the store (package store) under the
@@ -11,11 +13,8 @@ package pipeline
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"os"
 	"time"
@@ -25,6 +24,7 @@ import (
 	"github.com/pyget/pyget/internal/catalog"
 	"github.com/pyget/pyget/internal/fetch"
 	"github.com/pyget/pyget/internal/fsutil"
+	"github.com/pyget/pyget/internal/pyfix"
 	"github.com/pyget/pyget/internal/store"
 )
 
@@ -32,11 +32,19 @@ import (
 // catalog's digest.
 var ErrDigestMismatch = errors.New("sha256 mismatch")
 
+// Fetcher is what the pipeline needs of the transfer layer: a stream of an
+// archive while it arrives, and whether one is cached. *fetch.Fetcher is
+// the real one; tests stand in with fetch.FileStream over a file.
+type Fetcher interface {
+	Start(ctx context.Context, t fetch.Target) (*fetch.Stream, error)
+	Cached(t fetch.Target) bool
+}
+
 // Installer installs catalog entries and local archives, relinks and
 // uninstalls builds.
 type Installer struct {
 	Layout      store.Layout
-	Fetcher     *fetch.Fetcher
+	Fetcher     Fetcher
 	LockTimeout time.Duration // 0 = wait forever
 	Links       store.LinkOptions
 	Reinstall   bool
@@ -45,12 +53,17 @@ type Installer struct {
 	Offline bool
 	// OnWait is called when another process holds the build's lock.
 	OnWait func(key string)
+	// OnNote, when set, receives a job's warnings (jobs.go).
+	OnNote func(Note)
 	// Attester, when set, checks each archive's provenance while it is
 	// fetched and extracted; the install commits only if it agrees (see
 	// attest.go). AttestMirror is the mirror base URL whose
 	// <archive>.sigstore.json it looks at first ("" = none).
 	Attester     Attester
 	AttestMirror string
+	// Fix says what pyfix does to each staged build besides rewriting its
+	// build-time paths and compiler (see fixes.go).
+	Fix pyfix.Options
 
 	// extract is archive.Extract; tests wrap it to watch extractions.
 	extract func(ctx context.Context, r io.Reader, f archive.Format, dest string, lim archive.Limits) error
@@ -73,6 +86,9 @@ type Outcome struct {
 	// Attestation is the provenance check's verdict (its warning or note
 	// for the CLI to show); zero when nothing was checked.
 	Attestation attest.Result
+	// Fixes is what was changed in the build to make it work here, with
+	// warnings for the CLI to show; zero when Already.
+	Fixes pyfix.Report
 }
 
 // archiveInfo is what a fill says about the archive it extracted.
@@ -94,16 +110,24 @@ func (in *Installer) InstallEntry(ctx context.Context, e catalog.Entry) (Outcome
 	if err != nil {
 		return Outcome{}, err
 	}
-	return in.install(ctx, e, func(stage *store.Staging) (archiveInfo, error) {
+	return in.install(ctx, e, func(ctx context.Context, stage *store.Staging) (archiveInfo, error) {
 		if in.Offline && !in.Fetcher.Cached(fetch.Target{Name: e.Key, URL: e.URL, SHA256: e.SHA256}) {
 			return archiveInfo{}, ErrOffline
 		}
-		result, err := in.fetchAndExtract(ctx, e, format, stage)
-		if errors.Is(err, fetch.ErrCorruptCache) && !in.Offline {
-			// The cached archive went bad on disk and is gone now: download it.
+		var result fetch.Result
+		fill := func() (err error) {
 			if err = emptyDir(stage.Dir); err == nil {
 				result, err = in.fetchAndExtract(ctx, e, format, stage)
 			}
+			return err
+		}
+		// A cached archive that went bad on disk is gone once found: it
+		// is downloaded again, unless offline.
+		var err error
+		if in.Offline {
+			err = fill()
+		} else {
+			err = fetch.RetryCorrupt(fill)
 		}
 		if err != nil {
 			return archiveInfo{}, err
@@ -120,7 +144,9 @@ func (in *Installer) InstallEntry(ctx context.Context, e catalog.Entry) (Outcome
 // under it (another process may have installed the build meanwhile), a
 // staged tree that fill populates and verifies, the commit and the links.
 // Whatever fails, the staged tree goes and a previous install stays.
-func (in *Installer) install(ctx context.Context, e catalog.Entry, fill func(*store.Staging) (archiveInfo, error)) (Outcome, error) {
+// fill gets a context that a refusal of the provenance check running beside
+// it ends at once (when the fill is bound to produce e.SHA256).
+func (in *Installer) install(ctx context.Context, e catalog.Entry, fill func(context.Context, *store.Staging) (archiveInfo, error)) (Outcome, error) {
 	start := time.Now()
 	release, err := in.Layout.Lock(ctx, e.Key, in.LockTimeout, in.onWait(e.Key))
 	if err != nil {
@@ -130,7 +156,7 @@ func (in *Installer) install(ctx context.Context, e catalog.Entry, fill func(*st
 	if inst, ok, err := in.Layout.Find(e.Key); err != nil {
 		return Outcome{}, err
 	} else if ok && (!in.Reinstall || waitedFor(inst, start)) {
-		return in.already(inst, start)
+		return in.already(ctx, inst, start)
 	}
 
 	stage, err := in.Layout.Stage(e.Key)
@@ -145,13 +171,19 @@ func (in *Installer) install(ctx context.Context, e catalog.Entry, fill func(*st
 	}()
 	// The catalog gives the digest up front: the provenance check runs
 	// while the archive is fetched and extracted.
-	pending := in.startAttestation(ctx, e, e.SHA256)
+	fillCtx, refused := context.WithCancelCause(ctx)
+	defer refused(nil)
+	pending := in.startAttestation(ctx, e, e.SHA256, refused)
 	defer pending.stop()
-	info, err := fill(stage)
+	info, err := fill(fillCtx, stage)
+	if err != nil {
+		return Outcome{}, pending.refusalOr(err)
+	}
+	verdict, err := in.waitAttestation(ctx, pending, e, info.sha256)
 	if err != nil {
 		return Outcome{}, err
 	}
-	verdict, err := in.waitAttestation(ctx, pending, e, info.sha256)
+	fixes, err := in.fixStaged(ctx, e, stage)
 	if err != nil {
 		return Outcome{}, err
 	}
@@ -161,11 +193,11 @@ func (in *Installer) install(ctx context.Context, e catalog.Entry, fill func(*st
 		return Outcome{}, err
 	}
 	committed = true
-	links, err := in.Layout.Link(inst, in.Links)
+	links, err := in.Layout.Link(ctx, inst, in.Links)
 	if err != nil {
 		return Outcome{}, fmt.Errorf("installed %s but could not link it: %w", e.Key, err)
 	}
-	return Outcome{Installation: inst, Size: info.size, Transfer: info.transfer, Links: links, Elapsed: time.Since(start), Attestation: verdict}, nil
+	return Outcome{Installation: inst, Size: info.size, Transfer: info.transfer, Links: links, Elapsed: time.Since(start), Attestation: verdict, Fixes: fixes}, nil
 }
 
 func (in *Installer) fetchAndExtract(ctx context.Context, e catalog.Entry, format archive.Format, stage *store.Staging) (fetch.Result, error) {
@@ -266,8 +298,11 @@ func (in *Installer) InstallArchive(ctx context.Context, path string, e catalog.
 	if err != nil {
 		return Outcome{}, err
 	}
-	return in.install(ctx, e, func(stage *store.Staging) (archiveInfo, error) {
-		sum, size, err := in.extractLocal(ctx, e, path, format, stage.Dir)
+	return in.install(ctx, e, func(fillCtx context.Context, stage *store.Staging) (archiveInfo, error) {
+		if wantSHA256 == "" || wantSHA256 != e.SHA256 {
+			fillCtx = ctx // the check is about other bytes than these may be
+		}
+		sum, size, err := in.extractLocal(fillCtx, e, path, format, stage.Dir)
 		if err != nil {
 			return archiveInfo{}, err
 		}
@@ -281,22 +316,22 @@ func (in *Installer) InstallArchive(ctx context.Context, path string, e catalog.
 // extractLocal extracts the archive at path into dest, hashing it.
 // Extraction errors come back as extractError's.
 func (in *Installer) extractLocal(ctx context.Context, e catalog.Entry, path string, format archive.Format, dest string) (sum string, size int64, err error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", 0, err
-	}
-	defer f.Close()
-	h := sha256.New()
 	if format == archive.Zip {
-		if size, err = io.Copy(h, f); err != nil {
+		sum, fi, err := fsutil.SHA256File(path)
+		if err != nil {
 			return "", 0, fmt.Errorf("reading %s: %w", path, err)
 		}
 		if err := archive.ExtractZip(ctx, path, dest, in.Limits); err != nil {
 			return "", 0, in.extractError(e, path, err)
 		}
-		return hex.EncodeToString(h.Sum(nil)), size, nil
+		return sum, fi.Size(), nil
 	}
-	counted := &hashingReader{r: f, h: h}
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0, err
+	}
+	defer f.Close()
+	counted := fsutil.NewHashingReader(f)
 	if err := in.extractor()(ctx, counted, format, dest, in.Limits); err != nil {
 		return "", 0, in.extractError(e, path, err)
 	}
@@ -305,20 +340,7 @@ func (in *Installer) extractLocal(ctx context.Context, e catalog.Entry, path str
 	if _, err := io.Copy(io.Discard, counted); err != nil {
 		return "", 0, fmt.Errorf("reading %s: %w", path, err)
 	}
-	return hex.EncodeToString(h.Sum(nil)), counted.n, nil
-}
-
-type hashingReader struct {
-	r io.Reader
-	h hash.Hash
-	n int64
-}
-
-func (r *hashingReader) Read(p []byte) (int, error) {
-	n, err := r.r.Read(p)
-	r.h.Write(p[:n])
-	r.n += int64(n)
-	return n, err
+	return counted.Sum(), counted.N(), nil
 }
 
 // Relink repairs the links of an installed build, under its lock so that
@@ -337,7 +359,7 @@ func (in *Installer) Relink(ctx context.Context, key string) (Outcome, error) {
 	if !ok {
 		return Outcome{}, fmt.Errorf("%s: %w", key, store.ErrNotInstalled)
 	}
-	return in.already(inst, start)
+	return in.already(ctx, inst, start)
 }
 
 // Uninstall removes the build key under its lock (waiting as installs do),
@@ -354,8 +376,8 @@ func (in *Installer) Uninstall(ctx context.Context, key string) error {
 }
 
 // already reports an install that was there before; call under its lock.
-func (in *Installer) already(inst store.Installation, start time.Time) (Outcome, error) {
-	links, err := in.Layout.Link(inst, in.Links)
+func (in *Installer) already(ctx context.Context, inst store.Installation, start time.Time) (Outcome, error) {
+	links, err := in.Layout.Link(ctx, inst, in.Links)
 	if err != nil {
 		return Outcome{}, fmt.Errorf("linking %s: %w", inst.Entry.Key, err)
 	}

@@ -8,10 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -28,14 +31,34 @@ import (
 // a little more than this on disk.
 const fakeBlob = 4 << 20
 
-// fakeArchive is an install_only tree with a runnable bin/python3.14 and a
-// large incompressible file, so faults can land in the middle of the body.
+// fakeArchive is an install_only tree for this OS with a runnable
+// interpreter (bin/python3.14, or python.exe on Windows) and a large
+// incompressible file, so faults can land in the middle of the body. Built
+// once: the Windows one holds a test binary.
 func fakeArchive(t *testing.T) []byte {
 	t.Helper()
-	return testutil.TarGz(t, testutil.FakeCPython{Version: "3.14.6", Blob: fakeBlob}.Entries())
+	fakeArchiveOnce.Do(func() {
+		fakeArchiveData = testutil.TarGz(t, testutil.FakeCPython{Version: "3.14.6", Blob: fakeBlob}.Entries())
+	})
+	return fakeArchiveData
 }
 
+var (
+	fakeArchiveOnce sync.Once
+	fakeArchiveData []byte
+)
+
+// hostKey is the catalog key of CPython version v built for this OS.
+func hostKey(v string) string { return "cpython-" + v + "-" + testutil.HostSuffix() }
+
 func newInstaller(t *testing.T, srv *faultserver.Server) (*Installer, catalog.Entry, []byte) {
+	t.Helper()
+	return newInstallerWithClient(t, srv, srv.Client())
+}
+
+// newInstallerWithClient is newInstaller whose fetcher sends its requests
+// through client.
+func newInstallerWithClient(t *testing.T, srv *faultserver.Server, client *http.Client) (*Installer, catalog.Entry, []byte) {
 	t.Helper()
 	data := fakeArchive(t)
 	sum := sha256.Sum256(data)
@@ -47,7 +70,7 @@ func newInstaller(t *testing.T, srv *faultserver.Server) (*Installer, catalog.En
 		Retries:   fetch.DefaultRetries,
 		BaseDelay: time.Millisecond,
 		MaxDelay:  5 * time.Millisecond,
-		Client:    srv.Client(),
+		Client:    client,
 	}
 	if segmentsForTests {
 		// Segments at the first response's headers, on loopback where
@@ -59,7 +82,7 @@ func newInstaller(t *testing.T, srv *faultserver.Server) (*Installer, catalog.En
 		t.Fatal(err)
 	}
 	e := catalog.Entry{
-		Key: "cpython-3.14.6-linux-x86_64-gnu", Name: "cpython", OS: "linux", Libc: "gnu",
+		Key: hostKey("3.14.6"), Name: "cpython", OS: testutil.HostOS(), Libc: testutil.HostLibc(),
 		Arch: catalog.Arch{Family: "x86_64"}, Major: 3, Minor: 14, Patch: 6, Build: "20260610",
 		URL:    fetch.UpstreamPrefix + "/20260610/cpython-3.14.6.tar.gz",
 		SHA256: hex.EncodeToString(sum[:]),
@@ -107,12 +130,96 @@ var segmentedTests = map[string]func(*testing.T){
 // byte at was answered with a flipped byte.
 func flipLanded(log []faultserver.Logged, at int64) bool {
 	for _, l := range log {
-		var first, last int64
-		if n, _ := fmt.Sscanf(l.Range, "bytes=%d-%d", &first, &last); n == 2 && first <= at && at <= last && l.Fault == faultserver.FlipByte {
+		if rangeCovers(l.Range, at) && l.Fault == faultserver.FlipByte {
 			return true
 		}
 	}
 	return false
+}
+
+// rangeCovers reports whether a Range header value "bytes=first-last"
+// asks for the byte at.
+func rangeCovers(header string, at int64) bool {
+	var first, last int64
+	n, _ := fmt.Sscanf(header, "bytes=%d-%d", &first, &last)
+	return n == 2 && first <= at && at <= last
+}
+
+// flipOnce picks the response that carries the flipped byte at: the first
+// whose request covers it (with ranged set, the first ranged one: with
+// segments the whole-file response is left unread). Once that response has
+// its headers it ends the server's repeated fault: the server chose that
+// response's fault before it sent them, so exactly that response is
+// flipped, and any later request for the byte (the download after the
+// digest mismatch, which begins only once this response was read) is not,
+// however the scheduler runs the goroutines. It then holds that body just
+// past the byte until read opens: so the extractor reads the damaged byte
+// before the transfer can finish, see the mismatch and start again (a
+// reader that has read nothing moves to the new download unharmed, which
+// under load left the test with one extraction).
+type flipOnce struct {
+	next   http.RoundTripper
+	srv    *faultserver.Server
+	at     int64
+	ranged bool
+	read   <-chan struct{}
+	picked atomic.Bool
+}
+
+func (f *flipOnce) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := f.next.RoundTrip(req)
+	if err != nil {
+		return resp, err
+	}
+	from := int64(0)
+	if h := req.Header.Get("Range"); h != "" || f.ranged {
+		if !rangeCovers(h, f.at) {
+			return resp, nil
+		}
+		fmt.Sscanf(h, "bytes=%d-", &from)
+	}
+	if !f.picked.CompareAndSwap(false, true) {
+		return resp, nil
+	}
+	f.srv.Repeat(faultserver.Fault{})
+	resp.Body = &holdPast{ReadCloser: resp.Body, left: f.at - from + 1, open: f.read, ctx: req.Context()}
+	return resp, nil
+}
+
+// holdPast passes left bytes, then blocks until open is closed.
+type holdPast struct {
+	io.ReadCloser
+	left int64
+	open <-chan struct{}
+	ctx  context.Context
+}
+
+func (h *holdPast) Read(p []byte) (int, error) {
+	if h.left <= 0 {
+		select {
+		case <-h.open:
+		case <-h.ctx.Done():
+			return 0, h.ctx.Err()
+		}
+	}
+	n, err := h.ReadCloser.Read(p)
+	h.left -= int64(n)
+	return n, err
+}
+
+// readPast calls past once more than at bytes were read from it.
+type readPast struct {
+	io.Reader
+	at, n int64
+	past  func()
+}
+
+func (r *readPast) Read(p []byte) (int, error) {
+	n, err := r.Reader.Read(p)
+	if r.n += int64(n); r.n > r.at {
+		r.past()
+	}
+	return n, err
 }
 
 // countExtractions makes in count the extractions it starts.
@@ -289,37 +396,42 @@ func TestFlippedByteEarlyInTheBody(t *testing.T) {
 			}
 			srv := faultserver.New(faultserver.HTTP1, map[string][]byte{})
 			defer srv.Close()
-			in, e, _ := newInstaller(t, srv)
 			flip := faultserver.Fault{Kind: faultserver.FlipByte, At: at}
 			if segmentsForTests {
 				// The flip (at a file offset) lands in the response that
 				// carries that byte, whichever request of the segments
-				// it is; it stops once that response has begun, so the
-				// download after the mismatch is clean (that one starts
-				// only after every segment of the damaged one ended).
+				// it is; flipOnce stops it as soon as that response has
+				// begun, so the download after the mismatch is clean
+				// (a second mismatch would be final). A watcher polling
+				// the request log did this before, and under load it
+				// woke only after the second download had asked for the
+				// byte again.
 				srv.Repeat(flip)
-				done, watched := make(chan struct{}), make(chan struct{})
-				go func() {
-					defer close(watched)
-					for !flipLanded(srv.Requests(), at) {
-						select {
-						case <-done:
-							return
-						case <-time.After(time.Millisecond):
-						}
-					}
-					srv.Repeat(faultserver.Fault{})
-				}()
-				defer func() { close(done); <-watched }()
 			} else {
 				srv.Script(flip)
 			}
+			read := make(chan struct{})
+			var readOnce sync.Once
+			readIt := func() { readOnce.Do(func() { close(read) }) }
+			client := *srv.Client()
+			client.Transport = &flipOnce{next: client.Transport, srv: srv, at: at, ranged: segmentsForTests, read: read}
+			in, e, _ := newInstallerWithClient(t, srv, &client)
 			extractions := countExtractions(in)
+			counted := in.extract
+			in.extract = func(ctx context.Context, r io.Reader, f archive.Format, dest string, lim archive.Limits) error {
+				// An extraction that ends, however, lets the transfer go on.
+				defer readIt()
+				return counted(ctx, &readPast{Reader: r, at: at, past: readIt}, f, dest, lim)
+			}
 			o, err := in.InstallEntry(context.Background(), e)
 			if err != nil {
 				t.Fatal(err)
 			}
 			runPython(t, o.Installation)
+			if !flipLanded(srv.Requests(), at) && segmentsForTests {
+				// (Without segments the one scripted request is flipped.)
+				t.Errorf("no response carrying byte %d was flipped:\n%v", at, srv.Requests())
+			}
 			// The damaged bytes were read once, the verified ones again.
 			if n := extractions.Load(); n < 2 {
 				t.Errorf("extracted %d times, want the damaged read and a clean one", n)
@@ -344,8 +456,13 @@ func TestZipArchiveAndItsCache(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Whatever the exec bits became, the test runs the script through sh.
-	if out, err := exec.Command("sh", first.Installation.Executable).Output(); err != nil || strings.TrimSpace(string(out)) != "Python 3.14.6" {
+	// Whatever the exec bits became, the test runs the script through sh
+	// (Windows has no exec bits: python.exe runs).
+	run := exec.Command("sh", first.Installation.Executable)
+	if runtime.GOOS == "windows" {
+		run = exec.Command(first.Installation.Executable)
+	}
+	if out, err := run.Output(); err != nil || strings.TrimSpace(string(out)) != "Python 3.14.6" {
 		t.Fatalf("installed from zip: %q, %v", out, err)
 	}
 	in.Reinstall = true

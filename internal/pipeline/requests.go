@@ -68,14 +68,9 @@ func (e *NoBuildError) Error() string {
 func Digests(entries []catalog.Entry, installed []store.Installation, reqs []pyrequest.Request) (shas []string, names map[string]string, err error) {
 	names = map[string]string{}
 	add := func(sha, key string) {
-		sha = strings.ToLower(sha)
-		if sha == "" {
-			return
+		if addName(names, sha, key) {
+			shas = append(shas, strings.ToLower(sha))
 		}
-		if _, ok := names[sha]; !ok {
-			shas = append(shas, sha)
-		}
-		names[sha] = key
 	}
 	for _, r := range reqs {
 		matched := false

@@ -23,14 +23,23 @@ type Upgrade struct {
 	Current store.Installation
 	// Target is the build to install: the catalog's newest of the group
 	// (the newest final release, unless the catalog has only pre-releases
-	// of it) when its version is newer than Current's, else Current's own
-	// entry. A newer build tag of Current's version is not an upgrade:
-	// `install --reinstall` swaps that in.
+	// of it) when it is newer than Current (a newer version, or a newer
+	// python-build-standalone release of the same version: fixes ship as
+	// rebuilds, and uv upgrades to them too), else Current's own entry.
 	Target catalog.Entry
 }
 
-// Needed reports whether Target is a newer patch to install.
-func (u Upgrade) Needed() bool { return u.Target.Key != u.Current.Entry.Key }
+// Needed reports whether Target is a newer patch, or a rebuild, to
+// install.
+func (u Upgrade) Needed() bool {
+	return u.Target.Key != u.Current.Entry.Key || u.Rebuild()
+}
+
+// Rebuild reports whether Target is a newer build of Current's own
+// version: same key, another release. It replaces Current in place.
+func (u Upgrade) Rebuild() bool {
+	return u.Target.Key == u.Current.Entry.Key && u.Target.Build != u.Current.Entry.Build
+}
 
 // PlanUpgrades plans an upgrade for every group of installed builds, in the
 // order the groups first appear in installed, from the catalog's entries.
@@ -71,7 +80,7 @@ func PlanUpgrades(installed []store.Installation, entries []catalog.Entry) []Upg
 		if best == nil {
 			best = anyKind[i]
 		}
-		if best != nil && catalog.CompareVersions(best.ParsedVersion(), p.Current.Entry.ParsedVersion()) > 0 {
+		if best != nil && catalog.Compare(*best, p.Current.Entry) > 0 {
 			p.Target = *best
 		}
 	}
@@ -100,42 +109,42 @@ func (e *PatchRequestError) Error() string {
 	return "upgrade takes minor versions (3.14, 3.14t, pypy@3.11), not a patch or a pre-release: " + e.Request
 }
 
-// ChooseUpgrades keeps the plans (PlanUpgrades of installed and entries)
-// of the groups an installed build of which a request matches on plat
-// (widened with ForInstalled), every plan without requests. A request that
-// matches no installed build is resolved with resolve (whose error is
-// returned as it is) and becomes a FreshUpgrade. A request naming a patch or
-// a pre-release gives a *PatchRequestError, unless fromPin: a pin's exact
-// patch (pin --resolved) selects its minor version, and a fresh one installs
-// that minor version's newest patch in entries.
-func ChooseUpgrades(plans []Upgrade, installed []store.Installation, entries []catalog.Entry, reqs []pyrequest.Request, plat platform.Platform, fromPin bool, resolve func(pyrequest.Request) (catalog.Entry, error)) ([]Upgrade, []FreshUpgrade, error) {
+// chooseUpgrades keeps the plans (PlanUpgrades of the installed builds and
+// entries) of the groups an installed build of which a request matches on
+// the Platform (widened with ForInstalled), every plan without requests. A
+// request that matches no installed build is resolved with Download (its
+// failure a *RequestError) and becomes a FreshUpgrade. A request naming a
+// patch or a pre-release gives a *PatchRequestError, unless fromPin: a
+// pin's exact patch (pin --resolved) selects its minor version, and a
+// fresh one installs that minor version's newest patch in entries.
+func (r *Resolver) chooseUpgrades(ctx context.Context, plans []Upgrade, entries []catalog.Entry, reqs []pyrequest.Request, fromPin bool) ([]Upgrade, []FreshUpgrade, error) {
 	if len(reqs) == 0 {
 		return plans, nil, nil
 	}
-	wide := plat.ForInstalled()
+	wide := r.Platform.ForInstalled()
 	named := map[string]bool{} // groups
 	var fresh []FreshUpgrade
-	for _, r := range reqs {
+	for _, req := range reqs {
 		var matched []catalog.Entry
-		for _, inst := range installed {
-			if r.Matches(inst.Entry, &wide) {
+		for _, inst := range r.Installed {
+			if req.Matches(inst.Entry, &wide) {
 				matched = append(matched, inst.Entry)
 			}
 		}
 		if len(matched) == 0 {
-			e, err := resolve(r)
+			e, err := r.Download(ctx, req)
 			if err != nil {
-				return nil, nil, err
+				return nil, nil, &RequestError{Op: "upgrade", Request: req.String(), Err: err}
 			}
 			if fromPin {
 				e = NewestPatch(e, entries)
 			}
 			matched = []catalog.Entry{e}
-			fresh = append(fresh, FreshUpgrade{Request: r, Entry: e})
+			fresh = append(fresh, FreshUpgrade{Request: req, Entry: e})
 		}
 		for _, e := range matched {
-			if !fromPin && NamesPatch(r, e, &wide) {
-				return nil, nil, &PatchRequestError{Request: r.String()}
+			if !fromPin && NamesPatch(req, e, &wide) {
+				return nil, nil, &PatchRequestError{Request: req.String()}
 			}
 			named[e.MinorKey()] = true
 		}
@@ -168,6 +177,14 @@ func NamesPatch(r pyrequest.Request, e catalog.Entry, p *platform.Platform) bool
 func (in *Installer) Upgrade(ctx context.Context, u Upgrade) (Outcome, error) {
 	if !u.Needed() {
 		return in.Relink(ctx, u.Current.Entry.Key)
+	}
+	if u.Rebuild() {
+		// The same key: the rebuild is swapped in atomically, as install
+		// --reinstall does (a running interpreter keeps its files), and
+		// the older build is gone rather than outdated.
+		re := *in
+		re.Reinstall = true
+		return re.InstallEntry(ctx, u.Target)
 	}
 	return in.InstallEntry(ctx, u.Target)
 }

@@ -3,8 +3,10 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -15,6 +17,7 @@ import (
 	"github.com/pyget/pyget/internal/platform"
 	"github.com/pyget/pyget/internal/pyrequest"
 	"github.com/pyget/pyget/internal/store"
+	"github.com/pyget/pyget/internal/testutil"
 )
 
 // patchOf is e as another version of its minor, keyed as the catalog keys
@@ -53,7 +56,7 @@ func TestPlanUpgrades(t *testing.T) {
 	cat := []catalog.Entry{
 		patchOf(p314, 8, ""), patchOf(p314, 1, ""), p314,
 		patchOf(p314, 9, "rc1"), // a final release goes before a newer pre-release
-		rebuilt,                 // a newer build of the same version is no upgrade
+		rebuilt,                 // a newer build of the same version: an upgrade (a rebuild)
 		patchOf(p315, 0, "rc2"), // only pre-releases: the newest of them
 		patchOf(ft, 7, ""),      // another variant: its own group
 		patchOf(musl, 9, ""),    // another platform: its own group
@@ -61,7 +64,7 @@ func TestPlanUpgrades(t *testing.T) {
 	got := PlanUpgrades(installations(patchOf(p314, 5, ""), p313, p314, p315, musl), cat)
 	want := []struct{ group, current, target string }{
 		{"cpython-3.14-linux-x86_64-gnu", "cpython-3.14.6-linux-x86_64-gnu", "cpython-3.14.8-linux-x86_64-gnu"},
-		{"cpython-3.13-linux-x86_64-gnu", "cpython-3.13.4-linux-x86_64-gnu", "cpython-3.13.4-linux-x86_64-gnu"},
+		{"cpython-3.13-linux-x86_64-gnu", "cpython-3.13.4-linux-x86_64-gnu", "cpython-3.13.4-linux-x86_64-gnu+20270101"},
 		{"cpython-3.15-linux-x86_64-gnu", "cpython-3.15.0rc1-linux-x86_64-gnu", "cpython-3.15.0rc2-linux-x86_64-gnu"},
 		{"cpython-3.14-linux-x86_64-musl", "cpython-3.14.6-linux-x86_64-musl", "cpython-3.14.9-linux-x86_64-musl"},
 	}
@@ -70,16 +73,20 @@ func TestPlanUpgrades(t *testing.T) {
 	}
 	for i, w := range want {
 		g := got[i]
-		if g.Group != w.group || g.Current.Entry.Key != w.current || g.Target.Key != w.target {
-			t.Errorf("plan %d: %s %s -> %s, want %s %s -> %s", i, g.Group, g.Current.Entry.Key, g.Target.Key, w.group, w.current, w.target)
+		target, build, _ := strings.Cut(w.target, "+")
+		if g.Group != w.group || g.Current.Entry.Key != w.current || g.Target.Key != target || build != "" && g.Target.Build != build {
+			t.Errorf("plan %d: %s %s -> %s (%s), want %s %s -> %s", i, g.Group, g.Current.Entry.Key, g.Target.Key, g.Target.Build, w.group, w.current, w.target)
 		}
-		if g.Needed() != (w.current != w.target) {
+		if g.Needed() != (w.current != w.target) || g.Rebuild() != (build != "") {
 			t.Errorf("plan %d: Needed() = %v", i, g.Needed())
 		}
 	}
 
-	// A catalog older than what is installed plans no downgrade.
-	if p := PlanUpgrades(installations(p314), []catalog.Entry{patchOf(p314, 5, "")}); p[0].Needed() {
+	// A catalog older than what is installed plans no downgrade, nor an
+	// older build of the same version.
+	older := p314
+	older.Build = "20250101"
+	if p := PlanUpgrades(installations(p314), []catalog.Entry{patchOf(p314, 5, ""), older}); p[0].Needed() {
 		t.Errorf("plan with an older catalog: %+v", p[0])
 	}
 	if p := PlanUpgrades(nil, cat); len(p) != 0 {
@@ -100,8 +107,19 @@ func twoPatches(t *testing.T, srv *faultserver.Server) (in *Installer, older, ne
 }
 
 // minorLinkTarget is where the 3.14 minor link points, "" without one.
+// Where symlinks cannot be made (Windows without Developer Mode) there is
+// no minor link: the build the group's commands run stands for it.
 func minorLinkTarget(t *testing.T, in *Installer, e catalog.Entry) string {
 	t.Helper()
+	if !testutil.SymlinksWork() {
+		group := fmt.Sprintf("%s-%d.%d.", e.Name, e.Major, e.Minor)
+		for key := range in.Layout.BinLinks() {
+			if strings.HasPrefix(key, group) && !strings.Contains(key, "+") {
+				return key
+			}
+		}
+		return ""
+	}
 	s, err := os.Readlink(filepath.Join(in.Layout.InstallDir, store.MinorLinkName(e)))
 	if errors.Is(err, os.ErrNotExist) {
 		return ""
@@ -154,8 +172,8 @@ func TestUpgradeMovesLinksAndKeepsPrevious(t *testing.T) {
 	if got := minorLinkTarget(t, in, older); got != newer.Key {
 		t.Errorf("minor link -> %q after the upgrade, want %s", got, newer.Key)
 	}
-	cmd := filepath.Join(in.Layout.BinDir, "python3.14")
-	if real, err := filepath.EvalSymlinks(cmd); err != nil || !strings.Contains(real, string(filepath.Separator)+newer.Key+string(filepath.Separator)) {
+	cmd := binFile(in, "python3.14")
+	if real, err := commandTarget(cmd); err != nil || !strings.Contains(real, string(filepath.Separator)+newer.Key+string(filepath.Separator)) {
 		t.Errorf("python3.14 leads to %q (%v), want into %s", real, err, newer.Key)
 	}
 	if _, ok, _ := in.Layout.Find(older.Key); !ok {
@@ -198,6 +216,7 @@ func TestUpgradeMovesLinksAndKeepsPrevious(t *testing.T) {
 // on the old one: Outdated keeps that one, and the next upgrade, with
 // nothing to install, moves the links.
 func TestUpgradeFinishesInterruptedLinking(t *testing.T) {
+	testutil.NeedSymlinks(t) // it puts a minor link back by hand
 	srv := faultserver.New(faultserver.HTTP1, map[string][]byte{})
 	defer srv.Close()
 	in, older, newer := twoPatches(t, srv)
@@ -244,7 +263,7 @@ func TestUpgradeAndUninstallAtOnce(t *testing.T) {
 	defer srv.Close()
 	in, older, newer := twoPatches(t, srv)
 	link := filepath.Join(in.Layout.InstallDir, store.MinorLinkName(older))
-	cmd := filepath.Join(in.Layout.BinDir, "python3.14")
+	cmd := binFile(in, "python3.14")
 	ctx := context.Background()
 
 	// watch fails the test whenever a link exists but leads nowhere.
@@ -254,14 +273,16 @@ func TestUpgradeAndUninstallAtOnce(t *testing.T) {
 	watching.Go(func() {
 		for !stop.Load() {
 			for _, p := range []string{link, cmd} {
-				if _, err := os.Lstat(p); err != nil {
+				if strings.HasSuffix(p, ".cmd") {
+					// A shim (Windows without symlinks) is checked at the
+					// end of each round: read without pause it would be
+					// open nearly all the time, and Windows refuses to
+					// replace an open file (pyget waits out brief holds,
+					// not a reader that never lets go).
 					continue
 				}
-				if _, err := os.Stat(p); err != nil {
-					// It may have been removed between the two calls.
-					if _, lerr := os.Lstat(p); lerr == nil {
-						dangling.Store(p + ": " + err.Error())
-					}
+				if err := danglingNow(p); err != nil {
+					dangling.Store(p + ": " + err.Error())
 				}
 			}
 		}
@@ -327,7 +348,7 @@ func checkGroupConsistent(t *testing.T, in *Installer, e catalog.Entry, link, cm
 		t.Fatalf("minor link -> %q with newest installed %v", got, keys)
 	}
 	if _, err := os.Lstat(cmd); err == nil {
-		if _, err := os.Stat(cmd); err != nil {
+		if err := leadsSomewhere(cmd); err != nil {
 			t.Fatalf("%s leads nowhere: %v", cmd, err)
 		}
 	} else if len(keys) > 0 {
@@ -357,14 +378,9 @@ func TestNewestPatchAndChooseUpgrades(t *testing.T) {
 	installed := installations(p314, p313)
 	plans := PlanUpgrades(installed, cat)
 	plat := platform.Platform{OS: "linux", Arch: "x86_64", Libc: "gnu"}
-	resolved := 0
-	resolve := func(r pyrequest.Request) (catalog.Entry, error) {
-		resolved++
-		if m := r.Select(cat, &plat); len(m) > 0 {
-			return m[0], nil
-		}
-		return catalog.Entry{}, errors.New("no download for " + r.String())
-	}
+	// The resolver's catalog is a fake: no cache, no network.
+	res := &Resolver{Catalog: fakeCatalog{entries: cat}, Platform: plat, Installed: installed}
+	ctx := context.Background()
 	reqs := func(ss ...string) []pyrequest.Request {
 		var out []pyrequest.Request
 		for _, s := range ss {
@@ -397,9 +413,9 @@ func TestNewestPatchAndChooseUpgrades(t *testing.T) {
 		{"a patch on the command line", []string{"3.13.4"}, false, nil, "", "not a patch or a pre-release: 3.13.4"},
 		{"a pinned patch selects its minor", []string{"3.13.4"}, true, []string{"cpython-3.13-linux-x86_64-gnu"}, "", ""},
 		{"a pinned patch not installed: its minor's newest", []string{"3.12.2"}, true, nil, "cpython-3.12.9-linux-x86_64-gnu", ""},
-		{"nothing to resolve to", []string{"3.11"}, false, nil, "", "no download for 3.11"},
+		{"nothing to resolve to", []string{"3.11"}, false, nil, "", `upgrade "3.11": no download for "3.11" on linux-x86_64-gnu in the catalog`},
 	} {
-		got, fresh, err := ChooseUpgrades(plans, installed, cat, reqs(tt.reqs...), plat, tt.fromPin, resolve)
+		got, fresh, err := res.chooseUpgrades(ctx, plans, cat, reqs(tt.reqs...), tt.fromPin)
 		if tt.wantErr != "" {
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Errorf("%s: error %v, want %q", tt.name, err, tt.wantErr)
@@ -424,7 +440,59 @@ func TestNewestPatchAndChooseUpgrades(t *testing.T) {
 		}
 	}
 	var pe *PatchRequestError
-	if _, _, err := ChooseUpgrades(plans, installed, cat, reqs("3.14.6"), plat, false, resolve); !errors.As(err, &pe) || pe.Request != "3.14.6" {
+	if _, _, err := res.chooseUpgrades(ctx, plans, cat, reqs("3.14.6"), false); !errors.As(err, &pe) || pe.Request != "3.14.6" {
 		t.Errorf("a patch request: %v, want a *PatchRequestError naming it", err)
 	}
+}
+
+// binFile is the file in BinDir that provides command name: name, or on
+// Windows name.exe (a symlink) or else name.cmd (a shim).
+func binFile(in *Installer, name string) string {
+	p := filepath.Join(in.Layout.BinDir, name)
+	if runtime.GOOS != "windows" {
+		return p
+	}
+	if _, err := os.Lstat(p + ".exe"); err == nil {
+		return p + ".exe"
+	}
+	return p + ".cmd"
+}
+
+// commandTarget is the interpreter a command in BinDir runs: its links
+// resolved, or the target a .cmd shim names.
+func commandTarget(cmd string) (string, error) {
+	if strings.HasSuffix(cmd, ".cmd") {
+		b, err := readShared(cmd)
+		if err != nil {
+			return "", err
+		}
+		for _, line := range strings.Split(string(b), "\r\n") {
+			if target, ok := strings.CutPrefix(line, "rem pyget shim: "); ok {
+				return target, nil
+			}
+		}
+		return "", fmt.Errorf("%s names no target", cmd)
+	}
+	return filepath.EvalSymlinks(cmd)
+}
+
+// leadsSomewhere: the link or shim at p reaches a file.
+func leadsSomewhere(p string) error {
+	if !strings.HasSuffix(p, ".cmd") {
+		// One stat: the kernel resolves the links at one moment.
+		_, err := os.Stat(p)
+		return err
+	}
+	target, err := commandTarget(p)
+	var pe *os.PathError
+	if errors.As(err, &pe) && pe.Path == p && !errors.Is(err, os.ErrNotExist) {
+		// Windows: the shim is being replaced at this instant (a sharing
+		// violation); the next poll reads it.
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	_, err = os.Stat(target)
+	return err
 }

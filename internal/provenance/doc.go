@@ -11,9 +11,12 @@
 //   - where bundles come from, in order: pyget's cache
 //     (<cache>/attestations/<sha256>.json, verified bundles only), the mirror
 //     that served the archive (<archive URL>.sigstore.json, as `pyget mirror`
-//     writes it), and GitHub's attestations API
-//     (<api>/repos/<repo>/attestations/sha256:<hex>, following bundle_url,
-//     whose body may be Snappy-compressed);
+//     writes it, with the mirror's login), and GitHub's attestations API
+//     (<api>/repos/<repo>/attestations/sha256:<hex>, its pages, following
+//     bundle_url, whose body may be Snappy-compressed); every request goes
+//     through internal/fetch's GetSmall (its retry loop and classification);
+//     an unreachable API or a rate limit, and a failed TUF update, are
+//     remembered in the cache (memory.go, root.go);
 //   - the trusted root: a trusted-root file when the caller passes one
 //     (PYGET_SIGSTORE_TRUSTED_ROOT, read by package config), else
 //     Sigstore's public-good root
@@ -21,13 +24,16 @@
 //     root embedded in pyget;
 //   - what is verified: the bundle's signature, certificate chain, embedded
 //     SCTs and transparency-log or timestamp evidence against the trusted
-//     root (sigstore-go), then pyget's policy: issuer
-//     https://token.actions.githubusercontent.com, a signer identity inside
-//     https://github.com/<repo>/.github/workflows/, the source-repository
-//     extension (when the certificate has one) naming <repo>, an in-toto
-//     subject whose sha256 is the archive's, and predicate type SLSA
-//     provenance v1. Runner type is not checked: the project uses its own
-//     runners;
+//     root (sigstore-go), then pyget's policy (policy.go), held both in the
+//     identity handed to sigstore-go and in pyget's own check: issuer exactly
+//     https://token.actions.githubusercontent.com, signer identity exactly
+//     https://github.com/<repo>/.github/workflows/release.yml@ and
+//     refs/heads/main or refs/tags/… (attest.Identity overrides both), the
+//     source-repository and owner extensions present and naming <repo>, a
+//     build trigger other than pull_request(_target), an in-toto subject
+//     whose sha256 is the archive's, and predicate type SLSA provenance v1
+//     (candidates of other predicates are set aside before verifying).
+//     Runner type is not checked: the project uses its own runners;
 //   - what the three modes (auto, require, off; package attest owns them)
 //     make of the outcome (Check);
 //   - the pyget-attest helper's side of the protocol (ServeHelper, Serve):

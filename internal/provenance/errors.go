@@ -33,6 +33,9 @@ type UnavailableError struct {
 	RetryAfter  time.Duration
 	// TokenSent: the request carried GITHUB_TOKEN/GH_TOKEN.
 	TokenSent bool
+	// TokenWithheld: a token is set but was not sent, the API being plain
+	// http to a host that is not loopback.
+	TokenWithheld bool
 	// Err is the underlying error, when there is one.
 	Err error
 }
@@ -55,6 +58,9 @@ func (e *UnavailableError) Unwrap() error { return e.Err }
 func (e *UnavailableError) Hint() string {
 	if !e.Refused {
 		return ""
+	}
+	if e.TokenWithheld {
+		return "GITHUB_TOKEN/GH_TOKEN is set but was not sent: GITHUB_API_URL is plain http, and pyget sends the token over https only (or to a loopback address)"
 	}
 	if e.TokenSent {
 		return "GitHub's API refused the token from GITHUB_TOKEN/GH_TOKEN; check that it is valid"
@@ -82,6 +88,8 @@ type VerificationError struct {
 	Want, Got string
 	// Err is sigstore-go's error, when the failure came from it.
 	Err error
+	// Hint, when set, says what may help (a stale embedded root).
+	Hint string
 }
 
 func (e *VerificationError) Error() string {
@@ -126,11 +134,16 @@ func (e *CheckError) Error() string {
 
 func (e *CheckError) Unwrap() error { return e.Err }
 
-// Hint passes on UnavailableError.Hint; "" when there is none.
+// Hint passes on UnavailableError.Hint or VerificationError.Hint; "" when
+// there is none.
 func (e *CheckError) Hint() string {
 	var u *UnavailableError
 	if errors.As(e.Err, &u) {
 		return u.Hint()
+	}
+	var ve *VerificationError
+	if errors.As(e.Err, &ve) {
+		return ve.Hint
 	}
 	return ""
 }

@@ -6,21 +6,30 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/klauspost/compress/snappy"
+
+	"github.com/pyget/pyget/internal/fetch"
 )
 
 // maxBody bounds every body read here: an attestations answer, a bundle
 // (tens of KiB in practice), before and after Snappy.
 const maxBody = 16 << 20
+
+// offlineReason is why nothing is fetched under --offline.
+const offlineReason = "offline (--offline, PYGET_OFFLINE)"
+
+// maxPages bounds how many pages of the attestations API's answer are read
+// (30 attestations a page): an archive has one or two.
+const maxPages = 5
 
 // candidate is one attestation the API listed: its bundle inline, or where
 // to get it.
@@ -29,67 +38,177 @@ type candidate struct {
 	bundleURL string
 }
 
-// listAPI asks GitHub's attestations API for the digest. Every way of not
-// getting a list is an *UnavailableError.
-func (v *Verifier) listAPI(ctx context.Context, sha string) ([]candidate, error) {
-	u := v.api.JoinPath("repos", v.cfg.Repo, "attestations", "sha256:"+sha)
-	unavailable := func(status int, reason string, err error) *UnavailableError {
-		return &UnavailableError{SHA256: sha, StatusCode: status, Reason: reason, TokenSent: v.cfg.Token != "", Err: err}
-	}
-	resp, body, err := v.get(ctx, u.String(), true)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, unavailable(0, fmt.Sprintf("GitHub's attestations API unreachable: %v", netReason(err)), err)
-	}
-	host := v.api.Host
-	switch {
-	case resp.StatusCode == http.StatusOK:
-	case resp.StatusCode == http.StatusNotFound:
-		return nil, unavailable(resp.StatusCode, fmt.Sprintf("no attestation published (HTTP 404 from %s)", host), nil)
-	case resp.StatusCode == http.StatusTooManyRequests || (resp.StatusCode == http.StatusForbidden && rateLimited(resp.Header)):
-		e := unavailable(resp.StatusCode, fmt.Sprintf("rate-limited by %s (HTTP %d)", host, resp.StatusCode), nil)
-		e.Refused, e.RateLimited = true, true
-		e.RetryAfter = retryAfter(resp.Header, v.cfg.Now())
-		return nil, e
-	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
-		e := unavailable(resp.StatusCode, fmt.Sprintf("refused by %s (HTTP %d)", host, resp.StatusCode), nil)
-		e.Refused = true
-		return nil, e
-	default:
-		return nil, unavailable(resp.StatusCode, fmt.Sprintf("HTTP %d from %s", resp.StatusCode, host), nil)
-	}
+// apiFinal: every 4xx but 408 is the API's answer (no attestation, a
+// refusal, a rate limit that must not be waited for); 408 and 5xx are
+// retried by the transfer layer.
+func apiFinal(status int, _ http.Header) bool {
+	return status >= 400 && status < 500 && status != http.StatusRequestTimeout
+}
 
-	var list struct {
-		Attestations *[]struct {
-			Bundle    json.RawMessage `json:"bundle"`
-			BundleURL string          `json:"bundle_url"`
-		} `json:"attestations"`
+// tokenAllowed says whether the token may go to u: over https, or over
+// plain http to a loopback address only (a local stand-in), and only to the
+// API's own scheme and host.
+func (v *Verifier) tokenAllowed(u *url.URL) bool {
+	if v.cfg.Token == "" || u.Scheme != v.api.Scheme || !strings.EqualFold(u.Host, v.api.Host) {
+		return false
 	}
-	if err := json.Unmarshal(body, &list); err != nil || list.Attestations == nil {
-		if err == nil {
-			err = errors.New(`no "attestations" list`)
-		}
-		return nil, unavailable(resp.StatusCode, fmt.Sprintf("malformed answer from %s: %v", host, err), err)
+	return u.Scheme == "https" || isLoopback(u.Hostname())
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func (v *Verifier) apiHeader(u *url.URL) (http.Header, bool) {
+	h := http.Header{}
+	h.Set("Accept", "application/vnd.github+json")
+	h.Set("X-GitHub-Api-Version", "2022-11-28")
+	v.setUserAgent(h)
+	if v.tokenAllowed(u) {
+		h.Set("Authorization", "Bearer "+v.cfg.Token)
+		return h, true
+	}
+	return h, false
+}
+
+func (v *Verifier) setUserAgent(h http.Header) {
+	if v.cfg.UserAgent != "" {
+		h.Set("User-Agent", v.cfg.UserAgent)
+	}
+}
+
+// listAPI asks GitHub's attestations API for the digest, following the
+// answer's pages (Link rel="next", on the API's own host) up to maxPages.
+// Every way of not getting a first page is an *UnavailableError; a later
+// page that fails ends the list there.
+func (v *Verifier) listAPI(ctx context.Context, sha string) ([]candidate, error) {
+	u := v.api.JoinPath("repos", v.pol.repo, "attestations", "sha256:"+sha)
+	host := v.api.Host
+	if v.cfg.Offline {
+		return nil, &UnavailableError{SHA256: sha, Reason: offlineReason}
 	}
 	var out []candidate
-	for _, a := range *list.Attestations {
-		switch {
-		case len(a.Bundle) > 0 && !bytes.Equal(a.Bundle, []byte("null")):
-			out = append(out, candidate{bundle: a.Bundle})
-		case a.BundleURL != "":
-			out = append(out, candidate{bundleURL: a.BundleURL})
+	for page := 1; ; page++ {
+		header, tokenSent := v.apiHeader(u)
+		unavailable := func(status int, reason string, err error) *UnavailableError {
+			return &UnavailableError{SHA256: sha, StatusCode: status, Reason: reason, TokenSent: tokenSent,
+				TokenWithheld: !tokenSent && v.cfg.Token != "", Err: err}
 		}
+		resp, err := v.transfer.GetSmall(ctx, fetch.SmallRequest{URL: u.String(), Header: header, MaxSize: maxBody, Final: apiFinal})
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			if page > 1 {
+				return out, nil
+			}
+			var se *fetch.HTTPStatusError
+			if errors.As(err, &se) {
+				return nil, unavailable(se.Code, fmt.Sprintf("HTTP %d from %s (%s)", se.Code, host, attemptsOf(err)), err)
+			}
+			return nil, unavailable(0, fmt.Sprintf("GitHub's attestations API unreachable: %s", netReason(err)), err)
+		}
+		status := resp.StatusCode
+		switch {
+		case status == http.StatusOK:
+		case page > 1:
+			return out, nil
+		case status == http.StatusNotFound:
+			return nil, unavailable(status, fmt.Sprintf("no attestation published (HTTP 404 from %s)", host), nil)
+		case status == http.StatusTooManyRequests || (status == http.StatusForbidden && rateLimited(resp.Header)):
+			e := unavailable(status, fmt.Sprintf("rate-limited by %s (HTTP %d)", host, status), nil)
+			e.Refused, e.RateLimited = true, true
+			e.RetryAfter = retryAfter(resp.Header, v.cfg.Now())
+			return nil, e
+		case status == http.StatusUnauthorized || status == http.StatusForbidden:
+			e := unavailable(status, fmt.Sprintf("refused by %s (HTTP %d)", host, status), nil)
+			e.Refused = true
+			return nil, e
+		default:
+			return nil, unavailable(status, fmt.Sprintf("HTTP %d from %s", status, host), nil)
+		}
+
+		var list struct {
+			Attestations *[]struct {
+				Bundle    json.RawMessage `json:"bundle"`
+				BundleURL string          `json:"bundle_url"`
+			} `json:"attestations"`
+		}
+		if err := json.Unmarshal(resp.Body, &list); err != nil || list.Attestations == nil {
+			if page > 1 {
+				return out, nil
+			}
+			if err == nil {
+				err = errors.New(`no "attestations" list`)
+			}
+			return nil, unavailable(status, fmt.Sprintf("malformed answer from %s: %v", host, err), err)
+		}
+		for _, a := range *list.Attestations {
+			switch {
+			case len(a.Bundle) > 0 && !bytes.Equal(a.Bundle, []byte("null")):
+				out = append(out, candidate{bundle: a.Bundle})
+			case a.BundleURL != "":
+				out = append(out, candidate{bundleURL: a.BundleURL})
+			}
+		}
+		next := nextLink(resp.Header, u)
+		if next == nil || page >= maxPages {
+			break
+		}
+		u = next
 	}
 	if len(out) == 0 {
-		return nil, unavailable(resp.StatusCode, fmt.Sprintf("no attestation published (an empty list from %s)", host), nil)
+		return nil, &UnavailableError{SHA256: sha, StatusCode: http.StatusOK, TokenSent: v.tokenAllowed(u),
+			Reason: fmt.Sprintf("no attestation published (an empty list from %s)", host)}
 	}
 	return out, nil
 }
 
+// nextLink is the Link header's rel="next" page when it is on base's own
+// scheme and host (the token goes there); nil otherwise.
+func nextLink(h http.Header, base *url.URL) *url.URL {
+	for _, link := range h.Values("Link") {
+		for _, part := range strings.Split(link, ",") {
+			target, params, ok := strings.Cut(strings.TrimSpace(part), ";")
+			if !ok || !strings.HasPrefix(target, "<") || !strings.HasSuffix(target, ">") {
+				continue
+			}
+			isNext := false
+			for _, p := range strings.Split(params, ";") {
+				k, val, _ := strings.Cut(strings.TrimSpace(p), "=")
+				if strings.EqualFold(k, "rel") && slices.Contains(strings.Fields(strings.Trim(val, `"`)), "next") {
+					isNext = true
+				}
+			}
+			if !isNext {
+				continue
+			}
+			u, err := base.Parse(target[1 : len(target)-1])
+			if err != nil || u.Scheme != base.Scheme || !strings.EqualFold(u.Host, base.Host) {
+				return nil
+			}
+			return u
+		}
+	}
+	return nil
+}
+
+// attemptsOf is the transfer layer's count of attempts, from its message
+// ("6 attempts in a row without progress: …"), for a reason line.
+func attemptsOf(err error) string {
+	msg := err.Error()
+	if i := strings.Index(msg, " without progress"); i > 0 {
+		return msg[:i]
+	}
+	return "not retried"
+}
+
 // fetchBundleURL gets a bundle the API listed by URL (blob storage; the body
-// is Snappy-compressed JSON).
+// is Snappy-compressed JSON). No token and no login go there.
 func (v *Verifier) fetchBundleURL(ctx context.Context, sha, bundleURL string) ([]byte, error) {
 	unavailable := func(reason string, err error) *UnavailableError {
 		return &UnavailableError{SHA256: sha, Reason: reason, Err: err}
@@ -98,23 +217,34 @@ func (v *Verifier) fetchBundleURL(ctx context.Context, sha, bundleURL string) ([
 	if err != nil {
 		return nil, unavailable(fmt.Sprintf("bad bundle_url %q", bundleURL), err)
 	}
-	resp, body, err := v.get(ctx, u.String(), false)
+	h := http.Header{}
+	v.setUserAgent(h)
+	resp, err := v.transfer.GetSmall(ctx, fetch.SmallRequest{URL: u.String(), Header: h, MaxSize: maxBody, Final: apiFinal})
 	if err != nil {
-		return nil, unavailable(fmt.Sprintf("bundle_url %s unreachable: %v", u.Host, netReason(err)), err)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		var se *fetch.HTTPStatusError
+		if errors.As(err, &se) {
+			return nil, unavailable(fmt.Sprintf("HTTP %d from bundle_url %s (%s)", se.Code, u.Host, attemptsOf(err)), err)
+		}
+		return nil, unavailable(fmt.Sprintf("bundle_url %s unreachable: %s", u.Host, netReason(err)), err)
 	}
 	if resp.StatusCode != http.StatusOK {
 		return nil, unavailable(fmt.Sprintf("HTTP %d from bundle_url %s", resp.StatusCode, u.Host), nil)
 	}
-	raw, err := decodeBundleBody(resp.Header.Get("Content-Type"), body)
+	raw, err := decodeBundleBody(resp.Header.Get("Content-Type"), resp.Body)
 	if err != nil {
 		return nil, unavailable(fmt.Sprintf("bundle from %s: %v", u.Host, err), err)
 	}
 	return raw, nil
 }
 
-// fetchMirror gets <archive URL>.sigstore.json. A bundle is returned with
-// its URL; no bundle there is a note (and the lookup goes on to the API).
-// Only the context's end is an error.
+// fetchMirror gets <archive URL>.sigstore.json, with the mirror's login
+// (its URL's userinfo, else netrc). A Sigstore bundle is returned with its
+// URL; anything else (none there, the mirror unreachable, an error page or
+// a JSON error served under the bundle's name) is a note, and the lookup
+// goes on to the API. Only the context's end is an error.
 func (v *Verifier) fetchMirror(ctx context.Context, archiveURL string) (raw []byte, source, note string, err error) {
 	u, perr := url.Parse(archiveURL)
 	if perr != nil {
@@ -125,34 +255,50 @@ func (v *Verifier) fetchMirror(ctx context.Context, archiveURL string) (raw []by
 		u.RawPath += ".sigstore.json"
 	}
 	source = u.Redacted()
-	if u.Scheme == "file" {
+	var body []byte
+	contentType := ""
+	switch u.Scheme {
+	case "file":
 		// A mirror folder served as file:// (pyget mirror's output, read
 		// in place): the bundle is a file beside the archive.
-		body, ferr := os.ReadFile(filepath.FromSlash(u.Path))
+		p, perr := fetch.FileURLPath(u.String())
+		if perr != nil {
+			return nil, "", fmt.Sprintf("mirror URL %q unusable (%v)", u.Redacted(), perr), nil
+		}
+		b, ferr := os.ReadFile(p)
 		if ferr != nil {
 			return nil, "", fmt.Sprintf("no bundle on the mirror (%v)", ferr), nil
 		}
-		raw, derr := decodeBundleBody("", body)
-		if derr != nil {
-			return nil, "", fmt.Sprintf("mirror bundle unreadable (%v)", derr), nil
+		body = b
+	case "http", "https":
+		if v.cfg.Offline {
+			return nil, "", "mirror bundle not fetched (" + offlineReason + ")", nil
 		}
-		return raw, source, "", nil
-	}
-	resp, body, gerr := v.get(ctx, u.String(), false)
-	switch {
-	case gerr != nil:
-		if ctx.Err() != nil {
-			return nil, "", "", ctx.Err()
+		h := http.Header{}
+		v.setUserAgent(h)
+		resp, gerr := v.transfer.GetSmall(ctx, fetch.SmallRequest{URL: u.String(), Header: h, Login: true, MaxSize: maxBody, Final: apiFinal})
+		switch {
+		case gerr != nil:
+			if ctx.Err() != nil {
+				return nil, "", "", ctx.Err()
+			}
+			return nil, "", fmt.Sprintf("mirror bundle unreachable (%s)", netReason(gerr)), nil
+		case resp.StatusCode != http.StatusOK:
+			return nil, "", fmt.Sprintf("no bundle on the mirror (HTTP %d)", resp.StatusCode), nil
 		}
-		return nil, "", fmt.Sprintf("mirror bundle unreachable (%v)", netReason(gerr)), nil
-	case resp.StatusCode != http.StatusOK:
-		return nil, "", fmt.Sprintf("no bundle on the mirror (HTTP %d)", resp.StatusCode), nil
+		body, contentType = resp.Body, resp.Header.Get("Content-Type")
+	default:
+		return nil, "", fmt.Sprintf("mirror URL %q unusable", u.Redacted()), nil
 	}
-	raw, derr := decodeBundleBody(resp.Header.Get("Content-Type"), body)
+	raw, derr := decodeBundleBody(contentType, body)
+	if derr == nil {
+		derr = isBundle(raw)
+	}
 	if derr != nil {
 		// What the mirror serves under the bundle's name is not a
-		// bundle at all (an HTML error page, say): no bundle there.
-		return nil, "", fmt.Sprintf("mirror bundle unreadable (%v)", derr), nil
+		// bundle at all (an HTML error page, a JSON error): no bundle
+		// there.
+		return nil, "", fmt.Sprintf("no bundle on the mirror (%s is not a Sigstore bundle: %v)", source, derr), nil
 	}
 	return raw, source, "", nil
 }
@@ -179,56 +325,6 @@ func decodeBundleBody(contentType string, body []byte) ([]byte, error) {
 		return nil, errors.New("Snappy-compressed body is not JSON")
 	}
 	return out, nil
-}
-
-// get makes a GET and reads the body (up to maxBody). The token goes only to
-// the API's own scheme and host, and only when toAPI. A network error or a
-// 5xx is tried once more after retryDelay.
-func (v *Verifier) get(ctx context.Context, u string, toAPI bool) (*http.Response, []byte, error) {
-	for attempt := 0; ; attempt++ {
-		resp, body, err := v.getOnce(ctx, u, toAPI)
-		retry := (err != nil && !errors.Is(err, errOffline)) || (err == nil && resp.StatusCode >= 500)
-		if !retry || attempt == 1 || ctx.Err() != nil {
-			return resp, body, err
-		}
-		t := time.NewTimer(v.retryDelay)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil, nil, ctx.Err()
-		case <-t.C:
-		}
-	}
-}
-
-func (v *Verifier) getOnce(ctx context.Context, u string, toAPI bool) (*http.Response, []byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return nil, nil, err
-	}
-	if v.cfg.UserAgent != "" {
-		req.Header.Set("User-Agent", v.cfg.UserAgent)
-	}
-	if toAPI {
-		req.Header.Set("Accept", "application/vnd.github+json")
-		req.Header.Set("X-GitHub-Api-Version", "2022-11-28")
-		if v.cfg.Token != "" && req.URL.Scheme == v.api.Scheme && req.URL.Host == v.api.Host {
-			req.Header.Set("Authorization", "Bearer "+v.cfg.Token)
-		}
-	}
-	resp, err := v.client.Do(req)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(body) > maxBody {
-		return nil, nil, fmt.Errorf("%s: body larger than %d bytes", req.URL.Redacted(), maxBody)
-	}
-	return resp, body, nil
 }
 
 // rateLimited tells GitHub's 403 rate limits from other refusals.
@@ -260,10 +356,10 @@ func retryAfter(h http.Header, now time.Time) time.Duration {
 
 // netReason drops the method and URL net/http puts in front of a network
 // error: messages say which host already.
-func netReason(err error) error {
+func netReason(err error) string {
 	var ue *url.Error
 	if errors.As(err, &ue) {
-		return ue.Err
+		return ue.Err.Error()
 	}
-	return err
+	return err.Error()
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -44,18 +43,33 @@ func ServeHelper(stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 // Serve carries out one helper request: what ServeHelper does between
-// reading and writing, for tests and in-process callers.
+// reading and writing, for tests and in-process callers. Every answer
+// carries the protocol version and this build's version; a request in
+// another protocol is answered with an error of kind protocol and nothing
+// else is done.
 func Serve(ctx context.Context, req attest.Request) attest.Response {
+	resp := serveRequest(ctx, req)
+	resp.Protocol, resp.HelperVersion = attest.ProtocolVersion, attest.BuildVersion()
+	return resp
+}
+
+func serveRequest(ctx context.Context, req attest.Request) attest.Response {
+	if req.Protocol != attest.ProtocolVersion {
+		return attest.Response{Error: &attest.ErrorInfo{Kind: attest.KindProtocol,
+			Message: fmt.Sprintf("speaks protocol %d; the request is in protocol %d (pyget %s): install pyget and pyget-attest of one version", attest.ProtocolVersion, req.Protocol, orNone(req.PygetVersion))}}
+	}
 	cfg := Config{
 		CacheDir:        req.CacheDir,
 		APIURL:          req.APIURL,
 		Token:           req.Token,
 		TrustedRootPath: req.TrustedRootPath,
-		Repo:            req.Repo,
+		Identity:        req.Identity,
 		UserAgent:       req.UserAgent,
-	}
-	if req.Offline {
-		cfg.HTTPClient = &http.Client{Transport: offlineTransport{}}
+		Retries:         req.HTTPRetries,
+		IdleTimeout:     req.HTTPTimeout,
+		Netrc:           req.Netrc,
+		Mirrors:         req.Mirrors,
+		Offline:         req.Offline,
 	}
 	v, err := New(cfg)
 	if err != nil {
@@ -63,6 +77,12 @@ func Serve(ctx context.Context, req attest.Request) attest.Response {
 	}
 	s := req.Subject
 	switch req.Op {
+	case attest.OpHello:
+		var resp attest.Response
+		if req.Detail {
+			resp.TrustedRoot = v.DescribeTrustedRoot()
+		}
+		return resp
 	case attest.OpCheck:
 		out, err := v.Check(ctx, req.Mode, Subject{Name: s.Name, Release: s.Release, SHA256: s.SHA256, MirrorURL: s.MirrorURL})
 		if err != nil {
@@ -86,7 +106,7 @@ func Serve(ctx context.Context, req attest.Request) attest.Response {
 		}
 		return attest.Response{Verified: true, Attestation: summary(att), Note: s.Name + ": bundle verified: " + att.String()}
 	}
-	return attest.Response{Error: &attest.ErrorInfo{Kind: attest.KindOther, Message: fmt.Sprintf("unknown operation %q (want check, fetch or verify)", req.Op)}}
+	return attest.Response{Error: &attest.ErrorInfo{Kind: attest.KindOther, Message: fmt.Sprintf("unknown operation %q (want hello, check, fetch or verify)", req.Op)}}
 }
 
 // serveFetch gets the verified bundle for a digest and writes it to the
@@ -96,7 +116,7 @@ func serveFetch(ctx context.Context, v *Verifier, req attest.Request) attest.Res
 	if req.BundlePath == "" {
 		return attest.Response{Error: &attest.ErrorInfo{Kind: attest.KindOther, Message: "fetch: no bundle_path"}}
 	}
-	raw, err := v.FetchBundle(ctx, s.SHA256)
+	raw, err := v.fetchBundle(ctx, s.SHA256, req.Mode == Require)
 	var u *UnavailableError
 	if errors.As(err, &u) && req.Mode != Require {
 		return attest.Response{Warning: s.Name + ": no bundle stored: " + u.Error()}
@@ -113,17 +133,6 @@ func serveFetch(ctx context.Context, v *Verifier, req attest.Request) attest.Res
 	return attest.Response{Verified: true, Note: s.Name + ": bundle stored in " + req.BundlePath}
 }
 
-// errOffline is every request's fate when pyget runs offline; it is not
-// retried.
-var errOffline = errors.New("offline (--offline, PYGET_OFFLINE)")
-
-// offlineTransport refuses every request: pyget runs offline.
-type offlineTransport struct{}
-
-func (offlineTransport) RoundTrip(*http.Request) (*http.Response, error) {
-	return nil, errOffline
-}
-
 func summary(a Attestation) *attest.Summary {
 	return &attest.Summary{SignerIdentity: a.SignerIdentity, SourceRepo: a.SourceRepo, SourceCommit: a.SourceCommit, Source: a.Source, Detail: a.String()}
 }
@@ -137,6 +146,7 @@ func errorResponse(err error) attest.Response {
 	switch {
 	case errors.As(err, &ve):
 		info.Kind = attest.KindVerification
+		info.Hint = ve.Hint
 	case errors.As(err, &u):
 		info.Kind = attest.KindUnavailable
 		info.Hint = u.Hint()

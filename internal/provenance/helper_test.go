@@ -27,7 +27,7 @@ func serve(t *testing.T, req attest.Request) attest.Response {
 
 func (e *env) request(op string, mode attest.Mode) attest.Request {
 	s := e.subject()
-	return attest.Request{Op: op, Mode: mode,
+	return attest.Request{Protocol: attest.ProtocolVersion, Op: op, Mode: mode,
 		Subject:  attest.Subject{Name: s.Name, Release: s.Release, SHA256: s.SHA256},
 		Settings: attest.Settings{CacheDir: e.cache, APIURL: e.api.URL, TrustedRootPath: e.root}}
 }
@@ -46,6 +46,9 @@ func TestHelperCheck(t *testing.T) {
 		t.Errorf("require, 429: %+v", r.Error)
 	}
 
+	// The rate limit is remembered (auto would not ask until its reset):
+	// forget it, as its reset would.
+	must(t, os.Remove(filepath.Join(e.cache, "attestations", "api-unavailable.json")))
 	bad := e.f.Bundle(att{Statement: statement(SLSAProvenanceV1, digestOf("another archive"))})
 	e.api.set(answer(200, listing(bad)))
 	r = serve(t, e.request(attest.OpCheck, attest.Auto))
@@ -89,7 +92,29 @@ func TestHelperBadRequest(t *testing.T) {
 	if code := ServeHelper(strings.NewReader("install 3.13"), &out, &errb); code != 2 || out.Len() != 0 || !strings.Contains(errb.String(), "reading the request") {
 		t.Errorf("exit %d, stdout %q, stderr %q", code, out.String(), errb.String())
 	}
-	if r := Serve(t.Context(), attest.Request{Op: "sign"}); r.Error == nil || r.Error.Kind != attest.KindOther {
+	if r := Serve(t.Context(), attest.Request{Protocol: attest.ProtocolVersion, Op: "sign"}); r.Error == nil || r.Error.Kind != attest.KindOther {
 		t.Errorf("unknown op: %+v", r)
+	}
+}
+
+// Every answer carries the protocol and the helper's build; a request in
+// another protocol (an older pyget's, with none) is refused unread.
+func TestHelperHandshake(t *testing.T) {
+	e := newEnv(t)
+	e.api.set(answer(200, listing(e.good)))
+	old := e.request(attest.OpCheck, attest.Require)
+	old.Protocol = 0
+	r := serve(t, old)
+	if r.Protocol != attest.ProtocolVersion || r.HelperVersion == "" || r.Verified || r.Error == nil || r.Error.Kind != attest.KindProtocol {
+		t.Errorf("old request: %+v %+v", r, r.Error)
+	}
+	if n := len(e.api.requests()); n != 0 {
+		t.Errorf("an old-protocol request was carried out (%d API requests)", n)
+	}
+	hello := e.request(attest.OpHello, attest.Auto)
+	hello.Detail = true
+	r = serve(t, hello)
+	if r.Error != nil || r.Protocol != attest.ProtocolVersion || r.HelperVersion != attest.BuildVersion() || !strings.Contains(r.TrustedRoot, e.root) {
+		t.Errorf("hello: %+v %+v", r, r.Error)
 	}
 }

@@ -3,6 +3,8 @@ package provenance
 import (
 	"context"
 	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"sort"
@@ -11,50 +13,130 @@ import (
 
 	protobundle "github.com/sigstore/protobuf-specs/gen/pb-go/bundle/v1"
 	"github.com/sigstore/sigstore-go/pkg/bundle"
+	"github.com/sigstore/sigstore-go/pkg/fulcio/certificate"
+	"github.com/sigstore/sigstore-go/pkg/tuf"
 	"github.com/sigstore/sigstore-go/pkg/verify"
 	"google.golang.org/protobuf/encoding/protojson"
+
+	"github.com/pyget/pyget/internal/attest"
 )
 
 // policy is what pyget requires of a verified signature beyond Sigstore's
-// own checks.
+// own checks: the signer pinned to one workflow of one repository, run on
+// the refs a release is made from.
 type policy struct {
+	repo      string // owner/name
 	repoURL   string // https://github.com/<repo>
-	workflows string // https://github.com/<repo>/.github/workflows/
+	ownerURL  string // https://github.com/<owner>
+	workflow  string // https://github.com/<repo>/.github/workflows/release.yml
+	ref       string // the one ref admitted; "" = refs/heads/main or refs/tags/…
 	issuer    string
 	predicate string
 }
 
-func newPolicy(repo string) policy {
-	repoURL := "https://github.com/" + repo
+func newPolicy(id attest.Identity) policy {
+	repoURL := "https://github.com/" + id.Repo
 	return policy{
+		repo:      id.Repo,
 		repoURL:   repoURL,
-		workflows: repoURL + "/.github/workflows/",
+		ownerURL:  "https://github.com/" + id.Owner(),
+		workflow:  repoURL + "/" + id.Workflow,
+		ref:       id.Ref,
 		issuer:    GitHubActionsIssuer,
 		predicate: SLSAProvenanceV1,
 	}
 }
 
-// identity is the same rule as check's issuer and signer identity, in
-// sigstore-go's terms, so that its policy enforces it too.
+// refs says which refs the signer may have run on, for messages.
+func (p policy) refs() string {
+	if p.ref != "" {
+		return p.ref
+	}
+	return "refs/heads/main or refs/tags/…"
+}
+
+// sanRegexp is the signer identity rule in sigstore-go's terms: the
+// workflow's URL (the repository part in any case, as GitHub's URLs are),
+// "@", and an admitted ref, nothing before or after.
+func (p policy) sanRegexp() string {
+	refs := `(?:refs/heads/main|refs/tags/[^\s@]+)`
+	if p.ref != "" {
+		refs = regexp.QuoteMeta(p.ref)
+	}
+	return "^(?i:" + regexp.QuoteMeta(p.repoURL) + ")" + regexp.QuoteMeta(p.workflow[len(p.repoURL):]+"@") + refs + "$"
+}
+
+// identity is check's issuer, signer and repository rules in sigstore-go's
+// terms, so that its verification enforces them too: a weakening of either
+// layer alone lets nothing through.
 func (p policy) identity() (verify.CertificateIdentity, error) {
-	return verify.NewShortCertificateIdentity(p.issuer, "", "", "(?i)^"+regexp.QuoteMeta(p.workflows))
+	san, err := verify.NewSANMatcher("", p.sanRegexp())
+	if err != nil {
+		return verify.CertificateIdentity{}, err
+	}
+	iss, err := verify.NewIssuerMatcher(p.issuer, "")
+	if err != nil {
+		return verify.CertificateIdentity{}, err
+	}
+	return verify.NewCertificateIdentity(san, iss, certificate.Extensions{
+		SourceRepositoryURI:      p.repoURL,
+		SourceRepositoryOwnerURI: p.ownerURL,
+	})
+}
+
+// sigstorePolicy is the policy handed to sigstore-go for an archive's
+// digest.
+func (p policy) sigstorePolicy(digest []byte) (verify.PolicyBuilder, error) {
+	id, err := p.identity()
+	if err != nil {
+		return verify.PolicyBuilder{}, err
+	}
+	return verify.NewPolicy(verify.WithArtifactDigest("sha256", digest), verify.WithCertificateIdentity(id)), nil
+}
+
+// signerRef is the ref in a SAN that names p's workflow ("" and false when
+// it names another workflow or repository).
+func (p policy) signerRef(san string) (string, bool) {
+	prefix := p.workflow + "@"
+	if len(san) < len(prefix) || !strings.EqualFold(san[:len(p.repoURL)], p.repoURL) || san[len(p.repoURL):len(prefix)] != prefix[len(p.repoURL):] {
+		return "", false
+	}
+	return san[len(prefix):], true
+}
+
+func (p policy) refAdmitted(ref string) bool {
+	if p.ref != "" {
+		return ref == p.ref
+	}
+	tag, isTag := strings.CutPrefix(ref, "refs/tags/")
+	return ref == "refs/heads/main" || (isTag && tag != "" && !strings.ContainsAny(tag, " \t\n@"))
 }
 
 // check applies the policy to what sigstore-go verified, and says the first
-// thing that does not match.
+// rule that does not match (What names it).
 func (p policy) check(res *verify.VerificationResult, sha string) *VerificationError {
 	if res.Signature == nil || res.Signature.Certificate == nil {
-		return &VerificationError{What: "signer identity", Want: "a Fulcio certificate for " + p.workflows + "…", Got: "a signature by a bare key"}
+		return &VerificationError{What: "signer identity", Want: "a Fulcio certificate for " + p.workflow + "@" + p.refs(), Got: "a signature by a bare key"}
 	}
 	c := res.Signature.Certificate
 	if c.Extensions.Issuer != p.issuer {
 		return &VerificationError{What: "certificate issuer", Want: p.issuer, Got: c.Extensions.Issuer}
 	}
-	if !hasPrefixFold(c.SubjectAlternativeName, p.workflows) {
-		return &VerificationError{What: "signer identity", Want: p.workflows + "…", Got: c.SubjectAlternativeName}
+	ref, ok := p.signerRef(c.SubjectAlternativeName)
+	if !ok {
+		return &VerificationError{What: "signer identity", Want: p.workflow + "@" + p.refs(), Got: c.SubjectAlternativeName}
 	}
-	if r := c.Extensions.SourceRepositoryURI; r != "" && !strings.EqualFold(r, p.repoURL) {
+	if !p.refAdmitted(ref) {
+		return &VerificationError{What: "signer ref", Want: p.refs(), Got: ref}
+	}
+	if r := c.Extensions.SourceRepositoryURI; r != p.repoURL {
 		return &VerificationError{What: "source repository", Want: p.repoURL, Got: r}
+	}
+	if o := c.Extensions.SourceRepositoryOwnerURI; o != p.ownerURL {
+		return &VerificationError{What: "source repository owner", Want: p.ownerURL, Got: o}
+	}
+	if tr := c.Extensions.BuildTrigger; tr == "" || tr == "pull_request" || tr == "pull_request_target" {
+		return &VerificationError{What: "build trigger", Want: "a release run (not pull_request or pull_request_target)", Got: tr}
 	}
 	st := res.Statement
 	if st == nil {
@@ -102,10 +184,6 @@ func describeDigests(name string, d map[string]string) string {
 	return name + " " + strings.Join(parts, ",")
 }
 
-func hasPrefixFold(s, prefix string) bool {
-	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
-}
-
 // parseBundle reads a Sigstore bundle (JSON; fields this sigstore-go does not
 // know are ignored, as they cannot take part in verification).
 func parseBundle(raw []byte) (*bundle.Bundle, error) {
@@ -114,6 +192,38 @@ func parseBundle(raw []byte) (*bundle.Bundle, error) {
 		return nil, err
 	}
 	return bundle.NewBundle(&pb)
+}
+
+// isBundle says why raw is not a Sigstore bundle; nil when it is one.
+func isBundle(raw []byte) error {
+	_, err := parseBundle(raw)
+	return err
+}
+
+// predicateOf reads, without verifying anything, the predicate type of the
+// in-toto statement a bundle signs: a candidate of another kind (an SBOM,
+// GitHub's release attestation) is set aside before verification, as `gh
+// attestation verify` does. An error: raw is not a bundle over a statement.
+func predicateOf(raw []byte) (string, error) {
+	var b struct {
+		DSSE *struct {
+			Payload     []byte `json:"payload"`
+			PayloadType string `json:"payloadType"`
+		} `json:"dsseEnvelope"`
+	}
+	if err := json.Unmarshal(raw, &b); err != nil {
+		return "", err
+	}
+	if b.DSSE == nil {
+		return "", errors.New("no DSSE envelope")
+	}
+	var st struct {
+		PredicateType string `json:"predicateType"`
+	}
+	if err := json.Unmarshal(b.DSSE.Payload, &st); err != nil {
+		return "", fmt.Errorf("envelope payload: %w", err)
+	}
+	return st.PredicateType, nil
 }
 
 // verifyBundle verifies one bundle against the trusted root and the policy.
@@ -131,14 +241,14 @@ func (v *Verifier) verifyBundle(ctx context.Context, raw []byte, sha, source str
 		return Attestation{}, err
 	}
 	digest, _ := hex.DecodeString(sha)
-	id, err := v.pol.identity()
+	pol, err := v.pol.sigstorePolicy(digest)
 	if err != nil {
 		return Attestation{}, err
 	}
 	// sigstore-go checks everything, the policy included; when it
 	// refuses, a second pass without the policy tells a cryptographic
 	// failure from a mismatch, and check names the mismatch.
-	res, err := t.verifier.Verify(b, verify.NewPolicy(verify.WithArtifactDigest("sha256", digest), verify.WithCertificateIdentity(id)))
+	res, err := t.verifier.Verify(b, pol)
 	if err != nil {
 		bare, cerr := t.verifier.Verify(b, verify.NewPolicy(verify.WithoutArtifactUnsafe(), verify.WithoutIdentitiesUnsafe()))
 		if cerr != nil {
@@ -152,6 +262,7 @@ func (v *Verifier) verifyBundle(ctx context.Context, raw []byte, sha, source str
 						c.NotBefore.UTC().Format(time.RFC3339), c.NotAfter.UTC().Format(time.RFC3339))
 				}
 			}
+			ve.Hint = staleRootHint(t)
 			return Attestation{}, fail(ve)
 		}
 		if ve := v.pol.check(bare, sha); ve != nil {
@@ -164,6 +275,19 @@ func (v *Verifier) verifyBundle(ctx context.Context, raw []byte, sha, source str
 		return Attestation{}, fail(ve)
 	}
 	return v.attestation(b, res, sha, source, t.source), nil
+}
+
+// staleRootHint explains a cryptographic failure against the embedded
+// root: Sigstore may have rotated a key since that copy was made, and TUF
+// (which would have brought the new root) could not be reached. "" for
+// any other root.
+func staleRootHint(t *trust) string {
+	if !strings.HasPrefix(t.source, "embedded copy") {
+		return ""
+	}
+	return fmt.Sprintf("verified against pyget-attest's built-in copy of Sigstore's trusted root, whose newest key is from %s, because %s; "+
+		"if Sigstore has rotated a key since, set PYGET_SIGSTORE_TRUSTED_ROOT to a current trusted_root.json, or let pyget-attest reach Sigstore's update service (%s)",
+		t.newestKey.UTC().Format("2006-01-02"), strings.TrimSuffix(strings.TrimPrefix(t.source, "embedded copy ("), ")"), tuf.DefaultMirror)
 }
 
 // cryptoError names the step of Sigstore verification that failed, from
@@ -193,7 +317,7 @@ func (v *Verifier) attestation(b *bundle.Bundle, res *verify.VerificationResult,
 	a := Attestation{
 		SHA256:         sha,
 		SignerIdentity: c.SubjectAlternativeName,
-		WorkflowRef:    c.SubjectAlternativeName[len(v.pol.repoURL)+1:],
+		WorkflowRef:    c.SubjectAlternativeName[min(len(v.pol.repoURL)+1, len(c.SubjectAlternativeName)):],
 		Issuer:         c.Extensions.Issuer,
 		SourceRepo:     c.Extensions.SourceRepositoryURI,
 		SourceRef:      c.Extensions.SourceRepositoryRef,

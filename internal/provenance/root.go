@@ -3,8 +3,9 @@ package provenance
 import (
 	"context"
 	_ "embed"
+	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -14,6 +15,10 @@ import (
 	"github.com/sigstore/sigstore-go/pkg/tuf"
 	"github.com/sigstore/sigstore-go/pkg/verify"
 	"github.com/theupdateframework/go-tuf/v2/metadata"
+
+	"github.com/pyget/pyget/internal/attest"
+	"github.com/pyget/pyget/internal/fetch"
+	"github.com/pyget/pyget/internal/fsutil"
 )
 
 // embeddedRoot is Sigstore's public-good trusted root
@@ -25,6 +30,10 @@ import (
 var embeddedRoot []byte
 
 const (
+	// tufFailureMemory is how long a failed TUF update is remembered
+	// (<cache>/sigstore-tuf/update-failed.json): until then, runs go
+	// straight to the cached or embedded root.
+	tufFailureMemory = time.Hour
 	// tufTimeout bounds the whole TUF update (a handful of small files
 	// from Sigstore's CDN); past it the cache or the embedded copy is used.
 	tufTimeout = 8 * time.Second
@@ -37,8 +46,10 @@ const (
 type trust struct {
 	verifier *verify.Verifier
 	// source says where the root came from: "file <path>", "TUF",
-	// "TUF cache", "embedded copy".
+	// "TUF cache (…)", "embedded copy (TUF: …)".
 	source string
+	// newestKey is when the root's newest key became valid.
+	newestKey time.Time
 }
 
 // trusted returns the trusted root, loading it on first use (once per
@@ -98,7 +109,7 @@ func newTrust(tm root.TrustedMaterial, source string) (*trust, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sigstore verifier (%s): %w", source, err)
 	}
-	return &trust{verifier: sv, source: source}, nil
+	return &trust{verifier: sv, source: source, newestKey: newestKeyStart(tm)}, nil
 }
 
 // tufRoot gets trusted_root.json through sigstore-go's TUF client, starting
@@ -111,20 +122,33 @@ func (v *Verifier) tufRoot() (*root.TrustedRoot, string, error) {
 		Root:              tuf.DefaultRoot(),
 		RepositoryBaseURL: v.tufMirror,
 		CacheValidity:     tufCacheDays,
-		Fetcher:           &tufFetcher{ctx: ctx, client: v.client, userAgent: v.cfg.UserAgent},
+		Fetcher:           &tufFetcher{ctx: ctx, transfer: v.transfer, userAgent: v.cfg.UserAgent},
 	}
 	if v.cfg.CacheDir == "" {
 		opts.DisableLocalCache = true
 	} else {
-		opts.CachePath = filepath.Join(v.cfg.CacheDir, "sigstore-tuf")
+		opts.CachePath = filepath.Join(v.cfg.CacheDir, attest.TUFCacheDir)
 		dir := filepath.Join(opts.CachePath, tuf.URLToPath(v.tufMirror))
 		if err := os.MkdirAll(filepath.Join(dir, "targets"), 0o755); err != nil {
 			opts.DisableLocalCache = true
 		}
 	}
-	tr, err := tufTrustedRoot(opts)
-	if err == nil {
-		return tr, "TUF", nil
+	var err error
+	switch failed, ok := v.tufFailure(); {
+	case v.cfg.Offline:
+		err = errors.New(offlineReason)
+	case ok:
+		// Tried and failed not long ago: no second wait for an update
+		// service that is probably still out of reach.
+		err = fmt.Errorf("update skipped: it failed %s ago (%s); next try after %s",
+			v.cfg.Now().Sub(failed.Time).Round(time.Second), failed.Error, failed.Time.Add(tufFailureMemory).UTC().Format(time.RFC3339))
+	default:
+		var tr *root.TrustedRoot
+		if tr, err = tufTrustedRoot(opts); err == nil {
+			v.forgetTUFFailure()
+			return tr, "TUF", nil
+		}
+		v.rememberTUFFailure(err)
 	}
 	if opts.DisableLocalCache {
 		return nil, "", err
@@ -133,7 +157,7 @@ func (v *Verifier) tufRoot() (*root.TrustedRoot, string, error) {
 	offline.ForceCache = true
 	offline.Fetcher = offlineFetcher{}
 	if tr, cerr := tufTrustedRoot(&offline); cerr == nil {
-		return tr, "TUF cache", nil
+		return tr, fmt.Sprintf("TUF cache (TUF: %v)", err), nil
 	}
 	return nil, "", err
 }
@@ -146,37 +170,35 @@ func tufTrustedRoot(opts *tuf.Options) (*root.TrustedRoot, error) {
 	return root.GetTrustedRoot(c)
 }
 
-// tufFetcher is go-tuf's Fetcher over pyget's HTTP client, bounded by ctx.
+// tufFetcher is go-tuf's Fetcher over the transfer layer (its retry loop
+// and classification), bounded by ctx.
 type tufFetcher struct {
 	ctx       context.Context
-	client    *http.Client
+	transfer  *fetch.Fetcher
 	userAgent string
 }
 
 func (f *tufFetcher) DownloadFile(u string, maxLength int64, _ time.Duration) ([]byte, error) {
-	req, err := http.NewRequestWithContext(f.ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return nil, err
-	}
+	h := http.Header{}
 	if f.userAgent != "" {
-		req.Header.Set("User-Agent", f.userAgent)
+		h.Set("User-Agent", f.userAgent)
 	}
-	resp, err := f.client.Do(req)
-	if err != nil {
+	// go-tuf asks for root versions until one is missing: a 403 or 404
+	// is an answer, not a fault.
+	final := func(status int, _ http.Header) bool {
+		return status == http.StatusNotFound || status == http.StatusForbidden
+	}
+	resp, err := f.transfer.GetSmall(f.ctx, fetch.SmallRequest{URL: u, Header: h, MaxSize: maxLength, Final: final})
+	var tl *fetch.TooLargeError
+	switch {
+	case errors.As(err, &tl):
+		return nil, &metadata.ErrDownloadLengthMismatch{Msg: fmt.Sprintf("%s is larger than %d bytes", u, maxLength)}
+	case err != nil:
 		return nil, err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
+	case resp.StatusCode != http.StatusOK:
 		return nil, &metadata.ErrDownloadHTTP{StatusCode: resp.StatusCode, URL: u}
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxLength+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > maxLength {
-		return nil, &metadata.ErrDownloadLengthMismatch{Msg: fmt.Sprintf("%s is larger than %d bytes", u, maxLength)}
-	}
-	return data, nil
+	return resp.Body, nil
 }
 
 // offlineFetcher makes the cache-only TUF client fail rather than reach out.
@@ -184,4 +206,128 @@ type offlineFetcher struct{}
 
 func (offlineFetcher) DownloadFile(u string, _ int64, _ time.Duration) ([]byte, error) {
 	return nil, fmt.Errorf("offline: not fetching %s", u)
+}
+
+// tufFailed is a failed TUF update, remembered in the cache.
+type tufFailed struct {
+	Time  time.Time `json:"time"`
+	Error string    `json:"error"`
+}
+
+func (v *Verifier) tufFailurePath() string {
+	return filepath.Join(v.cfg.CacheDir, attest.TUFCacheDir, "update-failed.json")
+}
+
+// tufFailure is the remembered failure when it is recent enough to skip the
+// update; false when there is none (or no cache).
+func (v *Verifier) tufFailure() (tufFailed, bool) {
+	if v.cfg.CacheDir == "" {
+		return tufFailed{}, false
+	}
+	raw, err := os.ReadFile(v.tufFailurePath())
+	if err != nil {
+		return tufFailed{}, false
+	}
+	var f tufFailed
+	if json.Unmarshal(raw, &f) != nil {
+		return tufFailed{}, false
+	}
+	age := v.cfg.Now().Sub(f.Time)
+	return f, age >= 0 && age < tufFailureMemory
+}
+
+func (v *Verifier) rememberTUFFailure(err error) {
+	if v.cfg.CacheDir == "" {
+		return
+	}
+	raw, _ := json.Marshal(tufFailed{Time: v.cfg.Now().UTC(), Error: err.Error()})
+	p := v.tufFailurePath()
+	if os.MkdirAll(filepath.Dir(p), 0o755) == nil {
+		_ = fsutil.WriteFile(p, raw, 0o644)
+	}
+}
+
+func (v *Verifier) forgetTUFFailure() {
+	if v.cfg.CacheDir != "" {
+		_ = os.Remove(v.tufFailurePath())
+	}
+}
+
+// newestKeyStart is when the newest key a trusted root lists became valid:
+// a signature made with a key after it cannot verify against that root.
+func newestKeyStart(tm root.TrustedMaterial) time.Time {
+	var newest time.Time
+	later := func(t time.Time) {
+		if t.After(newest) {
+			newest = t
+		}
+	}
+	for _, ca := range tm.FulcioCertificateAuthorities() {
+		if f, ok := ca.(*root.FulcioCertificateAuthority); ok {
+			later(f.ValidityPeriodStart)
+		}
+	}
+	for _, ta := range tm.TimestampingAuthorities() {
+		if s, ok := ta.(*root.SigstoreTimestampingAuthority); ok {
+			later(s.ValidityPeriodStart)
+		}
+	}
+	for _, l := range tm.RekorLogs() {
+		later(l.ValidityPeriodStart)
+	}
+	for _, l := range tm.CTLogs() {
+		later(l.ValidityPeriodStart)
+	}
+	return newest
+}
+
+// DescribeTrustedRoot says, without any request, which trusted root a
+// verification would start from and how old it is (pyget --version -v).
+func (v *Verifier) DescribeTrustedRoot() string {
+	now := v.cfg.Now()
+	if p := v.cfg.TrustedRootPath; p != "" {
+		fi, err := os.Stat(p)
+		if err != nil {
+			return fmt.Sprintf("file %s (PYGET_SIGSTORE_TRUSTED_ROOT): %v", p, err)
+		}
+		return fmt.Sprintf("file %s (PYGET_SIGSTORE_TRUSTED_ROOT), modified %s", p, ago(now, fi.ModTime()))
+	}
+	var s string
+	if v.cfg.CacheDir != "" {
+		p := filepath.Join(v.cfg.CacheDir, attest.TUFCacheDir, tuf.URLToPath(v.tufMirror), "targets", "trusted_root.json")
+		if fi, err := os.Stat(p); err == nil {
+			s = fmt.Sprintf("Sigstore public-good through TUF (%s), last updated %s", v.tufMirror, ago(now, fi.ModTime()))
+		}
+	}
+	if s == "" {
+		s = "Sigstore public-good, " + embeddedDescription(now) + " (no TUF update cached yet)"
+	}
+	if f, ok := v.tufFailure(); ok {
+		s += fmt.Sprintf("; the last TUF update failed %s (%s): retried after %s", ago(now, f.Time), f.Error, f.Time.Add(tufFailureMemory).UTC().Format(time.RFC3339))
+	}
+	return s
+}
+
+// embeddedDescription names the embedded root by its newest key's start.
+func embeddedDescription(now time.Time) string {
+	tr, err := root.NewTrustedRootFromJSON(embeddedRoot)
+	if err != nil {
+		return "the copy built into pyget-attest (unreadable: " + err.Error() + ")"
+	}
+	return fmt.Sprintf("the copy built into pyget-attest (newest key from %s, %s)", newestKeyStart(tr).UTC().Format("2006-01-02"), ago(now, newestKeyStart(tr)))
+}
+
+func ago(now, t time.Time) string {
+	d := now.Sub(t)
+	switch {
+	case d < 0:
+		return t.UTC().Format(time.RFC3339)
+	case d < time.Minute:
+		return "just now"
+	case d < 2*time.Hour:
+		return fmt.Sprintf("%d minutes ago", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%d hours ago", int(d.Hours()))
+	}
+	return fmt.Sprintf("%d days ago", int(d.Hours()/24))
 }

@@ -47,7 +47,7 @@ func TestGenuineBundleOfAnotherProject(t *testing.T) {
 	_, err = v.VerifyBundle(raw, digestOf("archive"))
 	wantVerificationError(t, err, "signer identity", sigstoreJSSAN)
 
-	asThem := newTestVerifier(t, embeddedPath, func(c *Config) { c.Repo = "sigstore/sigstore-js" })
+	asThem := newTestVerifier(t, embeddedPath, func(c *Config) { c.Identity = "sigstore/sigstore-js/.github/workflows/release.yml" })
 	_, err = asThem.VerifyBundle(raw, digestOf("archive"))
 	wantVerificationError(t, err, "subject digest", "pkg:npm/sigstore@2.0.0 sha512:46d4e2f74c487731")
 }

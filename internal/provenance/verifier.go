@@ -13,15 +13,19 @@ import (
 	"sync"
 	"time"
 
-	"github.com/pyget/pyget/internal/fsutil"
 	"github.com/sigstore/sigstore-go/pkg/tuf"
+
+	"github.com/pyget/pyget/internal/attest"
+	"github.com/pyget/pyget/internal/fetch"
+	"github.com/pyget/pyget/internal/fsutil"
 )
 
 const (
 	// DefaultAPIURL is GitHub's REST API ($GITHUB_API_URL when unset).
 	DefaultAPIURL = "https://api.github.com"
-	// DefaultRepo is the repository whose workflows must have signed.
-	DefaultRepo = "astral-sh/python-build-standalone"
+	// DefaultRepo is the repository whose release workflow must have
+	// signed.
+	DefaultRepo = attest.DefaultRepo
 	// GitHubActionsIssuer is the OIDC issuer of GitHub Actions' tokens,
 	// which Fulcio records in the signing certificate.
 	GitHubActionsIssuer = "https://token.actions.githubusercontent.com"
@@ -44,12 +48,27 @@ type Config struct {
 	// TrustedRootPath, when set, is a trusted_root.json that replaces
 	// Sigstore's public-good root (private deployments, tests).
 	TrustedRootPath string
-	// HTTPClient makes every request (API, bundle_url, mirror, TUF); a
-	// client with a 30 s timeout when nil.
+	// HTTPClient makes every request (API, bundle_url, mirror, TUF); the
+	// transfer layer's client when nil.
 	HTTPClient *http.Client
-	// Repo is the owner/name whose release workflows must have signed;
-	// DefaultRepo when empty.
-	Repo string
+	// Identity is the workflow that must have signed
+	// (PYGET_ATTESTATION_IDENTITY, attest.ParseIdentity's form);
+	// python-build-standalone's release workflow when empty.
+	Identity string
+	// Retries, IdleTimeout and Netrc are the transfer settings
+	// (PYGET_HTTP_RETRIES, PYGET_HTTP_TIMEOUT, netrc) every request is
+	// made with, as an archive's are; nil and zero are the transfer
+	// layer's defaults.
+	Retries     *int
+	IdleTimeout time.Duration
+	Netrc       string
+	// Mirrors are the configured mirrors' base URLs: their userinfo is
+	// the login for their host, as for archives.
+	Mirrors []string
+	// Offline (--offline): no request at all; bundles come from the cache
+	// or a file:// mirror, the trusted root from the TUF cache or the
+	// embedded copy.
+	Offline bool
 	// Now is the clock for Retry-After and rate-limit resets; time.Now
 	// when nil. Certificate validity never uses it: it is checked at the
 	// time the log or timestamp authority observed.
@@ -62,15 +81,14 @@ type Config struct {
 // the trusted root is loaded once, on the first verification, so a Verifier
 // that verifies nothing costs nothing.
 type Verifier struct {
-	cfg    Config
-	api    *url.URL
-	pol    policy
-	client *http.Client
+	cfg      Config
+	api      *url.URL
+	pol      policy
+	transfer *fetch.Fetcher
 
 	// Set by New; tests change them.
 	tufMirror  string
 	tufTimeout time.Duration
-	retryDelay time.Duration
 
 	trustOnce sync.Once
 	trustDone chan struct{}
@@ -87,30 +105,59 @@ func New(cfg Config) (*Verifier, error) {
 	if err != nil || (api.Scheme != "https" && api.Scheme != "http") || api.Host == "" {
 		return nil, fmt.Errorf("GitHub API URL %q: want an http(s) URL", cfg.APIURL)
 	}
-	if cfg.Repo == "" {
-		cfg.Repo = DefaultRepo
-	}
-	owner, name, ok := strings.Cut(cfg.Repo, "/")
-	if !ok || owner == "" || name == "" || strings.ContainsAny(name, "/?#") {
-		return nil, fmt.Errorf("repository %q: want owner/name", cfg.Repo)
+	id, err := attest.ParseIdentity(cfg.Identity)
+	if err != nil {
+		return nil, err
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	client := cfg.HTTPClient
-	if client == nil {
-		client = &http.Client{Timeout: 30 * time.Second}
-	}
-	return &Verifier{
+	v := &Verifier{
 		cfg:        cfg,
 		api:        api,
-		pol:        newPolicy(cfg.Repo),
-		client:     client,
+		pol:        newPolicy(id),
 		tufMirror:  tuf.DefaultMirror,
 		tufTimeout: tufTimeout,
-		retryDelay: time.Second,
 		trustDone:  make(chan struct{}),
-	}, nil
+	}
+	if err := v.newTransfer(0); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// newTransfer makes the transfer layer's Fetcher every request goes
+// through, with the caller's settings; backoff > 0 replaces the default
+// backoff (tests).
+func (v *Verifier) newTransfer(backoff time.Duration) error {
+	// Nothing is written there: small documents are held in memory.
+	dir := v.cfg.CacheDir
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	fc := fetch.DefaultConfig(dir)
+	fc.Client = v.cfg.HTTPClient
+	if v.cfg.Retries != nil {
+		fc.Retries = *v.cfg.Retries
+	}
+	if v.cfg.IdleTimeout > 0 {
+		fc.IdleTimeout = v.cfg.IdleTimeout
+	}
+	fc.Netrc = v.cfg.Netrc
+	for _, m := range v.cfg.Mirrors {
+		if u, err := url.Parse(m); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+			fc.Mirrors = append(fc.Mirrors, m)
+		}
+	}
+	if backoff > 0 {
+		fc.BaseDelay, fc.MaxDelay = backoff, backoff
+	}
+	f, err := fetch.New(fc)
+	if err != nil {
+		return err
+	}
+	v.transfer = f
+	return nil
 }
 
 // Evidence is one observation that the signature existed while the
@@ -186,6 +233,12 @@ func (a Attestation) String() string {
 // looked for afresh; a bundle from the mirror or the API that fails is the
 // answer.
 func (v *Verifier) Verify(ctx context.Context, sha256Hex, mirrorArchiveURL string) (Attestation, error) {
+	return v.verify(ctx, sha256Hex, mirrorArchiveURL, true)
+}
+
+// verify is Verify; without alwaysAsk (mode auto), an API remembered as
+// unreachable or rate-limited is not asked until the memory runs out.
+func (v *Verifier) verify(ctx context.Context, sha256Hex, mirrorArchiveURL string, alwaysAsk bool) (Attestation, error) {
 	sha, err := normDigest(sha256Hex)
 	if err != nil {
 		return Attestation{}, err
@@ -200,6 +253,11 @@ func (v *Verifier) Verify(ctx context.Context, sha256Hex, mirrorArchiveURL strin
 			return Attestation{}, err
 		}
 		if raw != nil {
+			if pt, _ := predicateOf(raw); pt != v.pol.predicate {
+				raw, note = nil, fmt.Sprintf("the mirror's bundle %s attests %q, not build provenance", src, pt)
+			}
+		}
+		if raw != nil {
 			att, err := v.verifyBundle(ctx, raw, sha, src)
 			if err == nil {
 				v.store(sha, raw)
@@ -208,7 +266,7 @@ func (v *Verifier) Verify(ctx context.Context, sha256Hex, mirrorArchiveURL strin
 		}
 		mirrorNote = note
 	}
-	att, raw, err := v.fromAPI(ctx, sha)
+	att, raw, err := v.fromAPI(ctx, sha, alwaysAsk)
 	if err == nil {
 		v.store(sha, raw)
 		return att, nil
@@ -224,6 +282,11 @@ func (v *Verifier) Verify(ctx context.Context, sha256Hex, mirrorArchiveURL strin
 // (never a mirror), verifies it, and returns it as JSON: what `pyget mirror`
 // stores beside the archive as <archive>.sigstore.json. Errors are Verify's.
 func (v *Verifier) FetchBundle(ctx context.Context, sha256Hex string) ([]byte, error) {
+	return v.fetchBundle(ctx, sha256Hex, true)
+}
+
+// fetchBundle is FetchBundle; alwaysAsk as verify's.
+func (v *Verifier) fetchBundle(ctx context.Context, sha256Hex string, alwaysAsk bool) ([]byte, error) {
 	sha, err := normDigest(sha256Hex)
 	if err != nil {
 		return nil, err
@@ -236,7 +299,7 @@ func (v *Verifier) FetchBundle(ctx context.Context, sha256Hex string) ([]byte, e
 		}
 		v.dropCache(sha)
 	}
-	_, raw, err := v.fromAPI(ctx, sha)
+	_, raw, err := v.fromAPI(ctx, sha, alwaysAsk)
 	if err != nil {
 		return nil, err
 	}
@@ -274,14 +337,26 @@ func (v *Verifier) fromCache(ctx context.Context, sha string) (Attestation, bool
 }
 
 // fromAPI asks GitHub's API and verifies what it lists; the first bundle
-// that verifies wins. When none does, a bundle that failed is the answer
-// (*VerificationError); when none could be read at all, *UnavailableError.
-func (v *Verifier) fromAPI(ctx context.Context, sha string) (Attestation, []byte, error) {
+// that verifies wins. Candidates whose statement is not SLSA build
+// provenance (an SBOM, GitHub's release attestation) are set aside unread
+// by the verifier. The outcome: verified when one candidate verifies; a
+// *VerificationError only when a provenance bundle was obtained and failed
+// the signature or the policy and none verified; otherwise (no candidate
+// could be fetched or read) an *UnavailableError.
+func (v *Verifier) fromAPI(ctx context.Context, sha string, alwaysAsk bool) (Attestation, []byte, error) {
+	if !alwaysAsk {
+		if u := v.rememberedUnavailable(sha); u != nil {
+			return Attestation{}, nil, u
+		}
+	}
 	cands, err := v.listAPI(ctx, sha)
+	v.rememberAPI(err)
 	if err != nil {
 		return Attestation{}, nil, err
 	}
-	var failed, unavailable error
+	var failed error
+	var unavailable *UnavailableError
+	var others []string
 	for _, c := range cands {
 		raw := c.bundle
 		if raw == nil {
@@ -291,10 +366,24 @@ func (v *Verifier) fromAPI(ctx context.Context, sha string) (Attestation, []byte
 					return Attestation{}, nil, ctx.Err()
 				}
 				if unavailable == nil {
-					unavailable = err
+					errors.As(err, &unavailable)
 				}
 				continue
 			}
+		}
+		pt, perr := predicateOf(raw)
+		if perr == nil {
+			perr = isBundle(raw)
+		}
+		if perr != nil {
+			if unavailable == nil {
+				unavailable = &UnavailableError{SHA256: sha, Reason: fmt.Sprintf("an attestation from %s is not a readable Sigstore bundle: %v", v.api.Host, perr), Err: perr}
+			}
+			continue
+		}
+		if pt != v.pol.predicate {
+			others = append(others, pt)
+			continue
 		}
 		att, err := v.verifyBundle(ctx, raw, sha, "GitHub attestations API")
 		if err == nil {
@@ -310,11 +399,15 @@ func (v *Verifier) fromAPI(ctx context.Context, sha string) (Attestation, []byte
 	if failed != nil {
 		return Attestation{}, nil, failed
 	}
-	return Attestation{}, nil, unavailable
+	if unavailable != nil {
+		return Attestation{}, nil, unavailable
+	}
+	return Attestation{}, nil, &UnavailableError{SHA256: sha, StatusCode: http.StatusOK,
+		Reason: fmt.Sprintf("no build-provenance attestation published (%s lists only %s)", v.api.Host, strings.Join(others, ", "))}
 }
 
 func (v *Verifier) cachePath(sha string) string {
-	return filepath.Join(v.cfg.CacheDir, "attestations", sha+".json")
+	return filepath.Join(v.cfg.CacheDir, attest.BundleCacheDir, sha+".json")
 }
 
 func (v *Verifier) readCache(sha string) ([]byte, bool) {
@@ -405,7 +498,7 @@ func (v *Verifier) Check(ctx context.Context, mode Mode, s Subject) (Outcome, er
 		}
 		return Outcome{Note: s.Name + ": attestation not checked: " + reason}, nil
 	}
-	att, err := v.Verify(ctx, s.SHA256, s.MirrorURL)
+	att, err := v.verify(ctx, s.SHA256, s.MirrorURL, mode == Require)
 	if err == nil {
 		return Outcome{Verified: true, Attestation: att, Note: s.Name + ": attestation verified: " + att.String()}, nil
 	}

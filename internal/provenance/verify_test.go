@@ -65,10 +65,10 @@ func TestGoodAttestationPasses(t *testing.T) {
 		t.Errorf("evidence %+v: want the log entry and the timestamp", a.Evidence)
 	}
 
-	// No source-repository extension: nothing to compare, it passes. The
-	// repository's name is compared without regard to case, as GitHub's.
-	b = f.Bundle(att{SAN: strings.Replace(goodSAN, "astral-sh", "Astral-SH", 1), SourceRepo: "-", Statement: statement(SLSAProvenanceV1, sha)})
-	if a, err = v.VerifyBundle(b, sha); err != nil || a.SourceRepo != "" {
+	// The repository's name in the signer identity is compared without
+	// regard to case, as GitHub's.
+	b = f.Bundle(att{SAN: strings.Replace(goodSAN, "astral-sh", "Astral-SH", 1), Statement: statement(SLSAProvenanceV1, sha)})
+	if a, err = v.VerifyBundle(b, sha); err != nil || a.SourceRepo != goodRepoURL {
 		t.Fatalf("%+v %v", a, err)
 	}
 }
@@ -95,6 +95,8 @@ func TestMismatchesFail(t *testing.T) {
 			a: att{SAN: "https://github.com/astral-sh/python-build-standalone/scripts/sign.yml@refs/heads/main"}},
 		{name: "another issuer", what: "certificate issuer", gotHas: "https://accounts.example.com",
 			a: att{Issuer: "https://accounts.example.com"}},
+		{name: "an issuer that extends GitHub's", what: "certificate issuer", gotHas: "https://token.actions.githubusercontent.com.evil.example",
+			a: att{Issuer: "https://token.actions.githubusercontent.com.evil.example"}},
 		{name: "source-repository extension of another repository", what: "source repository", gotHas: "https://github.com/someone-else/x",
 			a: att{SourceRepo: "https://github.com/someone-else/x"}},
 		{name: "another digest", what: "subject digest", gotHas: digestOf("other")[:16],
@@ -159,28 +161,21 @@ func TestForgeriesFail(t *testing.T) {
 }
 
 // sigstore-go's own virtual Sigstore (vs.Attest): e-mail SAN, first issuer
-// extension only, no SCT; verified against a root without CT logs.
+// extension only, no SCT; verified against a root without CT logs. Its
+// certificates carry none of GitHub's source-repository extensions, which
+// pyget requires, so even the right signer fails, on that rule.
 func TestVirtualSigstoreAttest(t *testing.T) {
 	f := newFixture(t)
 	sha := digestOf("archive")
 	v := newTestVerifier(t, f.WriteRoot(rootOpts{VsCA: true, NoCT: true}))
 	st := statement(SLSAProvenanceV1, sha)
 
-	a, err := v.VerifyBundle(f.VSAttest(goodSAN, GitHubActionsIssuer, st), sha)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if a.SignerIdentity != goodSAN || a.SourceRepo != "" {
-		t.Errorf("attestation %+v", a)
-	}
+	_, err := v.VerifyBundle(f.VSAttest(goodSAN, GitHubActionsIssuer, st), sha)
+	wantVerificationError(t, err, "source repository", "(none)")
 	_, err = v.VerifyBundle(f.VSAttest(goodSAN, "https://accounts.example.com", st), sha)
 	wantVerificationError(t, err, "certificate issuer", "accounts.example.com")
 	_, err = v.VerifyBundle(f.VSAttest("https://github.com/someone-else/python-build-standalone/.github/workflows/release.yml@refs/heads/main", GitHubActionsIssuer, st), sha)
 	wantVerificationError(t, err, "signer identity", "someone-else")
-	_, err = v.VerifyBundle(f.VSAttest(goodSAN, GitHubActionsIssuer, statement("https://example.com/other/v1", sha)), sha)
-	wantVerificationError(t, err, "predicate type", "https://example.com/other/v1")
-	_, err = v.VerifyBundle(f.VSAttest(goodSAN, GitHubActionsIssuer, st), digestOf("other"))
-	wantVerificationError(t, err, "subject digest", sha[:16])
 }
 
 func base64Std(b []byte) string { return base64.StdEncoding.EncodeToString(b) }

@@ -1,7 +1,6 @@
 package pyrequest
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -62,12 +61,12 @@ func ReadPin(path string) (reqs []string, found bool, err error) {
 }
 
 // ParsePin returns the requests of a pin file's text: one per line, blank
-// lines and # comments skipped.
+// lines and # comments skipped. Lines of any length are read (a line too
+// long to be a request is one, and fails to parse naming the file).
 func ParsePin(text string) []string {
 	var out []string
-	sc := bufio.NewScanner(strings.NewReader(text))
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
+	for line := range strings.Lines(text) {
+		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}

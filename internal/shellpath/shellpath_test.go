@@ -271,8 +271,10 @@ func TestHasLine(t *testing.T) {
 }
 
 func TestUpdateRefuses(t *testing.T) {
+	// An absolute path on the OS the test runs on (a drive on Windows).
+	absBin, _ := filepath.Abs("/b")
 	home := t.TempDir()
-	if _, err := Update("/b", Env{GOOS: "darwin", Home: home, Shell: "/bin/tcsh"}); !errors.Is(err, ErrNoShell) {
+	if _, err := Update(absBin, Env{GOOS: "darwin", Home: home, Shell: "/bin/tcsh"}); !errors.Is(err, ErrNoShell) {
 		t.Errorf("no shell: %v", err)
 	}
 	for _, dir := range []string{"relative/bin", "/a\nb"} {
@@ -284,7 +286,7 @@ func TestUpdateRefuses(t *testing.T) {
 	if err := os.Symlink(filepath.Join(home, "missing"), filepath.Join(home, ".bashrc")); err != nil {
 		t.Skip(err)
 	}
-	if _, err := Update("/b", Env{GOOS: "linux", Home: home}); err == nil || !strings.Contains(err.Error(), "link to nowhere") {
+	if _, err := Update(absBin, Env{GOOS: "linux", Home: home}); err == nil || !strings.Contains(err.Error(), "link to nowhere") {
 		t.Errorf("dangling link: %v", err)
 	}
 }
@@ -307,6 +309,22 @@ func TestPrependPathList(t *testing.T) {
 		got, changed := prependPathList(c.list, dir, expand)
 		if got != c.want || changed != c.changed {
 			t.Errorf("prependPathList(%q) = %q, %v; want %q, %v", c.list, got, changed, c.want, c.changed)
+		}
+	}
+}
+
+// The line for the shell open now is in that shell's syntax: PowerShell on
+// Windows (a POSIX export there would be an error), quoted so that any
+// folder name comes through as itself.
+func TestSessionLine(t *testing.T) {
+	for _, tc := range []struct{ goos, dir, want string }{
+		{"linux", "/home/u/.local/bin", `export PATH="/home/u/.local/bin:$PATH"`},
+		{"darwin", `/Users/a "b"/$x/bin`, `export PATH="/Users/a \"b\"/\$x/bin:$PATH"`},
+		{"windows", `C:\Users\u\.local\bin`, `$env:Path = "C:\Users\u\.local\bin;$env:Path"`},
+		{"windows", `D:\a $b "c"\bin`, "$env:Path = \"D:\\a `$b `\"c`\"\\bin;$env:Path\""},
+	} {
+		if got := SessionLine(tc.goos, tc.dir); got != tc.want {
+			t.Errorf("SessionLine(%s, %q) = %s, want %s", tc.goos, tc.dir, got, tc.want)
 		}
 	}
 }

@@ -27,6 +27,12 @@ type Layout struct {
 	// PathEnv is the PATH the caller's settings read (config.Settings.Path),
 	// for OnPATH; the store reads no environment.
 	PathEnv string
+	// NoRegistry: Link registers no build in the Windows registry (PEP
+	// 514). Remove still removes a removed build's entry.
+	NoRegistry bool
+
+	// registryCompany replaces RegistryCompany in tests.
+	registryCompany string
 }
 
 // Record is what an install says about itself, written inside the build
@@ -72,4 +78,10 @@ type LinkReport struct {
 	Links   []string // created or updated, absolute paths in BinDir
 	Skipped []string // existing files not made by pyget (without Force)
 	OnPATH  bool     // BinDir is on $PATH
+	// Registered is the PEP 514 key written under HKEY_CURRENT_USER
+	// (Windows), "" when none was.
+	Registered string
+	// RegistryErr is why the registry could not be written (the install
+	// is complete and linked anyway).
+	RegistryErr error
 }

@@ -26,8 +26,13 @@ func (l Layout) BinLinks() map[string]string {
 	}
 	for _, de := range des {
 		p := filepath.Join(l.BinDir, de.Name())
-		target, err := filepath.EvalSymlinks(p)
-		if err != nil {
+		// A .cmd shim (Windows without symlinks) names its target.
+		target := readShim(p)
+		if target != "" {
+			if _, err := os.Stat(target); err != nil {
+				continue
+			}
+		} else if target, err = filepath.EvalSymlinks(p); err != nil {
 			continue
 		}
 		if target, err = filepath.Abs(target); err != nil {

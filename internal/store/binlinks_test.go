@@ -9,6 +9,7 @@ import (
 )
 
 func TestBinLinks(t *testing.T) {
+	needLinks(t)
 	l := testLayout(t)
 	if got := l.BinLinks(); len(got) != 0 {
 		t.Fatalf("BinLinks without a bin dir = %v", got)
@@ -45,6 +46,7 @@ func TestBinLinks(t *testing.T) {
 // TestBinLinksThroughLinkedInstallDir: bin links resolve to real paths, so
 // an install dir reached through a symlink must be resolved too.
 func TestBinLinksThroughLinkedInstallDir(t *testing.T) {
+	needLinks(t)
 	real := testLayout(t)
 	if err := os.MkdirAll(real.InstallDir, 0o755); err != nil {
 		t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strings"
 
 	"github.com/pyget/pyget/internal/catalog"
 )
@@ -71,7 +72,9 @@ func mainExecutable(e catalog.Entry, dir string) (string, error) {
 
 // Executables reads the tree at dir and says what Link puts into BinDir for
 // e: the versioned command (python3.14, python3.14t, python3.14d when the tree
-// has it, pypy3.11, graalpy), then with withDefault python3 and python.
+// has it, pypy3.11, graalpy), then with withDefault python3 and python (a
+// free-threaded build's python3t and pythont, as with uv: python3 stays the
+// default GIL build's).
 func Executables(e catalog.Entry, dir string, withDefault bool) ([]Executable, error) {
 	rel, err := mainExecutable(e, dir)
 	if err != nil {
@@ -85,7 +88,11 @@ func Executables(e catalog.Entry, dir string, withDefault bool) ([]Executable, e
 	}
 	out := []Executable{{Name: name, Rel: rel}}
 	if withDefault {
-		for _, n := range []string{fmt.Sprintf("python%d", e.Major), "python"} {
+		t := ""
+		if strings.Contains(e.Variant, "freethreaded") {
+			t = "t"
+		}
+		for _, n := range []string{fmt.Sprintf("python%d%s", e.Major, t), "python" + t} {
 			if n != name {
 				out = append(out, Executable{Name: n, Rel: rel})
 			}

@@ -5,24 +5,35 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/pyget/pyget/internal/catalog"
+	"github.com/pyget/pyget/internal/testutil"
 )
 
-// entry builds a catalog entry keyed the way uv's catalog keys them.
+// entry builds a catalog entry for this OS, keyed the way uv's catalog
+// keys them.
 func entry(name string, major, minor, patch int, pre, variant string) catalog.Entry {
 	e := catalog.Entry{
 		Name: name, Major: major, Minor: minor, Patch: patch, Prerelease: pre, Variant: variant,
-		OS: "linux", Arch: catalog.Arch{Family: "x86_64"}, Libc: "gnu", Build: "20260610",
+		OS: testutil.HostOS(), Arch: catalog.Arch{Family: "x86_64"}, Libc: testutil.HostLibc(), Build: "20260610",
 	}
 	v := e.Version()
 	if variant != "" {
 		v += "+" + variant
 	}
-	e.Key = fmt.Sprintf("%s-%s-linux-x86_64-gnu", name, v)
+	e.Key = fmt.Sprintf("%s-%s-%s", name, v, testutil.HostSuffix())
 	e.URL = "https://example.invalid/" + e.Key + ".tar.gz"
+	return e
+}
+
+// lin is e built for Linux, whatever OS the tests run on.
+func lin(e catalog.Entry) catalog.Entry {
+	e.Key = strings.Replace(e.Key, testutil.HostSuffix(), "linux-x86_64-gnu", 1)
+	e.OS, e.Libc = "linux", "gnu"
 	return e
 }
 
@@ -45,9 +56,30 @@ func writeFile(t *testing.T, path, body string, mode os.FileMode) {
 }
 
 // fakeTree lays out a python-build-standalone-like tree for e in dir:
-// bin/python3.14 (a shell script) and bin/python3 -> python3.14.
+// bin/python3.14 (a shell script) and bin/python3 -> python3.14; for
+// Windows python.exe (the fake interpreter, testutil.FakePythonExe) and
+// pythonw.exe at the root, Lib/ and DLLs/. Each prints "fake <key>".
 func fakeTree(t *testing.T, dir string, e catalog.Entry) {
 	t.Helper()
+	if e.OS == "windows" {
+		exe := testutil.FakePythonExe(t)
+		name := "python.exe"
+		switch e.Name {
+		case "pypy":
+			name = fmt.Sprintf("pypy%d.%d.exe", e.Major, e.Minor)
+		case "graalpy":
+			name = "graalpy.exe"
+		}
+		if e.Freethreaded() {
+			name = fmt.Sprintf("python%d.%dt.exe", e.Major, e.Minor)
+		}
+		writeFile(t, filepath.Join(dir, name), string(exe), 0o755)
+		writeFile(t, filepath.Join(dir, strings.TrimSuffix(name, ".exe")+"w.exe"), "windowed", 0o755)
+		writeFile(t, filepath.Join(dir, testutil.FakePythonVersionFile), "fake "+e.Key+"\n", 0o644)
+		writeFile(t, filepath.Join(dir, "Lib", "data.txt"), e.Key+"\n", 0o644)
+		writeFile(t, filepath.Join(dir, "DLLs", "_socket.pyd"), "pyd", 0o644)
+		return
+	}
 	name := fmt.Sprintf("python%d.%d", e.Major, e.Minor)
 	if e.Freethreaded() {
 		name += "t"
@@ -63,6 +95,35 @@ func fakeTree(t *testing.T, dir string, e catalog.Entry) {
 		t.Fatal(err)
 	}
 	writeFile(t, filepath.Join(dir, "lib", "data.txt"), e.Key+"\n", 0o644)
+}
+
+// exeRel is where fakeTree puts e's interpreter, relative to the tree.
+func exeRel(e catalog.Entry) string {
+	if e.OS == "windows" {
+		return "python.exe"
+	}
+	return filepath.Join("bin", fmt.Sprintf("python%d.%d", e.Major, e.Minor))
+}
+
+// binFile is the file in BinDir that provides command name: name itself,
+// or on Windows name.exe (a symlink) or else name.cmd (a shim).
+func binFile(l Layout, name string) string {
+	p := filepath.Join(l.BinDir, name)
+	if runtime.GOOS != "windows" {
+		return p
+	}
+	if _, err := os.Lstat(p + ".exe"); err == nil {
+		return p + ".exe"
+	}
+	return p + ".cmd"
+}
+
+// needLinks skips tests of the symlink layout (minor links, linked
+// commands, foreign symlinks) where symlinks cannot be made; the shim
+// tests (shim_windows_test.go) cover that case.
+func needLinks(t *testing.T) {
+	t.Helper()
+	testutil.NeedSymlinks(t)
 }
 
 // installOne installs e the way the installer does, with extra files
@@ -124,7 +185,7 @@ func removeOne(l Layout, key string) error {
 func installAndLink(t *testing.T, l Layout, e catalog.Entry, opts LinkOptions) (Installation, LinkReport) {
 	t.Helper()
 	inst := installOne(t, l, e, nil)
-	rep, err := l.Link(inst, opts)
+	rep, err := l.Link(context.Background(), inst, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

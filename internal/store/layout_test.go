@@ -9,17 +9,17 @@ import (
 )
 
 func TestMinorLinkName(t *testing.T) {
-	odd := cpy(6, "")
+	odd := lin(cpy(6, ""))
 	odd.Key = "weird-key"
 	tests := []struct {
 		e    catalog.Entry
 		want string
 	}{
-		{cpy(6, ""), "cpython-3.14-linux-x86_64-gnu"},
-		{cpy(0, "rc1"), "cpython-3.14-linux-x86_64-gnu"},
-		{entry("cpython", 3, 14, 6, "", "freethreaded"), "cpython-3.14+freethreaded-linux-x86_64-gnu"},
-		{entry("cpython", 3, 13, 1, "", "freethreaded+debug"), "cpython-3.13+freethreaded+debug-linux-x86_64-gnu"},
-		{entry("pypy", 3, 11, 13, "", ""), "pypy-3.11-linux-x86_64-gnu"},
+		{lin(cpy(6, "")), "cpython-3.14-linux-x86_64-gnu"},
+		{lin(cpy(0, "rc1")), "cpython-3.14-linux-x86_64-gnu"},
+		{lin(entry("cpython", 3, 14, 6, "", "freethreaded")), "cpython-3.14+freethreaded-linux-x86_64-gnu"},
+		{lin(entry("cpython", 3, 13, 1, "", "freethreaded+debug")), "cpython-3.13+freethreaded+debug-linux-x86_64-gnu"},
+		{lin(entry("pypy", 3, 11, 13, "", "")), "pypy-3.11-linux-x86_64-gnu"},
 		{odd, "cpython-3.14-linux-x86_64-gnu"},
 		{catalog.Entry{Key: "cpython-3.12.1-linux-x86_64_v3-gnu", Name: "cpython", Major: 3, Minor: 12, Patch: 1}, "cpython-3.12-linux-x86_64_v3-gnu"},
 	}
@@ -80,7 +80,7 @@ func TestExecutables(t *testing.T) {
 	win := cpy(6, "")
 	win.OS, win.Libc = "windows", "none"
 	winFT := entry("cpython", 3, 14, 6, "", "freethreaded")
-	winFT.OS = "windows"
+	winFT.OS, winFT.Libc = "windows", "none"
 	tests := []struct {
 		name    string
 		e       catalog.Entry
@@ -89,16 +89,20 @@ func TestExecutables(t *testing.T) {
 		want    []string
 		wantRel string
 	}{
-		{"cpython", cpy(6, ""), []string{"bin/python3.14", "bin/python3"}, false, []string{"python3.14"}, "bin/python3.14"},
-		{"cpython default", cpy(6, ""), []string{"bin/python3.14", "bin/python3"}, true, []string{"python3.14", "python3", "python"}, "bin/python3.14"},
-		{"freethreaded", entry("cpython", 3, 14, 6, "", "freethreaded"), []string{"bin/python3.14t", "bin/python3"}, false, []string{"python3.14t"}, "bin/python3.14t"},
-		{"debug with d", entry("cpython", 3, 14, 6, "", "debug"), []string{"bin/python3.14d", "bin/python3.14"}, false, []string{"python3.14d"}, "bin/python3.14d"},
-		{"debug without d", entry("cpython", 3, 14, 6, "", "debug"), []string{"bin/python3.14"}, false, []string{"python3.14"}, "bin/python3.14"},
-		{"only python3", cpy(6, ""), []string{"bin/python3"}, false, []string{"python3.14"}, "bin/python3"},
-		{"pypy", entry("pypy", 3, 11, 13, "", ""), []string{"bin/pypy3.11", "bin/pypy3", "bin/python3.11"}, true, []string{"pypy3.11", "python3", "python"}, "bin/pypy3.11"},
-		{"graalpy", entry("graalpy", 3, 11, 0, "", ""), []string{"bin/graalpy", "bin/python"}, false, []string{"graalpy"}, "bin/graalpy"},
+		{"cpython", lin(cpy(6, "")), []string{"bin/python3.14", "bin/python3"}, false, []string{"python3.14"}, "bin/python3.14"},
+		{"cpython default", lin(cpy(6, "")), []string{"bin/python3.14", "bin/python3"}, true, []string{"python3.14", "python3", "python"}, "bin/python3.14"},
+		{"freethreaded", lin(entry("cpython", 3, 14, 6, "", "freethreaded")), []string{"bin/python3.14t", "bin/python3"}, false, []string{"python3.14t"}, "bin/python3.14t"},
+		// As with uv: a free-threaded default is python3t and pythont.
+		{"freethreaded default", lin(entry("cpython", 3, 14, 6, "", "freethreaded")), []string{"bin/python3.14t", "bin/python3"}, true, []string{"python3.14t", "python3t", "pythont"}, "bin/python3.14t"},
+		{"freethreaded debug default", lin(entry("cpython", 3, 14, 6, "", "freethreaded+debug")), []string{"bin/python3.14td", "bin/python3.14t"}, true, []string{"python3.14td", "python3t", "pythont"}, "bin/python3.14td"},
+		{"debug with d", lin(entry("cpython", 3, 14, 6, "", "debug")), []string{"bin/python3.14d", "bin/python3.14"}, false, []string{"python3.14d"}, "bin/python3.14d"},
+		{"debug without d", lin(entry("cpython", 3, 14, 6, "", "debug")), []string{"bin/python3.14"}, false, []string{"python3.14"}, "bin/python3.14"},
+		{"only python3", lin(cpy(6, "")), []string{"bin/python3"}, false, []string{"python3.14"}, "bin/python3"},
+		{"pypy", lin(entry("pypy", 3, 11, 13, "", "")), []string{"bin/pypy3.11", "bin/pypy3", "bin/python3.11"}, true, []string{"pypy3.11", "python3", "python"}, "bin/pypy3.11"},
+		{"graalpy", lin(entry("graalpy", 3, 11, 0, "", "")), []string{"bin/graalpy", "bin/python"}, false, []string{"graalpy"}, "bin/graalpy"},
 		{"windows", win, []string{"python.exe", "pythonw.exe"}, true, []string{"python3.14", "python3", "python"}, "python.exe"},
 		{"windows freethreaded", winFT, []string{"python.exe", "python3.14t.exe"}, false, []string{"python3.14t"}, "python3.14t.exe"},
+		{"windows freethreaded default", winFT, []string{"python.exe", "python3.14t.exe"}, true, []string{"python3.14t", "python3t", "pythont"}, "python3.14t.exe"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -122,7 +126,7 @@ func TestExecutables(t *testing.T) {
 			}
 		})
 	}
-	if _, err := Executables(cpy(6, ""), t.TempDir(), false); err == nil {
+	if _, err := Executables(lin(cpy(6, "")), t.TempDir(), false); err == nil {
 		t.Error("empty tree: want an error")
 	}
 }

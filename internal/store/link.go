@@ -20,8 +20,9 @@ import (
 // Links lists every command now in place, whether created, updated or
 // already right. Where Windows refuses symlinks, commands are .cmd shims,
 // and without directory links there is no minor link: commands then go to
-// the build folder directly.
-func (l Layout) Link(inst Installation, opts LinkOptions) (LinkReport, error) {
+// the build folder directly. ctx bounds the wait for the links lock, so
+// that Ctrl-C interrupts it.
+func (l Layout) Link(ctx context.Context, inst Installation, opts LinkOptions) (LinkReport, error) {
 	if err := checkKey(inst.Entry.Key); err != nil {
 		return LinkReport{}, err
 	}
@@ -30,7 +31,7 @@ func (l Layout) Link(inst Installation, opts LinkOptions) (LinkReport, error) {
 		return LinkReport{}, err
 	}
 	rep := LinkReport{OnPATH: l.OnPATH()}
-	release, err := l.lockLinks(context.Background())
+	release, err := l.lockLinks(ctx)
 	if err != nil {
 		return rep, err
 	}
@@ -41,6 +42,8 @@ func (l Layout) Link(inst Installation, opts LinkOptions) (LinkReport, error) {
 	if err != nil {
 		return rep, err
 	}
+	// PEP 514 (Windows): not fatal, the build runs without it.
+	rep.Registered, rep.RegistryErr = l.register(inst)
 	if opts.NoBin {
 		return rep, nil
 	}
@@ -256,7 +259,7 @@ func (l Layout) removeThrough(dangling bool, names ...string) error {
 		if _, err := os.Stat(b.dest); dangling && !errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
-		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if err := removeFile(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			errs = append(errs, fmt.Errorf("removing %s: %w", path, err))
 		}
 	}

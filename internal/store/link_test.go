@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"os"
 	"os/exec"
@@ -13,6 +14,7 @@ import (
 )
 
 func TestBinLinksGoThroughMinorLink(t *testing.T) {
+	needLinks(t)
 	tests := []struct {
 		name      string
 		e         catalog.Entry
@@ -60,6 +62,7 @@ func TestBinLinksGoThroughMinorLink(t *testing.T) {
 }
 
 func TestMinorLinkFollowsNewestPatch(t *testing.T) {
+	needLinks(t)
 	l := testLayout(t)
 	minor := filepath.Join(l.InstallDir, "cpython-3.14-linux-x86_64-gnu")
 	ft := entry("cpython", 3, 14, 6, "", "freethreaded")
@@ -113,6 +116,7 @@ func TestMinorLinkFollowsNewestPatch(t *testing.T) {
 }
 
 func TestForeignExecutables(t *testing.T) {
+	needLinks(t)
 	tests := []struct {
 		name        string
 		setup       func(t *testing.T, path string)
@@ -181,7 +185,7 @@ func TestLinkReportsOnPATH(t *testing.T) {
 			path += string(filepath.ListSeparator) + l.BinDir
 		}
 		l.PathEnv = path
-		rep, err := l.Link(inst, LinkOptions{})
+		rep, err := l.Link(context.Background(), inst, LinkOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -192,6 +196,7 @@ func TestLinkReportsOnPATH(t *testing.T) {
 }
 
 func TestLinkIsIdempotent(t *testing.T) {
+	needLinks(t)
 	l := testLayout(t)
 	inst, first := installAndLink(t, l, cpy(6, ""), LinkOptions{Default: true})
 	before, _ := os.Lstat(filepath.Join(l.BinDir, "python3"))
@@ -202,7 +207,7 @@ func TestLinkIsIdempotent(t *testing.T) {
 	// other temp-looking file is not.
 	writeFile(t, filepath.Join(l.BinDir, ".python3.cmd.tmp-123"), "half", 0o644)
 	writeFile(t, filepath.Join(l.BinDir, ".notes.tmp-1"), "x", 0o644)
-	second, err := l.Link(inst, LinkOptions{Default: true})
+	second, err := l.Link(context.Background(), inst, LinkOptions{Default: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,7 +228,7 @@ func TestLinkBadBinDir(t *testing.T) {
 	l := testLayout(t)
 	writeFile(t, l.BinDir, "a file", 0o644)
 	inst := installOne(t, l, cpy(6, ""), nil)
-	_, err := l.Link(inst, LinkOptions{})
+	_, err := l.Link(context.Background(), inst, LinkOptions{})
 	if err == nil || !strings.Contains(err.Error(), l.BinDir) {
 		t.Errorf("Link: %v, want an error naming %s", err, l.BinDir)
 	}
@@ -237,7 +242,7 @@ func TestMinorLinkInTheWay(t *testing.T) {
 	e := cpy(6, "")
 	os.MkdirAll(filepath.Join(l.InstallDir, MinorLinkName(e)), 0o755)
 	inst := installOne(t, l, e, nil)
-	if _, err := l.Link(inst, LinkOptions{}); err == nil || !strings.Contains(err.Error(), MinorLinkName(e)) {
+	if _, err := l.Link(context.Background(), inst, LinkOptions{}); err == nil || !strings.Contains(err.Error(), MinorLinkName(e)) {
 		t.Errorf("Link: %v, want an error naming the minor link", err)
 	}
 }

@@ -11,6 +11,8 @@ func symlink(target, path string, dir bool) error { return os.Symlink(target, pa
 
 func renameOver(from, to string) error { return os.Rename(from, to) }
 
+func removeFile(path string) error { return os.Remove(path) }
+
 // readShim: shims exist only on Windows.
 func readShim(string) string { return "" }
 

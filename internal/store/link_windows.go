@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"golang.org/x/sys/windows"
 
@@ -31,7 +32,7 @@ var errNoLinks = errors.New("symlinks not permitted")
 // renameOver replaces to; Windows refuses to rename over a directory link,
 // so that case removes it first (a brief gap, only on Windows).
 func renameOver(from, to string) error {
-	err := os.Rename(from, to)
+	err := whileInUse(func() error { return os.Rename(from, to) })
 	if err == nil {
 		return nil
 	}
@@ -87,7 +88,7 @@ func (l Layout) placeBin(name, target string, force bool) (path string, placed b
 	err = replaceLink(target, exe, false)
 	if err == nil {
 		if bc.ours {
-			os.Remove(cmd)
+			removeFile(cmd)
 		}
 		return exe, true, nil
 	}
@@ -101,7 +102,7 @@ func (l Layout) placeBin(name, target string, force bool) (path string, placed b
 		return cmd, false, err
 	}
 	if be.ours {
-		os.Remove(exe)
+		removeFile(exe)
 	}
 	return cmd, true, nil
 }
@@ -109,5 +110,28 @@ func (l Layout) placeBin(name, target string, force bool) (path string, placed b
 func writeShim(target, path string) error {
 	body := fmt.Sprintf("@echo off\r\n%s%s\r\n\"%s\" %%*\r\n", shimMarker, target, target)
 	// Temp ".<name>.cmd.tmp-*", swept by sweepLinkTemps after a kill.
-	return fsutil.WriteFile(path, []byte(body), 0o755)
+	return whileInUse(func() error { return fsutil.WriteFile(path, []byte(body), 0o755) })
+}
+
+// removeFile removes a command, waiting out another process's brief hold.
+func removeFile(path string) error { return whileInUse(func() error { return os.Remove(path) }) }
+
+// inUseWait bounds how long whileInUse tries again.
+const inUseWait = 2 * time.Second
+
+// whileInUse runs op again while Windows refuses it because another
+// process has the file open (a shell reading the shim, a virus scanner, a
+// second pyget reading it): replacing an open file is "access denied"
+// there, where POSIX renames over it. Such holds last milliseconds.
+func whileInUse(op func() error) error {
+	delay := time.Millisecond
+	deadline := time.Now().Add(inUseWait)
+	for {
+		err := op()
+		if !errors.Is(err, windows.ERROR_ACCESS_DENIED) && !errors.Is(err, windows.ERROR_SHARING_VIOLATION) || time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(delay)
+		delay = min(2*delay, 50*time.Millisecond)
+	}
 }

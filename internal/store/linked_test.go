@@ -7,6 +7,7 @@ import (
 )
 
 func TestLinked(t *testing.T) {
+	needLinks(t)
 	l := testLayout(t)
 	if got, err := l.Linked(); err != nil || len(got) != 0 {
 		t.Fatalf("Linked without an install dir = %v, %v", got, err)

@@ -56,6 +56,12 @@ func (l Layout) Installed() ([]Installation, error) {
 	}
 	entries, err := os.ReadDir(l.InstallDir)
 	if errors.Is(err, fs.ErrNotExist) {
+		// Windows says "path not found" (ErrNotExist) for a regular file
+		// read as a folder, where Linux says ENOTDIR: a file in the install
+		// dir's place is an error, not an empty store.
+		if fi, serr := os.Stat(l.InstallDir); serr == nil && !fi.IsDir() {
+			return nil, fmt.Errorf("listing installs in %s: not a directory", l.InstallDir)
+		}
 		return nil, nil
 	}
 	if err != nil {

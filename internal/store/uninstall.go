@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/pyget/pyget/internal/fsutil"
 )
@@ -35,6 +37,12 @@ func (l Layout) Remove(ctx context.Context, key string) error {
 	// a hidden folder); it happens under the same hold of the links lock, so
 	// that no Link of another patch in between can point the minor link
 	// back at this build just before it goes.
+	// Its PEP 514 entry goes while it is still whole: a kill after this
+	// leaves an installed build that the next install of it registers.
+	var errs []error
+	if err := l.unregister(inst); err != nil {
+		errs = append(errs, fmt.Errorf("uninstalling %s: %w", key, err))
+	}
 	old := filepath.Join(l.InstallDir, oldPrefix+key+"-"+randomSuffix())
 	var renameErr error
 	if err := l.repairLinks(ctx, inst, key, func() error {
@@ -48,7 +56,6 @@ func (l Layout) Remove(ctx context.Context, key string) error {
 	}
 	fsutil.SyncDir(l.InstallDir)
 
-	var errs []error
 	if err := os.RemoveAll(old); err != nil {
 		// Already out of sight; the next Lock of this key sweeps the rest.
 		errs = append(errs, fmt.Errorf("uninstalled %s but could not delete all of %s: %w", key, old, err))
@@ -72,8 +79,25 @@ func (l Layout) repairLinks(ctx context.Context, removed Installation, exclude s
 		return err
 	}
 	defer release()
-	if _, _, err := l.updateMinorLink(removed.Entry, nil, exclude); err != nil {
+	newest, base, err := l.updateMinorLink(removed.Entry, nil, exclude)
+	if err != nil {
 		return err
+	}
+	if newest == nil {
+		// The last of its group: commands made straight to its folder (no
+		// directory links) go now, while it is still whole, not only
+		// once they dangle.
+		if err := l.removeThrough(false, removed.Entry.Key); err != nil {
+			return err
+		}
+	}
+	if newest != nil && newest.Entry.Key != removed.Entry.Key && base == newest.Dir {
+		// No directory links (Windows without the symlink privilege): the
+		// commands went to the removed build's folder itself, so they move
+		// to the next newest patch as a minor link would have.
+		if err := l.repoint(removed.Entry.Key, newest.Dir); err != nil {
+			return err
+		}
 	}
 	if err := l.removeDangling(MinorLinkName(removed.Entry), removed.Entry.Key); err != nil {
 		return err
@@ -82,4 +106,50 @@ func (l Layout) repairLinks(ctx context.Context, removed Installation, exclude s
 		return then()
 	}
 	return nil
+}
+
+// repoint moves the commands pyget made into the build folder key to the
+// same file in the build folder dir, where it has one. Must hold the links
+// lock.
+func (l Layout) repoint(key, dir string) error {
+	if l.BinDir == "" {
+		return nil
+	}
+	entries, err := os.ReadDir(l.BinDir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("reading bin dir: %w", err)
+	}
+	from := filepath.Join(l.InstallDir, key)
+	var errs []error
+	for _, de := range entries {
+		b, err := l.readBin(filepath.Join(l.BinDir, de.Name()))
+		if err != nil || !b.ours {
+			continue
+		}
+		rel := under(b.dest, from)
+		if rel == "" {
+			continue
+		}
+		target := filepath.Join(dir, rel)
+		if fi, err := os.Stat(target); err != nil || !fi.Mode().IsRegular() {
+			continue // nothing to move it to: removed as dangling
+		}
+		if _, _, err := l.placeBin(commandName(de.Name()), target, false); err != nil {
+			errs = append(errs, fmt.Errorf("re-pointing %s: %w", de.Name(), err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// commandName is the command a file in BinDir provides: its name without
+// the .exe or .cmd Windows adds (python3.14 keeps its ".14").
+func commandName(file string) string {
+	ext := filepath.Ext(file)
+	if strings.EqualFold(ext, ".exe") || strings.EqualFold(ext, ".cmd") {
+		return strings.TrimSuffix(file, ext)
+	}
+	return file
 }

@@ -9,6 +9,7 @@ import (
 )
 
 func TestUninstall(t *testing.T) {
+	needLinks(t)
 	l := testLayout(t)
 	e := cpy(6, "")
 	other := entry("cpython", 3, 13, 2, "", "")
@@ -60,7 +61,7 @@ func TestUninstallKeepsLinksOfRemainingPatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, n := range []string{"python3.14", "python3", "python"} {
-		if _, err := os.Stat(filepath.Join(l.BinDir, n)); err != nil {
+		if _, err := os.Stat(binFile(l, n)); err != nil {
 			t.Errorf("%s: %v", n, err)
 		}
 	}

@@ -212,12 +212,21 @@ func Noise(n int, seed string) []byte {
 }
 
 // FakeCPython is a python-build-standalone install_only build in miniature:
-// its interpreter is a shell script that prints "Python <Version>", so a
-// test can check that what was installed and linked runs.
+// its interpreter prints "Python <Version>", so a test can check that what
+// was installed and linked runs. For Linux and macOS it is a shell script,
+// python/bin/python3.X; for Windows python/python.exe at the root, with
+// Lib/ and DLLs/ as python-build-standalone lays out its Windows builds,
+// the exe being the test binary itself (FakePythonExe).
 type FakeCPython struct {
 	Version      string // "3.14.6", "3.15.0rc1"
 	Freethreaded bool   // the interpreter is python3.Xt
-	Blob         int    // bytes of incompressible python/lib/blob.bin, so faults can land mid-body; 0 for none
+	Blob         int    // bytes of incompressible python/lib/blob.bin (Lib/ on Windows), so faults can land mid-body; 0 for none
+	OS           string // the OS the build is for; "" is HostOS()
+}
+
+// Windows reports whether b is laid out as a Windows build.
+func (b FakeCPython) Windows() bool {
+	return b.OS == "windows" || b.OS == "" && HostOS() == "windows"
 }
 
 // Exe is the interpreter's file name in python/bin: "python3.14",
@@ -238,6 +247,9 @@ func (b FakeCPython) Exe() string {
 // Entries is the archive's tree: python/bin/<Exe> (0755) and python3
 // linking to it, python/lib/os.py, and the blob.
 func (b FakeCPython) Entries() []Entry {
+	if b.Windows() {
+		return b.windowsEntries()
+	}
 	exe := b.Exe()
 	es := []Entry{
 		Dir("python/"),
@@ -249,6 +261,32 @@ func (b FakeCPython) Entries() []Entry {
 	}
 	if b.Blob > 0 {
 		es = append(es, File("python/lib/blob.bin", string(Noise(b.Blob, b.Version)), 0o644))
+	}
+	return es
+}
+
+// windowsEntries: python/python.exe (and python3.Xt.exe when free-threaded)
+// with FakePythonVersionFile beside it, Lib/, DLLs/, and the blob.
+func (b FakeCPython) windowsEntries() []Entry {
+	exe, err := fakePythonExe()
+	if err != nil {
+		panic(fmt.Sprintf("reading the test binary for a fake python.exe: %v", err))
+	}
+	es := []Entry{
+		Dir("python/"),
+		File("python/python.exe", string(exe), 0o755),
+		File("python/"+FakePythonVersionFile, "Python "+b.Version+"\n", 0o644),
+		File("python/python3.dll", "not a dll", 0o644),
+		Dir("python/Lib/"),
+		File("python/Lib/os.py", strings.Repeat("# padding\n", 2000), 0o644),
+		Dir("python/DLLs/"),
+		File("python/DLLs/_socket.pyd", "not a pyd", 0o644),
+	}
+	if b.Freethreaded {
+		es = append(es, File("python/"+b.Exe()+".exe", string(exe), 0o755))
+	}
+	if b.Blob > 0 {
+		es = append(es, File("python/Lib/blob.bin", string(Noise(b.Blob, b.Version)), 0o644))
 	}
 	return es
 }

@@ -6,6 +6,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/klauspost/compress/gzip"
@@ -122,10 +124,10 @@ func TestFakeCPython(t *testing.T) {
 		b   FakeCPython
 		exe string
 	}{
-		{FakeCPython{Version: "3.14.6"}, "python3.14"},
-		{FakeCPython{Version: "3.15.0rc1"}, "python3.15"},
-		{FakeCPython{Version: "3.14.6", Freethreaded: true}, "python3.14t"},
-		{FakeCPython{Version: "3.9.19"}, "python3.9"},
+		{FakeCPython{Version: "3.14.6", OS: "linux"}, "python3.14"},
+		{FakeCPython{Version: "3.15.0rc1", OS: "linux"}, "python3.15"},
+		{FakeCPython{Version: "3.14.6", Freethreaded: true, OS: "linux"}, "python3.14t"},
+		{FakeCPython{Version: "3.9.19", OS: "linux"}, "python3.9"},
 	} {
 		if got := tt.b.Exe(); got != tt.exe {
 			t.Errorf("%+v.Exe() = %q, want %q", tt.b, got, tt.exe)
@@ -152,7 +154,7 @@ func TestFakeCPython(t *testing.T) {
 			t.Errorf("%+v: a blob without Blob", tt.b)
 		}
 	}
-	b := FakeCPython{Version: "3.14.6", Blob: 64 << 10}
+	b := FakeCPython{Version: "3.14.6", Blob: 64 << 10, OS: "linux"}
 	es := b.Entries()
 	last := es[len(es)-1]
 	if last.Name != "python/lib/blob.bin" || len(last.Body) != 64<<10 {
@@ -163,5 +165,49 @@ func TestFakeCPython(t *testing.T) {
 	}
 	if again := b.Entries(); again[len(again)-1].Body != last.Body {
 		t.Error("the blob differs between two calls")
+	}
+}
+
+// The Windows build: python.exe (the test binary, a fake interpreter) at
+// the top with the version file beside it, Lib/ and DLLs/, no symlinks.
+func TestFakeCPythonWindows(t *testing.T) {
+	b := FakeCPython{Version: "3.14.6", OS: "windows", Blob: 1 << 10}
+	names := map[string]Entry{}
+	for _, e := range b.Entries() {
+		if e.Type == tar.TypeSymlink {
+			t.Errorf("symlink %s in a Windows build", e.Name)
+		}
+		names[e.Name] = e
+	}
+	exe := FakePythonExe(t)
+	if e, ok := names["python/python.exe"]; !ok || e.Body != string(exe) {
+		t.Errorf("python/python.exe is not the fake interpreter")
+	}
+	if e := names["python/"+FakePythonVersionFile]; e.Body != "Python 3.14.6\n" {
+		t.Errorf("version file %q", e.Body)
+	}
+	for _, n := range []string{"python/Lib/", "python/DLLs/", "python/Lib/os.py", "python/Lib/blob.bin"} {
+		if _, ok := names[n]; !ok {
+			t.Errorf("no %s", n)
+		}
+	}
+	var out bytes.Buffer
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, FakePythonVersionFile), []byte("Python 3.14.6\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		code int
+		out  string
+	}{
+		{nil, 0, "Python 3.14.6\n"},
+		{[]string{"--fake-args", "a b", `"q"`}, 0, `["a b","\"q\""]` + "\n"},
+		{[]string{"--fake-exit", "7"}, 7, ""},
+	} {
+		out.Reset()
+		if code := fakePython(dir, tc.args, &out); code != tc.code || out.String() != tc.out {
+			t.Errorf("fake python %q: exit %d, %q; want %d, %q", tc.args, code, out.String(), tc.code, tc.out)
+		}
 	}
 }

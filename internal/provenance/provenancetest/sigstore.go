@@ -49,6 +49,7 @@ const (
 	// GoodSAN is the signer identity python-build-standalone's release workflow has.
 	GoodSAN             = "https://github.com/astral-sh/python-build-standalone/.github/workflows/release.yml@refs/heads/main"
 	GoodRepoURL         = "https://github.com/astral-sh/python-build-standalone"
+	GoodOwnerURL        = "https://github.com/astral-sh"
 	githubActionsIssuer = "https://token.actions.githubusercontent.com"
 	// SLSAProvenanceV1 is build provenance's predicate type.
 	SLSAProvenanceV1 = "https://slsa.dev/provenance/v1"
@@ -64,6 +65,8 @@ var (
 	oidSourceRepo = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 57264, 1, 12}
 	oidSourceSHA  = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 57264, 1, 13}
 	oidSourceRef  = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 57264, 1, 14}
+	oidOwnerURI   = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 57264, 1, 16}
+	oidTrigger    = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 57264, 1, 20}
 	oidSCTList    = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 11129, 2, 4, 2}
 	oidCTPoison   = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 11129, 2, 4, 3}
 )
@@ -160,6 +163,8 @@ type Att struct {
 	SAN        string // default GoodSAN
 	Issuer     string // default githubActionsIssuer
 	SourceRepo string // "-" for none; default GoodRepoURL
+	Owner      string // source-repository owner URI; "-" for none; default GoodOwnerURL
+	Trigger    string // build trigger (the workflow's event); "-" for none; default "push"
 	NotBefore  time.Time
 	Validity   time.Duration
 	NoSCT      bool
@@ -190,6 +195,12 @@ func (f *Fixture) leaf(pub *ecdsa.PublicKey, a Att) *x509.Certificate {
 	}
 	if a.SourceRepo != "-" {
 		exts = append(exts, pkix.Extension{Id: oidSourceRepo, Value: utf8(a.SourceRepo)})
+	}
+	if a.Owner != "-" {
+		exts = append(exts, pkix.Extension{Id: oidOwnerURI, Value: utf8(a.Owner)})
+	}
+	if a.Trigger != "-" {
+		exts = append(exts, pkix.Extension{Id: oidTrigger, Value: utf8(a.Trigger)})
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber:    serial,
@@ -276,6 +287,12 @@ func (f *Fixture) Bundle(a Att) []byte {
 	}
 	if a.SourceRepo == "" {
 		a.SourceRepo = GoodRepoURL
+	}
+	if a.Owner == "" {
+		a.Owner = GoodOwnerURL
+	}
+	if a.Trigger == "" {
+		a.Trigger = "push"
 	}
 	if a.NotBefore.IsZero() {
 		a.NotBefore = now.Add(-time.Minute)
