@@ -86,10 +86,11 @@ type Config struct {
 	// SegmentWarmup is how many bytes the first response of an archive
 	// that may be segmented brings alone before the transfer decides
 	// whether segments pay (the rest would take over a second on that
-	// one connection); 0 = the default (1 MiB). Negative decides at the
-	// response's headers: segments whenever the archive qualifies, with
-	// no rate check, so that tests on loopback (where one connection
-	// always suffices) exercise them.
+	// one connection; or sooner, after 100 ms); 0 = the default (1 MiB).
+	// Negative decides at the response's headers: segments whenever the
+	// archive qualifies, with no rate check, on all Connections at once
+	// (no measure of whether more connections pay), so that tests on
+	// loopback (where one connection always suffices) exercise them.
 	SegmentWarmup int64
 }
 

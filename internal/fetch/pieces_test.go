@@ -12,82 +12,150 @@ import (
 	"github.com/pyget/pyget/internal/faultserver"
 )
 
-// Pieces are claimed from the front; with none free, help goes to the
-// piece nearest the prefix: a stalled one is taken over (its holder
-// stopped, its late writes refused), else the first one worth halving is
-// split. The clock is the test's.
+// Pieces are carved from the front: the first claims of a run take
+// growing shares of a piece, so that connections finish one after the
+// other; later ones a piece, or the bytes left over the workers near the
+// end, never less than the floor. A stalled busy piece is taken over
+// before a free one is started (it is the one the prefix waits for), but
+// not while its holder waits out a retry delay; with nothing free, the
+// busy piece with the most left is split. The clock is the test's.
 func TestClaimFromTheFront(t *testing.T) {
-	const piece = 1 << 20
+	const piece = 2 << 20
 	const steal = time.Second
-	p := &partial{total: 6 * piece}
-	for i := range int64(6) {
-		p.segs = append(p.segs, &segment{start: i * piece, end: (i + 1) * piece})
-	}
+	pol := claimPolicy{minSize: 64 << 10, pieceSize: piece, floor: 64 << 10, stealAfter: steal, workers: 4}
+	p := &partial{total: 32 << 20}
+	p.split()
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	stopped := map[int]bool{}
 	stop := func(worker int) context.CancelFunc { return func() { stopped[worker] = true } }
-	pieces := p.segs
+	var held []*segment
 	tokens := make([]uint64, 4)
+	at := int64(0)
 	for w := range 4 {
-		g, tok, _, _ := p.claim(64<<10, now, steal, stop(w))
-		if g != pieces[w] {
-			t.Fatalf("worker %d got the piece at %d, want the one at %d: the next from the front", w, g.start, pieces[w].start)
+		g, tok, _, _ := p.claim(pol, now, stop(w))
+		if want := int64(piece * (w + 1) / 4); g == nil || g.start != at || g.end-g.start != want {
+			t.Fatalf("worker %d got %+v, want [%d, %d): the next %d bytes from the front", w, g, at, at+want, want)
 		}
+		at = g.end
+		held = append(held, g)
 		tokens[w] = tok
 	}
-	// Worker 1 finishes its piece: it takes the next free one, the fifth.
-	pieces[1].written = piece
-	if !p.release(pieces[1], tokens[1]) {
+	// Worker 0 finishes: it takes the next piece from the front.
+	held[0].written = held[0].end - held[0].start
+	if !p.release(held[0], tokens[0]) {
 		t.Fatal("release by the holder failed")
 	}
-	if g, _, _, _ := p.claim(64<<10, now, steal, stop(1)); g != pieces[4] {
-		t.Fatalf("after a piece, a worker got %+v, want the fifth piece", g)
+	g, tok, _, _ := p.claim(pol, now, stop(0))
+	if g == nil || g.start != at || g.end-g.start != piece {
+		t.Fatalf("after a piece, a worker got %+v, want [%d, %d)", g, at, at+piece)
 	}
-	if g, _, _, _ := p.claim(64<<10, now, steal, stop(4)); g != pieces[5] {
-		t.Fatalf("got %+v, want the sixth piece, the last free one", g)
+	at = g.end
+	// Claims go on from the front, each finished before the next, while
+	// three workers hold their pieces: the pieces shrink toward the end,
+	// to half the bytes left over the workers, never under half the
+	// floor, and the last ones are small.
+	var sizes []int64
+	for g != nil {
+		g.written = g.end - g.start
+		p.release(g, tok)
+		g, tok, _, _ = p.claim(pol, now, stop(9))
+		if g == nil || g.start != at {
+			break // nothing free any more: a split
+		}
+		if n := g.end - g.start; n < pol.floor/2 || n > piece {
+			t.Fatalf("a piece of %d bytes, want [%d, %d]", n, pol.floor/2, piece)
+		}
+		sizes = append(sizes, g.end-g.start)
+		at = g.end
+		if len(sizes) > 1000 {
+			t.Fatal("claims never end")
+		}
 	}
-	// Nothing free: the front piece (the one the prefix waits for) is
-	// split, not a later one.
-	pieces[0].written = piece / 2
-	g, _, _, _ := p.claim(64<<10, now, steal, stop(5))
-	if g == nil || g.start <= pieces[0].next() || pieces[0].end != g.start || g.end != piece {
-		t.Fatalf("split gave %+v (front piece now %+v), want the second half of the front piece", g, pieces[0])
+	if at != p.total {
+		t.Fatalf("claims carved up to %d of %d", at, p.total)
 	}
+	for i := 1; i < len(sizes); i++ {
+		if sizes[i] > sizes[i-1] {
+			t.Fatalf("piece sizes %v: a piece larger than the one before", sizes)
+		}
+	}
+	if n := len(sizes); n < 3 || sizes[0] != piece || sizes[n-1] > piece/4 {
+		t.Fatalf("piece sizes %v: want whole pieces first, then smaller ones", sizes)
+	}
+	// No holder was stopped by claims.
 	if len(stopped) != 0 {
-		t.Fatalf("holders stopped %v by a split", stopped)
+		t.Fatalf("holders stopped %v by claims and a split", stopped)
 	}
-	// The front piece's holder brings nothing for stealAfter: an idle
-	// worker takes it over from where it stopped, and the old holder is
-	// stopped and may no longer count bytes for it.
+	// The front piece's holder brings nothing for stealAfter: a worker
+	// takes it over from where it stopped, and the old holder is stopped
+	// and may no longer count bytes for it.
+	front := held[1]
+	front.written = 1000
 	now = now.Add(steal)
-	g, tok, _, _ := p.claim(64<<10, now, steal, stop(6))
-	if g != pieces[0] || tok == tokens[0] || !stopped[0] {
+	for _, g := range p.segs {
+		if g != front {
+			g.last = now
+		}
+	}
+	g, tok, _, _ = p.claim(pol, now, stop(6))
+	if g != front || tok == tokens[1] || !stopped[1] {
 		t.Fatalf("got %+v (token %d), stopped %v: want the stalled front piece taken over and its holder stopped", g, tok, stopped)
 	}
-	if p.leftFor(g, tokens[0]) != 0 || p.release(g, tokens[0]) {
+	if p.leftFor(g, tokens[1]) != 0 || p.release(g, tokens[1]) {
 		t.Fatal("the old holder still holds the piece taken over")
 	}
 	if p.leftFor(g, tok) != g.left() {
 		t.Fatal("the new holder does not hold it")
 	}
+	// A holder waiting out a retry delay is not stalled, however long.
+	p.waiting(g, tok)
+	for _, s := range p.segs {
+		s.end = min(s.end, s.next()+copyBufSize) // too small to split
+	}
+	later := now.Add(10 * steal)
+	for _, s := range p.segs {
+		if s != g {
+			s.last = later
+		}
+	}
+	if got, _, _, _ := p.claim(pol, later, stop(7)); got != nil {
+		t.Fatalf("got %+v: a piece waiting out a retry delay was taken over", got)
+	}
 	// Everything busy and nothing stalled or worth splitting: wait for a
 	// release, at most until the earliest busy piece could count as
 	// stalled.
-	for _, g := range p.segs {
-		if g.holder != 0 {
-			g.last = now
-		}
-		g.end = min(g.end, g.next()+copyBufSize) // too small to split
+	got, _, wait, wake := p.claim(pol, later.Add(steal/4), stop(8))
+	if got != nil || wake == nil || wait != steal-steal/4 {
+		t.Fatalf("got %+v, wait %v, wake %v: want nothing, a wait of %v and a wake channel", got, wait, wake, steal-steal/4)
 	}
-	g, _, wait, wake := p.claim(64<<10, now.Add(steal/4), steal, stop(7))
-	if g != nil || wake == nil || wait != steal-steal/4 {
-		t.Fatalf("got %+v, wait %v, wake %v: want nothing, a wait of %v and a wake channel", g, wait, wake, steal-steal/4)
-	}
-	p.release(pieces[4], p.segs[indexOf(p.segs, pieces[4])].holder)
+	last := p.segs[len(p.segs)-1]
+	p.release(last, last.holder)
 	select {
 	case <-wake:
 	default:
 		t.Fatal("a release did not wake the waiting workers")
+	}
+}
+
+// With nothing free, the busy piece with the most left is split, not the
+// front one: near the end that is the piece that would finish last.
+func TestClaimSplitsTheLargest(t *testing.T) {
+	pol := claimPolicy{minSize: 64 << 10, pieceSize: 1 << 20, floor: 64 << 10, stealAfter: time.Hour, workers: 3}
+	p := &partial{total: 3 << 20}
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	p.segs = []*segment{
+		{start: 0, end: 1 << 20, written: 1 << 19},
+		{start: 1 << 20, end: 2 << 20, written: 1 << 10},
+		{start: 2 << 20, end: 3 << 20, written: 1 << 18},
+	}
+	for i, g := range p.segs {
+		g.holder, g.last = uint64(i+1), now
+	}
+	p.sched.tokens = 3
+	big := p.segs[1]
+	g, _, _, _ := p.claim(pol, now, func() {})
+	if g == nil || big.end != g.start || g.end != 2<<20 || indexOf(p.segs, g) != 2 {
+		t.Fatalf("split gave %+v (segments %v), want the second half of the piece at 1 MiB, the one with the most left", g, p.segs)
 	}
 }
 
@@ -108,16 +176,19 @@ func indexOf(segs []*segment, g *segment) int {
 // checks that a holder taken over counts nothing).
 func TestStalledFrontPieceIsTakenOver(t *testing.T) {
 	const size = 4 << 20
-	const piece = 256 << 10
+	const piece = 1 << 20 // the first claim of four workers: a quarter of it
 	const sent = 64 << 10 // what the stalled response sends before it stops
 	data := archiveData(size, 52)
 	var mu sync.Mutex
-	stalled := false
+	stalledEnd := int64(-1) // the last byte the stalled request asked for
+	ended := make(chan struct{})
 	hs := newHandlerServer(t, func(_ int, w http.ResponseWriter, r *http.Request) {
 		a, b := rangeOf0(r.Header.Get("Range"))
 		mu.Lock()
-		stall := !stalled && a == 0 && b > 0
-		stalled = stalled || stall
+		stall := stalledEnd < 0 && a == 0 && b > 0
+		if stall {
+			stalledEnd = b
+		}
 		mu.Unlock()
 		if !stall {
 			serveData(w, r, data, `"strong"`)
@@ -129,25 +200,29 @@ func TestStalledFrontPieceIsTakenOver(t *testing.T) {
 		w.WriteHeader(http.StatusPartialContent)
 		w.Write(data[:sent])
 		w.(http.Flusher).Flush()
-		<-r.Context().Done() // until the client gives it up
+		select { // until the client gives it up
+		case <-r.Context().Done():
+		case <-ended:
+		}
 	})
+	t.Cleanup(func() { close(ended) })
 	f, _, ev := segFetcher(t, nil, 4, Config{IdleTimeout: time.Minute})
 	f.hooks.pieceSize = piece
 	f.hooks.stealAfter = 200 * time.Millisecond
 	res := fetchAll(t, f, Target{Name: "steal", URL: hs.url(), SHA256: sha(data), Size: size}, data)
-	if !stalled {
-		t.Fatal("no request for the front piece")
+	if stalledEnd <= sent {
+		t.Fatalf("the front piece's request asked up to %d, want more than the %d bytes the stall sends", stalledEnd, sent)
 	}
 	var again []logged
 	for _, l := range hs.requests()[1:] {
-		if a, b := rangeOf0(l.Range); a > 0 && a <= sent && b == piece-1 {
+		if a, b := rangeOf0(l.Range); a > 0 && a <= sent && b == stalledEnd {
 			again = append(again, l)
 		}
 	}
 	// A loaded machine may make a healthy holder look stalled too, so the
 	// rest of the piece may be taken over more than once.
 	if len(again) == 0 {
-		t.Fatalf("no request for the rest of the front piece (from at most %d to %d); requests:\n%+v", sent, piece-1, hs.requests())
+		t.Fatalf("no request for the rest of the front piece (from at most %d to %d); requests:\n%+v", sent, stalledEnd, hs.requests())
 	}
 	if n := len(ev.kinds(EventFault)); n != 0 || res.Faults != 0 {
 		t.Errorf("%d fault events (%d faults): a takeover is no fault", n, res.Faults)

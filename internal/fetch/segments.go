@@ -59,6 +59,15 @@ const (
 	// the transfer decides whether segments pay (transfer.warmedUp): at
 	// 5 MB/s a fifth of a second.
 	defaultSegmentWarmup = 1 << 20
+	// defaultSegmentWarmupTime: the warm-up decides after this long once
+	// it read minWarmupRead, if segmentWarmup bytes take longer.
+	defaultSegmentWarmupTime = 100 * time.Millisecond
+	minWarmupRead            = 64 << 10
+	// defaultStartConnections: a segmented run starts with this many
+	// connections and adds more while they pay (connGrowth), each count
+	// measured for defaultGrowWindow once all its connections bring bytes.
+	defaultStartConnections = 2
+	defaultGrowWindow       = 150 * time.Millisecond
 	// segmentWorth: segments pay when the rest would take longer than
 	// this on one connection.
 	segmentWorth = time.Second
@@ -71,8 +80,16 @@ const (
 	defaultPieceSize = 4 << 20
 	// defaultStealAfter: a busy piece whose connection brought no byte for
 	// this long is taken over by a connection that has nothing left to
-	// take, rather than hold the prefix back until the idle timeout.
+	// take, rather than hold the prefix back until the idle timeout; the
+	// most pieceSched.stallAfter waits, and what it waits before it has
+	// measured a round trip.
 	defaultStealAfter = time.Second
+	// minStall is the least time without a byte that counts a piece as
+	// stalled (pieceSched.stallAfter).
+	minStall = 150 * time.Millisecond
+	// defaultPieceFloor is the smallest piece a claim carves near the
+	// end, unless round trips call for more (pieceSched.pieceFloor).
+	defaultPieceFloor = 256 << 10
 )
 
 // errUnsegmented ends a segmented run that must continue on one
@@ -90,12 +107,56 @@ type segment struct {
 	holder uint64
 	cancel context.CancelFunc // stops the holder's requests
 	last   time.Time          // when the holder claimed it or last wrote
+	// waiting: the holder is waiting out a retry delay after a fault; a
+	// piece is not taken over for that (the delay is the retry loop's).
+	waiting bool
 }
 
 // pieceSched is the partial's bookkeeping for workers waiting for a piece.
 type pieceSched struct {
 	tokens uint64        // the last holder token given out
 	wake   chan struct{} // closed when a piece is released; nil until waited on
+	carved int64         // pieces carved by claims since the split
+	// What the run measured, for the pieces' floor and stall timeout:
+	// moving averages of a request's round trip (to its headers), of a
+	// connection's rate in a piece (bytes per second) and of the time
+	// between two reads of one response.
+	rtt, gap time.Duration
+	rate     float64
+}
+
+// pieceFloor is the smallest piece a claim carves: pol.floor, or what a
+// connection brings in four round trips when that is more (so that a
+// request's round trip costs at most a fifth of a piece), never more than
+// pol.pieceSize.
+func (s *pieceSched) pieceFloor(pol claimPolicy) int64 {
+	f := int64(4 * s.rtt.Seconds() * s.rate)
+	return min(max(f, pol.floor), max(pol.pieceSize, pol.floor))
+}
+
+// stallAfter is how long a busy piece may bring nothing before it is
+// taken over: pol.stealAfter when set, else three round trips and six
+// of the gaps between two reads seen so far, within [minStall,
+// defaultStealAfter]; defaultStealAfter until a round trip was measured.
+// A fixed second would leave the prefix waiting on a dead connection for
+// five pieces' worth of a fast link, and would be too short on a link
+// whose round trip alone is most of it.
+func (s *pieceSched) stallAfter(pol claimPolicy) time.Duration {
+	if pol.stealAfter > 0 {
+		return pol.stealAfter
+	}
+	if s.rtt <= 0 {
+		return defaultStealAfter
+	}
+	return min(max(3*s.rtt+6*s.gap, minStall), defaultStealAfter)
+}
+
+// measured folds one measure into a moving average (a weight of a quarter).
+func measured(avg, v time.Duration) time.Duration {
+	if avg <= 0 {
+		return v
+	}
+	return avg + (v-avg)/4
 }
 
 func (g *segment) next() int64 { return g.start + g.written }
@@ -146,28 +207,14 @@ func (x *transfer) segmentable(resp *http.Response, d decision, start int64) boo
 		(resp.StatusCode == http.StatusPartialContent || strings.EqualFold(strings.TrimSpace(resp.Header.Get("Accept-Ranges")), "bytes"))
 }
 
-// split divides [p.off, p.total) into pieces of about pieceSize bytes, at
-// least n of them, each of at least minSize bytes, and saves the sidecar
-// before any of them writes a byte, so that a kill leaves no bytes past the
-// prefix that the sidecar does not describe.
-func (p *partial) split(n int, minSize, pieceSize int64) {
+// split makes [p.off, p.total) one piece for claims to carve, and saves
+// the sidecar before any of them writes a byte, so that a kill leaves no
+// bytes past the prefix that the sidecar does not describe.
+func (p *partial) split() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	rest := p.total - p.off
-	k := int64(n)
-	if pieceSize > 0 {
-		k = max(k, (rest+pieceSize-1)/pieceSize)
-	}
-	if minSize > 0 {
-		k = max(1, min(k, rest/minSize))
-	}
-	p.segs = nil
-	from := p.off
-	for i := int64(0); i < k; i++ {
-		to := p.off + rest*(i+1)/k
-		p.segs = append(p.segs, &segment{start: from, end: to})
-		from = to
-	}
+	p.segs = []*segment{{start: p.off, end: p.total}}
+	p.sched.carved = 0
 	p.saveLocked()
 }
 
@@ -266,6 +313,9 @@ func (p *partial) writeSegment(g *segment, token uint64, b []byte, now time.Time
 	if n <= 0 || g.holder != token {
 		return 0, true, nil
 	}
+	if gap := now.Sub(g.last); gap > 0 {
+		p.sched.gap = measured(p.sched.gap, gap)
+	}
 	g.last = now
 	if len(p.segs) > 0 && p.segs[0] == g && g.written == 0 {
 		p.hash.Write(b[:n])
@@ -281,62 +331,125 @@ func (p *partial) writeSegment(g *segment, token uint64, b []byte, now time.Time
 	return int(n), g.left() <= 0, err
 }
 
+// claimPolicy shapes the pieces claim hands out.
+type claimPolicy struct {
+	// minSize is the smallest half a split of a busy piece leaves.
+	minSize int64
+	// pieceSize is the largest piece a claim carves; floor the smallest
+	// (about what a connection brings in a few round trips: smaller, and
+	// the request's round trip would cost more than the piece's bytes).
+	pieceSize, floor int64
+	// stealAfter: a busy piece whose holder brought no byte for this long
+	// (and is not waiting out a retry) is taken over; 0: as the run's
+	// measures say (pieceSched.stallAfter).
+	stealAfter time.Duration
+	// workers is how many connections share the pieces now.
+	workers int
+}
+
 // claim gives a worker a piece, from the front, so that the prefix grows
-// at the rate of every connection: the first piece no worker holds; else
-// the first busy piece whose holder brought nothing for stealAfter (taken
-// over: its holder is stopped and its bytes in flight dropped); else the
-// second half of the first busy piece whose halves are each at least min
-// (its holder stops at the new end): minSize. The piece nearest the prefix is the
-// one the extractor waits for, so that is where help goes first.
+// at the rate of every connection. In order of preference:
+//
+//   - the first busy piece whose holder brought nothing for stealAfter
+//     (taken over: its holder is stopped and its bytes in flight dropped):
+//     it is the nearest the prefix, so it holds the extractor back more
+//     than any piece a connection could start;
+//   - the front of the first piece no worker holds, carved to size: the
+//     first claims of a run take growing shares of pieceSize (1/n, 2/n,
+//     ... of it for n workers), so that the connections finish their
+//     pieces one after the other and the prefix moves a piece at a time,
+//     not n pieces at once; later claims take pieceSize, or less near the
+//     end (the bytes left over the workers, at least floor), so that all
+//     connections finish together and the last piece the extractor waits
+//     for is small;
+//   - the second half of the busy piece with the most left whose halves
+//     are each at least minSize or the floor, whichever is less (its
+//     holder stops at the new end).
 //
 // With nothing to take it returns nil and, while pieces are still busy,
 // when to ask again: wake is closed when a piece is released, and after
 // wait a busy piece may have stalled long enough to be taken over. With
 // no piece left at all wake is nil and wait 0: the worker is done.
-func (p *partial) claim(minSize int64, now time.Time, stealAfter time.Duration, cancel context.CancelFunc) (g *segment, token uint64, wait time.Duration, wake <-chan struct{}) {
+func (p *partial) claim(pol claimPolicy, now time.Time, cancel context.CancelFunc) (g *segment, token uint64, wait time.Duration, wake <-chan struct{}) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	pol.floor = p.sched.pieceFloor(pol)
+	pol.stealAfter = p.sched.stallAfter(pol)
 	hold := func(g *segment) (*segment, uint64, time.Duration, <-chan struct{}) {
 		if g.cancel != nil {
 			g.cancel()
 		}
 		p.sched.tokens++
-		g.holder, g.cancel, g.last = p.sched.tokens, cancel, now
+		g.holder, g.cancel, g.last, g.waiting = p.sched.tokens, cancel, now, false
 		return g, g.holder, 0, nil
 	}
-	var splittable, stalled *segment
-	splitAt := 0
+	var free, stalled, largest *segment
+	freeAt, largestAt := 0, 0
+	var unheld, busyLeft int64
 	busy := false
-	wait = stealAfter
+	wait = pol.stealAfter
 	for i, g := range p.segs {
 		if g.left() <= 0 {
 			continue
 		}
 		if g.holder == 0 {
-			return hold(g)
+			if free == nil {
+				free, freeAt = g, i
+			}
+			unheld += g.left()
+			continue
 		}
 		busy = true
-		idle := now.Sub(g.last)
-		if stalled == nil && idle >= stealAfter {
-			stalled = g
+		busyLeft += g.left()
+		if !g.waiting {
+			idle := now.Sub(g.last)
+			if stalled == nil && idle >= pol.stealAfter {
+				stalled = g
+			}
+			wait = max(0, min(wait, pol.stealAfter-idle))
 		}
-		wait = max(0, min(wait, stealAfter-idle))
 		// The holder may be reading up to a buffer's worth past its next
 		// offset: the split point leaves it that, so no byte it has in
 		// flight lands past its new end.
-		if splittable == nil && (g.left()-copyBufSize)/2 >= minSize {
-			splittable, splitAt = g, i
+		if (g.left()-copyBufSize)/2 >= min(pol.minSize, pol.floor) && (largest == nil || g.left() > largest.left()) {
+			largest, largestAt = g, i
 		}
 	}
 	if stalled != nil {
 		return hold(stalled)
 	}
-	if splittable != nil {
-		big := splittable
+	if free != nil {
+		workers := int64(max(1, pol.workers))
+		want := max(1, pol.pieceSize)
+		if c := p.sched.carved; c < workers {
+			want = want * (c + 1) / workers
+		}
+		// Half the bytes left over the workers: pieces shrink toward
+		// the end (each claim halving what is left over the workers),
+		// so the last ones are small and finish together.
+		want = max(min(want, (unheld+busyLeft)/(2*workers)), pol.floor)
+		if rest := free.left() - want; rest > 0 && rest < pol.floor {
+			// Not enough left for a piece after this one: share it,
+			// rather than leave one connection the last piece alone.
+			want = free.left()
+			if want >= 2*max(1, pol.floor/2) {
+				want = (want + 1) / 2
+			}
+		}
+		if free.left() > want {
+			ng := &segment{start: free.next() + want, end: free.end}
+			free.end = ng.start
+			p.segs = append(p.segs[:freeAt+1], append([]*segment{ng}, p.segs[freeAt+1:]...)...)
+		}
+		p.sched.carved++
+		return hold(free)
+	}
+	if largest != nil {
+		big := largest
 		mid := big.next() + copyBufSize + (big.left()-copyBufSize)/2
 		ng := &segment{start: mid, end: big.end}
 		big.end = mid
-		p.segs = append(p.segs[:splitAt+1], append([]*segment{ng}, p.segs[splitAt+1:]...)...)
+		p.segs = append(p.segs[:largestAt+1], append([]*segment{ng}, p.segs[largestAt+1:]...)...)
 		return hold(ng)
 	}
 	if !busy {
@@ -401,12 +514,17 @@ func (p *partial) held() int64 {
 type segmentRun struct {
 	x      *transfer
 	u      string
+	ctx    context.Context
 	cancel context.CancelFunc
+	wg     sync.WaitGroup
 
 	mu      sync.Mutex
 	err     error  // the first failure that ends the run
 	reason  string // why the segmenting stopped (errUnsegmented)
 	workers int    // workers that held a piece: the connections used
+	started int    // workers started
+	live    int    // workers that brought a byte
+	growth  connGrowth
 }
 
 // fail records the run's end and stops every worker.
@@ -419,11 +537,49 @@ func (r *segmentRun) fail(err error, reason string) {
 	r.cancel()
 }
 
+// start adds n workers (connections) to the run.
+func (r *segmentRun) start(n int) {
+	r.mu.Lock()
+	r.started += n
+	r.mu.Unlock()
+	for range n {
+		r.wg.Add(1)
+		go func() {
+			defer r.wg.Done()
+			r.x.segmentWorker(r.ctx, r)
+		}()
+	}
+}
+
+// running is how many workers share the pieces now.
+func (r *segmentRun) running() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.started
+}
+
+// delivered counts what a worker brought and lets the run grow: w's first
+// byte makes it live; the bytes of every worker are the combined rate
+// connGrowth judges.
+func (r *segmentRun) delivered(w *segWorker) {
+	r.mu.Lock()
+	if !w.live {
+		w.live = true
+		r.live++
+	}
+	add := r.growth.observe(r.x.f.hooks.now(), r.x.gained.Load(), r.live)
+	r.mu.Unlock()
+	if add > 0 {
+		r.start(add)
+	}
+}
+
 // runSegments fetches the partial's segments from u on up to
-// Config.Connections connections. It returns nil when every segment is
-// written (the prefix is then the whole file), errUnsegmented when the
-// transfer must go on on one connection, or the failure that gave the
-// source up.
+// Config.Connections connections: it starts with the few
+// hooks.startConnections and adds more while they pay (connGrowth). It
+// returns nil when every segment is written (the prefix is then the whole
+// file), errUnsegmented when the transfer must go on on one connection, or
+// the failure that gave the source up.
 func (x *transfer) runSegments(ctx context.Context, u string) error {
 	p := x.p
 	p.mu.Lock()
@@ -436,16 +592,20 @@ func (x *transfer) runSegments(ctx context.Context, u string) error {
 	}
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	run := &segmentRun{x: x, u: u, cancel: cancel}
-	var wg sync.WaitGroup
-	for range max(1, x.f.cfg.Connections) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			x.segmentWorker(rctx, run)
-		}()
+	limit := max(1, x.f.cfg.Connections)
+	first := limit
+	if n := x.f.hooks.startConnections; n > 0 {
+		first = min(n, limit)
 	}
-	wg.Wait()
+	run := &segmentRun{x: x, u: u, ctx: rctx, cancel: cancel}
+	run.growth = connGrowth{limit: limit, n: first, window: x.f.hooks.growWindow}
+	if x.warmRate > 0 {
+		// The warm-up measured one connection: the first connections
+		// are judged against it.
+		run.growth.base, run.growth.prev = x.warmRate, 1
+	}
+	run.start(first)
+	run.wg.Wait()
 	run.mu.Lock()
 	err, reason := run.err, run.reason
 	x.mu.Lock()
@@ -470,6 +630,65 @@ func (x *transfer) runSegments(ctx context.Context, u string) error {
 	return nil
 }
 
+// connGrowth decides whether more connections pay, from what they deliver:
+// on a link that caps each connection (a CDN edge pacing each response)
+// every connection added adds its rate; on a shared bottleneck (the
+// user's own line) the combined rate stays where it was, and more
+// connections only cost the server sockets and the extractor a prefix
+// spread over more pieces. The count doubles, within limit, as long as the
+// combined rate, measured over window once every connection brings bytes,
+// rose by at least half of what the added connections would bring at the
+// previous rate per connection; the first time it did not, the count
+// stays.
+type connGrowth struct {
+	limit  int           // Config.Connections
+	n      int           // connections running
+	window time.Duration // how long a count is measured
+	// base is the combined rate (bytes per second) measured with prev
+	// connections; 0 when not measured (a count is then measured before
+	// the next is tried).
+	base float64
+	prev int
+	done bool
+	// since and from start the current measure: when and at how many
+	// bytes every connection was live (since zero: not yet).
+	since time.Time
+	from  int64
+}
+
+// observe takes the bytes delivered so far at now, with live connections
+// bringing bytes, and returns how many connections to add.
+func (c *connGrowth) observe(now time.Time, bytes int64, live int) int {
+	if c.done || c.n >= c.limit || c.window <= 0 {
+		c.done = true
+		return 0
+	}
+	if live < c.n {
+		return 0 // the added connections are still on their first round trip
+	}
+	if c.since.IsZero() {
+		c.since, c.from = now, bytes
+		return 0
+	}
+	elapsed := now.Sub(c.since)
+	if elapsed < c.window {
+		return 0
+	}
+	rate := float64(bytes-c.from) / elapsed.Seconds()
+	if c.base > 0 && c.prev > 0 {
+		gain := float64(c.n)/float64(c.prev) - 1 // what the added ones would bring
+		if rate < c.base*(1+gain/2) {
+			c.done = true
+			return 0
+		}
+	}
+	add := min(c.n, c.limit-c.n)
+	c.base, c.prev = rate, c.n
+	c.n += add
+	c.since = time.Time{}
+	return add
+}
+
 // stopSegments drops the segments for a transfer on one connection and
 // reports why as a recovered fault.
 func (x *transfer) stopSegments(u, why string) error {
@@ -488,6 +707,12 @@ func (x *transfer) stopSegments(u, why string) error {
 	return errUnsegmented
 }
 
+// segWorker is one connection's own state.
+type segWorker struct {
+	buf  []byte
+	live bool // it brought a byte (segmentRun.live)
+}
+
 // segmentWorker is one connection: it claims segments until none is left,
 // running the retry loop over each.
 func (x *transfer) segmentWorker(ctx context.Context, run *segmentRun) {
@@ -497,12 +722,12 @@ func (x *transfer) segmentWorker(ctx context.Context, run *segmentRun) {
 		x.attempts += attempts
 		x.mu.Unlock()
 	}()
-	buf := make([]byte, copyBufSize)
+	w := &segWorker{buf: make([]byte, copyBufSize)}
 	for ctx.Err() == nil {
 		// The piece's own context: a worker that takes it over stops
 		// this one's request.
 		gctx, gcancel := context.WithCancel(ctx)
-		g, token, wait, wake := x.p.claim(x.f.hooks.minSegment, x.f.hooks.now(), x.f.hooks.stealAfter, gcancel)
+		g, token, wait, wake := x.p.claim(x.claimPolicy(run), x.f.hooks.now(), gcancel)
 		if g == nil {
 			gcancel()
 			if wake == nil {
@@ -524,12 +749,13 @@ func (x *transfer) segmentWorker(ctx context.Context, run *segmentRun) {
 		}
 		err := x.f.retryLoop(gctx, retryRun{
 			attempts: &attempts,
-			attempt:  func(ctx context.Context) error { return x.segmentAttempt(ctx, run, g, token, buf) },
+			attempt:  func(ctx context.Context) error { return x.segmentAttempt(ctx, run, w, g, token) },
 			progress: x.progress,
 			onFault: func() Event {
 				x.mu.Lock()
 				x.faults++
 				x.mu.Unlock()
+				x.p.waiting(g, token)
 				x.p.save()
 				return x.segmentEvent(EventFault, run.u)
 			},
@@ -548,14 +774,58 @@ func (x *transfer) segmentWorker(ctx context.Context, run *segmentRun) {
 	}
 }
 
+// claimPolicy is the policy of this run's claims: the fetcher's piece
+// sizes and stall time, shared by the workers running now.
+func (x *transfer) claimPolicy(run *segmentRun) claimPolicy {
+	h := x.f.hooks
+	return claimPolicy{minSize: h.minSegment, pieceSize: h.pieceSize, floor: h.pieceFloor, stealAfter: h.stealAfter, workers: run.running()}
+}
+
+// waiting marks g, if token still holds it, as waiting out a retry delay:
+// not stalled.
+func (p *partial) waiting(g *segment, token uint64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if g.holder == token {
+		g.waiting = true
+	}
+}
+
+// measure records a request's round trip to its headers, on a response
+// for token's piece g (which is no longer waiting: its request runs).
+func (p *partial) measureRTT(g *segment, token uint64, rtt time.Duration, now time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.sched.rtt = measured(p.sched.rtt, rtt)
+	if g.holder == token {
+		g.waiting, g.last = false, now
+	}
+}
+
+// measureRate records the rate of one response: n bytes in d.
+func (p *partial) measureRate(n int64, d time.Duration) {
+	if n < copyBufSize || d <= 0 {
+		return // too little to tell
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	r := float64(n) / d.Seconds()
+	if p.sched.rate == 0 {
+		p.sched.rate = r
+	} else {
+		p.sched.rate += (r - p.sched.rate) / 4
+	}
+}
+
 // segmentAttempt is one range request for what g still lacks, and as much
 // of its body as arrives. It ends without error when g is done, or when the
 // server sent less than asked but all it announced (the worker asks again).
-func (x *transfer) segmentAttempt(ctx context.Context, run *segmentRun, g *segment, token uint64, buf []byte) error {
-	p, u := x.p, run.u
+func (x *transfer) segmentAttempt(ctx context.Context, run *segmentRun, wk *segWorker, g *segment, token uint64) error {
+	p, u, buf := x.p, run.u, wk.buf
 	p.mu.Lock()
 	from, end, total, val := g.next(), g.end, p.total, p.val
 	mine := g.holder == token
+	g.waiting = false
 	p.mu.Unlock()
 	if from >= end || !mine {
 		return nil
@@ -569,7 +839,10 @@ func (x *transfer) segmentAttempt(ctx context.Context, run *segmentRun, g *segme
 		run.fail(errUnsegmented, why)
 		return errUnsegmented
 	}
+	asked := x.f.hooks.now()
 	return x.f.doWith(ctx, x.f.segClient, u, hdr, func(resp *http.Response, tick func()) error {
+		began := x.f.hooks.now()
+		p.measureRTT(g, token, began.Sub(asked), began)
 		d := judge(responseOf(resp), from, total, x.t.Size)
 		switch d.act {
 		case badStatus:
@@ -611,6 +884,7 @@ func (x *transfer) segmentAttempt(ctx context.Context, run *segmentRun, g *segme
 			}
 		}
 		got := from
+		defer func() { p.measureRate(got-from, x.f.hooks.now().Sub(began)) }()
 		for {
 			// Never read past the segment's end, which a split may have
 			// moved: what the server sent beyond it stays unread.
@@ -629,6 +903,9 @@ func (x *transfer) segmentAttempt(ctx context.Context, run *segmentRun, g *segme
 				}
 				x.gained.Add(int64(w))
 				x.segmentProgress()
+				if w > 0 {
+					run.delivered(wk)
+				}
 				if done {
 					// The segment is whole, or a split moved its end
 					// before what this response still carries.

@@ -374,8 +374,10 @@ func testSidecarSurvivesAStop(t *testing.T, piece int64) {
 	dir := t.TempDir()
 	tg := Target{Name: "seg", URL: fileURL(srv), SHA256: sha(data), Size: size}
 	sc, data1 := stopSegmented(t, srv, dir, tg, func(f *Fetcher) { f.hooks.pieceSize = piece })
-	if want := int(min(size/piece, 16)); piece < size/4 && len(sc.Segments) < want/2 {
-		t.Fatalf("sidecar %s: %d pieces, want about %d", data1, len(sc.Segments), want)
+	// Claims carve pieces from the front: the sidecar holds those and
+	// the rest not yet carved.
+	if len(sc.Segments) < 2 {
+		t.Fatalf("sidecar %s: %d pieces, want the pieces carved and the rest", data1, len(sc.Segments))
 	}
 	// The missing pieces, by the sidecar.
 	type span struct{ a, b int64 } // [a, b)
@@ -654,16 +656,20 @@ func TestSegmentWarmupConfig(t *testing.T) {
 // local --downloads-json without sha256), where nothing else would notice.
 func TestSegmentWrongContentRange(t *testing.T) {
 	const size = 8 << 20
-	const at = size / 2 // the third of four segments starts here
+	const from = size / 4 // the wrong answer goes to the first piece from here
 	data := archiveData(size, 51)
 	for _, withDigest := range []bool{true, false} {
 		t.Run(fmt.Sprintf("digest %v", withDigest), func(t *testing.T) {
 			var mu sync.Mutex
 			served := false
+			var at, last int64 // the range answered wrongly
 			hs := newHandlerServer(t, func(_ int, w http.ResponseWriter, r *http.Request) {
 				a, b := rangeOf0(r.Header.Get("Range"))
 				mu.Lock()
-				wrong := !served && a == at && b > a
+				wrong := !served && a >= from && b > a
+				if wrong {
+					at, last = a, b
+				}
 				served = served || wrong
 				mu.Unlock()
 				if !wrong {
@@ -686,14 +692,14 @@ func TestSegmentWrongContentRange(t *testing.T) {
 			// and on any byte that differs from data.
 			fetchAll(t, f, tg, data)
 			if !served {
-				t.Fatalf("no segment was asked from %d: %+v", at, hs.requests())
+				t.Fatalf("no segment was asked from %d on: %+v", from, hs.requests())
 			}
 			stops := faultEventsSaying(ev, "continuing on one connection")
 			if len(stops) != 1 {
 				t.Fatalf("want one fault event stopping the segments, got %+v", ev.kinds(EventFault))
 			}
 			stop := stops[0]
-			want := fmt.Sprintf(`Content-Range "bytes 0-%d/%d" for a request from byte %d`, size/4-1, size, at)
+			want := fmt.Sprintf(`Content-Range "bytes 0-%d/%d" for a request from byte %d`, last-at, size, at)
 			if !strings.Contains(stop.Message, want) {
 				t.Errorf("fault event %q does not name the mismatch (%s)", stop.Message, want)
 			}

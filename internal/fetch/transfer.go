@@ -62,6 +62,13 @@ type transfer struct {
 	segCandidate bool
 	segFrom      int64
 	segSince     time.Time
+	// warmRate is the one connection's rate the warm-up measured (bytes
+	// per second; 0: none), the base connGrowth judges more against;
+	// segFirstAt and segFirstOff are when its first read ended, and at
+	// which offset.
+	warmRate    float64
+	segFirstAt  time.Time
+	segFirstOff int64
 }
 
 // warmedUp decides, once the response has brought segmentWarmup bytes,
@@ -70,16 +77,27 @@ type transfer struct {
 // connection already fills (loopback, a LAN mirror) gains nothing from
 // more, and the extractor, which reads in order, would wait on the first
 // segment's share of it.
+//
+// It decides at segmentWarmup bytes, or sooner once segmentWarmupTime has
+// passed with at least minWarmupRead bytes: on a link slow enough for
+// segments to pay, the other connections would idle for the whole
+// warm-up (at 5 MB/s a fifth of a second for 1 MiB).
 func (x *transfer) warmedUp() bool {
 	read := x.p.off - x.segFrom
-	if read < x.f.hooks.segmentWarmup {
+	elapsed := x.f.hooks.now().Sub(x.segSince)
+	if read < x.f.hooks.segmentWarmup && (read < minWarmupRead || elapsed < x.f.hooks.segmentWarmupTime) {
 		return false
 	}
 	x.segCandidate = false // decided once per response
-	elapsed := x.f.hooks.now().Sub(x.segSince)
 	rest := x.p.total - x.p.off
+	x.warmRate = 0
 	if rest < 2*x.f.hooks.minSegment {
 		return false
+	}
+	// The rate after the first read: that one may be a burst the
+	// server's and the kernel's buffers held, not the link's rate.
+	if d := x.f.hooks.now().Sub(x.segFirstAt); !x.segFirstAt.IsZero() && d > 0 {
+		x.warmRate = float64(x.p.off-x.segFirstOff) / d.Seconds()
 	}
 	return time.Duration(float64(rest)/float64(read)*float64(elapsed)) > segmentWorth
 }
@@ -270,7 +288,7 @@ func (x *transfer) fromHTTP(ctx context.Context, u string) error {
 			if err := x.adopt(u, d, start); err != nil {
 				return err
 			}
-			x.p.split(x.f.cfg.Connections, x.f.hooks.minSegment, x.f.hooks.pieceSize)
+			x.p.split()
 			x.toSegments = true
 			return nil
 		}
@@ -284,7 +302,7 @@ func (x *transfer) fromHTTP(ctx context.Context, u string) error {
 		if err := x.adopt(u, d, start); err != nil {
 			return err
 		}
-		x.segFrom, x.segSince = x.p.off, x.f.hooks.now()
+		x.segFrom, x.segSince, x.segFirstAt = x.p.off, x.f.hooks.now(), time.Time{}
 		return x.copyBody(u, body, tick, true)
 	})
 }
@@ -372,10 +390,13 @@ func (x *transfer) copyBody(u string, body io.Reader, tick func(), network bool)
 			}
 			if network {
 				x.wire.Add(int64(n))
+				if x.segCandidate && x.segFirstAt.IsZero() {
+					x.segFirstAt, x.segFirstOff = x.f.hooks.now(), x.p.off
+				}
 				if x.segCandidate && x.warmedUp() {
 					// The rest goes in segments; this response is
 					// left unread from here.
-					x.p.split(x.f.cfg.Connections, x.f.hooks.minSegment, x.f.hooks.pieceSize)
+					x.p.split()
 					x.toSegments = true
 					return nil
 				}
