@@ -63,9 +63,9 @@ type state struct {
 	sharedPace atomic.Int64
 	sharedMu   sync.Mutex
 	sharedNext time.Time
-	firstByte atomic.Int64 // time.Duration before each response's status line; 0 none
-	done      chan struct{}
-	wg        sync.WaitGroup
+	firstByte  atomic.Int64 // time.Duration before each response's status line; 0 none
+	done       chan struct{}
+	wg         sync.WaitGroup
 }
 
 // NewOn starts a server listening on addr (e.g. "127.0.0.1:0").
