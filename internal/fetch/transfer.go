@@ -64,8 +64,10 @@ type transfer struct {
 	segSince     time.Time
 	// warmRate is the one connection's rate the warm-up measured (bytes
 	// per second; 0: none), the base connGrowth judges more against;
-	// segFirstAt and segFirstOff are when its first read ended, and at
-	// which offset.
+	// segFirstAt and segFirstOff are when its first read of the
+	// network ended (the bytes sniff put back aside), and at which
+	// offset: that read may bring a burst the server's and the kernel's
+	// buffers held, not the link's rate.
 	warmRate    float64
 	segFirstAt  time.Time
 	segFirstOff int64
@@ -323,6 +325,10 @@ func (x *transfer) adopt(u string, d decision, start int64) error {
 	return nil
 }
 
+// sniffLen is how many bytes sniff reads, and the body's first read
+// returns alone.
+const sniffLen = 4
+
 // sniff checks that a body from byte zero starts like an archive, when the
 // target's name says it is one: an error page served as
 // application/octet-stream has no other tell. It returns the body with the
@@ -331,7 +337,7 @@ func (x *transfer) sniff(u string, body io.Reader, tick func()) (io.Reader, erro
 	if _, err := archive.FormatOf(x.t.URL); err != nil {
 		return body, nil
 	}
-	var magic [4]byte
+	var magic [sniffLen]byte
 	n, err := io.ReadFull(body, magic[:])
 	if n > 0 {
 		tick()
@@ -390,7 +396,7 @@ func (x *transfer) copyBody(u string, body io.Reader, tick func(), network bool)
 			}
 			if network {
 				x.wire.Add(int64(n))
-				if x.segCandidate && x.segFirstAt.IsZero() {
+				if x.segCandidate && x.segFirstAt.IsZero() && x.p.off-x.segFrom > sniffLen {
 					x.segFirstAt, x.segFirstOff = x.f.hooks.now(), x.p.off
 				}
 				if x.segCandidate && x.warmedUp() {
