@@ -292,3 +292,86 @@ func TestPrefixFollowsThePieces(t *testing.T) {
 }
 
 var _ = faultserver.None
+
+// pacedWriter writes a response body in pieces of 16 KiB, one every 10 ms
+// (a link of about 1.6 MB/s), flushing each; left counts the bytes it
+// still has to write (under mu).
+type pacedWriter struct {
+	http.ResponseWriter
+	mu   *sync.Mutex
+	left *int64
+}
+
+func (w pacedWriter) Write(b []byte) (int, error) {
+	n := 0
+	for len(b) > 0 {
+		time.Sleep(10 * time.Millisecond) // the link's pace, not a synchronisation
+		k := min(len(b), 16<<10)
+		m, err := w.ResponseWriter.Write(b[:k])
+		w.mu.Lock()
+		*w.left -= int64(m)
+		w.mu.Unlock()
+		n += m
+		if err != nil {
+			return n, err
+		}
+		w.ResponseWriter.(http.Flusher).Flush()
+		b = b[k:]
+	}
+	return n, nil
+}
+
+// A connection whose piece has about a round trip's worth of bytes left
+// hands off: a successor asks for the next piece while the last bytes
+// arrive, so on a distant server (here 50 ms before each response's
+// first byte) no connection idles a round trip between two pieces. The
+// server sees a piece asked for while more pieces than there are
+// connections still have bytes to send; the successors count as no new
+// connection.
+func TestPieceHandOff(t *testing.T) {
+	const size = 2 << 20
+	data := archiveData(size, 55)
+	var mu sync.Mutex
+	sending := map[*int64]bool{} // the bytes each piece's response has left
+	most := 0
+	hs := newHandlerServer(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+		a, b := rangeOf0(r.Header.Get("Range"))
+		if b < 0 {
+			serveData(w, r, data, `"strong"`) // the first response, left unread
+			return
+		}
+		left := b - a + 1
+		mu.Lock()
+		sending[&left] = true
+		n := 0
+		for l := range sending {
+			if *l > 0 {
+				n++
+			}
+		}
+		most = max(most, n)
+		mu.Unlock()
+		defer func() {
+			mu.Lock()
+			delete(sending, &left)
+			mu.Unlock()
+		}()
+		time.Sleep(50 * time.Millisecond) // the round trip, not a synchronisation
+		serveData(pacedWriter{w, &mu, &left}, r, data, `"strong"`)
+	})
+	const conns = 2
+	f, _, _ := segFetcher(t, nil, conns, Config{})
+	f.hooks.pieceSize = 512 << 10
+	res := fetchAll(t, f, Target{Name: "handoff", URL: hs.url(), SHA256: sha(data), Size: size}, data)
+	mu.Lock()
+	defer mu.Unlock()
+	if most <= conns {
+		t.Errorf("at most %d pieces sending at once, want more than the %d connections: no piece was handed off early", most, conns)
+	}
+	if res.Connections != conns {
+		t.Errorf("Result.Connections = %d, want %d: a successor is no new connection", res.Connections, conns)
+	}
+	if res.WireBytes != size {
+		t.Errorf("received %d body bytes, want exactly %d", res.WireBytes, size)
+	}
+}

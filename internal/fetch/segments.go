@@ -543,12 +543,18 @@ func (r *segmentRun) start(n int) {
 	r.started += n
 	r.mu.Unlock()
 	for range n {
-		r.wg.Add(1)
-		go func() {
-			defer r.wg.Done()
-			r.x.segmentWorker(r.ctx, r)
-		}()
+		r.spawn(false)
 	}
+}
+
+// spawn runs a worker; a successor takes over from one about to finish
+// its piece (segWorker.handedOff) and counts as no new connection.
+func (r *segmentRun) spawn(successor bool) {
+	r.wg.Add(1)
+	go func() {
+		defer r.wg.Done()
+		r.x.segmentWorker(r.ctx, r, successor)
+	}()
 }
 
 // running is how many workers share the pieces now.
@@ -599,6 +605,11 @@ func (x *transfer) runSegments(ctx context.Context, u string) error {
 	}
 	run := &segmentRun{x: x, u: u, ctx: rctx, cancel: cancel}
 	run.growth = connGrowth{limit: limit, n: first, window: x.f.hooks.growWindow}
+	p.mu.Lock()
+	if p.sched.rate == 0 {
+		p.sched.rate = x.warmRate // until a piece's response measures it
+	}
+	p.mu.Unlock()
 	if x.warmRate > 0 {
 		// The warm-up measured one connection: the first connections
 		// are judged against it.
@@ -711,11 +722,15 @@ func (x *transfer) stopSegments(u, why string) error {
 type segWorker struct {
 	buf  []byte
 	live bool // it brought a byte (segmentRun.live)
+	// handedOff: a successor already asked for the next piece, so that
+	// its first byte comes as this piece ends rather than a round trip
+	// later; this worker ends with its piece.
+	handedOff bool
 }
 
 // segmentWorker is one connection: it claims segments until none is left,
 // running the retry loop over each.
-func (x *transfer) segmentWorker(ctx context.Context, run *segmentRun) {
+func (x *transfer) segmentWorker(ctx context.Context, run *segmentRun, successor bool) {
 	attempts := 0
 	defer func() {
 		x.mu.Lock()
@@ -742,7 +757,7 @@ func (x *transfer) segmentWorker(ctx context.Context, run *segmentRun) {
 			t.Stop()
 			continue
 		}
-		if attempts == 0 {
+		if attempts == 0 && !successor {
 			run.mu.Lock()
 			run.workers++
 			run.mu.Unlock()
@@ -762,8 +777,11 @@ func (x *transfer) segmentWorker(ctx context.Context, run *segmentRun) {
 		})
 		held := x.p.release(g, token)
 		gcancel()
-		if !held {
+		if !held && !w.handedOff {
 			continue // taken over: its new holder goes on with it
+		}
+		if !held {
+			return // and its successor runs already
 		}
 		if err != nil {
 			if !errors.Is(err, context.Canceled) || ctx.Err() == nil || errors.Is(err, errUnsegmented) {
@@ -771,7 +789,34 @@ func (x *transfer) segmentWorker(ctx context.Context, run *segmentRun) {
 			}
 			return
 		}
+		if w.handedOff {
+			return
+		}
 	}
+}
+
+// handOff reports whether a worker whose piece lacks only left bytes
+// should start its successor now: when they take about a round trip at
+// the rate measured, the successor's request then overlaps their arrival,
+// and on a distant server a connection no longer idles a round trip
+// between two pieces (pieces near the end are only a few round trips
+// long). Never for the last bytes of the file: no piece is left to ask.
+func (p *partial) handOff(g *segment, token uint64) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if g.holder != token || p.sched.rtt <= 0 || p.sched.rate <= 0 {
+		return false
+	}
+	due := int64(p.sched.rate * p.sched.rtt.Seconds() * 5 / 4)
+	if g.left() > due {
+		return false
+	}
+	for _, o := range p.segs {
+		if o != g && o.left() > 0 && o.holder == 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // claimPolicy is the policy of this run's claims: the fetcher's piece
@@ -905,6 +950,10 @@ func (x *transfer) segmentAttempt(ctx context.Context, run *segmentRun, wk *segW
 				x.segmentProgress()
 				if w > 0 {
 					run.delivered(wk)
+				}
+				if !done && !wk.handedOff && p.handOff(g, token) {
+					wk.handedOff = true
+					run.spawn(true)
 				}
 				if done {
 					// The segment is whole, or a split moved its end
