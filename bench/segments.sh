@@ -100,9 +100,9 @@ paced_pairs d 50ms
 D_P=$P_P; D_C=$P_C; D_R=$P_R; D_TAIL=$P_TAIL
 
 # --- (b) paced, a reset in one response: bytes on the wire / size ------------------
-log "(b) paced at $PACE, a reset 2 MiB into the third response"
+log "(b) paced at $PACE, a reset 1 MiB into the third response"
 fresh
-start_server "$PACE" "none,none,reset@2MiB"
+start_server "$PACE" "none,none,reset@1MiB"
 install_cmd; timed "${CMD[@]}"; BT=$T
 B_FAULTS=$(grep -c 'resuming\|retrying' "$W/cmd.err" || true)
 sleep 0.3 # the server logs a request once it is done with it

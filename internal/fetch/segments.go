@@ -15,9 +15,10 @@ import (
 // a server that answered with a strong ETag and takes ranges, is fetched in
 // pieces (segments) on up to Config.Connections TCP connections at once,
 // once its first response shows that the rest would take more than
-// segmentWorth on that one connection (transfer.warmedUp). Connections take
-// the pieces in order from the front (claim), so the prefix the extractor
-// reads grows at the rate of all of them.
+// segmentWorth on that one connection (transfer.warmedUp). Connections carve
+// their pieces in order from the front (claim), so the prefix the extractor
+// reads grows at the rate of all of them; the run starts with a few
+// connections and adds more while they pay (connGrowth).
 // Every segment writes at its offset in the one partial file; the partial's
 // contiguous prefix (partial.off) is what the sha256 covers and what the
 // Stream publishes, so the extractor still reads in order and nothing is
@@ -71,12 +72,11 @@ const (
 	// segmentWorth: segments pay when the rest would take longer than
 	// this on one connection.
 	segmentWorth = time.Second
-	// defaultPieceSize is the size of the pieces a large file is cut
-	// into (fewer pieces than connections never: a file of 16 MiB is four
-	// pieces of 4 MiB). Connections take them from the front, so the
-	// contiguous prefix, which the extractor reads, grows at the rate of
-	// all of them; at 5 MB/s a piece takes 0.8 s, against which a round
-	// trip of 50 ms for its request is a small share.
+	// defaultPieceSize is the largest piece a connection carves from the
+	// front (claim). Connections take pieces in order, so the contiguous
+	// prefix, which the extractor reads, grows at the rate of all of
+	// them; at 5 MB/s a piece takes 0.8 s, against which a round trip of
+	// 50 ms for its request is a small share (and the hand-off hides it).
 	defaultPieceSize = 4 << 20
 	// defaultStealAfter: a busy piece whose connection brought no byte for
 	// this long is taken over by a connection that has nothing left to
