@@ -543,17 +543,18 @@ func (r *segmentRun) start(n int) {
 	r.started += n
 	r.mu.Unlock()
 	for range n {
-		r.spawn(false)
+		r.spawn(nil)
 	}
 }
 
-// spawn runs a worker; a successor takes over from one about to finish
-// its piece (segWorker.handedOff) and counts as no new connection.
-func (r *segmentRun) spawn(successor bool) {
+// spawn runs a worker. A successor takes over from one about to finish
+// its piece (segWorker.handedOff), whose end closes pred, and counts as no
+// new connection; pred is nil for a worker of its own.
+func (r *segmentRun) spawn(pred <-chan struct{}) {
 	r.wg.Add(1)
 	go func() {
 		defer r.wg.Done()
-		r.x.segmentWorker(r.ctx, r, successor)
+		r.x.segmentWorker(r.ctx, r, pred)
 	}()
 }
 
@@ -726,18 +727,42 @@ type segWorker struct {
 	// its first byte comes as this piece ends rather than a round trip
 	// later; this worker ends with its piece.
 	handedOff bool
+	// done is closed when the worker ends; pred is its predecessor's
+	// (nil: none), which must end before this one hands off in turn, so
+	// a connection never has more than two requests at once.
+	done chan struct{}
+	pred <-chan struct{}
+}
+
+// mayHandOff reports whether w has no predecessor still running.
+func (w *segWorker) mayHandOff() bool {
+	if w.handedOff {
+		return false
+	}
+	if w.pred == nil {
+		return true
+	}
+	select {
+	case <-w.pred:
+		w.pred = nil
+		return true
+	default:
+		return false
+	}
 }
 
 // segmentWorker is one connection: it claims segments until none is left,
 // running the retry loop over each.
-func (x *transfer) segmentWorker(ctx context.Context, run *segmentRun, successor bool) {
+func (x *transfer) segmentWorker(ctx context.Context, run *segmentRun, pred <-chan struct{}) {
+	successor := pred != nil
 	attempts := 0
 	defer func() {
 		x.mu.Lock()
 		x.attempts += attempts
 		x.mu.Unlock()
 	}()
-	w := &segWorker{buf: make([]byte, copyBufSize)}
+	w := &segWorker{buf: make([]byte, copyBufSize), done: make(chan struct{}), pred: pred}
+	defer close(w.done)
 	for ctx.Err() == nil {
 		// The piece's own context: a worker that takes it over stops
 		// this one's request.
@@ -951,9 +976,9 @@ func (x *transfer) segmentAttempt(ctx context.Context, run *segmentRun, wk *segW
 				if w > 0 {
 					run.delivered(wk)
 				}
-				if !done && !wk.handedOff && p.handOff(g, token) {
+				if !done && wk.mayHandOff() && p.handOff(g, token) {
 					wk.handedOff = true
-					run.spawn(true)
+					run.spawn(wk.done)
 				}
 				if done {
 					// The segment is whole, or a split moved its end
