@@ -379,6 +379,81 @@ func testSidecarSurvivesAStop(t *testing.T, piece int64) {
 	if len(sc.Segments) < 2 {
 		t.Fatalf("sidecar %s: %d pieces, want the pieces carved and the rest", data1, len(sc.Segments))
 	}
+	checkResumesMissing(t, srv, dir, tg, sc, data1, data)
+}
+
+// A killed segmented run: kill -9 leaves the sidecar as last saved and
+// the partial file with every byte written up to the kill, which may be
+// more. The state is copied at the instant the sidecar is saved after a
+// fault in one piece (sidecar first, then the file, while the other
+// connections go on writing), as a kill there leaves it; the next run
+// from that copy asks for exactly the pieces the sidecar says are
+// missing, on the connections, and trusts no byte it does not list.
+func TestSegmentKilledRunResumesTheMissingPieces(t *testing.T) {
+	const size = 4 << 20
+	data := archiveData(size, 56)
+	srv := newFileServer(t, data)
+	srv.SetPace(1 << 20)
+	// The first response is left unread; the fourth piece's first
+	// response is reset 100 000 bytes in.
+	srv.Script(faultserver.Fault{}, faultserver.Fault{}, faultserver.Fault{}, faultserver.Fault{}, faultserver.Fault{Kind: faultserver.ResetMidBody, At: 100_000})
+	dir, killed := t.TempDir(), t.TempDir()
+	tg := Target{Name: "seg", URL: fileURL(srv), SHA256: sha(data), Size: size}
+	key := partialKey(tg)
+	snapped := make(chan error, 1)
+	var once sync.Once
+	f1, _, _ := segFetcher(t, srv, 4, Config{CacheDir: dir, OnEvent: func(e Event) {
+		if e.Kind != EventFault {
+			return
+		}
+		once.Do(func() {
+			err := os.MkdirAll(filepath.Join(killed, "downloads"), 0o755)
+			for _, ext := range []string{".json", ".part"} {
+				if err != nil {
+					break
+				}
+				var b []byte
+				if b, err = os.ReadFile(filepath.Join(dir, "downloads", key+ext)); err == nil {
+					err = os.WriteFile(filepath.Join(killed, "downloads", key+ext), b, 0o644)
+				}
+			}
+			snapped <- err
+		})
+	}})
+	f1.hooks.pieceSize = 1 << 20
+	s, err := f1.Start(context.Background(), tg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := <-snapped; err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	srv.SetPace(0)
+	raw, err := os.ReadFile(filepath.Join(killed, "downloads", key+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sc sidecar
+	if err := json.Unmarshal(raw, &sc); err != nil || len(sc.Segments) < 2 {
+		t.Fatalf("sidecar %s: %v, want the pieces carved and the rest", raw, err)
+	}
+	written := false
+	for _, g := range sc.Segments {
+		written = written || g.Written > 0
+	}
+	if !written {
+		t.Fatalf("sidecar %s: no piece past the prefix holds bytes; the test shows nothing", raw)
+	}
+	checkResumesMissing(t, srv, killed, tg, sc, raw, data)
+}
+
+// checkResumesMissing runs tg again from the partial in dir, whose sidecar
+// (parsed sc, raw) lists segments, and checks that the run asks for
+// exactly the bytes the sidecar says are missing.
+func checkResumesMissing(t *testing.T, srv *faultserver.Server, dir string, tg Target, sc sidecar, data1, data []byte) {
+	t.Helper()
+	size := tg.Size
 	// The missing pieces, by the sidecar.
 	type span struct{ a, b int64 } // [a, b)
 	var missing []span
