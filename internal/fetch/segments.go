@@ -85,8 +85,9 @@ const (
 	// measured a round trip.
 	defaultStealAfter = time.Second
 	// minStall is the least time without a byte that counts a piece as
-	// stalled (pieceSched.stallAfter).
-	minStall = 150 * time.Millisecond
+	// stalled (pieceSched.stallAfter): above TCP's least retransmission
+	// timeout (200 ms on Linux), so that one lost packet is no stall.
+	minStall = 300 * time.Millisecond
 	// defaultPieceFloor is the smallest piece a claim carves near the
 	// end, unless round trips call for more (pieceSched.pieceFloor).
 	defaultPieceFloor = 256 << 10
