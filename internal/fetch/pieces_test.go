@@ -375,3 +375,46 @@ func TestPieceHandOff(t *testing.T) {
 		t.Errorf("received %d body bytes, want exactly %d", res.WireBytes, size)
 	}
 }
+
+// The stall time and the pieces' floor follow what the run measured: a
+// stall is three round trips and six read gaps, within [minStall,
+// defaultStealAfter] (a fixed stealAfter wins; before a round trip is
+// measured, defaultStealAfter); the floor is four round trips' worth of
+// bytes, within [floor, pieceSize].
+func TestPieceSchedMeasures(t *testing.T) {
+	const ms = time.Millisecond
+	pol := claimPolicy{pieceSize: 4 << 20, floor: 256 << 10}
+	for _, c := range []struct {
+		rtt, gap time.Duration
+		fixed    time.Duration
+		want     time.Duration
+	}{
+		{0, 0, 0, defaultStealAfter},
+		{10 * ms, 5 * ms, 0, minStall},
+		{100 * ms, 20 * ms, 0, 420 * ms},
+		{400 * ms, 50 * ms, 0, defaultStealAfter},
+		{100 * ms, 20 * ms, 200 * ms, 200 * ms},
+	} {
+		s := pieceSched{rtt: c.rtt, gap: c.gap}
+		p := pol
+		p.stealAfter = c.fixed
+		if got := s.stallAfter(p); got != c.want {
+			t.Errorf("round trip %v, gap %v, fixed %v: stall after %v, want %v", c.rtt, c.gap, c.fixed, got, c.want)
+		}
+	}
+	for _, c := range []struct {
+		rtt  time.Duration
+		rate float64
+		want int64
+	}{
+		{0, 0, 256 << 10},
+		{ms, 5e6, 256 << 10},
+		{50 * ms, 5e6, 1e6},
+		{time.Second, 5e6, 4 << 20},
+	} {
+		s := pieceSched{rtt: c.rtt, rate: c.rate}
+		if got := s.pieceFloor(pol); got != c.want {
+			t.Errorf("round trip %v at %.0f B/s: floor %d, want %d", c.rtt, c.rate, got, c.want)
+		}
+	}
+}
