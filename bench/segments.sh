@@ -10,8 +10,9 @@
 #       byte to the install's end (median; goal <= 0.5 s);
 #   (a') the same with a 50 ms first-byte delay on every response (goal
 #       <= 0.33x);
-#   (b) the same with a reset in one of the responses: body bytes the server
-#       sent / the archive's size (goal <= 1.1x);
+#   (b) the same with a reset 1 MiB into the third response (a piece: the
+#       first is the warm-up's): body bytes the server sent / the archive's
+#       size (goal <= 1.05x);
 #   (c) unpaced loopback: PYGET_CONNECTIONS=4 vs 1 (alternated pairs, median
 #       of pair ratios; goal: as fast, about 1.0x).
 #
