@@ -246,10 +246,15 @@ func TestPermanentErrors(t *testing.T) {
 		wantReqs, wantPartial := 2, int64(100_000)
 		if segmentsForTests {
 			// The first response is left unread (its cut never bites)
-			// and the 404 answers one segment: that worker ends the run
-			// at once, so no connection asks twice and nothing sleeps
-			// after the 404. The partial keeps whatever the segments hold.
-			wantReqs, wantPartial = 1+f.cfg.Connections, -1
+			// and the 404 answers one piece: that worker ends the run
+			// at once, so no range is asked twice and nothing sleeps
+			// after the 404 (the other connections may finish their
+			// pieces and start others meanwhile: a bound, not a count).
+			// The partial keeps whatever the segments hold.
+			wantReqs, wantPartial = 1+8*f.cfg.Connections, -1
+			if !distinctRanges(srv.Requests()) {
+				t.Fatalf("a range asked twice: %v", srv.Requests())
+			}
 			var notFound int
 			for _, l := range srv.Requests() {
 				if l.Status == 404 {
