@@ -14,14 +14,16 @@ build_all() {
 }
 
 # timed CMD...: runs CMD; sets T (wall seconds, from the nanosecond clock:
-# /usr/bin/time's 10 ms steps are too coarse for loopback transfers) and
-# RSS (peak KiB, from /usr/bin/time).
+# /usr/bin/time's 10 ms steps are too coarse for loopback transfers), TEND
+# (when it ended, nanoseconds since the epoch) and RSS (peak KiB, from
+# /usr/bin/time).
 timed() {
   local s e
   s=$(date +%s%N)
   /usr/bin/time -f '%M' -o "$W/time.out" "$@" >/dev/null 2>"$W/cmd.err" || { cat "$W/cmd.err" >&2; return 1; }
   e=$(date +%s%N)
   T=$(awk -v a="$s" -v b="$e" 'BEGIN {printf "%.3f", (b-a)/1e9}')
+  TEND=$e
   read -r RSS < "$W/time.out"
 }
 fresh() { rm -rf "$W/run"; mkdir -p "$W/run/install" "$W/run/bin" "$W/run/cache" "$W/run/tar"; }

@@ -180,6 +180,9 @@ func (a *app) report(o pipeline.Outcome) {
 			line += " (from the download cache)"
 		}
 		a.info("%s", line)
+		if t := o.Transfer; a.verbose && t != nil && t.Connections > 0 {
+			a.info(" downloaded %s over %d %s", fetch.HumanBytes(t.Size), t.Connections, plural(t.Connections, "connection", "connections"))
+		}
 		a.reportAttestation(o.Attestation)
 		a.reportFixes(o.Fixes)
 	}

@@ -25,6 +25,10 @@ type progressUI struct {
 type download struct {
 	bar    *mpb.Bar
 	faults atomic.Int64
+	// ahead is the bytes on disk past the contiguous prefix (segments):
+	// the bar counts the prefix, which is what the extractor can read, so
+	// that it does not sit near 100% while the extractor catches up.
+	ahead atomic.Int64
 }
 
 func newProgressUI(a *app) *progressUI {
@@ -69,7 +73,8 @@ func (ui *progressUI) event(e fetch.Event) {
 			if e.Total > 0 {
 				d.bar.SetTotal(e.Total, false)
 			}
-			d.bar.SetCurrent(e.Done)
+			d.bar.SetCurrent(e.Prefix)
+			d.ahead.Store(max(0, e.Done-e.Prefix))
 		}
 	case fetch.EventDone:
 		if d := ui.get(e); d != nil {
@@ -104,6 +109,12 @@ func (ui *progressUI) get(e fetch.Event) *download {
 		mpb.AppendDecorators(
 			decor.AverageSpeed(decor.SizeB1024(0), "% .1f", decor.WCSyncSpace),
 			decor.OnComplete(decor.AverageETA(decor.ET_STYLE_GO, decor.WCSyncSpace), "done"),
+			decor.Any(func(decor.Statistics) string {
+				if n := d.ahead.Load(); n > 0 {
+					return " +" + fetch.HumanBytes(n) + " ahead"
+				}
+				return ""
+			}),
 			decor.Any(func(decor.Statistics) string {
 				if n := d.faults.Load(); n > 0 {
 					return fmt.Sprintf(" recovered %d %s", n, plural(int(n), "fault", "faults"))

@@ -110,6 +110,13 @@ func (s *Server) Script(faults ...Fault) { s.script(faults) }
 // A Fault's own Pace overrides it for that response.
 func (s *Server) SetPace(bytesPerSecond int64) { s.pace.Store(max(bytesPerSecond, 0)) }
 
+// SetSharedPace paces the bodies of all responses together at
+// bytesPerSecond, as a user's own line does (one bottleneck that every
+// connection shares: more connections only split it); 0 turns it off. It
+// combines with SetPace and a Fault's Pace: a response goes at the slower
+// of the two.
+func (s *Server) SetSharedPace(bytesPerSecond int64) { s.sharedPace.Store(max(bytesPerSecond, 0)) }
+
 // SetFirstByteDelay makes every response wait d after its request before
 // its status line, as a distant server's round trip and think time do; 0
 // turns it off. It combines with pacing and faults (a refused stream is

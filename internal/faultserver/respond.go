@@ -90,6 +90,7 @@ func (s *state) serve(w wire, r *request) bool {
 	if pace <= 0 {
 		pace = s.pace.Load()
 	}
+	shared := s.sharedPace.Load()
 	began := time.Now()
 	for off := 0; off < cut; {
 		n := min(chunkSize, cut-off)
@@ -97,6 +98,12 @@ func (s *state) serve(w wire, r *request) bool {
 			// Smaller pieces keep a paced response smooth rather than
 			// bursting a whole chunk at once.
 			n = min(n, int(max(pace/20, 1)))
+		}
+		if shared > 0 {
+			n = min(n, int(max(shared/20, 1)))
+			if !s.waitShared(n, shared) {
+				return false
+			}
 		}
 		last := !mid && off+n == len(body)
 		if err := w.body(body[off:off+n], last, sent); err != nil {
@@ -126,6 +133,32 @@ func (s *state) serve(w wire, r *request) bool {
 
 // wait sleeps for d; false when the server is closing.
 func (s *state) wait(d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-s.done:
+		return false
+	}
+}
+
+// waitShared takes n bytes' turn on the line that all responses share at
+// pace bytes per second: it sleeps until the line is free of the chunks
+// before; false when the server is closing.
+func (s *state) waitShared(n int, pace int64) bool {
+	s.sharedMu.Lock()
+	now := time.Now()
+	start := s.sharedNext
+	if start.Before(now) {
+		start = now
+	}
+	s.sharedNext = start.Add(time.Duration(float64(n) / float64(pace) * float64(time.Second)))
+	s.sharedMu.Unlock()
+	d := time.Until(start)
+	if d <= 0 {
+		return true
+	}
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

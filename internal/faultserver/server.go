@@ -57,9 +57,15 @@ type state struct {
 
 	totalSent atomic.Int64
 	pace      atomic.Int64 // bytes per second per response; 0 unpaced
-	firstByte atomic.Int64 // time.Duration before each response's status line; 0 none
-	done      chan struct{}
-	wg        sync.WaitGroup
+	// sharedPace is bytes per second for all responses together (0:
+	// none); sharedNext is when the shared line is free for the next
+	// chunk.
+	sharedPace atomic.Int64
+	sharedMu   sync.Mutex
+	sharedNext time.Time
+	firstByte  atomic.Int64 // time.Duration before each response's status line; 0 none
+	done       chan struct{}
+	wg         sync.WaitGroup
 }
 
 // NewOn starts a server listening on addr (e.g. "127.0.0.1:0").

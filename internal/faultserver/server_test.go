@@ -649,3 +649,40 @@ func TestFirstByteDelay(t *testing.T) {
 		})
 	}
 }
+
+// SetSharedPace paces all responses together: two concurrent responses
+// take at least their combined size over the shared rate (a lower bound
+// the server enforces, which a slow machine can only exceed), where
+// SetPace alone would let each go at the full rate.
+func TestSharedPace(t *testing.T) {
+	s, data := newServer(t, HTTP1)
+	const pace = 2 << 20
+	s.SetSharedPace(pace)
+	c := s.NoRetryClient()
+	began := time.Now()
+	var wg sync.WaitGroup
+	var got [2]int64
+	for i := range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if r, err := c.Get(s.URL + "/f.tar.gz"); err == nil {
+				got[i], _ = io.Copy(io.Discard, r.Body)
+				r.Body.Close()
+			}
+		}()
+	}
+	wg.Wait()
+	total := got[0] + got[1]
+	if total != 2*int64(len(data)) {
+		t.Fatalf("received %d bytes, want the file twice (%d)", total, 2*len(data))
+	}
+	// Each of the two may start with one chunk at once.
+	if min := time.Duration(float64(total-2*pace/20) / pace * float64(time.Second)); time.Since(began) < min {
+		t.Errorf("two responses of %d bytes sharing %d B/s took %v, want at least %v", len(data), pace, time.Since(began), min)
+	}
+	s.SetSharedPace(0)
+	if r := get(t, s.Client(), "GET", s.URL+"/f.tar.gz"); r.err != nil || int64(len(r.body)) != int64(len(data)) {
+		t.Errorf("without the shared pace: %v, %d bytes", r.err, len(r.body))
+	}
+}

@@ -86,10 +86,11 @@ type Config struct {
 	// SegmentWarmup is how many bytes the first response of an archive
 	// that may be segmented brings alone before the transfer decides
 	// whether segments pay (the rest would take over a second on that
-	// one connection); 0 = the default (1 MiB). Negative decides at the
-	// response's headers: segments whenever the archive qualifies, with
-	// no rate check, so that tests on loopback (where one connection
-	// always suffices) exercise them.
+	// one connection; or sooner, after 100 ms); 0 = the default (1 MiB).
+	// Negative decides at the response's headers: segments whenever the
+	// archive qualifies, with no rate check, on all Connections at once
+	// (no measure of whether more connections pay), so that tests on
+	// loopback (where one connection always suffices) exercise them.
 	SegmentWarmup int64
 }
 
@@ -121,11 +122,15 @@ const (
 
 // Event is sent to Config.OnEvent.
 type Event struct {
-	Kind    EventKind
-	Name    string // Target.Name
-	URL     string
-	Done    int64
-	Total   int64
+	Kind  EventKind
+	Name  string // Target.Name
+	URL   string
+	Done  int64 // bytes on disk: the prefix and, with segments, the pieces past it
+	Total int64
+	// Prefix is the contiguous bytes from zero, what a reader of the
+	// Stream (the extractor) can have; Done is larger while pieces past it
+	// are on disk.
+	Prefix  int64
 	Attempt int
 	Err     error
 	Message string
@@ -148,6 +153,9 @@ type Result struct {
 	FromCache bool  // no network was used
 	Faults    int   // recovered faults
 	WireBytes int64 // body bytes received over the network in this run
+	// Connections is how many connections fetched the archive at once at
+	// most: 1 without segments, 0 from the cache.
+	Connections int
 }
 
 // Fetcher runs transfers. It is safe for concurrent use.

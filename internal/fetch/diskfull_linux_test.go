@@ -46,10 +46,12 @@ func TestDiskFullStopsTransferAndMirrors(t *testing.T) {
 		}
 
 		// Segments (TestWithSegments): the first request, then each
-		// segment's once; a full disk retries none of them.
+		// piece's once (claims carve as many as the connections finish
+		// before the disk fills); a full disk retries none of them (no
+		// backoff sleep, no fault event, below).
 		maxReqs := 1
 		if segmentsForTests {
-			maxReqs = 1 + f.cfg.Connections
+			maxReqs = 1 + 8*f.cfg.Connections
 		}
 		if n := len(first.Requests()); n < 1 || n > maxReqs || !distinctRanges(first.Requests()) {
 			t.Errorf("first mirror got %d requests, want 1 to %d, none asked twice (a full disk is not retried): %+v", n, maxReqs, first.Requests())

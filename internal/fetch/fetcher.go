@@ -28,6 +28,20 @@ type fetcherHooks struct {
 	// brings on its own before warmedUp decides (defaultSegmentWarmup);
 	// 0 segments at the headers (tests: never on the clock).
 	segmentWarmup int64
+	// segmentWarmupTime decides sooner than segmentWarmup bytes
+	// (defaultSegmentWarmupTime).
+	segmentWarmupTime time.Duration
+	// pieceSize and pieceFloor bound the pieces claims carve
+	// (defaultPieceSize, defaultPieceFloor); stealAfter, when set, is a
+	// fixed time without a byte after which a piece counts as stalled
+	// (0: as the run measures, pieceSched.stallAfter).
+	pieceSize, pieceFloor int64
+	stealAfter            time.Duration
+	// startConnections is how many connections a segmented run starts
+	// with (0: all of Config.Connections); growWindow how long a count is
+	// measured before more are tried (connGrowth; 0: never more).
+	startConnections int
+	growWindow       time.Duration
 }
 
 // New returns a Fetcher. Zero durations take their defaults; a negative
@@ -53,12 +67,18 @@ func New(cfg Config) (*Fetcher, error) {
 		rand:  func(n int64) int64 { return rand.Int64N(n) },
 		// 1 MiB at the default threshold; a lowered threshold (tests)
 		// lowers it with it, so that small bodies split too.
-		minSegment:    max(1, min(defaultMinSegment, f.cfg.SegmentThreshold/16)),
-		segmentWarmup: defaultSegmentWarmup,
+		minSegment:        max(1, min(defaultMinSegment, f.cfg.SegmentThreshold/16)),
+		segmentWarmup:     defaultSegmentWarmup,
+		segmentWarmupTime: defaultSegmentWarmupTime,
+		pieceSize:         defaultPieceSize,
+		pieceFloor:        max(1, min(defaultPieceFloor, f.cfg.SegmentThreshold/64)),
+		startConnections:  defaultStartConnections,
+		growWindow:        defaultGrowWindow,
 	}
 	switch {
 	case f.cfg.SegmentWarmup < 0:
 		f.hooks.segmentWarmup = 0 // decide at the headers
+		f.hooks.startConnections = 0
 	case f.cfg.SegmentWarmup > 0:
 		f.hooks.segmentWarmup = f.cfg.SegmentWarmup
 	}

@@ -125,6 +125,13 @@ func newTestFetcher(t testing.TB, cfg Config) (*Fetcher, *sleepLog, *eventLog) {
 	// response's headers: a decision on the clock would make tests
 	// depend on the machine's speed.
 	f.hooks.segmentWarmup = 0
+	// Nor does a piece count as stalled on the clock: a test of taking
+	// over a stalled piece sets stealAfter itself.
+	f.hooks.stealAfter = time.Hour
+	// Nor does the count of connections depend on the rates measured: a
+	// segmented run starts with all of them (a test of connGrowth sets
+	// startConnections itself).
+	f.hooks.startConnections = 0
 	return f, sl, ev
 }
 

@@ -53,6 +53,7 @@ type partial struct {
 	segs      []*segment
 	sinceSave int64  // segment bytes written since the last save
 	readBack  []byte // for hashing segment bytes the prefix reaches
+	sched     pieceSched
 }
 
 // sidecar is the resume state saved next to the partial. Offset never

@@ -12,10 +12,13 @@ import (
 )
 
 // Segmented transfers: an archive of at least Config.SegmentThreshold, from
-// a server that answered with a strong ETag and takes ranges, is fetched as
-// up to Config.Connections ranges at once, each on its own TCP connection,
+// a server that answered with a strong ETag and takes ranges, is fetched in
+// pieces (segments) on up to Config.Connections TCP connections at once,
 // once its first response shows that the rest would take more than
-// segmentWorth on that one connection (transfer.warmedUp).
+// segmentWorth on that one connection (transfer.warmedUp). Connections carve
+// their pieces in order from the front (claim), so the prefix the extractor
+// reads grows at the rate of all of them; the run starts with a few
+// connections and adds more while they pay (connGrowth).
 // Every segment writes at its offset in the one partial file; the partial's
 // contiguous prefix (partial.off) is what the sha256 covers and what the
 // Stream publishes, so the extractor still reads in order and nothing is
@@ -57,9 +60,37 @@ const (
 	// the transfer decides whether segments pay (transfer.warmedUp): at
 	// 5 MB/s a fifth of a second.
 	defaultSegmentWarmup = 1 << 20
+	// defaultSegmentWarmupTime: the warm-up decides after this long once
+	// it read minWarmupRead, if segmentWarmup bytes take longer.
+	defaultSegmentWarmupTime = 100 * time.Millisecond
+	minWarmupRead            = 64 << 10
+	// defaultStartConnections: a segmented run starts with this many
+	// connections and adds more while they pay (connGrowth), each count
+	// measured for defaultGrowWindow once all its connections bring bytes.
+	defaultStartConnections = 2
+	defaultGrowWindow       = 150 * time.Millisecond
 	// segmentWorth: segments pay when the rest would take longer than
 	// this on one connection.
 	segmentWorth = time.Second
+	// defaultPieceSize is the largest piece a connection carves from the
+	// front (claim). Connections take pieces in order, so the contiguous
+	// prefix, which the extractor reads, grows at the rate of all of
+	// them; at 5 MB/s a piece takes 0.8 s, against which a round trip of
+	// 50 ms for its request is a small share (and the hand-off hides it).
+	defaultPieceSize = 4 << 20
+	// defaultStealAfter: a busy piece whose connection brought no byte for
+	// this long is taken over by a connection that has nothing left to
+	// take, rather than hold the prefix back until the idle timeout; the
+	// most pieceSched.stallAfter waits, and what it waits before it has
+	// measured a round trip.
+	defaultStealAfter = time.Second
+	// minStall is the least time without a byte that counts a piece as
+	// stalled (pieceSched.stallAfter): above TCP's least retransmission
+	// timeout (200 ms on Linux), so that one lost packet is no stall.
+	minStall = 300 * time.Millisecond
+	// defaultPieceFloor is the smallest piece a claim carves near the
+	// end, unless round trips call for more (pieceSched.pieceFloor).
+	defaultPieceFloor = 256 << 10
 )
 
 // errUnsegmented ends a segmented run that must continue on one
@@ -71,7 +102,62 @@ var errUnsegmented = errors.New("segmenting stopped")
 // partial's prefix with written 0: its bytes extend the prefix directly.
 type segment struct {
 	start, end, written int64
-	busy                bool // a worker holds it
+	// holder is the token of the worker that holds it (0: none); a
+	// worker's writes count only while it holds the piece, so one whose
+	// piece was taken over drops what it still had in flight.
+	holder uint64
+	cancel context.CancelFunc // stops the holder's requests
+	last   time.Time          // when the holder claimed it or last wrote
+	// waiting: the holder is waiting out a retry delay after a fault; a
+	// piece is not taken over for that (the delay is the retry loop's).
+	waiting bool
+}
+
+// pieceSched is the partial's bookkeeping for workers waiting for a piece.
+type pieceSched struct {
+	tokens uint64        // the last holder token given out
+	wake   chan struct{} // closed when a piece is released; nil until waited on
+	carved int64         // pieces carved by claims since the split
+	// What the run measured, for the pieces' floor and stall timeout:
+	// moving averages of a request's round trip (to its headers), of a
+	// connection's rate in a piece (bytes per second) and of the time
+	// between two reads of one response.
+	rtt, gap time.Duration
+	rate     float64
+}
+
+// pieceFloor is the smallest piece a claim carves: pol.floor, or what a
+// connection brings in four round trips when that is more (so that a
+// request's round trip costs at most a fifth of a piece), never more than
+// pol.pieceSize.
+func (s *pieceSched) pieceFloor(pol claimPolicy) int64 {
+	f := int64(4 * s.rtt.Seconds() * s.rate)
+	return min(max(f, pol.floor), max(pol.pieceSize, pol.floor))
+}
+
+// stallAfter is how long a busy piece may bring nothing before it is
+// taken over: pol.stealAfter when set, else three round trips and six
+// of the gaps between two reads seen so far, within [minStall,
+// defaultStealAfter]; defaultStealAfter until a round trip was measured.
+// A fixed second would leave the prefix waiting on a dead connection for
+// five pieces' worth of a fast link, and would be too short on a link
+// whose round trip alone is most of it.
+func (s *pieceSched) stallAfter(pol claimPolicy) time.Duration {
+	if pol.stealAfter > 0 {
+		return pol.stealAfter
+	}
+	if s.rtt <= 0 {
+		return defaultStealAfter
+	}
+	return min(max(3*s.rtt+6*s.gap, minStall), defaultStealAfter)
+}
+
+// measured folds one measure into a moving average (a weight of a quarter).
+func measured(avg, v time.Duration) time.Duration {
+	if avg <= 0 {
+		return v
+	}
+	return avg + (v-avg)/4
 }
 
 func (g *segment) next() int64 { return g.start + g.written }
@@ -122,25 +208,14 @@ func (x *transfer) segmentable(resp *http.Response, d decision, start int64) boo
 		(resp.StatusCode == http.StatusPartialContent || strings.EqualFold(strings.TrimSpace(resp.Header.Get("Accept-Ranges")), "bytes"))
 }
 
-// split divides [p.off, p.total) into up to n segments of at least
-// minSize bytes and saves the sidecar before any of them writes a byte, so
-// that a kill leaves no bytes past the prefix that the sidecar does not
-// describe.
-func (p *partial) split(n int, minSize int64) {
+// split makes [p.off, p.total) one piece for claims to carve, and saves
+// the sidecar before any of them writes a byte, so that a kill leaves no
+// bytes past the prefix that the sidecar does not describe.
+func (p *partial) split() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	rest := p.total - p.off
-	k := int64(n)
-	if minSize > 0 {
-		k = max(1, min(k, rest/minSize))
-	}
-	p.segs = nil
-	from := p.off
-	for i := int64(0); i < k; i++ {
-		to := p.off + rest*(i+1)/k
-		p.segs = append(p.segs, &segment{start: from, end: to})
-		from = to
-	}
+	p.segs = []*segment{{start: p.off, end: p.total}}
+	p.sched.carved = 0
 	p.saveLocked()
 }
 
@@ -210,8 +285,13 @@ func (p *partial) advance() error {
 // have moved it), and reports the bytes taken and whether g is done. Bytes
 // at the prefix are hashed as they come; the prefix then grows over what
 // other segments hold.
-func (p *partial) writeSegment(g *segment, b []byte) (int, bool, error) {
+func (p *partial) writeSegment(g *segment, token uint64, b []byte, now time.Time) (int, bool, error) {
 	p.mu.Lock()
+	if g.holder != token {
+		// Taken over: the new holder writes these bytes.
+		p.mu.Unlock()
+		return 0, true, nil
+	}
 	at, n := g.next(), min(int64(len(b)), g.left())
 	p.mu.Unlock()
 	if n <= 0 {
@@ -226,11 +306,18 @@ func (p *partial) writeSegment(g *segment, b []byte) (int, bool, error) {
 	defer p.mu.Unlock()
 	// A split cannot have moved the end below these bytes (claim leaves
 	// the holder a read's worth), but count none past it if it did: they
-	// are the next segment's, written again by its holder.
+	// are the next segment's, written again by its holder. A piece taken
+	// over meanwhile counts nothing of this write: its new holder asked
+	// for the same bytes of the same file (the validator is checked on
+	// every response), so what landed here is what it writes too.
 	n = min(n, g.left())
-	if n <= 0 {
+	if n <= 0 || g.holder != token {
 		return 0, true, nil
 	}
+	if gap := now.Sub(g.last); gap > 0 {
+		p.sched.gap = measured(p.sched.gap, gap)
+	}
+	g.last = now
 	if len(p.segs) > 0 && p.segs[0] == g && g.written == 0 {
 		p.hash.Write(b[:n])
 		p.off += n
@@ -245,48 +332,161 @@ func (p *partial) writeSegment(g *segment, b []byte) (int, bool, error) {
 	return int(n), g.left() <= 0, err
 }
 
-// claim gives a worker a segment: one no worker holds with bytes left, else
-// the second half of the busy segment with the most left, if each half is at
-// least min (the segment's holder stops at the new end). This is what keeps
-// every connection busy to the end: the slowest one's remainder is shared.
-func (p *partial) claim(min int64) *segment {
+// claimPolicy shapes the pieces claim hands out.
+type claimPolicy struct {
+	// minSize is the smallest half a split of a busy piece leaves.
+	minSize int64
+	// pieceSize is the largest piece a claim carves; floor the smallest
+	// (about what a connection brings in a few round trips: smaller, and
+	// the request's round trip would cost more than the piece's bytes).
+	pieceSize, floor int64
+	// stealAfter: a busy piece whose holder brought no byte for this long
+	// (and is not waiting out a retry) is taken over; 0: as the run's
+	// measures say (pieceSched.stallAfter).
+	stealAfter time.Duration
+	// workers is how many connections share the pieces now.
+	workers int
+}
+
+// claim gives a worker a piece, from the front, so that the prefix grows
+// at the rate of every connection. In order of preference:
+//
+//   - the first busy piece whose holder brought nothing for stealAfter
+//     (taken over: its holder is stopped and its bytes in flight dropped):
+//     it is the nearest the prefix, so it holds the extractor back more
+//     than any piece a connection could start;
+//   - the front of the first piece no worker holds, carved to size: the
+//     first claims of a run take growing shares of pieceSize (1/n, 2/n,
+//     ... of it for n workers), so that the connections finish their
+//     pieces one after the other and the prefix moves a piece at a time,
+//     not n pieces at once; later claims take pieceSize, or less near the
+//     end (the bytes left over the workers, at least floor), so that all
+//     connections finish together and the last piece the extractor waits
+//     for is small;
+//   - the second half of the busy piece with the most left whose halves
+//     are each at least minSize or the floor, whichever is less (its
+//     holder stops at the new end).
+//
+// With nothing to take it returns nil and, while pieces are still busy,
+// when to ask again: wake is closed when a piece is released, and after
+// wait a busy piece may have stalled long enough to be taken over. With
+// no piece left at all wake is nil and wait 0: the worker is done.
+func (p *partial) claim(pol claimPolicy, now time.Time, cancel context.CancelFunc) (g *segment, token uint64, wait time.Duration, wake <-chan struct{}) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	var big *segment
-	bigAt := 0
+	pol.floor = p.sched.pieceFloor(pol)
+	pol.stealAfter = p.sched.stallAfter(pol)
+	hold := func(g *segment) (*segment, uint64, time.Duration, <-chan struct{}) {
+		if g.cancel != nil {
+			g.cancel()
+		}
+		p.sched.tokens++
+		g.holder, g.cancel, g.last, g.waiting = p.sched.tokens, cancel, now, false
+		return g, g.holder, 0, nil
+	}
+	var free, stalled, largest *segment
+	freeAt, largestAt := 0, 0
+	var unheld, busyLeft int64
+	busy := false
+	wait = pol.stealAfter
 	for i, g := range p.segs {
 		if g.left() <= 0 {
 			continue
 		}
-		if !g.busy {
-			g.busy = true
-			return g
+		if g.holder == 0 {
+			if free == nil {
+				free, freeAt = g, i
+			}
+			unheld += g.left()
+			continue
 		}
-		if big == nil || g.left() > big.left() {
-			big, bigAt = g, i
+		busy = true
+		busyLeft += g.left()
+		if !g.waiting {
+			idle := now.Sub(g.last)
+			if stalled == nil && idle >= pol.stealAfter {
+				stalled = g
+			}
+			wait = max(0, min(wait, pol.stealAfter-idle))
+		}
+		// The holder may be reading up to a buffer's worth past its next
+		// offset: the split point leaves it that, so no byte it has in
+		// flight lands past its new end.
+		if (g.left()-copyBufSize)/2 >= min(pol.minSize, pol.floor) && (largest == nil || g.left() > largest.left()) {
+			largest, largestAt = g, i
 		}
 	}
-	// The holder may be reading up to a buffer's worth past its next
-	// offset: the split point leaves it that, so no byte it has in flight
-	// lands past its new end.
-	if big == nil {
-		return nil
+	if stalled != nil {
+		return hold(stalled)
 	}
-	half := (big.left() - copyBufSize) / 2
-	if half < min {
-		return nil
+	if free != nil {
+		workers := int64(max(1, pol.workers))
+		want := max(1, pol.pieceSize)
+		if c := p.sched.carved; c < workers {
+			want = want * (c + 1) / workers
+		}
+		// Half the bytes left over the workers: pieces shrink toward
+		// the end (each claim halving what is left over the workers),
+		// so the last ones are small and finish together.
+		want = max(min(want, (unheld+busyLeft)/(2*workers)), pol.floor)
+		if rest := free.left() - want; rest > 0 && rest < pol.floor {
+			// Not enough left for a piece after this one: share it,
+			// rather than leave one connection the last piece alone.
+			want = free.left()
+			if want >= 2*max(1, pol.floor/2) {
+				want = (want + 1) / 2
+			}
+		}
+		if free.left() > want {
+			ng := &segment{start: free.next() + want, end: free.end}
+			free.end = ng.start
+			p.segs = append(p.segs[:freeAt+1], append([]*segment{ng}, p.segs[freeAt+1:]...)...)
+		}
+		p.sched.carved++
+		return hold(free)
 	}
-	mid := big.next() + copyBufSize + half
-	ng := &segment{start: mid, end: big.end, busy: true}
-	big.end = mid
-	p.segs = append(p.segs[:bigAt+1], append([]*segment{ng}, p.segs[bigAt+1:]...)...)
-	return ng
+	if largest != nil {
+		big := largest
+		mid := big.next() + copyBufSize + (big.left()-copyBufSize)/2
+		ng := &segment{start: mid, end: big.end}
+		big.end = mid
+		p.segs = append(p.segs[:largestAt+1], append([]*segment{ng}, p.segs[largestAt+1:]...)...)
+		return hold(ng)
+	}
+	if !busy {
+		return nil, 0, 0, nil
+	}
+	if p.sched.wake == nil {
+		p.sched.wake = make(chan struct{})
+	}
+	return nil, 0, max(wait, time.Millisecond), p.sched.wake
 }
 
-func (p *partial) release(g *segment) {
+// release ends token's hold on g, if it still holds it, and wakes the
+// workers waiting for a piece; false when g was taken over.
+func (p *partial) release(g *segment, token uint64) bool {
 	p.mu.Lock()
-	g.busy = false
-	p.mu.Unlock()
+	defer p.mu.Unlock()
+	if g.holder != token {
+		return false
+	}
+	g.holder, g.cancel = 0, nil
+	if p.sched.wake != nil {
+		close(p.sched.wake)
+		p.sched.wake = nil
+	}
+	return true
+}
+
+// leftFor is what g still lacks for the worker holding token: 0 once
+// another took it over.
+func (p *partial) leftFor(g *segment, token uint64) int64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if g.holder != token {
+		return 0
+	}
+	return g.left()
 }
 
 // unsegment drops the segments and the bytes past the prefix, for the
@@ -315,11 +515,17 @@ func (p *partial) held() int64 {
 type segmentRun struct {
 	x      *transfer
 	u      string
+	ctx    context.Context
 	cancel context.CancelFunc
+	wg     sync.WaitGroup
 
-	mu     sync.Mutex
-	err    error  // the first failure that ends the run
-	reason string // why the segmenting stopped (errUnsegmented)
+	mu      sync.Mutex
+	err     error  // the first failure that ends the run
+	reason  string // why the segmenting stopped (errUnsegmented)
+	workers int    // workers that held a piece: the connections used
+	started int    // workers started
+	live    int    // workers that brought a byte
+	growth  connGrowth
 }
 
 // fail records the run's end and stops every worker.
@@ -332,11 +538,56 @@ func (r *segmentRun) fail(err error, reason string) {
 	r.cancel()
 }
 
+// start adds n workers (connections) to the run.
+func (r *segmentRun) start(n int) {
+	r.mu.Lock()
+	r.started += n
+	r.mu.Unlock()
+	for range n {
+		r.spawn(nil)
+	}
+}
+
+// spawn runs a worker. A successor takes over from one about to finish
+// its piece (segWorker.handedOff), whose end closes pred, and counts as no
+// new connection; pred is nil for a worker of its own.
+func (r *segmentRun) spawn(pred <-chan struct{}) {
+	r.wg.Add(1)
+	go func() {
+		defer r.wg.Done()
+		r.x.segmentWorker(r.ctx, r, pred)
+	}()
+}
+
+// running is how many workers share the pieces now.
+func (r *segmentRun) running() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.started
+}
+
+// delivered counts what a worker brought and lets the run grow: w's first
+// byte makes it live; the bytes of every worker are the combined rate
+// connGrowth judges.
+func (r *segmentRun) delivered(w *segWorker) {
+	r.mu.Lock()
+	if !w.live {
+		w.live = true
+		r.live++
+	}
+	add := r.growth.observe(r.x.f.hooks.now(), r.x.gained.Load(), r.live)
+	r.mu.Unlock()
+	if add > 0 {
+		r.start(add)
+	}
+}
+
 // runSegments fetches the partial's segments from u on up to
-// Config.Connections connections. It returns nil when every segment is
-// written (the prefix is then the whole file), errUnsegmented when the
-// transfer must go on on one connection, or the failure that gave the
-// source up.
+// Config.Connections connections: it starts with the few
+// hooks.startConnections and adds more while they pay (connGrowth). It
+// returns nil when every segment is written (the prefix is then the whole
+// file), errUnsegmented when the transfer must go on on one connection, or
+// the failure that gave the source up.
 func (x *transfer) runSegments(ctx context.Context, u string) error {
 	p := x.p
 	p.mu.Lock()
@@ -349,22 +600,34 @@ func (x *transfer) runSegments(ctx context.Context, u string) error {
 	}
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	run := &segmentRun{x: x, u: u, cancel: cancel}
-	var wg sync.WaitGroup
-	for range max(1, x.f.cfg.Connections) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			x.segmentWorker(rctx, run)
-		}()
+	limit := max(1, x.f.cfg.Connections)
+	first := limit
+	if n := x.f.hooks.startConnections; n > 0 {
+		first = min(n, limit)
 	}
-	wg.Wait()
+	run := &segmentRun{x: x, u: u, ctx: rctx, cancel: cancel}
+	run.growth = connGrowth{limit: limit, n: first, window: x.f.hooks.growWindow}
+	p.mu.Lock()
+	if p.sched.rate == 0 {
+		p.sched.rate = x.warmRate // until a piece's response measures it
+	}
+	p.mu.Unlock()
+	if x.warmRate > 0 {
+		// The warm-up measured one connection: the first connections
+		// are judged against it.
+		run.growth.base, run.growth.prev = x.warmRate, 1
+	}
+	run.start(first)
+	run.wg.Wait()
+	run.mu.Lock()
+	err, reason := run.err, run.reason
+	x.mu.Lock()
+	x.connections = max(x.connections, run.workers)
+	x.mu.Unlock()
+	run.mu.Unlock()
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	run.mu.Lock()
-	err, reason := run.err, run.reason
-	run.mu.Unlock()
 	if errors.Is(err, errUnsegmented) {
 		return x.stopSegments(u, reason)
 	}
@@ -378,6 +641,65 @@ func (x *transfer) runSegments(ctx context.Context, u string) error {
 	}
 	x.s.publish(p.off)
 	return nil
+}
+
+// connGrowth decides whether more connections pay, from what they deliver:
+// on a link that caps each connection (a CDN edge pacing each response)
+// every connection added adds its rate; on a shared bottleneck (the
+// user's own line) the combined rate stays where it was, and more
+// connections only cost the server sockets and the extractor a prefix
+// spread over more pieces. The count doubles, within limit, as long as the
+// combined rate, measured over window once every connection brings bytes,
+// rose by at least half of what the added connections would bring at the
+// previous rate per connection; the first time it did not, the count
+// stays.
+type connGrowth struct {
+	limit  int           // Config.Connections
+	n      int           // connections running
+	window time.Duration // how long a count is measured
+	// base is the combined rate (bytes per second) measured with prev
+	// connections; 0 when not measured (a count is then measured before
+	// the next is tried).
+	base float64
+	prev int
+	done bool
+	// since and from start the current measure: when and at how many
+	// bytes every connection was live (since zero: not yet).
+	since time.Time
+	from  int64
+}
+
+// observe takes the bytes delivered so far at now, with live connections
+// bringing bytes, and returns how many connections to add.
+func (c *connGrowth) observe(now time.Time, bytes int64, live int) int {
+	if c.done || c.n >= c.limit || c.window <= 0 {
+		c.done = true
+		return 0
+	}
+	if live < c.n {
+		return 0 // the added connections are still on their first round trip
+	}
+	if c.since.IsZero() {
+		c.since, c.from = now, bytes
+		return 0
+	}
+	elapsed := now.Sub(c.since)
+	if elapsed < c.window {
+		return 0
+	}
+	rate := float64(bytes-c.from) / elapsed.Seconds()
+	if c.base > 0 && c.prev > 0 {
+		gain := float64(c.n)/float64(c.prev) - 1 // what the added ones would bring
+		if rate < c.base*(1+gain/2) {
+			c.done = true
+			return 0
+		}
+	}
+	add := min(c.n, c.limit-c.n)
+	c.base, c.prev = rate, c.n
+	c.n += add
+	c.since = time.Time{}
+	return add
 }
 
 // stopSegments drops the segments for a transfer on one connection and
@@ -398,52 +720,185 @@ func (x *transfer) stopSegments(u, why string) error {
 	return errUnsegmented
 }
 
+// segWorker is one connection's own state.
+type segWorker struct {
+	buf  []byte
+	live bool // it brought a byte (segmentRun.live)
+	// handedOff: a successor already asked for the next piece, so that
+	// its first byte comes as this piece ends rather than a round trip
+	// later; this worker ends with its piece.
+	handedOff bool
+	// done is closed when the worker ends; pred is its predecessor's
+	// (nil: none), which must end before this one hands off in turn, so
+	// a connection never has more than two requests at once.
+	done chan struct{}
+	pred <-chan struct{}
+}
+
+// mayHandOff reports whether w has no predecessor still running.
+func (w *segWorker) mayHandOff() bool {
+	if w.handedOff {
+		return false
+	}
+	if w.pred == nil {
+		return true
+	}
+	select {
+	case <-w.pred:
+		w.pred = nil
+		return true
+	default:
+		return false
+	}
+}
+
 // segmentWorker is one connection: it claims segments until none is left,
 // running the retry loop over each.
-func (x *transfer) segmentWorker(ctx context.Context, run *segmentRun) {
+func (x *transfer) segmentWorker(ctx context.Context, run *segmentRun, pred <-chan struct{}) {
+	successor := pred != nil
 	attempts := 0
 	defer func() {
 		x.mu.Lock()
 		x.attempts += attempts
 		x.mu.Unlock()
 	}()
-	buf := make([]byte, copyBufSize)
+	w := &segWorker{buf: make([]byte, copyBufSize), done: make(chan struct{}), pred: pred}
+	defer close(w.done)
 	for ctx.Err() == nil {
-		g := x.p.claim(x.f.hooks.minSegment)
+		// The piece's own context: a worker that takes it over stops
+		// this one's request.
+		gctx, gcancel := context.WithCancel(ctx)
+		g, token, wait, wake := x.p.claim(x.claimPolicy(run), x.f.hooks.now(), gcancel)
 		if g == nil {
-			return
+			gcancel()
+			if wake == nil {
+				return
+			}
+			t := time.NewTimer(wait)
+			select {
+			case <-wake:
+			case <-t.C:
+			case <-ctx.Done():
+			}
+			t.Stop()
+			continue
 		}
-		err := x.f.retryLoop(ctx, retryRun{
+		if attempts == 0 && !successor {
+			run.mu.Lock()
+			run.workers++
+			run.mu.Unlock()
+		}
+		err := x.f.retryLoop(gctx, retryRun{
 			attempts: &attempts,
-			attempt:  func(ctx context.Context) error { return x.segmentAttempt(ctx, run, g, buf) },
+			attempt:  func(ctx context.Context) error { return x.segmentAttempt(ctx, run, w, g, token) },
 			progress: x.progress,
 			onFault: func() Event {
 				x.mu.Lock()
 				x.faults++
 				x.mu.Unlock()
+				x.p.waiting(g, token)
 				x.p.save()
 				return x.segmentEvent(EventFault, run.u)
 			},
 		})
-		x.p.release(g)
+		held := x.p.release(g, token)
+		gcancel()
+		if !held && !w.handedOff {
+			continue // taken over: its new holder goes on with it
+		}
+		if !held {
+			return // and its successor runs already
+		}
 		if err != nil {
 			if !errors.Is(err, context.Canceled) || ctx.Err() == nil || errors.Is(err, errUnsegmented) {
 				run.fail(err, "")
 			}
 			return
 		}
+		if w.handedOff {
+			return
+		}
+	}
+}
+
+// handOff reports whether a worker whose piece lacks only left bytes
+// should start its successor now: when they take about a round trip at
+// the rate measured, the successor's request then overlaps their arrival,
+// and on a distant server a connection no longer idles a round trip
+// between two pieces (pieces near the end are only a few round trips
+// long). Never for the last bytes of the file: no piece is left to ask.
+func (p *partial) handOff(g *segment, token uint64) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if g.holder != token || p.sched.rtt <= 0 || p.sched.rate <= 0 {
+		return false
+	}
+	due := int64(p.sched.rate * p.sched.rtt.Seconds() * 5 / 4)
+	if g.left() > due {
+		return false
+	}
+	for _, o := range p.segs {
+		if o != g && o.left() > 0 && o.holder == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// claimPolicy is the policy of this run's claims: the fetcher's piece
+// sizes and stall time, shared by the workers running now.
+func (x *transfer) claimPolicy(run *segmentRun) claimPolicy {
+	h := x.f.hooks
+	return claimPolicy{minSize: h.minSegment, pieceSize: h.pieceSize, floor: h.pieceFloor, stealAfter: h.stealAfter, workers: run.running()}
+}
+
+// waiting marks g, if token still holds it, as waiting out a retry delay:
+// not stalled.
+func (p *partial) waiting(g *segment, token uint64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if g.holder == token {
+		g.waiting = true
+	}
+}
+
+// measure records a request's round trip to its headers, on a response
+// for token's piece g (which is no longer waiting: its request runs).
+func (p *partial) measureRTT(g *segment, token uint64, rtt time.Duration, now time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.sched.rtt = measured(p.sched.rtt, rtt)
+	if g.holder == token {
+		g.waiting, g.last = false, now
+	}
+}
+
+// measureRate records the rate of one response: n bytes in d.
+func (p *partial) measureRate(n int64, d time.Duration) {
+	if n < copyBufSize || d <= 0 {
+		return // too little to tell
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	r := float64(n) / d.Seconds()
+	if p.sched.rate == 0 {
+		p.sched.rate = r
+	} else {
+		p.sched.rate += (r - p.sched.rate) / 4
 	}
 }
 
 // segmentAttempt is one range request for what g still lacks, and as much
 // of its body as arrives. It ends without error when g is done, or when the
 // server sent less than asked but all it announced (the worker asks again).
-func (x *transfer) segmentAttempt(ctx context.Context, run *segmentRun, g *segment, buf []byte) error {
-	p, u := x.p, run.u
+func (x *transfer) segmentAttempt(ctx context.Context, run *segmentRun, wk *segWorker, g *segment, token uint64) error {
+	p, u, buf := x.p, run.u, wk.buf
 	p.mu.Lock()
 	from, end, total, val := g.next(), g.end, p.total, p.val
+	mine := g.holder == token
+	g.waiting = false
 	p.mu.Unlock()
-	if from >= end {
+	if from >= end || !mine {
 		return nil
 	}
 	hdr := http.Header{}
@@ -455,7 +910,10 @@ func (x *transfer) segmentAttempt(ctx context.Context, run *segmentRun, g *segme
 		run.fail(errUnsegmented, why)
 		return errUnsegmented
 	}
+	asked := x.f.hooks.now()
 	return x.f.doWith(ctx, x.f.segClient, u, hdr, func(resp *http.Response, tick func()) error {
+		began := x.f.hooks.now()
+		p.measureRTT(g, token, began.Sub(asked), began)
 		d := judge(responseOf(resp), from, total, x.t.Size)
 		switch d.act {
 		case badStatus:
@@ -497,12 +955,11 @@ func (x *transfer) segmentAttempt(ctx context.Context, run *segmentRun, g *segme
 			}
 		}
 		got := from
+		defer func() { p.measureRate(got-from, x.f.hooks.now().Sub(began)) }()
 		for {
 			// Never read past the segment's end, which a split may have
 			// moved: what the server sent beyond it stays unread.
-			p.mu.Lock()
-			left := g.left()
-			p.mu.Unlock()
+			left := p.leftFor(g, token)
 			if left <= 0 {
 				return nil
 			}
@@ -510,13 +967,20 @@ func (x *transfer) segmentAttempt(ctx context.Context, run *segmentRun, g *segme
 			if n > 0 {
 				tick()
 				x.wire.Add(int64(n))
-				w, done, werr := p.writeSegment(g, buf[:n])
+				w, done, werr := p.writeSegment(g, token, buf[:n], x.f.hooks.now())
 				got += int64(w)
 				if werr != nil {
 					return werr
 				}
 				x.gained.Add(int64(w))
 				x.segmentProgress()
+				if w > 0 {
+					run.delivered(wk)
+				}
+				if !done && wk.mayHandOff() && p.handOff(g, token) {
+					wk.handedOff = true
+					run.spawn(wk.done)
+				}
 				if done {
 					// The segment is whole, or a split moved its end
 					// before what this response still carries.
@@ -537,15 +1001,15 @@ func (x *transfer) segmentAttempt(ctx context.Context, run *segmentRun, g *segme
 }
 
 // segmentEvent is an event of a segmented transfer: Done counts every byte
-// on disk, the prefix and the segments.
+// on disk, the prefix and the segments; Prefix the prefix alone.
 func (x *transfer) segmentEvent(kind EventKind, u string) Event {
 	x.p.mu.Lock()
-	total := max(x.p.total, 0)
+	total, prefix := max(x.p.total, 0), x.p.off
 	x.p.mu.Unlock()
 	x.mu.Lock()
 	attempts := x.attempts
 	x.mu.Unlock()
-	return Event{Kind: kind, Name: x.t.Name, URL: u, Done: x.p.held(), Total: total, Attempt: attempts}
+	return Event{Kind: kind, Name: x.t.Name, URL: u, Done: x.p.held(), Prefix: prefix, Total: total, Attempt: attempts}
 }
 
 // segmentProgress emits a progress event and publishes the prefix, by time

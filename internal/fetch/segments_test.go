@@ -359,12 +359,101 @@ func finisher(log []faultserver.Logged) *faultserver.Logged {
 // save) leaves a sidecar that records every segment; the next run asks for
 // exactly the missing pieces, on as many connections.
 func TestSegmentSidecarSurvivesAStop(t *testing.T) {
+	// Four segments (a piece per connection), and sixteen in-order pieces.
+	for _, piece := range []int64{defaultPieceSize, 256 << 10} {
+		t.Run(fmt.Sprintf("pieces of %s", HumanBytes(piece)), func(t *testing.T) {
+			testSidecarSurvivesAStop(t, piece)
+		})
+	}
+}
+
+func testSidecarSurvivesAStop(t *testing.T, piece int64) {
 	const size = 4 << 20
 	data := archiveData(size, 46)
 	srv := newFileServer(t, data)
 	dir := t.TempDir()
 	tg := Target{Name: "seg", URL: fileURL(srv), SHA256: sha(data), Size: size}
-	sc, data1 := stopSegmented(t, srv, dir, tg)
+	sc, data1 := stopSegmented(t, srv, dir, tg, func(f *Fetcher) { f.hooks.pieceSize = piece })
+	// Claims carve pieces from the front: the sidecar holds those and
+	// the rest not yet carved.
+	if len(sc.Segments) < 2 {
+		t.Fatalf("sidecar %s: %d pieces, want the pieces carved and the rest", data1, len(sc.Segments))
+	}
+	checkResumesMissing(t, srv, dir, tg, sc, data1, data)
+}
+
+// A killed segmented run: kill -9 leaves the sidecar as last saved and
+// the partial file with every byte written up to the kill, which may be
+// more. The state is copied at the instant the sidecar is saved after a
+// fault in one piece (sidecar first, then the file, while the other
+// connections go on writing), as a kill there leaves it; the next run
+// from that copy asks for exactly the pieces the sidecar says are
+// missing, on the connections, and trusts no byte it does not list.
+func TestSegmentKilledRunResumesTheMissingPieces(t *testing.T) {
+	const size = 4 << 20
+	data := archiveData(size, 56)
+	srv := newFileServer(t, data)
+	srv.SetPace(1 << 20)
+	// The first response is left unread; the fourth piece's first
+	// response is reset 100 000 bytes in.
+	srv.Script(faultserver.Fault{}, faultserver.Fault{}, faultserver.Fault{}, faultserver.Fault{}, faultserver.Fault{Kind: faultserver.ResetMidBody, At: 100_000})
+	dir, killed := t.TempDir(), t.TempDir()
+	tg := Target{Name: "seg", URL: fileURL(srv), SHA256: sha(data), Size: size}
+	key := partialKey(tg)
+	snapped := make(chan error, 1)
+	var once sync.Once
+	f1, _, _ := segFetcher(t, srv, 4, Config{CacheDir: dir, OnEvent: func(e Event) {
+		if e.Kind != EventFault {
+			return
+		}
+		once.Do(func() {
+			err := os.MkdirAll(filepath.Join(killed, "downloads"), 0o755)
+			for _, ext := range []string{".json", ".part"} {
+				if err != nil {
+					break
+				}
+				var b []byte
+				if b, err = os.ReadFile(filepath.Join(dir, "downloads", key+ext)); err == nil {
+					err = os.WriteFile(filepath.Join(killed, "downloads", key+ext), b, 0o644)
+				}
+			}
+			snapped <- err
+		})
+	}})
+	f1.hooks.pieceSize = 1 << 20
+	s, err := f1.Start(context.Background(), tg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := <-snapped; err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	srv.SetPace(0)
+	raw, err := os.ReadFile(filepath.Join(killed, "downloads", key+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sc sidecar
+	if err := json.Unmarshal(raw, &sc); err != nil || len(sc.Segments) < 2 {
+		t.Fatalf("sidecar %s: %v, want the pieces carved and the rest", raw, err)
+	}
+	written := false
+	for _, g := range sc.Segments {
+		written = written || g.Written > 0
+	}
+	if !written {
+		t.Fatalf("sidecar %s: no piece past the prefix holds bytes; the test shows nothing", raw)
+	}
+	checkResumesMissing(t, srv, killed, tg, sc, raw, data)
+}
+
+// checkResumesMissing runs tg again from the partial in dir, whose sidecar
+// (parsed sc, raw) lists segments, and checks that the run asks for
+// exactly the bytes the sidecar says are missing.
+func checkResumesMissing(t *testing.T, srv *faultserver.Server, dir string, tg Target, sc sidecar, data1, data []byte) {
+	t.Helper()
+	size := tg.Size
 	// The missing pieces, by the sidecar.
 	type span struct{ a, b int64 } // [a, b)
 	var missing []span
@@ -522,7 +611,8 @@ func TestSegmentsOnlyWhenTheyPay(t *testing.T) {
 
 // stopSegmented runs tg segmented from srv into dir until a quarter of it is
 // held, stops it (Stream.Close) and returns the sidecar left, parsed and raw.
-func stopSegmented(t *testing.T, srv *faultserver.Server, dir string, tg Target) (sidecar, []byte) {
+// setup, if given, adjusts the fetcher (its piece size).
+func stopSegmented(t *testing.T, srv *faultserver.Server, dir string, tg Target, setup ...func(*Fetcher)) (sidecar, []byte) {
 	t.Helper()
 	srv.SetPace(1 << 20) // each of four segments: about a second
 	defer srv.SetPace(0)
@@ -533,6 +623,9 @@ func stopSegmented(t *testing.T, srv *faultserver.Server, dir string, tg Target)
 			once.Do(func() { close(reached) })
 		}
 	}})
+	for _, fn := range setup {
+		fn(f1)
+	}
 	s, err := f1.Start(context.Background(), tg)
 	if err != nil {
 		t.Fatal(err)
@@ -638,16 +731,20 @@ func TestSegmentWarmupConfig(t *testing.T) {
 // local --downloads-json without sha256), where nothing else would notice.
 func TestSegmentWrongContentRange(t *testing.T) {
 	const size = 8 << 20
-	const at = size / 2 // the third of four segments starts here
+	const from = size / 4 // the wrong answer goes to the first piece from here
 	data := archiveData(size, 51)
 	for _, withDigest := range []bool{true, false} {
 		t.Run(fmt.Sprintf("digest %v", withDigest), func(t *testing.T) {
 			var mu sync.Mutex
 			served := false
+			var at, last int64 // the range answered wrongly
 			hs := newHandlerServer(t, func(_ int, w http.ResponseWriter, r *http.Request) {
 				a, b := rangeOf0(r.Header.Get("Range"))
 				mu.Lock()
-				wrong := !served && a == at && b > a
+				wrong := !served && a >= from && b > a
+				if wrong {
+					at, last = a, b
+				}
 				served = served || wrong
 				mu.Unlock()
 				if !wrong {
@@ -670,14 +767,14 @@ func TestSegmentWrongContentRange(t *testing.T) {
 			// and on any byte that differs from data.
 			fetchAll(t, f, tg, data)
 			if !served {
-				t.Fatalf("no segment was asked from %d: %+v", at, hs.requests())
+				t.Fatalf("no segment was asked from %d on: %+v", from, hs.requests())
 			}
 			stops := faultEventsSaying(ev, "continuing on one connection")
 			if len(stops) != 1 {
 				t.Fatalf("want one fault event stopping the segments, got %+v", ev.kinds(EventFault))
 			}
 			stop := stops[0]
-			want := fmt.Sprintf(`Content-Range "bytes 0-%d/%d" for a request from byte %d`, size/4-1, size, at)
+			want := fmt.Sprintf(`Content-Range "bytes 0-%d/%d" for a request from byte %d`, last-at, size, at)
 			if !strings.Contains(stop.Message, want) {
 				t.Errorf("fault event %q does not name the mismatch (%s)", stop.Message, want)
 			}

@@ -35,17 +35,20 @@ type transfer struct {
 
 	// mu guards attempts, faults and the progress events' marks while
 	// segments run on several goroutines.
-	mu         sync.Mutex
-	attempts   int
-	faults     int
-	mismatches int          // digest mismatches so far: the first one is retried from zero
-	high       int64        // the highest offset written on one connection in this run: progress
-	gained     atomic.Int64 // bytes segments wrote in this run: progress too
-	wire       atomic.Int64 // body bytes received over the network in this run
-	lastURL    string       // the source of the latest attempt
-	lastEvOff  int64        // where the last progress event was
-	lastEvTime time.Time
-	buf        []byte
+	mu       sync.Mutex
+	attempts int
+	faults   int
+	// connections is the most connections one segmented run used (0:
+	// none ran).
+	connections int
+	mismatches  int          // digest mismatches so far: the first one is retried from zero
+	high        int64        // the highest offset written on one connection in this run: progress
+	gained      atomic.Int64 // bytes segments wrote in this run: progress too
+	wire        atomic.Int64 // body bytes received over the network in this run
+	lastURL     string       // the source of the latest attempt
+	lastEvOff   int64        // where the last progress event was
+	lastEvTime  time.Time
+	buf         []byte
 
 	// toSegments: the latest attempt split the rest of the file into
 	// segments instead of reading its body (segments.go).
@@ -59,6 +62,15 @@ type transfer struct {
 	segCandidate bool
 	segFrom      int64
 	segSince     time.Time
+	// warmRate is the one connection's rate the warm-up measured (bytes
+	// per second; 0: none), the base connGrowth judges more against;
+	// segFirstAt and segFirstOff are when its first read of the
+	// network ended (the bytes sniff put back aside), and at which
+	// offset: that read may bring a burst the server's and the kernel's
+	// buffers held, not the link's rate.
+	warmRate    float64
+	segFirstAt  time.Time
+	segFirstOff int64
 }
 
 // warmedUp decides, once the response has brought segmentWarmup bytes,
@@ -67,16 +79,27 @@ type transfer struct {
 // connection already fills (loopback, a LAN mirror) gains nothing from
 // more, and the extractor, which reads in order, would wait on the first
 // segment's share of it.
+//
+// It decides at segmentWarmup bytes, or sooner once segmentWarmupTime has
+// passed with at least minWarmupRead bytes: on a link slow enough for
+// segments to pay, the other connections would idle for the whole
+// warm-up (at 5 MB/s a fifth of a second for 1 MiB).
 func (x *transfer) warmedUp() bool {
 	read := x.p.off - x.segFrom
-	if read < x.f.hooks.segmentWarmup {
+	elapsed := x.f.hooks.now().Sub(x.segSince)
+	if read < x.f.hooks.segmentWarmup && (read < minWarmupRead || elapsed < x.f.hooks.segmentWarmupTime) {
 		return false
 	}
 	x.segCandidate = false // decided once per response
-	elapsed := x.f.hooks.now().Sub(x.segSince)
 	rest := x.p.total - x.p.off
+	x.warmRate = 0
 	if rest < 2*x.f.hooks.minSegment {
 		return false
+	}
+	// The rate after the first read: that one may be a burst the
+	// server's and the kernel's buffers held, not the link's rate.
+	if d := x.f.hooks.now().Sub(x.segFirstAt); !x.segFirstAt.IsZero() && d > 0 {
+		x.warmRate = float64(x.p.off-x.segFirstOff) / d.Seconds()
 	}
 	return time.Duration(float64(rest)/float64(read)*float64(elapsed)) > segmentWorth
 }
@@ -90,7 +113,7 @@ func newTransfer(f *Fetcher, s *Stream, t Target) *transfer {
 }
 
 func (x *transfer) event(kind EventKind, u string) Event {
-	return Event{Kind: kind, Name: x.t.Name, URL: u, Done: x.p.off, Total: max(x.p.total, 0), Attempt: x.attempts}
+	return Event{Kind: kind, Name: x.t.Name, URL: u, Done: x.p.off, Prefix: x.p.off, Total: max(x.p.total, 0), Attempt: x.attempts}
 }
 
 func (x *transfer) run(ctx context.Context) (res Result, err error) {
@@ -267,7 +290,7 @@ func (x *transfer) fromHTTP(ctx context.Context, u string) error {
 			if err := x.adopt(u, d, start); err != nil {
 				return err
 			}
-			x.p.split(x.f.cfg.Connections, x.f.hooks.minSegment)
+			x.p.split()
 			x.toSegments = true
 			return nil
 		}
@@ -281,7 +304,7 @@ func (x *transfer) fromHTTP(ctx context.Context, u string) error {
 		if err := x.adopt(u, d, start); err != nil {
 			return err
 		}
-		x.segFrom, x.segSince = x.p.off, x.f.hooks.now()
+		x.segFrom, x.segSince, x.segFirstAt = x.p.off, x.f.hooks.now(), time.Time{}
 		return x.copyBody(u, body, tick, true)
 	})
 }
@@ -302,6 +325,10 @@ func (x *transfer) adopt(u string, d decision, start int64) error {
 	return nil
 }
 
+// sniffLen is how many bytes sniff reads, and the body's first read
+// returns alone.
+const sniffLen = 4
+
 // sniff checks that a body from byte zero starts like an archive, when the
 // target's name says it is one: an error page served as
 // application/octet-stream has no other tell. It returns the body with the
@@ -310,7 +337,7 @@ func (x *transfer) sniff(u string, body io.Reader, tick func()) (io.Reader, erro
 	if _, err := archive.FormatOf(x.t.URL); err != nil {
 		return body, nil
 	}
-	var magic [4]byte
+	var magic [sniffLen]byte
 	n, err := io.ReadFull(body, magic[:])
 	if n > 0 {
 		tick()
@@ -369,10 +396,13 @@ func (x *transfer) copyBody(u string, body io.Reader, tick func(), network bool)
 			}
 			if network {
 				x.wire.Add(int64(n))
+				if x.segCandidate && x.segFirstAt.IsZero() && x.p.off-x.segFrom > sniffLen {
+					x.segFirstAt, x.segFirstOff = x.f.hooks.now(), x.p.off
+				}
 				if x.segCandidate && x.warmedUp() {
 					// The rest goes in segments; this response is
 					// left unread from here.
-					x.p.split(x.f.cfg.Connections, x.f.hooks.minSegment)
+					x.p.split()
 					x.toSegments = true
 					return nil
 				}
@@ -463,7 +493,7 @@ func (x *transfer) complete() (Result, error) {
 	}
 	x.f.emit(x.event(EventProgress, ""))
 	x.f.emit(x.event(EventDone, x.t.URL))
-	return Result{Path: final, URL: x.lastURL, SHA256: sum, Size: x.p.off, Faults: x.faults, WireBytes: x.wire.Load()}, nil
+	return Result{Path: final, URL: x.lastURL, SHA256: sum, Size: x.p.off, Faults: x.faults, WireBytes: x.wire.Load(), Connections: max(1, x.connections)}, nil
 }
 
 type ctxReader struct {

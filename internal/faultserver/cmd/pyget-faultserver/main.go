@@ -3,7 +3,7 @@
 //
 //	pyget-faultserver -root DIR [-addr 127.0.0.1:0] [-proto h1|h2] [-ca FILE]
 //	    [-faults "refuse,reset@8MiB,close@20MiB,html,status503:retry=1,..."]
-//	    [-pace 5MB] [-first-byte 50ms]
+//	    [-pace 5MB] [-shared-pace 10MB] [-first-byte 50ms]
 //
 // Its first line on stdout is "listening on URL"; each request is logged to
 // stderr on one line.
@@ -35,6 +35,7 @@ func run() error {
 	caFile := flag.String("ca", "", "with -proto h2: write the CA certificate (PEM) to this file")
 	faults := flag.String("faults", "", "comma-separated fault script applied to successive requests")
 	pace := flag.String("pace", "", "pace each response's body at this many bytes per second (e.g. 5MB); empty = unpaced")
+	sharedPace := flag.String("shared-pace", "", "pace all responses together at this many bytes per second (e.g. 10MB), as a line every connection shares; empty = none")
 	firstByte := flag.Duration("first-byte", 0, "wait this long before each response's status line (e.g. 50ms), as a distant server's round trip does")
 	flag.Parse()
 
@@ -54,6 +55,14 @@ func run() error {
 			return fmt.Errorf("-pace %q: want a size per second such as 5MB", *pace)
 		}
 		paceBPS = n
+	}
+	var sharedBPS int64
+	if *sharedPace != "" {
+		n, err := faultserver.ParseSize(*sharedPace)
+		if err != nil || n <= 0 {
+			return fmt.Errorf("-shared-pace %q: want a size per second such as 10MB", *sharedPace)
+		}
+		sharedBPS = n
 	}
 	script, err := faultserver.ParseScript(*faults)
 	if err != nil {
@@ -80,6 +89,7 @@ func run() error {
 	s.OnRequest(func(l faultserver.Logged) { fmt.Fprintf(os.Stderr, "%s [%d bytes]\n", l, l.BytesSent) })
 	s.Script(script...)
 	s.SetPace(paceBPS)
+	s.SetSharedPace(sharedBPS)
 	s.SetFirstByteDelay(*firstByte)
 	fmt.Printf("listening on %s\n", s.URL)
 
