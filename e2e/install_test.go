@@ -145,16 +145,18 @@ func installThroughFaults(t *testing.T, pace int64, segments bool) {
 	}
 	if segments {
 		// The first response hands the rest to segments after its
-		// first MiB, so it is served clean; the faults meet the
-		// segments (about 6.4 MiB each), inside their bodies.
+		// warm-up, so it is served clean; the faults meet the first
+		// pieces, inside their bodies: pieces are carved from the front
+		// growing from a quarter of 4 MiB, so every fault lies within
+		// the first MiB of its response.
 		script = []faultserver.Fault{
 			{Kind: faultserver.RefuseStream},
 			{},
-			{Kind: faultserver.ResetMidBody, At: 3 * mib},
-			{Kind: faultserver.CloseMidBody, At: 2 * mib},
+			{Kind: faultserver.ResetMidBody, At: 768 << 10},
+			{Kind: faultserver.CloseMidBody, At: 512 << 10},
 			{Kind: faultserver.HTMLPage},
 			{Kind: faultserver.Status, Code: 503, RetryAfter: "1"},
-			{Kind: faultserver.StallMidBody, At: 1 * mib, Stall: 6 * time.Second},
+			{Kind: faultserver.StallMidBody, At: 256 << 10, Stall: 6 * time.Second},
 		}
 	}
 	srv.Script(script...)
@@ -171,9 +173,17 @@ func installThroughFaults(t *testing.T, pace int64, segments bool) {
 	if m == nil {
 		t.Fatalf("the summary does not report recovered faults\n%s", r)
 	}
-	// REFUSED_STREAM may be retried inside Go's HTTP/2 transport, unseen.
-	if n, _ := strconv.Atoi(m[1]); n < 5 {
-		t.Fatalf("recovered from %d faults, want at least 5\n%s", n, r)
+	// REFUSED_STREAM may be retried inside Go's HTTP/2 transport, unseen;
+	// with segments a stalled piece may be taken over by another
+	// connection before the idle timeout ends it as a fault (a takeover
+	// is not counted as one). That every fault was served is checked
+	// below.
+	want := 5
+	if segments {
+		want = 4
+	}
+	if n, _ := strconv.Atoi(m[1]); n < want {
+		t.Fatalf("recovered from %d faults, want at least %d\n%s", n, want, r)
 	}
 	t.Logf("summary: recovered from %s faults; %d bytes on the wire for a %d-byte archive", m[1], srv.BodyBytesSent(), a.Size)
 
