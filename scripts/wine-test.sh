@@ -174,7 +174,7 @@ grep -v -F -f "$WD/order.txt" "$WD/tests.txt" >>"$WD/order.txt" || true
 xargs -P "$JOBS" -L 1 bash -c 'runone "$@"' _ <"$WD/order.txt"
 
 cat "$LOGS"/*.result
-failed=$(grep -c '^FAIL' "$LOGS"/*.result | awk -F: '{s+=$2} END {print s+0}')
+failed=$(cat "$LOGS"/*.result | awk '/^FAIL/ {n++} END {print n+0}')
 log "$(wc -l <"$WD/order.txt") packages in $(($(date +%s) - start))s under $(wine --version); logs in $LOGS"
 if [ "$failed" != 0 ]; then
   for f in $(grep -l '^FAIL' "$LOGS"/*.result); do
