@@ -54,6 +54,21 @@ start_server() {
 stop_server() { kill "$FAULT_PID" 2>/dev/null || true; wait "$FAULT_PID" 2>/dev/null || true; FAULT_PID=""; }
 # sent_bytes: body bytes the server sent, all requests (its log's [N bytes]).
 sent_bytes() { sed -n 's/.*\[\([0-9]*\) bytes\]$/\1/p' "$W/fault.log" | awk '{s+=$1} END {print s+0}'; }
+# aside: a fresh run dir, the previous one set aside rather than deleted
+# (the whole of $W goes at the end). On this machine's ext4, creating files
+# within a minute of many deletions costs far more (ext4's recently_deleted
+# inode scan; bench.sh section 8 found the same): an `rm -rf` of the previous
+# install's 677 files made every create of the next install cost 0.5-1 ms,
+# and the extractor's last files, written after the last byte, measured the
+# benchmark's own cleanup as the tail.
+ASIDE=0
+aside() {
+  ASIDE=$((ASIDE + 1))
+  mkdir -p "$W/aside"
+  [ -d "$W/run" ] && mv "$W/run" "$W/aside/$ASIDE"
+  mkdir -p "$W/run/install" "$W/run/bin" "$W/run/cache" "$W/run/tar"
+}
+
 # install_cmd [VAR=VALUE...]: sets CMD to a clean install from the fault
 # server, -v (faults on stderr), with those variables added to its
 # environment.
@@ -74,9 +89,9 @@ paced_pairs() {
   URL="$FURL/20260610/${ASSET//+/%2B}"
   : > "$W/$tag.p"; : > "$W/$tag.c"; : > "$W/$tag.r"; : > "$W/$tag.t"
   for i in $(seq "$PAIRS"); do
-    fresh
+    aside
     timed sh -c "curl -s '$URL' | tar -xz -C '$W/run/tar'"; CT=$T
-    fresh
+    aside
     sleep 0.2 # the server logs curl's request once it is done with it
     install_cmd; timed "${CMD[@]}"; PT=$T
     sleep 0.2
@@ -91,6 +106,11 @@ paced_pairs() {
 }
 
 # --- (a) paced: pyget (default connections) vs curl | tar ----------------------
+# Let earlier deletions (other runs, the build's temp files) age first, as
+# section 8 of bench.sh does: written back, then SEG_SETTLE seconds (default
+# 65; ext4 skips an inode deleted within the last minute).
+log "letting earlier deletions age (${SEG_SETTLE:-65} s)"
+sync; sleep "${SEG_SETTLE:-65}"
 log "(a) each response paced at $PACE: clean install vs curl | tar ($PAIRS alternated pairs)"
 paced_pairs a ""
 A_P=$P_P; A_C=$P_C; A_R=$P_R; A_TAIL=$P_TAIL; A_CONNS=$P_CONNS
@@ -102,7 +122,7 @@ D_P=$P_P; D_C=$P_C; D_R=$P_R; D_TAIL=$P_TAIL
 
 # --- (b) paced, a reset in one response: bytes on the wire / size ------------------
 log "(b) paced at $PACE, a reset 1 MiB into the third response"
-fresh
+aside
 start_server "$PACE" "none,none,reset@1MiB"
 install_cmd; timed "${CMD[@]}"; BT=$T
 B_FAULTS=$(grep -c 'resuming\|retrying' "$W/cmd.err" || true)
@@ -116,8 +136,8 @@ log "(c) unpaced loopback: PYGET_CONNECTIONS=4 vs 1 ($PAIRS alternated pairs)"
 start_server "" ""
 : > "$W/c.4"; : > "$W/c.1"; : > "$W/c.r"
 for i in $(seq "$PAIRS"); do
-  fresh; install_cmd PYGET_CONNECTIONS=1; timed "${CMD[@]}"; T1=$T
-  fresh; install_cmd PYGET_CONNECTIONS=4; timed "${CMD[@]}"; T4=$T
+  aside; install_cmd PYGET_CONNECTIONS=1; timed "${CMD[@]}"; T1=$T
+  aside; install_cmd PYGET_CONNECTIONS=4; timed "${CMD[@]}"; T4=$T
   echo "$T1" >> "$W/c.1"; echo "$T4" >> "$W/c.4"; ratio "$T4" "$T1" >> "$W/c.r"; echo >> "$W/c.r"
   log "  pair $i: 1 connection ${T1}s, 4 connections ${T4}s"
 done
