@@ -167,7 +167,7 @@ func installThroughFaults(t *testing.T, pace int64, segments bool) {
 	}
 	e.set("SSL_CERT_FILE="+ca, "PYGET_HTTP_TIMEOUT=2")
 
-	r := e.mustPyget(e.installArgs(srv.URL, "3.14")...)
+	r := e.mustPyget(e.installArgs(srv.URL, "3.14", "-v")...)
 	checkSummary(t, r)
 	m := regexp.MustCompile(`recovered from (\d+) network faults?`).FindStringSubmatch(r.stdout + r.stderr)
 	if m == nil {
@@ -197,6 +197,17 @@ func installThroughFaults(t *testing.T, pace int64, segments bool) {
 	}
 	if segments != (segmentRequests > 0) {
 		t.Fatalf("%d segment requests, want segments %v: %v", segmentRequests, segments, srv.Requests())
+	}
+	// -v says how many connections the download used: one without
+	// segments; with them at least two and at most the default four
+	// (a connection counts once, however many pieces it fetched).
+	c := regexp.MustCompile(`downloaded .* over (\d+) connections?\n`).FindStringSubmatch(r.stderr)
+	if c == nil {
+		t.Fatalf("-v does not say how many connections the download used\n%s", r)
+	}
+	conns, _ := strconv.Atoi(c[1])
+	if (!segments && conns != 1) || (segments && (conns < 2 || conns > 4)) {
+		t.Fatalf("-v says %d connections, want %s\n%s", conns, map[bool]string{false: "1", true: "2 to 4"}[segments], r)
 	}
 	for _, k := range []faultserver.Kind{faultserver.RefuseStream, faultserver.ResetMidBody, faultserver.CloseMidBody,
 		faultserver.HTMLPage, faultserver.Status, faultserver.StallMidBody} {

@@ -31,6 +31,14 @@ type download struct {
 	ahead atomic.Int64
 }
 
+// aheadText is the bar's note of the bytes on disk past the prefix.
+func (d *download) aheadText() string {
+	if n := d.ahead.Load(); n > 0 {
+		return " +" + fetch.HumanBytes(n) + " ahead"
+	}
+	return ""
+}
+
 func newProgressUI(a *app) *progressUI {
 	ui := &progressUI{a: a, bars: map[string]*download{}}
 	if a.progressEnabled() {
@@ -109,12 +117,7 @@ func (ui *progressUI) get(e fetch.Event) *download {
 		mpb.AppendDecorators(
 			decor.AverageSpeed(decor.SizeB1024(0), "% .1f", decor.WCSyncSpace),
 			decor.OnComplete(decor.AverageETA(decor.ET_STYLE_GO, decor.WCSyncSpace), "done"),
-			decor.Any(func(decor.Statistics) string {
-				if n := d.ahead.Load(); n > 0 {
-					return " +" + fetch.HumanBytes(n) + " ahead"
-				}
-				return ""
-			}),
+			decor.Any(func(decor.Statistics) string { return d.aheadText() }),
 			decor.Any(func(decor.Statistics) string {
 				if n := d.faults.Load(); n > 0 {
 					return fmt.Sprintf(" recovered %d %s", n, plural(int(n), "fault", "faults"))
