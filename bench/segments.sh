@@ -18,6 +18,9 @@
 #
 #   bench/segments.sh [PAIRS]   # PAIRS alternated pairs (default 5)
 #
+# SEG_SETTLE (seconds, default 65) is how long earlier deletions are let age
+# before (a); each run's tree is set aside, not deleted (see aside below).
+#
 # Standalone (bench/bench.sh may call it). Needs: go, curl, tar, python3, /usr/bin/time. The
 # fixture comes from `make fixture` (tools/fixture). Everything runs on
 # 127.0.0.1 in a temp dir that is removed at the end.
