@@ -65,26 +65,20 @@ URL="$MIRROR/20260610/${ASSET//+/%2B}"
 # reinstall from the archive cache (--reinstall: extract, swap, remove the
 # old tree), so every ratio compares runs made moments apart.
 #
-# This machine's root file system is ext4 without a journal, where creating
-# a file within a minute or so of many deletions costs far more (ext4's
-# recently_deleted inode scan showed as 20% of a reinstall's perf samples):
-# `rm -rf` of the previous round's tree made every install after it pay for
-# the benchmark's own cleanup. So the section first lets the deletions of
-# earlier sections age (written back, then INFLATE_SETTLE seconds, default
-# 65: ext4 skips an inode deleted within the last minute, five more when its
-# inode-table block is still dirty; the full run does this section first),
-# and sets each
-# round's trees aside, deleting them only at its end. The one deletion left
-# is the one a reinstall makes itself (the old tree, after the swap).
+# Creating files soon after many deletions is slow on this machine's ext4
+# (recently_deleted was 20% of a reinstall's perf samples; see settle and
+# aside in lib.sh), so the section first lets the deletions of earlier
+# sections age (INFLATE_SETTLE seconds, default 65; the full run does this
+# section first) and sets each round's trees aside, deleting them only at
+# its end. The one deletion left is the one a reinstall makes itself (the
+# old tree, after the swap).
 inflate_section() {
   local pairs=${INFLATE_PAIRS:-5} g1 g2 cl re
   log "8. bound by inflate: gzip -dc vs clean install and vs reinstall from the cache ($pairs alternated rounds)"
   : > "$W/gz.t"; : > "$W/icl.t"; : > "$W/ire.t"; : > "$W/iclr.t"; : > "$W/irer.t"; : > "$W/i.rss"
-  sync; sleep "${INFLATE_SETTLE:-65}"
-  mkdir -p "$W/aside"
+  settle "${INFLATE_SETTLE:-65}"
   for i in $(seq "$pairs"); do
-    [ -d "$W/run" ] && mv "$W/run" "$W/aside/$i"
-    mkdir -p "$W/run/install" "$W/run/bin" "$W/run/cache" "$W/run/tar"
+    aside
     timed gzip -dc "$FIX/20260610/$ASSET"; g1=$T
     timed "${PENV[@]}" "$W/pyget" install 3.14 --mirror "$MIRROR" --downloads-json "$FIX/catalog.json"; cl=$T; echo "$RSS" >> "$W/i.rss"
     timed gzip -dc "$FIX/20260610/$ASSET"; g2=$T

@@ -26,7 +26,24 @@ timed() {
   TEND=$e
   read -r RSS < "$W/time.out"
 }
-fresh() { rm -rf "$W/run"; mkdir -p "$W/run/install" "$W/run/bin" "$W/run/cache" "$W/run/tar"; }
+run_dirs() { mkdir -p "$W/run/install" "$W/run/bin" "$W/run/cache" "$W/run/tar"; }
+fresh() { rm -rf "$W/run"; run_dirs; }
+# On this machine's ext4, creating files within a minute of many deletions
+# costs far more (ext4's recently_deleted inode scan: 0.5-1 ms a create
+# after an `rm -rf` of an install's 677 files), so measures of installs
+# that must not pay for the benchmark's own cleanup first let earlier
+# deletions age (settle SECONDS: written back, then SECONDS; ext4 skips an
+# inode deleted within the last minute, five more when its inode-table
+# block is still dirty) and set each run's tree aside (aside), deleting
+# $W/aside only where a deletion no longer matters.
+settle() { sync; sleep "$1"; }
+ASIDE=0
+aside() {
+  ASIDE=$((ASIDE + 1))
+  mkdir -p "$W/aside"
+  if [ -d "$W/run" ]; then mv "$W/run" "$W/aside/$ASIDE"; fi
+  run_dirs
+}
 # The environment of every pyget run: a private install, bin and cache dir;
 # no provenance lookup (pyget-attest is not built here, and these measure the
 # transfer and the extraction).

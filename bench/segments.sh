@@ -19,7 +19,10 @@
 #   bench/segments.sh [PAIRS]   # PAIRS alternated pairs (default 5)
 #
 # SEG_SETTLE (seconds, default 65) is how long earlier deletions are let age
-# before (a); each run's tree is set aside, not deleted (see aside below).
+# before (a); each run's tree is set aside, not deleted (aside, bench/lib.sh):
+# an `rm -rf` of the previous install just before each run made the
+# extractor's last files, written after the last byte, measure the
+# benchmark's own cleanup as the tail (BENCHMARKS.md).
 #
 # Standalone (bench/bench.sh may call it). Needs: go, curl, tar, python3, /usr/bin/time. The
 # fixture comes from `make fixture` (tools/fixture). Everything runs on
@@ -57,21 +60,6 @@ start_server() {
 stop_server() { kill "$FAULT_PID" 2>/dev/null || true; wait "$FAULT_PID" 2>/dev/null || true; FAULT_PID=""; }
 # sent_bytes: body bytes the server sent, all requests (its log's [N bytes]).
 sent_bytes() { sed -n 's/.*\[\([0-9]*\) bytes\]$/\1/p' "$W/fault.log" | awk '{s+=$1} END {print s+0}'; }
-# aside: a fresh run dir, the previous one set aside rather than deleted
-# (the whole of $W goes at the end). On this machine's ext4, creating files
-# within a minute of many deletions costs far more (ext4's recently_deleted
-# inode scan; bench.sh section 8 found the same): an `rm -rf` of the previous
-# install's 677 files made every create of the next install cost 0.5-1 ms,
-# and the extractor's last files, written after the last byte, measured the
-# benchmark's own cleanup as the tail.
-ASIDE=0
-aside() {
-  ASIDE=$((ASIDE + 1))
-  mkdir -p "$W/aside"
-  [ -d "$W/run" ] && mv "$W/run" "$W/aside/$ASIDE"
-  mkdir -p "$W/run/install" "$W/run/bin" "$W/run/cache" "$W/run/tar"
-}
-
 # install_cmd [VAR=VALUE...]: sets CMD to a clean install from the fault
 # server, -v (faults on stderr), with those variables added to its
 # environment.
@@ -109,11 +97,9 @@ paced_pairs() {
 }
 
 # --- (a) paced: pyget (default connections) vs curl | tar ----------------------
-# Let earlier deletions (other runs, the build's temp files) age first, as
-# section 8 of bench.sh does: written back, then SEG_SETTLE seconds (default
-# 65; ext4 skips an inode deleted within the last minute).
+# Earlier deletions (other runs, the build's temp files) age first.
 log "letting earlier deletions age (${SEG_SETTLE:-65} s)"
-sync; sleep "${SEG_SETTLE:-65}"
+settle "${SEG_SETTLE:-65}"
 log "(a) each response paced at $PACE: clean install vs curl | tar ($PAIRS alternated pairs)"
 paced_pairs a ""
 A_P=$P_P; A_C=$P_C; A_R=$P_R; A_TAIL=$P_TAIL; A_CONNS=$P_CONNS
